@@ -1,0 +1,499 @@
+// Package omgjort holds the domain of Omgjort: published decisions of Ankestyrelsen, their
+// concrete cases, the labels the classifier puts on them, crawl runs, and the small interfaces
+// through which the adapter packages (crawler, store, classify, index, server) meet. It imports
+// nothing of this module, so every other package can depend on it.
+package omgjort
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Version is the program version, shown in the User-Agent and by `omgjort version`.
+var Version = "0.1.0"
+
+// Outcome is what Ankestyrelsen did with the first instance's decision in one case. The string
+// values are the slugs of labels.md and appear in JSON, URLs and facets.
+type Outcome string
+
+// The outcome slugs of labels.md, plus OutcomeUkendt for a case with no outcome formula.
+const (
+	OutcomeStadfaestet Outcome = "stadfaestet"
+	OutcomeAendret     Outcome = "aendret"
+	OutcomeOphaevet    Outcome = "ophaevet"
+	OutcomeHjemvist    Outcome = "hjemvist"
+	OutcomeAfvist      Outcome = "afvist"
+	OutcomeUkendt      Outcome = "ukendt"
+)
+
+// Outcomes lists every outcome in display order, so facets and statistics show them alike.
+var Outcomes = []Outcome{OutcomeStadfaestet, OutcomeAendret, OutcomeOphaevet, OutcomeHjemvist, OutcomeAfvist, OutcomeUkendt}
+
+// Label is the Danish display name of the outcome.
+func (o Outcome) Label() string {
+	switch o {
+	case OutcomeStadfaestet:
+		return "Stadfæstet"
+	case OutcomeAendret:
+		return "Ændret"
+	case OutcomeOphaevet:
+		return "Ophævet"
+	case OutcomeHjemvist:
+		return "Hjemvist"
+	case OutcomeAfvist:
+		return "Afvist"
+	case OutcomeUkendt, "":
+		return "Ukendt"
+	}
+	return string(o)
+}
+
+// Valid reports whether o is one of the known slugs.
+func (o Outcome) Valid() bool {
+	for _, x := range Outcomes {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+// Reversed reports whether the outcome counts as omgjort in Ankestyrelsen's statistics.
+func (o Outcome) Reversed() bool {
+	return o == OutcomeAendret || o == OutcomeOphaevet || o == OutcomeHjemvist
+}
+
+// rank orders outcomes by how far-reaching they are for the first instance (labels.md roll-up).
+func (o Outcome) rank() int {
+	switch o {
+	case OutcomeHjemvist:
+		return 5
+	case OutcomeOphaevet:
+		return 4
+	case OutcomeAendret:
+		return 3
+	case OutcomeStadfaestet:
+		return 2
+	case OutcomeAfvist:
+		return 1
+	}
+	return 0
+}
+
+// RollUp returns the most far-reaching of the given case outcomes and whether the known
+// outcomes differ. Cases with OutcomeUkendt do not make a decision mixed; a decision whose
+// cases are all unknown (or that has none) is OutcomeUkendt.
+func RollUp(outcomes []Outcome) (Outcome, bool) {
+	best := OutcomeUkendt
+	seen := map[Outcome]bool{}
+	for _, o := range outcomes {
+		if o == OutcomeUkendt || o == "" {
+			continue
+		}
+		seen[o] = true
+		if o.rank() > best.rank() {
+			best = o
+		}
+	}
+	return best, len(seen) > 1
+}
+
+// ErrorType is a kind of error the first instance made, in Ankestyrelsen's own terms. The string
+// values are the slugs of labels.md.
+type ErrorType string
+
+// The error-type slugs of labels.md.
+const (
+	ErrSagsoplysning    ErrorType = "sagsoplysning"
+	ErrBegrundelse      ErrorType = "begrundelse"
+	ErrPartshoering     ErrorType = "partshoering"
+	ErrVejledning       ErrorType = "vejledning"
+	ErrKonkretVurdering ErrorType = "konkret_vurdering"
+	ErrRetsanvendelse   ErrorType = "retsanvendelse"
+	ErrBevisvurdering   ErrorType = "bevisvurdering"
+	ErrMeddelelse       ErrorType = "meddelelse"
+	ErrKlagevejledning  ErrorType = "klagevejledning"
+	ErrNotatpligt       ErrorType = "notatpligt"
+	ErrFrister          ErrorType = "frister"
+	ErrKompetence       ErrorType = "kompetence"
+	ErrNyeOplysninger   ErrorType = "nye_oplysninger"
+)
+
+// ErrorTypes lists every error type in display order.
+var ErrorTypes = []ErrorType{ErrSagsoplysning, ErrBegrundelse, ErrPartshoering, ErrVejledning,
+	ErrKonkretVurdering, ErrRetsanvendelse, ErrBevisvurdering, ErrMeddelelse, ErrKlagevejledning,
+	ErrNotatpligt, ErrFrister, ErrKompetence, ErrNyeOplysninger}
+
+var errorTypeLabels = map[ErrorType]string{
+	ErrSagsoplysning:    "Utilstrækkelig sagsoplysning",
+	ErrBegrundelse:      "Mangelfuld begrundelse",
+	ErrPartshoering:     "Manglende partshøring",
+	ErrVejledning:       "Manglende vejledning",
+	ErrKonkretVurdering: "Ingen konkret vurdering",
+	ErrRetsanvendelse:   "Forkert retsanvendelse",
+	ErrBevisvurdering:   "Anden vurdering",
+	ErrMeddelelse:       "Fejl i afgørelsens form/meddelelse",
+	ErrKlagevejledning:  "Manglende klagevejledning",
+	ErrNotatpligt:       "Manglende notat",
+	ErrFrister:          "Frister og sagsbehandlingstid",
+	ErrKompetence:       "Kompetence/hjemmel",
+	ErrNyeOplysninger:   "Nye oplysninger",
+}
+
+// Label is the Danish display name of the error type.
+func (e ErrorType) Label() string {
+	if l, ok := errorTypeLabels[e]; ok {
+		return l
+	}
+	return string(e)
+}
+
+// Valid reports whether e is one of the known slugs.
+func (e ErrorType) Valid() bool { _, ok := errorTypeLabels[e]; return ok }
+
+// Status says whether a principmeddelelse still applies (Gældende) or has been replaced or
+// repealed (Historisk).
+type Status string
+
+// The two statuses ast.dk tags a principmeddelelse with.
+const (
+	StatusGaeldende Status = "gaeldende"
+	StatusHistorisk Status = "historisk"
+)
+
+// Label is the Danish display name of the status.
+func (s Status) Label() string {
+	switch s {
+	case StatusGaeldende:
+		return "Gældende"
+	case StatusHistorisk:
+		return "Historisk"
+	}
+	return "Ukendt"
+}
+
+// Evidence is the text that made the classifier set a label: a legal professional checks the
+// label against it, and the decision page highlights it at Start:End (byte offsets into the
+// case text).
+type Evidence struct {
+	Text    string  `json:"text"`
+	Section string  `json:"section"`
+	Start   int     `json:"start"`
+	End     int     `json:"end"`
+	Score   float64 `json:"score,omitempty"`
+}
+
+// ErrorLabel is one error type set on a case, with the evidence for it.
+type ErrorLabel struct {
+	Type     ErrorType  `json:"type"`
+	Score    float64    `json:"score"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Section is one headed part of a published decision (e.g. "Principmeddelelsen fastslår").
+type Section struct {
+	Heading string `json:"heading"`
+	Text    string `json:"text"`
+}
+
+// Case is one concrete decision letter inside a principmeddelelse ("Sag nr. 1, j.nr. …"): the
+// unit the classifier labels.
+type Case struct {
+	// ID is the case number within the decision ("1", "2" …), or "1" for a single letter.
+	ID string `json:"id"`
+	// Heading is the letter's own heading as published ("Sag nr. 1, j.nr. 24-123875"), if any.
+	Heading string `json:"heading,omitempty"`
+	// Journal is the case's journal number when the heading gives one.
+	Journal string `json:"journal,omitempty"`
+	// Text is the letter as plain text; paragraphs are separated by "\n\n" and evidence
+	// offsets point into it.
+	Text string `json:"text"`
+
+	Outcome         Outcome      `json:"outcome"`
+	OutcomeEvidence []Evidence   `json:"outcome_evidence,omitempty"`
+	Kritik          bool         `json:"kritik"`
+	KritikEvidence  []Evidence   `json:"kritik_evidence,omitempty"`
+	Ugyldig         bool         `json:"ugyldig"`
+	UgyldigEvidence []Evidence   `json:"ugyldig_evidence,omitempty"`
+	Errors          []ErrorLabel `json:"errors"`
+}
+
+// ErrorSlugs returns the case's error types in label order.
+func (c *Case) ErrorSlugs() []ErrorType {
+	out := make([]ErrorType, 0, len(c.Errors))
+	for _, e := range c.Errors {
+		out = append(out, e.Type)
+	}
+	return out
+}
+
+// Decision is one published principmeddelelse (or principafgørelse) with its metadata, its
+// sections, its concrete cases, and the roll-up of their labels.
+type Decision struct {
+	// ID is the stable key: the normalised number (see NormalizeNumber), never the URL slug.
+	ID string `json:"id"`
+	// Number is the number as published, e.g. "17-25" or "O-26-96".
+	Number string `json:"number"`
+	// Numbers is every number the decision was published under, Number first.
+	Numbers []string `json:"numbers"`
+	Title   string   `json:"title"`
+	URL     string   `json:"url"`
+	// Source names where the record came from: "astdk" or "retsinformation".
+	Source    string `json:"source"`
+	Status    Status `json:"status"`
+	Published string `json:"published"` // YYYY-MM-DD or empty
+	Signed    string `json:"signed"`    // YYYY-MM-DD or empty
+	Year      int    `json:"year"`
+	Journal   string `json:"journal"`
+	// Laws, Keywords and Authority come from the page's tag row (law → keywords → status →
+	// authority type).
+	Laws       []string `json:"laws"`
+	Keywords   []string `json:"keywords"`
+	Paragraphs []string `json:"paragraphs"`
+	Authority  string   `json:"authority"`
+	// Holding is the text of "Principmeddelelsen fastslår" (the resumé).
+	Holding  string    `json:"holding,omitempty"`
+	Sections []Section `json:"sections"`
+	Cases    []Case    `json:"cases"`
+	// RepublishNote is the page's note on republication under another number, if any.
+	RepublishNote string `json:"republish_note,omitempty"`
+
+	// Roll-up over the cases (labels.md).
+	Outcome Outcome     `json:"outcome"`
+	Mixed   bool        `json:"mixed"`
+	Errors  []ErrorType `json:"errors"`
+	Kritik  bool        `json:"kritik"`
+	Ugyldig bool        `json:"ugyldig"`
+	// RulesVersion identifies the classifier rules that produced the labels.
+	RulesVersion string `json:"rules_version,omitempty"`
+
+	// ContentHash is a hash of the parsed content, used to tell real changes from re-fetches.
+	ContentHash string    `json:"content_hash,omitempty"`
+	FetchedAt   time.Time `json:"fetched_at"`
+	// Version counts stored versions of this decision, starting at 1.
+	Version int `json:"version"`
+}
+
+// RollUpCases sets the decision's roll-up fields from its cases.
+func (d *Decision) RollUpCases() {
+	outs := make([]Outcome, 0, len(d.Cases))
+	seen := map[ErrorType]bool{}
+	d.Kritik, d.Ugyldig = false, false
+	for _, c := range d.Cases {
+		outs = append(outs, c.Outcome)
+		for _, e := range c.Errors {
+			seen[e.Type] = true
+		}
+		d.Kritik = d.Kritik || c.Kritik
+		d.Ugyldig = d.Ugyldig || c.Ugyldig
+	}
+	d.Outcome, d.Mixed = RollUp(outs)
+	d.Errors = d.Errors[:0]
+	for _, t := range ErrorTypes {
+		if seen[t] {
+			d.Errors = append(d.Errors, t)
+		}
+	}
+}
+
+// Text returns the decision's full text: sections then cases, as plain text.
+func (d *Decision) Text() string {
+	var b strings.Builder
+	for _, s := range d.Sections {
+		b.WriteString(s.Heading)
+		b.WriteString("\n\n")
+		b.WriteString(s.Text)
+		b.WriteString("\n\n")
+	}
+	for _, c := range d.Cases {
+		if c.Heading != "" {
+			b.WriteString(c.Heading)
+			b.WriteString("\n\n")
+		}
+		b.WriteString(c.Text)
+		b.WriteString("\n\n")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// NormalizeNumber turns a published number into the stable decision ID: trimmed, upper-case
+// letters lowered, en dashes and spaces turned into hyphens ("O-26-96" → "o-26-96",
+// "17–25" → "17-25"). It returns "" for an empty number.
+func NormalizeNumber(n string) string {
+	n = strings.TrimSpace(n)
+	n = strings.NewReplacer("–", "-", "—", "-", " ", "-", ".", "-").Replace(n)
+	n = strings.Trim(n, "-")
+	return strings.ToLower(n)
+}
+
+// RawPage is a fetched page as it came off the wire, kept next to the parsed record so that a
+// parser fix never needs a re-crawl.
+type RawPage struct {
+	URL          string    `json:"url"`
+	Status       int       `json:"status"`
+	ContentType  string    `json:"content_type,omitempty"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Body         []byte    `json:"body"`
+	Hash         string    `json:"hash"` // hex sha256 of Body
+	FetchedAt    time.Time `json:"fetched_at"`
+}
+
+// PageState is what the crawler remembers about a URL between runs, to crawl incrementally.
+type PageState struct {
+	URL          string    `json:"url"`
+	Lastmod      string    `json:"lastmod,omitempty"` // the sitemap's <lastmod> at the last fetch
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Hash         string    `json:"hash,omitempty"`
+	DecisionID   string    `json:"decision_id,omitempty"`
+	FetchedAt    time.Time `json:"fetched_at"`
+	// Failures counts consecutive failed fetches or parses; NextAttempt is when to try again.
+	Failures    int       `json:"failures,omitempty"`
+	LastError   string    `json:"last_error,omitempty"`
+	NextAttempt time.Time `json:"next_attempt,omitempty"`
+}
+
+// CrawlState is what the crawler asks of the store to crawl incrementally.
+type CrawlState interface {
+	// PageState returns what is known of url; ok is false for a URL never fetched.
+	PageState(url string) (st PageState, ok bool, err error)
+}
+
+// URLError is one URL that failed in a crawl run, with the reason.
+type URLError struct {
+	URL    string `json:"url"`
+	Status int    `json:"status,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// RunResult is how a run ended.
+type RunResult string
+
+// The results a run can have.
+const (
+	RunRunning RunResult = "running"
+	RunOK      RunResult = "ok"
+	RunFailed  RunResult = "failed"
+)
+
+// CrawlRun records one run of a job (a crawl, a reindex …): when, what it did, what went wrong.
+type CrawlRun struct {
+	ID      uint64    `json:"id"`
+	Job     string    `json:"job"`    // e.g. "crawl-astdk"
+	Source  string    `json:"source"` // e.g. "astdk"
+	Started time.Time `json:"started"`
+	Ended   time.Time `json:"ended,omitempty"`
+	Result  RunResult `json:"result"`
+	// Error is the run-level failure ("site structure may have changed …"), empty on success.
+	Error string `json:"error,omitempty"`
+
+	Requests    int        `json:"requests"`     // HTTP requests made, robots and sitemap included
+	Discovered  int        `json:"discovered"`   // principmeddelelse URLs found in the sitemap
+	Fetched     int        `json:"fetched"`      // detail pages fetched in full (200)
+	NotModified int        `json:"not_modified"` // conditional requests answered 304
+	Skipped     int        `json:"skipped"`      // not requested at all (lastmod unchanged)
+	New         int        `json:"new"`          // decisions stored for the first time
+	Changed     int        `json:"changed"`      // decisions stored as a new version
+	Unchanged   int        `json:"unchanged"`    // fetched but same content
+	ParseFailed int        `json:"parse_failed"` // fetched but unusable
+	FetchFailed int        `json:"fetch_failed"` // could not be fetched
+	Errors      []URLError `json:"errors,omitempty"`
+}
+
+// Succeeded reports whether the run finished without a run-level failure.
+func (r *CrawlRun) Succeeded() bool { return r.Result == RunOK }
+
+// SearchRequest is a search as the user asked it: the query box text plus facet filters.
+type SearchRequest struct {
+	// Query is the query box text (Danish words, "phrases", +must/-not, field:value).
+	Query string
+	// Filters maps a facet field ("law", "outcome", "errors", "year", "status", "authority")
+	// to the values that must all match.
+	Filters map[string][]string
+	// Sort is "" or "relevance" for relevance, "date" for newest first.
+	Sort string
+	From int
+	Size int
+}
+
+// FacetValue is one value of a facet with the number of hits that have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// SearchHit is one decision in a result list.
+type SearchHit struct {
+	ID        string      `json:"id"`
+	Number    string      `json:"number"`
+	Title     string      `json:"title"`
+	Published string      `json:"published"`
+	Status    Status      `json:"status"`
+	Outcome   Outcome     `json:"outcome"`
+	Errors    []ErrorType `json:"errors"`
+	Laws      []string    `json:"laws"`
+	Score     float64     `json:"score"`
+	// Snippets are HTML fragments of the text with the matched terms in <mark>; everything
+	// else in them is escaped, so they are safe to show as HTML.
+	Snippets []string `json:"snippets"`
+}
+
+// SearchResult is one page of hits, the facet counts over all hits, and the total.
+type SearchResult struct {
+	Total  uint64                  `json:"total"`
+	Hits   []SearchHit             `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+	Took   time.Duration           `json:"took"`
+}
+
+// QueryError is a search the user wrote that cannot be run. Message is Danish and says what
+// to fix; the server answers it with status 400.
+type QueryError struct {
+	Message string
+	Err     error
+}
+
+func (e *QueryError) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// ErrNotFound is returned when a decision, run or digest does not exist.
+var ErrNotFound = errors.New("not found")
+
+// SortStrings sorts and de-duplicates s in place and returns it; a small helper for the many
+// string sets (numbers, laws, keywords) that must be stable for hashing and comparison.
+func SortStrings(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Searcher runs searches over the decisions; the index implements it. A search the user wrote
+// badly comes back as a *QueryError.
+type Searcher interface {
+	Search(ctx context.Context, req SearchRequest) (*SearchResult, error)
+}
+
+// DecisionReader reads stored decisions and run records; the store implements it, and the
+// server reads through it.
+type DecisionReader interface {
+	// Decision returns the decision with the given ID (or any number it was published under),
+	// or ErrNotFound.
+	Decision(id string) (*Decision, error)
+	// Runs returns the newest n run records, newest first.
+	Runs(n int) ([]CrawlRun, error)
+}
