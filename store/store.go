@@ -1,0 +1,470 @@
+// Package store keeps Omgjort's source of truth in one bbolt file: the decisions and their older
+// versions, the raw pages they were parsed from, the crawler's per-URL state and the run records.
+// The search index is derived from it and can always be rebuilt from it.
+package store
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"omgjort"
+)
+
+// FileName is the name of the bbolt file inside the data directory.
+const FileName = "omgjort.db"
+
+// ErrLocked is returned by Open when another process holds the data directory.
+var ErrLocked = errors.New("the data directory is in use by another omgjort process")
+
+var (
+	bucketDecisions = []byte("decisions") // id → JSON Decision (current version)
+	bucketVersions  = []byte("versions")  // id 0x00 big-endian version → JSON Decision (older versions)
+	bucketNumbers   = []byte("numbers")   // normalised number → decision id
+	bucketDecRaw    = []byte("decraw")    // id → key in raw of the page the current version came from
+	bucketRaw       = []byte("raw")       // url 0x00 RFC3339Nano → gzip JSON RawPage
+	bucketPages     = []byte("pages")     // url → JSON PageState
+	bucketRuns      = []byte("runs")      // big-endian id → JSON CrawlRun
+	bucketMeta      = []byte("meta")
+
+	allBuckets = [][]byte{bucketDecisions, bucketVersions, bucketNumbers, bucketDecRaw, bucketRaw,
+		bucketPages, bucketRuns, bucketMeta}
+)
+
+// schemaVersion is bumped when the layout of the buckets changes incompatibly.
+const schemaVersion = "1"
+
+// OpenTimeout is how long Open waits for another process to release the data directory.
+const OpenTimeout = 2 * time.Second
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens (creating when needed) the store in the data directory dir. When another process
+// holds it, Open fails with ErrLocked after OpenTimeout instead of waiting for ever.
+func Open(dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: create data dir %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	b, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        OpenTimeout,
+		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync: true,
+	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("store: open %s: %w (no lock within %s)", path, ErrLocked, OpenTimeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get([]byte("schema")); v != nil && string(v) != schemaVersion {
+			return fmt.Errorf("schema version %s, this program needs %s", v, schemaVersion)
+		}
+		return meta.Put([]byte("schema"), []byte(schemaVersion))
+	})
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("store: init %s: %w", path, err)
+	}
+	return &DB{bolt: b, path: path}, nil
+}
+
+// Close closes the bbolt file.
+func (s *DB) Close() error {
+	if err := s.bolt.Close(); err != nil {
+		return fmt.Errorf("store: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path is the bbolt file's path.
+func (s *DB) Path() string { return s.path }
+
+// Change says what PutDecision did.
+type Change int
+
+// The results of PutDecision.
+const (
+	// Unchanged: the stored version has the same content and labels; nothing was written.
+	Unchanged Change = iota
+	// New: the decision was not stored before.
+	New
+	// Changed: the content changed; the old version was kept and a new version stored.
+	Changed
+	// Relabelled: same content, new classification (e.g. after a rules change); stored in place.
+	Relabelled
+)
+
+func (c Change) String() string {
+	switch c {
+	case New:
+		return "new"
+	case Changed:
+		return "changed"
+	case Relabelled:
+		return "relabelled"
+	}
+	return "unchanged"
+}
+
+// PutDecision stores d as the current version of decision d.ID, together with the raw page it was
+// parsed from (raw may be nil, e.g. when reclassifying). A content change keeps the old version
+// in the version history; d.Version is set accordingly. Every number in d.Numbers becomes an
+// alias that Decision resolves.
+func (s *DB) PutDecision(d *omgjort.Decision, raw *omgjort.RawPage) (Change, error) {
+	if d == nil || d.ID == "" {
+		return Unchanged, errors.New("store: put decision: empty id")
+	}
+	var change Change
+	err := s.bolt.Update(func(tx *bolt.Tx) error {
+		decs := tx.Bucket(bucketDecisions)
+		var old *omgjort.Decision
+		if v := decs.Get([]byte(d.ID)); v != nil {
+			old = new(omgjort.Decision)
+			if err := json.Unmarshal(v, old); err != nil {
+				return fmt.Errorf("decode stored %s: %w", d.ID, err)
+			}
+		}
+		switch {
+		case old == nil:
+			change = New
+			d.Version = 1
+		case old.ContentHash != d.ContentHash:
+			change = Changed
+			d.Version = old.Version + 1
+			if err := putJSON(tx.Bucket(bucketVersions), versionKey(old.ID, old.Version), old); err != nil {
+				return err
+			}
+		case old.RulesVersion != d.RulesVersion || !sameLabels(old, d) || old.Status != d.Status:
+			change = Relabelled
+			d.Version = old.Version
+		default:
+			change = Unchanged
+			d.Version = old.Version
+		}
+		if raw != nil {
+			key, err := putRaw(tx, raw)
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketDecRaw).Put([]byte(d.ID), key); err != nil {
+				return err
+			}
+		}
+		if change == Unchanged {
+			return nil
+		}
+		if err := putJSON(decs, []byte(d.ID), d); err != nil {
+			return err
+		}
+		nums := tx.Bucket(bucketNumbers)
+		for _, n := range append([]string{d.Number, d.ID}, d.Numbers...) {
+			k := []byte(omgjort.NormalizeNumber(n))
+			if len(k) == 0 {
+				continue
+			}
+			// A number that is itself a stored decision's own ID keeps pointing at it.
+			if string(k) != d.ID && decs.Get(k) != nil {
+				continue
+			}
+			if err := nums.Put(k, []byte(d.ID)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Unchanged, fmt.Errorf("store: put %s: %w", d.ID, err)
+	}
+	return change, nil
+}
+
+// sameLabels compares the classifier's output on two versions.
+func sameLabels(a, b *omgjort.Decision) bool {
+	if a.Outcome != b.Outcome || a.Mixed != b.Mixed || a.Kritik != b.Kritik || a.Ugyldig != b.Ugyldig || len(a.Cases) != len(b.Cases) {
+		return false
+	}
+	ja, _ := json.Marshal(a.Cases)
+	jb, _ := json.Marshal(b.Cases)
+	return bytes.Equal(ja, jb)
+}
+
+// Decision returns the current version of the decision with the given ID or any number it was
+// published under, or omgjort.ErrNotFound.
+func (s *DB) Decision(id string) (*omgjort.Decision, error) {
+	key := []byte(omgjort.NormalizeNumber(id))
+	var d *omgjort.Decision
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		decs := tx.Bucket(bucketDecisions)
+		v := decs.Get(key)
+		if v == nil {
+			if alias := tx.Bucket(bucketNumbers).Get(key); alias != nil {
+				v = decs.Get(alias)
+			}
+		}
+		if v == nil {
+			return omgjort.ErrNotFound
+		}
+		d = new(omgjort.Decision)
+		return json.Unmarshal(v, d)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: get %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Versions returns the older versions of a decision, oldest first (the current one is not
+// included).
+func (s *DB) Versions(id string) ([]omgjort.Decision, error) {
+	var out []omgjort.Decision
+	prefix := append([]byte(id), 0)
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketVersions).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var d omgjort.Decision
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: versions %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// ForEach calls fn for every current decision in ID order. fn must not write to the store.
+func (s *DB) ForEach(fn func(d *omgjort.Decision) error) error {
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
+			d := new(omgjort.Decision)
+			if err := json.Unmarshal(v, d); err != nil {
+				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			return fn(d)
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("store: for each: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of stored decisions.
+func (s *DB) Count() (int, error) {
+	var n int
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketDecisions).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// RawFor returns the raw page the current version of decision id was parsed from.
+func (s *DB) RawFor(id string) (*omgjort.RawPage, error) {
+	var raw *omgjort.RawPage
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		key := tx.Bucket(bucketDecRaw).Get([]byte(id))
+		if key == nil {
+			return omgjort.ErrNotFound
+		}
+		v := tx.Bucket(bucketRaw).Get(key)
+		if v == nil {
+			return omgjort.ErrNotFound
+		}
+		var err error
+		raw, err = decodeRaw(v)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: raw for %s: %w", id, err)
+	}
+	return raw, nil
+}
+
+// PutRaw archives a fetched page on its own, e.g. a page that failed to parse, so that nothing
+// fetched is lost.
+func (s *DB) PutRaw(raw *omgjort.RawPage) error {
+	err := s.bolt.Update(func(tx *bolt.Tx) error {
+		_, err := putRaw(tx, raw)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: put raw %s: %w", raw.URL, err)
+	}
+	return nil
+}
+
+// RawCount returns the number of archived raw pages.
+func (s *DB) RawCount() (int, error) {
+	var n int
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketRaw).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+func putRaw(tx *bolt.Tx, raw *omgjort.RawPage) ([]byte, error) {
+	key := append([]byte(raw.URL), 0)
+	key = append(key, raw.FetchedAt.UTC().Format(time.RFC3339Nano)...)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(raw); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return key, tx.Bucket(bucketRaw).Put(key, buf.Bytes())
+}
+
+func decodeRaw(v []byte) (*omgjort.RawPage, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(v))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	raw := new(omgjort.RawPage)
+	if err := json.NewDecoder(zr).Decode(raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// PageState returns what the crawler knows of url; it implements omgjort.CrawlState.
+func (s *DB) PageState(url string) (omgjort.PageState, bool, error) {
+	var st omgjort.PageState
+	var ok bool
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketPages).Get([]byte(url))
+		if v == nil {
+			return nil
+		}
+		ok = true
+		return json.Unmarshal(v, &st)
+	})
+	if err != nil {
+		return st, false, fmt.Errorf("store: page state %s: %w", url, err)
+	}
+	return st, ok, nil
+}
+
+// PutPageState records what the crawler knows of a URL.
+func (s *DB) PutPageState(st omgjort.PageState) error {
+	err := s.bolt.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketPages), []byte(st.URL), st)
+	})
+	if err != nil {
+		return fmt.Errorf("store: put page state %s: %w", st.URL, err)
+	}
+	return nil
+}
+
+// StartRun records the start of a run and assigns its ID.
+func (s *DB) StartRun(r *omgjort.CrawlRun) error {
+	err := s.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRuns)
+		id, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		r.ID = id
+		if r.Result == "" {
+			r.Result = omgjort.RunRunning
+		}
+		return putJSON(b, u64(id), r)
+	})
+	if err != nil {
+		return fmt.Errorf("store: start run %s: %w", r.Job, err)
+	}
+	return nil
+}
+
+// FinishRun stores the final state of a run started with StartRun.
+func (s *DB) FinishRun(r *omgjort.CrawlRun) error {
+	if r.ID == 0 {
+		return fmt.Errorf("store: finish run %s: run was not started", r.Job)
+	}
+	err := s.bolt.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketRuns), u64(r.ID), r)
+	})
+	if err != nil {
+		return fmt.Errorf("store: finish run %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// Runs returns the newest n run records, newest first; it implements part of
+// omgjort.DecisionReader.
+func (s *DB) Runs(n int) ([]omgjort.CrawlRun, error) {
+	var out []omgjort.CrawlRun
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketRuns).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+			var r omgjort.CrawlRun
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: runs: %w", err)
+	}
+	return out, nil
+}
+
+// Backup writes a consistent copy of the whole database to w while readers and writers go on.
+func (s *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: backup: %w", err)
+	}
+	return n, nil
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+func versionKey(id string, version int) []byte {
+	k := append([]byte(id), 0)
+	return binary.BigEndian.AppendUint32(k, uint32(version))
+}
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
