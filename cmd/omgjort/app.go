@@ -177,13 +177,8 @@ func (s *sink) Save(_ context.Context, f *crawler.Fetched) (crawler.Change, erro
 	st.URL = f.Raw.URL
 	if f.Decision == nil || f.ParseErr != nil {
 		// Keep the body for a later reparse, but never touch the stored decision, and keep the
-		// old lastmod/ETag so the page is fetched again next run.
-		if err := a.db.PutRaw(&f.Raw); err != nil {
-			return crawler.ChangeNone, err
-		}
-		st.Failures++
-		st.LastError = fmt.Sprintf("parse: %v", f.ParseErr)
-		return crawler.ChangeNone, a.db.PutPageState(st)
+		// old lastmod/ETag so the page is fetched again next run (the crawler calls Fail next).
+		return crawler.ChangeNone, a.db.PutRaw(&f.Raw)
 	}
 	d := f.Decision
 	d.FetchedAt = f.Raw.FetchedAt

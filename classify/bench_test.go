@@ -1,0 +1,75 @@
+package classify
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"omgjort"
+)
+
+// benchLetter builds a letter of about the given number of words, paragraphed like a
+// 2018– letter, with the formula in the result block and a kritik near the end.
+func benchLetter(words int) string {
+	fill := []string{
+		"Vi lægger vægt på, at du den %d. maj 2024 har oplyst, at din formue udgør %d kr. på din bankkonto.",
+		"Det fremgår af sagen, at kommunen den %d. juni 2024 har indhentet oplysninger fra din læge om dit helbred, jf. § %d, stk. 2.",
+		"Kommunen har i genvurderingen anført, at du ikke har ret til hjælp, fordi du har en formue på %d.%03d kr.",
+		"Du mener, at kommunen skulle have ændret afgørelsen, da du har udgifter til bolig og uddannelse.",
+		"Vi bemærker, at oplysningerne ikke kan føre til et andet resultat, og at en ny behandling godt kan føre til det samme resultat.",
+	}
+	var b strings.Builder
+	b.WriteString(para(intro, "Resultatet er:", "• Du har ikke ret til hjælp.", "Det betyder, at vi stadfæster kommunens afgørelse.",
+		"Begrundelse for afgørelsen", "Sådan vurderer vi sagen", ""))
+	for i := 0; len(strings.Fields(b.String())) < words-60; i++ {
+		fmt.Fprintf(&b, fill[i%len(fill)], i%28+1, 1000+i)
+		if i%6 == 5 {
+			b.WriteString("\n\n")
+		} else {
+			b.WriteString(" ")
+		}
+	}
+	b.WriteString(para("", "Bemærkninger til kommunen", "Vi kritiserer, at kommunen ikke har partshørt dig.", rules, ruleTxt, "Mødebehandling", meeting))
+	return b.String()
+}
+
+func TestBenchLetter(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := benchLetter(3000)
+	if n := len(strings.Fields(text)); n < 2900 || n > 3200 {
+		t.Fatalf("benchmark letter has %d words", n)
+	}
+	got := c.ClassifyCase(text)
+	checkOffsets(t, got)
+	if got.Outcome != omgjort.OutcomeStadfaestet || !got.Kritik || got.Ugyldig {
+		t.Errorf("outcome %s kritik %v ugyldig %v", got.Outcome, got.Kritik, got.Ugyldig)
+	}
+}
+
+func BenchmarkClassifyCase(b *testing.B) {
+	c, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := benchLetter(3000)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		c.ClassifyCase(text)
+	}
+}
+
+func BenchmarkSplitCases(b *testing.B) {
+	var sb strings.Builder
+	for i := 1; i <= 4; i++ {
+		fmt.Fprintf(&sb, "Sag nr. %d, j.nr. 24-%d\n\n%s\n\n", i, 1000+i, benchLetter(3000))
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		SplitCases(text)
+	}
+}

@@ -1,0 +1,275 @@
+// Package classify labels Ankestyrelsen's concrete decision letters: the outcome of each case
+// (stadfaestet, aendret, ophaevet, hjemvist, afvist or ukendt) and the flags kritik and
+// ugyldig, each with the sentence that justifies it, so a legal professional can check every
+// label against the letter in seconds.
+//
+// The classifier reads the letter's own formula ("Det betyder, at vi stadfæster …"), never the
+// citizen's claims, the quoted rules or the summaries of other cases. Its patterns live in the
+// embedded, human-readable file rules.txt (documented at its top), so a jurist can read and
+// review them; a short hash of that file is the rules version stored with every decision.
+//
+// Error types are not set here yet.
+package classify
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"sort"
+	"strings"
+
+	"omgjort"
+)
+
+// rulesFile is the embedded rules file; see the comment at its top for the format.
+//
+//go:embed rules.txt
+var rulesFile string
+
+// resultlessFactor scales the score of outcome evidence found outside a result block: the
+// formula is still Ankestyrelsen's, but not where the letter states its result.
+const resultlessFactor = 0.85
+
+// Classifier assigns outcomes and flags to case letters. It is immutable after New and safe
+// for concurrent use, so one instance serves the crawler, the CLI and reclassification jobs.
+type Classifier struct {
+	rules   *ruleSet
+	version string
+}
+
+// New compiles the embedded rules. It fails only if rules.txt is malformed, which the tests
+// catch before a release.
+func New() (*Classifier, error) {
+	return newFromRules(rulesFile)
+}
+
+// newFromRules builds a classifier from rules text in the rules.txt format.
+func newFromRules(src string) (*Classifier, error) {
+	rs, err := parseRules(src)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(src))
+	return &Classifier{rules: rs, version: hex.EncodeToString(sum[:])[:12]}, nil
+}
+
+// Version is a short hash of the rules file. It is stored as Decision.RulesVersion, so the
+// decisions labelled by older rules can be found and reclassified.
+func (c *Classifier) Version() string { return c.version }
+
+// hit is one rule firing in one sentence.
+type hit struct {
+	rule *rule
+	sent int // index into the sentences
+}
+
+// ClassifyCase labels one case letter: Outcome with OutcomeEvidence, Kritik with
+// KritikEvidence and Ugyldig with UgyldigEvidence. Evidence offsets are byte offsets into text.
+// The returned case has Text set to text, Errors empty, and no ID or heading.
+func (c *Classifier) ClassifyCase(text string) omgjort.Case {
+	out := omgjort.Case{Text: text, Outcome: omgjort.OutcomeUkendt, Errors: []omgjort.ErrorLabel{}}
+	sents := c.rules.segment(text)
+	var outcomes, kritik, ugyldig []hit
+	for i := range sents {
+		for _, h := range c.sentenceHits(text, sents, i) {
+			switch h.rule.kind {
+			case kindOutcome:
+				outcomes = append(outcomes, h)
+			case kindKritik:
+				kritik = append(kritik, h)
+			case kindUgyldig:
+				ugyldig = append(ugyldig, h)
+			}
+		}
+	}
+	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
+	if len(kritik) > 0 {
+		out.Kritik, out.KritikEvidence = true, evidence(text, sents, kritik, 1)
+	}
+	if len(ugyldig) > 0 {
+		out.Ugyldig, out.UgyldigEvidence = true, evidence(text, sents, ugyldig, 1)
+	}
+	return out
+}
+
+// Classify labels every case of d in place (keeping each case's ID, heading, journal and
+// error labels), then rolls the labels up to the decision and records the rules version.
+func (c *Classifier) Classify(d *omgjort.Decision) {
+	for i := range d.Cases {
+		cs := &d.Cases[i]
+		r := c.ClassifyCase(cs.Text)
+		cs.Outcome, cs.OutcomeEvidence = r.Outcome, r.OutcomeEvidence
+		cs.Kritik, cs.KritikEvidence = r.Kritik, r.KritikEvidence
+		cs.Ugyldig, cs.UgyldigEvidence = r.Ugyldig, r.UgyldigEvidence
+		if cs.Errors == nil {
+			cs.Errors = []omgjort.ErrorLabel{}
+		}
+	}
+	d.RollUpCases()
+	d.RulesVersion = c.version
+}
+
+// sentenceHits runs the rules that apply to sentence i and drops what the vetoes cancel.
+func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
+	s := sents[i]
+	st := text[s.start:s.end]
+	type cand struct {
+		r          *rule
+		start, end int
+	}
+	var cands []cand
+	lower := strings.ToLower(st)
+	for ri := range c.rules.rules {
+		r := &c.rules.rules[ri]
+		if !r.sections[s.section] {
+			continue
+		}
+		for pi, re := range r.res {
+			if !passes(lower, r.gates[pi]) {
+				continue
+			}
+			for _, m := range re.FindAllStringIndex(st, -1) {
+				cands = append(cands, cand{r, m[0], m[1]})
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	// Vetoes are only worth running on the few sentences that hold a formula.
+	vetoed := map[kind]bool{}
+	spans := map[kind][][]int{}
+	for _, v := range c.rules.vetoes {
+		for _, re := range v.res {
+			if v.match {
+				ms := re.FindAllStringIndex(st, -1)
+				for k := range v.targets {
+					spans[k] = append(spans[k], ms...)
+				}
+				continue
+			}
+			if re.MatchString(st) {
+				for k := range v.targets {
+					vetoed[k] = true
+				}
+			}
+		}
+	}
+	var out []hit
+	seen := map[*rule]bool{}
+	for _, cd := range cands {
+		if vetoed[cd.r.kind] || seen[cd.r] {
+			continue
+		}
+		overlap := false
+		for _, sp := range spans[cd.r.kind] {
+			if sp[0] < cd.end && cd.start < sp[1] {
+				overlap = true
+				break
+			}
+		}
+		if overlap {
+			continue
+		}
+		seen[cd.r] = true
+		out = append(out, hit{rule: cd.r, sent: i})
+	}
+	return out
+}
+
+// passes reports whether the lower-cased sentence holds one of the gate's literals.
+func passes(lower string, gate []string) bool {
+	if gate == nil {
+		return true
+	}
+	for _, l := range gate {
+		if strings.Contains(lower, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// chooseOutcome applies the outcome policy of rules.txt: formulas in result blocks win;
+// otherwise the first formula and the others in its section count; the most far-reaching
+// outcome among those counted is the case's outcome.
+func chooseOutcome(text string, sents []sentence, hits []hit) (omgjort.Outcome, []omgjort.Evidence) {
+	if len(hits) == 0 {
+		return omgjort.OutcomeUkendt, nil
+	}
+	var counted []hit
+	for _, h := range hits {
+		if sents[h.sent].result {
+			counted = append(counted, h)
+		}
+	}
+	factor := 1.0
+	if len(counted) == 0 {
+		block := sents[hits[0].sent].block
+		for _, h := range hits {
+			if sents[h.sent].block == block {
+				counted = append(counted, h)
+			}
+		}
+		factor = resultlessFactor
+	}
+	best := omgjort.OutcomeUkendt
+	for _, h := range counted {
+		if rank(h.rule.outcome) > rank(best) {
+			best = h.rule.outcome
+		}
+	}
+	// The sentences for the winning outcome come first, then the rest of a partial result.
+	sort.SliceStable(counted, func(i, j int) bool {
+		wi, wj := counted[i].rule.outcome == best, counted[j].rule.outcome == best
+		if wi != wj {
+			return wi
+		}
+		return counted[i].sent < counted[j].sent
+	})
+	return best, evidence(text, sents, counted, factor)
+}
+
+// evidence turns hits into one Evidence per sentence, in the order of hits, with the best
+// rule score of the sentence times factor.
+func evidence(text string, sents []sentence, hits []hit, factor float64) []omgjort.Evidence {
+	var out []omgjort.Evidence
+	index := map[int]int{}
+	for _, h := range hits {
+		score := h.rule.score * factor
+		if j, ok := index[h.sent]; ok {
+			if score > out[j].Score {
+				out[j].Score = score
+			}
+			continue
+		}
+		s := sents[h.sent]
+		index[h.sent] = len(out)
+		out = append(out, omgjort.Evidence{
+			Text:    text[s.start:s.end],
+			Section: s.section,
+			Start:   s.start,
+			End:     s.end,
+			Score:   score,
+		})
+	}
+	return out
+}
+
+// rank orders outcomes by how far-reaching they are for the first instance (labels.md):
+// hjemvist > ophaevet > aendret > stadfaestet > afvist > ukendt.
+func rank(o omgjort.Outcome) int {
+	switch o {
+	case omgjort.OutcomeHjemvist:
+		return 5
+	case omgjort.OutcomeOphaevet:
+		return 4
+	case omgjort.OutcomeAendret:
+		return 3
+	case omgjort.OutcomeStadfaestet:
+		return 2
+	case omgjort.OutcomeAfvist:
+		return 1
+	}
+	return 0
+}

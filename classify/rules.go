@@ -1,0 +1,348 @@
+package classify
+
+import (
+	"bufio"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+
+	"omgjort"
+)
+
+// kind is what a rule sets when it fires.
+type kind int
+
+const (
+	kindOutcome kind = iota
+	kindKritik
+	kindUgyldig
+)
+
+// String names the kind as the rules file does.
+func (k kind) String() string {
+	switch k {
+	case kindOutcome:
+		return "outcome"
+	case kindKritik:
+		return "kritik"
+	case kindUgyldig:
+		return "ugyldig"
+	}
+	return "?"
+}
+
+// startSection is the section of the text before the first heading.
+const startSection = "indledning"
+
+// headingRule recognises one sub-heading and names the section it starts.
+type headingRule struct {
+	section string
+	// inline headings are also found inside running text (flattened letters); the others
+	// only when they are a paragraph of their own.
+	inline bool
+	// result marks a result block, whose formulas win over formulas elsewhere.
+	result bool
+	// re matches the heading; for inline rules group 1 is the heading itself and the rest of
+	// the match is what must follow it (a line break, the end, or a capitalised word).
+	re *regexp.Regexp
+}
+
+// rule is one outcome formula or flag statement.
+type rule struct {
+	kind     kind
+	outcome  omgjort.Outcome
+	score    float64
+	sections map[string]bool
+	res      []*regexp.Regexp
+	// gates[i] lists literals (lower case) of which res[i] needs at least one to match; a
+	// sentence without any of them is skipped without running the regexp. Nil: no gate.
+	gates [][]string
+	line  int
+}
+
+// veto cancels rules of some kinds in a sentence (scope sentence) or where it overlaps a
+// formula (scope match).
+type veto struct {
+	targets map[kind]bool
+	match   bool // scope=match; otherwise scope=sentence
+	res     []*regexp.Regexp
+	line    int
+}
+
+// ruleSet is the parsed rules file.
+type ruleSet struct {
+	headings  []headingRule
+	resultSec map[string]bool
+	rules     []rule
+	vetoes    []veto
+}
+
+// headingFollow is what must come right after an inline heading: the end of the paragraph, a
+// line break, or the start of the next sentence (a capital letter, a digit, a bullet, a quote).
+const headingFollow = `(?:[ \t\x{a0}]*(?:\n|$)|[ \t\x{a0}]+[\p{Lu}\d•"“„\[])`
+
+// parseRules reads the rules file format documented at the top of rules.txt.
+func parseRules(src string) (*ruleSet, error) {
+	rs := &ruleSet{resultSec: map[string]bool{}}
+	groups := map[string][]string{}
+	known := map[string]bool{startSection: true}
+
+	type pending struct {
+		line int
+		head []string
+		pats []string
+	}
+	var blocks []pending
+	sc := bufio.NewScanner(strings.NewReader(src))
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		raw := strings.TrimRight(sc.Text(), " \t\r")
+		trimmed := strings.TrimSpace(raw)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		if raw[0] == ' ' || raw[0] == '\t' {
+			if len(blocks) == 0 {
+				return nil, fmt.Errorf("classify: rules line %d: pattern outside a rule", n)
+			}
+			blocks[len(blocks)-1].pats = append(blocks[len(blocks)-1].pats, trimmed)
+			continue
+		}
+		blocks = append(blocks, pending{line: n, head: strings.Fields(trimmed)})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("classify: read rules: %w", err)
+	}
+
+	// Sections and groups first, so rules may name them in any order.
+	for _, b := range blocks {
+		switch b.head[0] {
+		case "section":
+			if len(b.head) < 3 || (b.head[2] != "inline" && b.head[2] != "paragraph") {
+				return nil, fmt.Errorf("classify: rules line %d: want \"section NAME inline|paragraph [result]\"", b.line)
+			}
+			if len(b.pats) == 0 {
+				return nil, fmt.Errorf("classify: rules line %d: section %s has no patterns", b.line, b.head[1])
+			}
+			name, inline := b.head[1], b.head[2] == "inline"
+			result := false
+			for _, f := range b.head[3:] {
+				if f != "result" {
+					return nil, fmt.Errorf("classify: rules line %d: unknown section flag %q", b.line, f)
+				}
+				result = true
+			}
+			known[name] = true
+			if result {
+				rs.resultSec[name] = true
+			}
+			for _, p := range b.pats {
+				var expr string
+				if inline {
+					expr = "(" + p + ")" + headingFollow
+				} else {
+					expr = `^(?:` + p + `)[ \t]*:?$`
+				}
+				re, err := regexp.Compile(expr)
+				if err != nil {
+					return nil, fmt.Errorf("classify: rules line %d: heading pattern %q: %w", b.line, p, err)
+				}
+				rs.headings = append(rs.headings, headingRule{section: name, inline: inline, result: result, re: re})
+			}
+		case "group":
+			// group NAME = A,B,C
+			if len(b.head) != 4 || b.head[2] != "=" {
+				return nil, fmt.Errorf("classify: rules line %d: want \"group NAME = A,B,...\"", b.line)
+			}
+			groups[b.head[1]] = strings.Split(b.head[3], ",")
+		}
+	}
+	for g, members := range groups {
+		for _, m := range members {
+			if !known[m] {
+				return nil, fmt.Errorf("classify: rules: group %s names unknown section %q", g, m)
+			}
+		}
+	}
+
+	for _, b := range blocks {
+		switch b.head[0] {
+		case "section", "group":
+			continue
+		case "outcome", "kritik", "ugyldig":
+			r := rule{line: b.line, sections: map[string]bool{}}
+			args := b.head[1:]
+			switch b.head[0] {
+			case "outcome":
+				if len(args) == 0 {
+					return nil, fmt.Errorf("classify: rules line %d: outcome without slug", b.line)
+				}
+				r.kind, r.outcome = kindOutcome, omgjort.Outcome(args[0])
+				if !r.outcome.Valid() || r.outcome == omgjort.OutcomeUkendt {
+					return nil, fmt.Errorf("classify: rules line %d: unknown outcome %q", b.line, args[0])
+				}
+				args = args[1:]
+			case "kritik":
+				r.kind = kindKritik
+			case "ugyldig":
+				r.kind = kindUgyldig
+			}
+			opts, err := options(args, b.line)
+			if err != nil {
+				return nil, err
+			}
+			r.score, err = strconv.ParseFloat(opts["score"], 64)
+			if err != nil || r.score <= 0 || r.score > 1 {
+				return nil, fmt.Errorf("classify: rules line %d: score must be in (0,1], got %q", b.line, opts["score"])
+			}
+			if opts["sections"] == "" {
+				return nil, fmt.Errorf("classify: rules line %d: sections= is required", b.line)
+			}
+			for _, s := range strings.Split(opts["sections"], ",") {
+				if members, ok := groups[s]; ok {
+					for _, m := range members {
+						r.sections[m] = true
+					}
+					continue
+				}
+				if !known[s] {
+					return nil, fmt.Errorf("classify: rules line %d: unknown section %q", b.line, s)
+				}
+				r.sections[s] = true
+			}
+			if r.res, err = compileAll(b.pats, b.line); err != nil {
+				return nil, err
+			}
+			for _, p := range b.pats {
+				r.gates = append(r.gates, gate(p))
+			}
+			rs.rules = append(rs.rules, r)
+		case "veto":
+			if len(b.head) < 2 {
+				return nil, fmt.Errorf("classify: rules line %d: veto without targets", b.line)
+			}
+			v := veto{line: b.line, targets: map[kind]bool{}}
+			for _, t := range strings.Split(b.head[1], ",") {
+				switch t {
+				case "outcome":
+					v.targets[kindOutcome] = true
+				case "kritik":
+					v.targets[kindKritik] = true
+				case "ugyldig":
+					v.targets[kindUgyldig] = true
+				default:
+					return nil, fmt.Errorf("classify: rules line %d: unknown veto target %q", b.line, t)
+				}
+			}
+			opts, err := options(b.head[2:], b.line)
+			if err != nil {
+				return nil, err
+			}
+			switch opts["scope"] {
+			case "sentence":
+			case "match":
+				v.match = true
+			default:
+				return nil, fmt.Errorf("classify: rules line %d: scope must be sentence or match", b.line)
+			}
+			if v.res, err = compileAll(b.pats, b.line); err != nil {
+				return nil, err
+			}
+			rs.vetoes = append(rs.vetoes, v)
+		default:
+			return nil, fmt.Errorf("classify: rules line %d: unknown rule kind %q", b.line, b.head[0])
+		}
+	}
+	if len(rs.rules) == 0 {
+		return nil, fmt.Errorf("classify: rules: no outcome or flag rules")
+	}
+	return rs, nil
+}
+
+// options parses key=value words.
+func options(args []string, line int) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("classify: rules line %d: want key=value, got %q", line, a)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// compileAll compiles each pattern on its own, so a flag such as (?i) stays in its line.
+func compileAll(pats []string, line int) ([]*regexp.Regexp, error) {
+	if len(pats) == 0 {
+		return nil, fmt.Errorf("classify: rules line %d: rule has no patterns", line)
+	}
+	out := make([]*regexp.Regexp, 0, len(pats))
+	for _, p := range pats {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("classify: rules line %d: pattern %q: %w", line, p, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+// gate returns literals of which any match of pattern p contains at least one (compared in
+// lower case), or nil when no such literal is found. It only speeds up matching: a sentence
+// that has none of the literals cannot match.
+func gate(p string) []string {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return required(re.Simplify())
+}
+
+// required computes gate over the syntax tree.
+func required(r *syntax.Regexp) []string {
+	switch r.Op {
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(r.Rune))}
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(r.Sub[0])
+	case syntax.OpRepeat:
+		if r.Min >= 1 {
+			return required(r.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, s := range r.Sub {
+			if l := required(s); l != nil && (best == nil || shortest(l) > shortest(best)) {
+				best = l
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range r.Sub {
+			l := required(s)
+			if l == nil {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return out
+	}
+	return nil
+}
+
+// shortest is the length of the shortest string in l.
+func shortest(l []string) int {
+	n := -1
+	for _, s := range l {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
+}

@@ -1,0 +1,254 @@
+package classify
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// sentence is one sentence of a case letter, located by byte offsets into the letter.
+type sentence struct {
+	start, end int
+	section    string
+	// block numbers the section instances in text order: it grows at every heading, so two
+	// sentences with the same block stand under the same heading.
+	block  int
+	result bool
+}
+
+// paragraphBreak is a blank line: the separator of paragraphs in Case.Text.
+var paragraphBreak = regexp.MustCompile(`\n[ \t\r\x{a0}]*\n(?:[ \t\r\x{a0}]*\n)*`)
+
+// abbreviation reports whether a word (lower case, without the final period) is an
+// abbreviation whose period does not end a sentence ("jf. Ankestyrelsens …").
+func abbreviation(w string) bool {
+	switch w {
+	case "jf", "jvf", "nr", "stk", "pkt", "bl.a", "f.eks", "fx", "ca", "mv", "m.v", "m.m",
+		"evt", "vedr", "j.nr", "jr", "dvs", "d.v.s", "pga", "p.g.a", "inkl", "ekskl", "tlf",
+		"bkg", "lbk", "bek", "iht", "i.h.t", "mht", "m.h.t", "vha", "ift", "i.f.t", "hhv", "kl",
+		"ang", "mio", "mia", "mdr", "md", "pr", "o.l", "o.lign", "sml", "tidl", "ff", "jan",
+		"feb", "aug", "sep", "sept", "okt", "nov", "dec", "lovbkg", "ovf", "s", "st", "gl", "el",
+		"u.s":
+		return true
+	}
+	return false
+}
+
+// headingHit is one heading found in a paragraph.
+type headingHit struct {
+	start, end int // the heading text, relative to the paragraph
+	h          *headingRule
+}
+
+// segment cuts text into sentences and names the section each stands in. It runs in time
+// linear in the length of the text (every regexp is RE2, and each is run once per paragraph).
+func (rs *ruleSet) segment(text string) []sentence {
+	var out []sentence
+	section, block, result := startSection, 0, false
+	setSection := func(h *headingRule) {
+		section, result = h.section, h.result
+		block++
+	}
+	start := 0
+	breaks := paragraphBreak.FindAllStringIndex(text, -1)
+	breaks = append(breaks, []int{len(text), len(text)})
+	for _, br := range breaks {
+		ps, pe := start, br[0]
+		start = br[1]
+		for ps < pe && isSpaceByte(text, ps) {
+			_, w := utf8.DecodeRuneInString(text[ps:])
+			ps += w
+		}
+		for pe > ps {
+			r, w := utf8.DecodeLastRuneInString(text[ps:pe])
+			if !unicode.IsSpace(r) && r != '\u00a0' {
+				break
+			}
+			pe -= w
+		}
+		if ps >= pe {
+			continue
+		}
+		para := text[ps:pe]
+		if h := rs.paragraphHeading(para); h != nil {
+			setSection(h)
+			continue
+		}
+		pos := 0
+		for _, hh := range rs.inlineHeadings(para) {
+			out = splitSentences(out, text, ps+pos, ps+hh.start, section, block, result)
+			setSection(hh.h)
+			pos = hh.end
+		}
+		out = splitSentences(out, text, ps+pos, pe, section, block, result)
+	}
+	return out
+}
+
+// isSpaceByte reports whether the rune at i is white space (NBSP included).
+func isSpaceByte(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r) || r == '\u00a0'
+}
+
+// paragraphHeading returns the heading rule that matches the whole paragraph, if any.
+func (rs *ruleSet) paragraphHeading(para string) *headingRule {
+	if len(para) > 120 {
+		return nil
+	}
+	for i := range rs.headings {
+		h := &rs.headings[i]
+		if h.inline {
+			if m := h.re.FindStringSubmatchIndex(para); m != nil && m[2] == 0 && strings.TrimSpace(para[m[3]:]) == "" {
+				return h
+			}
+			continue
+		}
+		if h.re.MatchString(para) {
+			return h
+		}
+	}
+	return nil
+}
+
+// inlineHeadings finds the headings inside a paragraph, in order, without overlaps. A heading
+// counts only at the start of the paragraph or after white space.
+func (rs *ruleSet) inlineHeadings(para string) []headingHit {
+	var hits []headingHit
+	for i := range rs.headings {
+		h := &rs.headings[i]
+		if !h.inline {
+			continue
+		}
+		for _, m := range h.re.FindAllStringSubmatchIndex(para, -1) {
+			hs, he := m[2], m[3]
+			if hs > 0 {
+				r, _ := utf8.DecodeLastRuneInString(para[:hs])
+				if !unicode.IsSpace(r) && r != '\u00a0' {
+					continue
+				}
+			}
+			hits = append(hits, headingHit{start: hs, end: he, h: h})
+		}
+	}
+	if len(hits) < 2 {
+		return hits
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].start != hits[j].start {
+			return hits[i].start < hits[j].start
+		}
+		return hits[i].end > hits[j].end
+	})
+	out := hits[:1]
+	for _, h := range hits[1:] {
+		if h.start >= out[len(out)-1].end {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// splitSentences appends the sentences of text[from:to] to out. A sentence ends at . ! or ?
+// followed by white space and a capital letter (unless the word before the period is a known
+// abbreviation), at a line break followed by a capital letter, and before a bullet "•".
+func splitSentences(out []sentence, text string, from, to int, section string, block int, result bool) []sentence {
+	emit := func(s, e int) {
+		// Trim white space and leading bullets.
+		for s < e {
+			r, w := utf8.DecodeRuneInString(text[s:e])
+			if !unicode.IsSpace(r) && r != '\u00a0' && r != '•' {
+				break
+			}
+			s += w
+		}
+		for e > s {
+			r, w := utf8.DecodeLastRuneInString(text[s:e])
+			if !unicode.IsSpace(r) && r != '\u00a0' {
+				break
+			}
+			e -= w
+		}
+		if s < e {
+			out = append(out, sentence{start: s, end: e, section: section, block: block, result: result})
+		}
+	}
+	s := from
+	for i := from; i < to; {
+		r, w := utf8.DecodeRuneInString(text[i:to])
+		switch {
+		case r == '•' && i > s:
+			emit(s, i)
+			s = i
+		case r == '.' || r == '!' || r == '?':
+			j := i + w
+			// Closing quotes and brackets stay with the sentence.
+			for j < to {
+				c, cw := utf8.DecodeRuneInString(text[j:to])
+				if c != '"' && c != '”' && c != '’' && c != ')' && c != '\'' {
+					break
+				}
+				j += cw
+			}
+			k := j
+			for k < to {
+				c, cw := utf8.DecodeRuneInString(text[k:to])
+				if !unicode.IsSpace(c) && c != '\u00a0' {
+					break
+				}
+				k += cw
+			}
+			if k == j || k >= to {
+				break
+			}
+			next, _ := utf8.DecodeRuneInString(text[k:to])
+			if !(unicode.IsUpper(next) || next == '•' || next == '[' || next == '"' || next == '“' || next == '„') {
+				break
+			}
+			if r == '.' && isAbbreviation(text[s:i]) {
+				break
+			}
+			emit(s, j)
+			s = k
+			i = k
+			continue
+		case r == '\n':
+			k := i + w
+			for k < to {
+				c, cw := utf8.DecodeRuneInString(text[k:to])
+				if !unicode.IsSpace(c) && c != '\u00a0' {
+					break
+				}
+				k += cw
+			}
+			if k < to {
+				next, _ := utf8.DecodeRuneInString(text[k:to])
+				if unicode.IsUpper(next) || next == '•' {
+					emit(s, i)
+					s = k
+					i = k
+					continue
+				}
+			}
+		}
+		i += w
+	}
+	emit(s, to)
+	return out
+}
+
+// isAbbreviation reports whether the text before a period ends with a known abbreviation.
+func isAbbreviation(before string) bool {
+	i := len(before)
+	for i > 0 {
+		r, w := utf8.DecodeLastRuneInString(before[:i])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		i -= w
+	}
+	word := strings.ToLower(strings.TrimLeft(before[i:], "."))
+	return word != "" && abbreviation(word)
+}

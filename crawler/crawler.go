@@ -1,0 +1,577 @@
+// Package crawler fetches Ankestyrelsen's principmeddelelser from ast.dk and parses the
+// detail pages into omgjort.Decision records. Discovery is the sitemap; each run is
+// incremental (sitemap lastmod, then ETag/Last-Modified), polite (robots.txt with its
+// Crawl-delay, one request at a time) and records everything it did in an omgjort.CrawlRun.
+// What is found goes to a Sink, which the store implements.
+package crawler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"omgjort"
+)
+
+// Job is the CrawlRun.Job of an ast.dk crawl.
+const Job = "crawl-astdk"
+
+// Defaults applied by Crawl to zero Config fields.
+const (
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBodySize  = 10 << 20
+	DefaultRetries      = 3
+	DefaultRetryBackoff = time.Second
+	// ProductionDelay is the delay between requests the CLI should use against ast.dk; the
+	// zero Config means no delay so tests and the demo run fast.
+	ProductionDelay = 2 * time.Second
+)
+
+// maxBackoff caps one wait between retries, Retry-After included, so a hostile header
+// cannot stall a run.
+const maxBackoff = 2 * time.Minute
+
+// Config is how one crawl of ast.dk behaves.
+type Config struct {
+	// BaseURL is the site root; sitemap <loc>s on www.ast.dk or ast.dk are re-rooted onto
+	// it with their path kept, so a replica can stand in for the site.
+	BaseURL string
+	// Contact goes into the User-Agent ("omgjort/<Version> (+<Contact>)") so the site's
+	// operators can reach whoever runs the crawler.
+	Contact string
+	// Delay is the pause between requests to the host (production: ProductionDelay). A
+	// larger robots.txt Crawl-delay wins.
+	Delay time.Duration
+	// Timeout bounds one request (default DefaultTimeout).
+	Timeout time.Duration
+	// MaxBodySize is the largest page accepted (default DefaultMaxBodySize). A larger page
+	// is an error: it is never stored truncated.
+	MaxBodySize int64
+	// Retries is how many times a request that got 429, 5xx or a network error/timeout is
+	// retried, with exponential backoff and jitter (default DefaultRetries; negative: none).
+	Retries int
+	// RetryBackoff is the first wait before a retry; it doubles per attempt (default
+	// DefaultRetryBackoff). Tests set it small.
+	RetryBackoff time.Duration
+	// Full ignores the stored lastmod/ETag state and fetches every page in full.
+	Full   bool
+	Logger *slog.Logger
+}
+
+func (cfg Config) withDefaults() Config {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxBodySize <= 0 {
+		cfg.MaxBodySize = DefaultMaxBodySize
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = DefaultRetries
+	}
+	if cfg.Retries < 0 {
+		cfg.Retries = 0
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = DefaultRetryBackoff
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return cfg
+}
+
+// UserAgent is the User-Agent the crawler sends: honest, versioned, with a contact.
+func UserAgent(contact string) string {
+	if contact == "" {
+		return "omgjort/" + omgjort.Version
+	}
+	return "omgjort/" + omgjort.Version + " (+" + contact + ")"
+}
+
+// Fetched is one detail page fetched in full (status 200). Raw is always set; Decision is
+// nil and ParseErr set when the page could not be parsed, so the raw body is kept anyway.
+type Fetched struct {
+	Raw omgjort.RawPage
+	// Lastmod is the sitemap's <lastmod> for the URL, to be stored in its PageState.
+	Lastmod  string
+	Decision *omgjort.Decision
+	ParseErr error
+}
+
+// Change is what a Save did to the stored decision; the crawl run counts it.
+type Change int
+
+// The changes a Sink reports from Save.
+const (
+	// ChangeNone: nothing stored as a decision (e.g. the page did not parse).
+	ChangeNone Change = iota
+	// ChangeNew: the decision was stored for the first time.
+	ChangeNew
+	// ChangeChanged: the content differs from the stored one; a new version was stored.
+	ChangeChanged
+	// ChangeUnchanged: the same content was fetched again.
+	ChangeUnchanged
+)
+
+// String names the change for logs and run summaries.
+func (c Change) String() string {
+	switch c {
+	case ChangeNew:
+		return "new"
+	case ChangeChanged:
+		return "changed"
+	case ChangeUnchanged:
+		return "unchanged"
+	}
+	return "none"
+}
+
+// Sink receives what the crawl finds; the store implements it (composed in cmd). URLs
+// passed to it are the sitemap's <loc>s as published (https://www.ast.dk/…), not the
+// re-rooted fetch URLs, so state survives a change of BaseURL. For incremental crawling
+// the sink's PageState must return the Lastmod given with Save/Touch, and a URL recorded
+// with Fail must come back with Failures > 0 (or LastError set) so it is fetched again.
+type Sink interface {
+	omgjort.CrawlState
+	// Save is called for each page fetched in full; it returns whether the decision is
+	// new, changed or unchanged. With f.ParseErr set it must keep the raw body but never
+	// overwrite a good stored version.
+	Save(ctx context.Context, f *Fetched) (Change, error)
+	// Touch records a URL that was checked and found unchanged (304 or lastmod unchanged)
+	// so its state stays current.
+	Touch(ctx context.Context, url string, st omgjort.PageState) error
+	// Fail records a URL that could not be fetched or parsed, with the reason.
+	Fail(ctx context.Context, url string, reason string) error
+}
+
+// countingTransport counts every HTTP request of a run, colly's own robots.txt fetch
+// included, for CrawlRun.Requests.
+type countingTransport struct {
+	next http.RoundTripper
+	n    atomic.Int64
+}
+
+func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.n.Add(1)
+	return t.next.RoundTrip(r)
+}
+
+// outcome is how one detail URL ended.
+type outcome int
+
+const (
+	outNone outcome = iota
+	outOK
+	outNotModified
+	outFailed
+)
+
+// attempt is the state of the detail URL being fetched; the collector runs synchronously,
+// so its callbacks all see the one current attempt.
+type attempt struct {
+	e        entry
+	tries    int
+	tooLarge bool
+	out      outcome
+	status   int
+	reason   string
+	body     []byte
+	header   http.Header
+}
+
+func (a *attempt) fail(status int, reason string) {
+	a.out, a.status, a.reason = outFailed, status, reason
+}
+
+// Crawl runs one crawl of ast.dk: robots.txt, the sitemap, then every principmeddelelse
+// detail page that may have changed, handing results to sink. The returned run record is
+// always filled; a run-level failure (sitemap unusable, no detail URLs, more than 20 % of
+// pages unparsable) is RunFailed with the reason in run.Error. Crawl returns an error only
+// when it could not finish, e.g. because ctx was cancelled.
+func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error) {
+	cfg = cfg.withDefaults()
+	log := cfg.Logger.With("job", Job)
+	run := omgjort.CrawlRun{Job: Job, Source: Source, Started: time.Now().UTC(), Result: omgjort.RunRunning}
+	transport := &countingTransport{next: http.DefaultTransport.(*http.Transport).Clone()}
+	finish := func(err error) (omgjort.CrawlRun, error) {
+		run.Requests = int(transport.n.Load())
+		run.Ended = time.Now().UTC()
+		if run.Result == omgjort.RunRunning {
+			run.Result = omgjort.RunOK
+		}
+		log.Info("crawl finished", "result", run.Result, "error", run.Error, "requests", run.Requests,
+			"discovered", run.Discovered, "fetched", run.Fetched, "not_modified", run.NotModified,
+			"skipped", run.Skipped, "new", run.New, "changed", run.Changed, "unchanged", run.Unchanged,
+			"parse_failed", run.ParseFailed, "fetch_failed", run.FetchFailed)
+		return run, err
+	}
+	failRun := func(msg string) {
+		run.Result = omgjort.RunFailed
+		if run.Error == "" {
+			run.Error = msg
+		}
+	}
+
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		failRun(fmt.Sprintf("invalid base URL %q", cfg.BaseURL))
+		return finish(fmt.Errorf("crawler: base URL %q: want an absolute http(s) URL", cfg.BaseURL))
+	}
+	ua := UserAgent(cfg.Contact)
+	client := &http.Client{Transport: transport, Timeout: cfg.Timeout}
+	g := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.Delay}
+
+	delay := cfg.Delay
+	if cd, err := g.crawlDelay(ctx, base, ua); err != nil {
+		if ctx.Err() != nil {
+			failRun("cancelled")
+			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+		}
+		log.Warn("robots.txt unreadable; colly decides per URL", "err", err)
+	} else if cd > delay {
+		delay = cd
+	}
+	g.delay = delay
+
+	entries, locs, err := g.sitemap(ctx, base)
+	if err != nil {
+		if ctx.Err() != nil {
+			failRun("cancelled")
+			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+		}
+		failRun(fmt.Sprintf("site structure may have changed: sitemap unusable: %v", err))
+		return finish(nil)
+	}
+	run.Discovered = len(entries)
+	if len(entries) == 0 {
+		failRun(fmt.Sprintf("site structure may have changed: sitemap has %d <loc>s but 0 principmeddelelse detail URLs", locs))
+		return finish(nil)
+	}
+	log.Info("sitemap read", "locs", locs, "detail_urls", len(entries), "delay", delay)
+
+	c, cur, err := newCollector(ctx, cfg, ua, delay, transport)
+	if err != nil {
+		failRun(err.Error())
+		return finish(fmt.Errorf("crawler: %w", err))
+	}
+	if err := sleepCtx(ctx, delay); err != nil {
+		failRun("cancelled")
+		return finish(fmt.Errorf("crawler: %w", err))
+	}
+
+	saveFailed := 0
+	var firstSaveErr error
+	recordFail := func(loc string, status int, reason string) {
+		run.FetchFailed++
+		run.Errors = append(run.Errors, omgjort.URLError{URL: loc, Status: status, Reason: reason})
+		log.Warn("page failed", "url", loc, "status", status, "reason", reason)
+		if err := sink.Fail(ctx, loc, reason); err != nil {
+			log.Error("sink: record failure", "url", loc, "err", err)
+		}
+	}
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			failRun("cancelled")
+			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+		}
+		st, known, err := sink.PageState(e.loc)
+		if err != nil {
+			log.Error("sink: page state; fetching in full", "url", e.loc, "err", err)
+			known = false
+		}
+		if known && !cfg.Full && e.lastmod != "" && st.Lastmod == e.lastmod && st.Failures == 0 && st.LastError == "" {
+			run.Skipped++
+			if err := sink.Touch(ctx, e.loc, st); err != nil {
+				log.Error("sink: touch", "url", e.loc, "err", err)
+			}
+			continue
+		}
+		hdr := http.Header{}
+		if known && !cfg.Full {
+			if st.ETag != "" {
+				hdr.Set("If-None-Match", st.ETag)
+			}
+			if st.LastModified != "" {
+				hdr.Set("If-Modified-Since", st.LastModified)
+			}
+		}
+		*cur = &attempt{e: e}
+		a := *cur
+		verr := c.Request(http.MethodGet, e.target, nil, nil, hdr)
+		if ctx.Err() != nil {
+			failRun("cancelled")
+			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+		}
+		if a.out == outNone {
+			switch {
+			case errors.Is(verr, colly.ErrRobotsTxtBlocked):
+				a.fail(0, "blocked by robots.txt")
+			case verr != nil:
+				a.fail(0, verr.Error())
+			default:
+				a.fail(0, "no response")
+			}
+		}
+		switch a.out {
+		case outFailed:
+			recordFail(e.loc, a.status, a.reason)
+		case outNotModified:
+			run.NotModified++
+			ns := st
+			ns.URL, ns.Lastmod, ns.Failures, ns.LastError = e.loc, e.lastmod, 0, ""
+			if v := a.header.Get("ETag"); v != "" {
+				ns.ETag = v
+			}
+			if v := a.header.Get("Last-Modified"); v != "" {
+				ns.LastModified = v
+			}
+			if err := sink.Touch(ctx, e.loc, ns); err != nil {
+				log.Error("sink: touch", "url", e.loc, "err", err)
+			}
+		case outOK:
+			run.Fetched++
+			f := fetched(a)
+			if f.ParseErr != nil {
+				run.ParseFailed++
+				run.Errors = append(run.Errors, omgjort.URLError{URL: e.loc, Status: a.status, Reason: "parse: " + f.ParseErr.Error()})
+				log.Warn("page did not parse", "url", e.loc, "err", f.ParseErr)
+			}
+			ch, err := sink.Save(ctx, f)
+			if err != nil {
+				saveFailed++
+				if firstSaveErr == nil {
+					firstSaveErr = err
+				}
+				run.Errors = append(run.Errors, omgjort.URLError{URL: e.loc, Status: a.status, Reason: "save: " + err.Error()})
+				log.Error("sink: save", "url", e.loc, "err", err)
+				continue
+			}
+			if f.ParseErr != nil {
+				if err := sink.Fail(ctx, e.loc, "parse: "+f.ParseErr.Error()); err != nil {
+					log.Error("sink: record failure", "url", e.loc, "err", err)
+				}
+				continue
+			}
+			switch ch {
+			case ChangeNew:
+				run.New++
+			case ChangeChanged:
+				run.Changed++
+			case ChangeUnchanged:
+				run.Unchanged++
+			}
+		}
+	}
+
+	switch {
+	case run.Fetched > 0 && run.ParseFailed*5 > run.Fetched:
+		failRun(fmt.Sprintf("site structure may have changed: %d of %d fetched pages did not parse (more than 20 %%)", run.ParseFailed, run.Fetched))
+	case saveFailed > 0:
+		failRun(fmt.Sprintf("store: %d of %d fetched pages could not be saved: %v", saveFailed, run.Fetched, firstSaveErr))
+	}
+	return finish(nil)
+}
+
+// fetched turns a successful attempt into what the Sink stores, parsing it on the way.
+func fetched(a *attempt) *Fetched {
+	sum := sha256.Sum256(a.body)
+	now := time.Now().UTC()
+	f := &Fetched{
+		Raw: omgjort.RawPage{
+			URL:          a.e.loc,
+			Status:       a.status,
+			ContentType:  a.header.Get("Content-Type"),
+			ETag:         a.header.Get("ETag"),
+			LastModified: a.header.Get("Last-Modified"),
+			Body:         a.body,
+			Hash:         hex.EncodeToString(sum[:]),
+			FetchedAt:    now,
+		},
+		Lastmod: a.e.lastmod,
+	}
+	d, err := ParseDetail(a.e.loc, a.body)
+	if err != nil {
+		f.ParseErr = err
+		return f
+	}
+	d.FetchedAt = now
+	f.Decision = d
+	return f
+}
+
+// newCollector builds the run's fresh colly collector. Settings that must hold are assigned
+// after NewCollector, because colly applies COLLY_* environment variables inside it. The
+// returned pointer holds the current attempt the callbacks write to.
+func newCollector(ctx context.Context, cfg Config, ua string, delay time.Duration, rt http.RoundTripper) (*colly.Collector, **attempt, error) {
+	c := colly.NewCollector(colly.StdlibContext(ctx))
+	c.IgnoreRobotsTxt = false
+	c.UserAgent = ua
+	c.AllowURLRevisit = true
+	c.MaxDepth = 0
+	c.MaxRequests = 0
+	c.AllowedDomains = nil
+	c.DisallowedDomains = nil
+	c.CacheDir = ""
+	c.ParseHTTPErrorResponse = false
+	c.DetectCharset = false
+	c.Async = false
+	// One byte more than allowed, so a larger page is detected rather than truncated.
+	c.MaxBodySize = int(cfg.MaxBodySize + 1)
+	c.WithTransport(rt)
+	c.SetRequestTimeout(cfg.Timeout)
+	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 1, Delay: delay}); err != nil {
+		return nil, nil, fmt.Errorf("colly limit rule: %w", err)
+	}
+	cur := new(*attempt)
+	max := cfg.MaxBodySize
+
+	c.OnRequest(func(r *colly.Request) {
+		(*cur).tries++
+	})
+	c.OnResponseHeaders(func(r *colly.Response) {
+		a := *cur
+		a.status = r.StatusCode
+		if n, err := strconv.ParseInt(r.Headers.Get("Content-Length"), 10, 64); err == nil && n > max {
+			a.tooLarge = true
+			r.Request.Abort()
+		}
+	})
+	c.OnResponse(func(r *colly.Response) {
+		a := *cur
+		if r.StatusCode != http.StatusOK {
+			a.fail(r.StatusCode, fmt.Sprintf("unexpected status %d %s", r.StatusCode, http.StatusText(r.StatusCode)))
+			return
+		}
+		if int64(len(r.Body)) > max {
+			a.fail(r.StatusCode, fmt.Sprintf("body larger than %d bytes", max))
+			return
+		}
+		a.out, a.status, a.body = outOK, r.StatusCode, r.Body
+		a.header = http.Header{}
+		if r.Headers != nil {
+			a.header = r.Headers.Clone()
+		}
+	})
+	c.OnError(func(r *colly.Response, err error) {
+		a := *cur
+		status := r.StatusCode
+		if a.tooLarge {
+			a.fail(a.status, fmt.Sprintf("body larger than %d bytes (Content-Length)", max))
+			return
+		}
+		if status == http.StatusNotModified {
+			a.out, a.status = outNotModified, status
+			a.header = http.Header{}
+			if r.Headers != nil {
+				a.header = r.Headers.Clone()
+			}
+			return
+		}
+		if ctx.Err() != nil {
+			a.fail(status, "cancelled: "+ctx.Err().Error())
+			return
+		}
+		reason := err.Error()
+		if status != 0 {
+			reason = fmt.Sprintf("status %d %s", status, http.StatusText(status))
+		}
+		retryable := status == http.StatusTooManyRequests || status >= 500 || (status == 0 && isTransient(err))
+		if retryable && a.tries <= cfg.Retries {
+			var ra time.Duration
+			if r.Headers != nil {
+				ra = retryAfterOf(r.Headers.Get("Retry-After"))
+			}
+			wait := backoffFor(cfg.RetryBackoff, a.tries-1, ra)
+			cfg.Logger.Info("retrying", "url", a.e.loc, "reason", reason, "attempt", a.tries, "wait", wait)
+			if err := sleepCtx(ctx, wait); err != nil {
+				a.fail(status, "cancelled: "+err.Error())
+				return
+			}
+			if err := r.Request.Retry(); err != nil && a.out == outNone {
+				a.fail(status, fmt.Sprintf("retry: %v", err))
+			}
+			return
+		}
+		if a.tries > 1 {
+			reason = fmt.Sprintf("%s (after %d attempts)", reason, a.tries)
+		}
+		a.fail(status, reason)
+	})
+	return c, cur, nil
+}
+
+// isTransient reports whether a transport error is worth retrying: timeouts, refused or
+// reset connections. Errors of our own context are not.
+func isTransient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	if errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, colly.ErrAbortedAfterHeaders) {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "EOF") ||
+		strings.Contains(err.Error(), "connection reset")
+}
+
+// backoffFor is the wait before retry number attempt+1: base·2^attempt plus up to 50 %
+// jitter, or the server's Retry-After when that is longer; capped at maxBackoff.
+func backoffFor(base time.Duration, attempt int, retryAfter time.Duration) time.Duration {
+	if attempt > 10 {
+		attempt = 10
+	}
+	d := base << attempt
+	d += time.Duration(rand.Int64N(int64(d)/2 + 1))
+	if retryAfter > d {
+		d = retryAfter
+	}
+	return min(d, maxBackoff)
+}
+
+// retryAfterOf reads a Retry-After header given in seconds or as an HTTP date.
+func retryAfterOf(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

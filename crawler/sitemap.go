@@ -1,0 +1,235 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/temoto/robotstxt"
+)
+
+// maxSitemapSize is the sitemap protocol's own limit for one (uncompressed) sitemap file.
+const maxSitemapSize = 50 << 20
+
+// maxChildSitemaps bounds how many sitemaps of a <sitemapindex> are read, so a broken index
+// cannot make a run fetch without end.
+const maxChildSitemaps = 100
+
+// detailPathRe is the path of a principmeddelelse detail page; the year index pages
+// (/for-myndigheder/principmeddelelser/{YYYY}) and everything else do not match.
+var detailPathRe = regexp.MustCompile(`^/for-myndigheder/principmeddelelser/\d{4}/[^/]+/?$`)
+
+// entry is one detail URL from the sitemap: loc as published, target as fetched.
+type entry struct {
+	loc     string
+	target  string
+	lastmod string
+}
+
+type sitemapXML struct {
+	XMLName xml.Name
+	URLs    []struct {
+		Loc     string `xml:"loc"`
+		Lastmod string `xml:"lastmod"`
+	} `xml:"url"`
+	Sitemaps []struct {
+		Loc string `xml:"loc"`
+	} `xml:"sitemap"`
+}
+
+// reroot maps a URL found on the site (sitemap loc, index entry) onto BaseURL: locs on
+// www.ast.dk or ast.dk keep their path and query but take the base's scheme and host, so a
+// replica on loopback serves as the site. Other hosts are not the site and give ok=false.
+func reroot(base *url.URL, loc string) (*url.URL, bool) {
+	u, err := base.Parse(strings.TrimSpace(loc))
+	if err != nil {
+		return nil, false
+	}
+	host := strings.ToLower(u.Hostname())
+	if u.Host != base.Host && host != "www.ast.dk" && host != "ast.dk" {
+		return nil, false
+	}
+	out := *base
+	out.Path = strings.TrimSuffix(base.Path, "/") + u.Path
+	out.RawPath = ""
+	out.RawQuery = u.RawQuery
+	out.Fragment = ""
+	return &out, true
+}
+
+// isDetailPath reports whether a sitemap loc is a principmeddelelse detail page.
+func isDetailPath(loc string) bool {
+	u, err := url.Parse(strings.TrimSpace(loc))
+	if err != nil {
+		return false
+	}
+	return detailPathRe.MatchString(u.Path)
+}
+
+// getter fetches the few non-detail resources (robots.txt, sitemaps) with the crawl's
+// client, User-Agent, politeness delay and retry policy.
+type getter struct {
+	client  *http.Client
+	ua      string
+	retries int
+	backoff time.Duration
+	delay   time.Duration
+	used    bool
+}
+
+// get returns the status and body of u; a transport failure or a 429/5xx that persists
+// after the retries is an error, other statuses are returned for the caller to judge.
+func (g *getter) get(ctx context.Context, u string, limit int64) (int, []byte, error) {
+	var lastErr error
+	for attempt := 0; ; attempt++ {
+		if g.used {
+			if err := sleepCtx(ctx, g.delay); err != nil {
+				return 0, nil, err
+			}
+		}
+		g.used = true
+		status, body, retryAfter, err := g.once(ctx, u, limit)
+		if err == nil && status != http.StatusTooManyRequests && status < 500 {
+			return status, body, nil
+		}
+		if ctx.Err() != nil {
+			return 0, nil, ctx.Err()
+		}
+		if err == nil {
+			lastErr = fmt.Errorf("GET %s: status %d", u, status)
+		} else {
+			lastErr = err
+		}
+		if attempt >= g.retries {
+			return status, nil, fmt.Errorf("%w (after %d attempts)", lastErr, attempt+1)
+		}
+		if err := sleepCtx(ctx, backoffFor(g.backoff, attempt, retryAfter)); err != nil {
+			return 0, nil, err
+		}
+	}
+}
+
+func (g *getter) once(ctx context.Context, u string, limit int64) (int, []byte, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, nil, 0, fmt.Errorf("GET %s: %w", u, err)
+	}
+	req.Header.Set("User-Agent", g.ua)
+	resp, err := g.client.Do(req)
+	if err != nil {
+		return 0, nil, 0, fmt.Errorf("GET %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return resp.StatusCode, nil, 0, fmt.Errorf("GET %s: read body: %w", u, err)
+	}
+	if int64(len(body)) > limit {
+		return resp.StatusCode, nil, 0, fmt.Errorf("GET %s: body larger than %d bytes", u, limit)
+	}
+	return resp.StatusCode, body, retryAfterOf(resp.Header.Get("Retry-After")), nil
+}
+
+// crawlDelay reads robots.txt for the Crawl-delay that applies to ua; colly enforces the
+// Disallow rules itself but ignores Crawl-delay.
+func (g *getter) crawlDelay(ctx context.Context, base *url.URL, ua string) (time.Duration, error) {
+	u := *base
+	u.Path = "/robots.txt"
+	u.RawQuery = ""
+	status, body, err := g.get(ctx, u.String(), 1<<20)
+	if err != nil {
+		return 0, fmt.Errorf("robots.txt: %w", err)
+	}
+	data, err := robotstxt.FromStatusAndBytes(status, body)
+	if err != nil {
+		return 0, fmt.Errorf("robots.txt: parse: %w", err)
+	}
+	if grp := data.FindGroup(ua); grp != nil {
+		return grp.CrawlDelay, nil
+	}
+	return 0, nil
+}
+
+// sitemap reads /sitemap.xml (a <urlset>, or a <sitemapindex> whose sitemaps are read in
+// turn) and returns the principmeddelelse detail URLs, de-duplicated, plus how many <loc>s
+// it saw in all.
+func (g *getter) sitemap(ctx context.Context, base *url.URL) ([]entry, int, error) {
+	root, _ := reroot(base, "/sitemap.xml")
+	doc, err := g.sitemapDoc(ctx, root.String())
+	if err != nil {
+		return nil, 0, err
+	}
+	docs := []*sitemapXML{doc}
+	if doc.XMLName.Local == "sitemapindex" {
+		docs = docs[:0]
+		for i, s := range doc.Sitemaps {
+			if i >= maxChildSitemaps {
+				break
+			}
+			u, ok := reroot(base, s.Loc)
+			if !ok {
+				continue
+			}
+			child, err := g.sitemapDoc(ctx, u.String())
+			if err != nil {
+				return nil, 0, err
+			}
+			docs = append(docs, child)
+		}
+	}
+	var out []entry
+	seen := map[string]bool{}
+	locs := 0
+	for _, d := range docs {
+		for _, x := range d.URLs {
+			locs++
+			loc := strings.TrimSpace(x.Loc)
+			if !isDetailPath(loc) || seen[loc] {
+				continue
+			}
+			t, ok := reroot(base, loc)
+			if !ok {
+				continue
+			}
+			seen[loc] = true
+			out = append(out, entry{loc: loc, target: t.String(), lastmod: strings.TrimSpace(x.Lastmod)})
+		}
+	}
+	return out, locs, nil
+}
+
+func (g *getter) sitemapDoc(ctx context.Context, u string) (*sitemapXML, error) {
+	status, body, err := g.get(ctx, u, maxSitemapSize)
+	if err != nil {
+		return nil, fmt.Errorf("sitemap: %w", err)
+	}
+	if status != http.StatusOK {
+		return nil, fmt.Errorf("sitemap: GET %s: status %d", u, status)
+	}
+	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("sitemap: %s: gunzip: %w", u, err)
+		}
+		body, err = io.ReadAll(io.LimitReader(zr, maxSitemapSize))
+		if err != nil {
+			return nil, fmt.Errorf("sitemap: %s: gunzip: %w", u, err)
+		}
+	}
+	var doc sitemapXML
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("sitemap: %s: parse XML: %w", u, err)
+	}
+	if doc.XMLName.Local != "urlset" && doc.XMLName.Local != "sitemapindex" {
+		return nil, fmt.Errorf("sitemap: %s: root element <%s>, want <urlset> or <sitemapindex>", u, doc.XMLName.Local)
+	}
+	return &doc, nil
+}

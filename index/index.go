@@ -1,0 +1,433 @@
+// Package index keeps the Bleve full-text index of the decisions: a static mapping with the Danish
+// analyzer, batched writes, and a search that turns the query box syntax of the site into Bleve
+// queries, with facets and highlighted snippets. The index is derived data: the store is the source
+// of truth, and whenever the index cannot be trusted (corrupt, or built by an older mapping) Open
+// says so with ErrRebuild, so the caller can Destroy it and rebuild it from the store.
+package index
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/da"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"omgjort"
+)
+
+// MappingVersion identifies the document mapping and analysis this code builds. It is stored in
+// the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
+// the mapping an index was created with and silently searches with it. Bump it on any change to
+// buildMapping or to the document fields.
+const MappingVersion = "1"
+
+// ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
+// partly there, or was built with another MappingVersion. The caller should Destroy the directory,
+// Open it again and re-index every decision from the store.
+var ErrRebuild = errors.New("index must be rebuilt")
+
+// ErrLocked is wrapped by Open when another process (or another Open in this one) holds the
+// index. It must not be treated as ErrRebuild: destroying an index in use would lose it.
+var ErrLocked = errors.New("index is in use by another process")
+
+const (
+	// lockTimeout bounds how long Open waits for the flock on store/root.bolt; without it Bleve
+	// waits forever when another process has the index open.
+	lockTimeout = "2s"
+	// batchSize caps the documents per Bleve batch, to bound indexing memory (bleve#1787).
+	batchSize = 500
+	// versionKey is the internal key that holds MappingVersion.
+	versionKey = "omgjort_mapping_version"
+	// plainAnalyzer lowercases unicode tokens without stop words or stemming, for paragraph
+	// references such as "§ 47, stk. 1".
+	plainAnalyzer = "omgjort_plain"
+	// summaryLen is the length of the stored summary shown when a hit has no highlighted fragment.
+	summaryLen = 200
+)
+
+// Document field names. The keyword fields hold exact values (case-sensitive); the *_text fields
+// hold the same values analysed in Danish so the query box can match them word by word.
+const (
+	fTitle       = "title"
+	fText        = "text"
+	fHolding     = "holding"
+	fNumber      = "number"
+	fNumbers     = "numbers"
+	fLaw         = "law"
+	fLawText     = "law_text"
+	fKeyword     = "keyword"
+	fKeywordText = "keyword_text"
+	fOutcome     = "outcome"
+	fErrors      = "errors"
+	fYear        = "year"
+	fYearKey     = "year_key"
+	fPublished   = "published"
+	fPubDate     = "pubdate"
+	fStatus      = "status"
+	fAuthority   = "authority"
+	fParagraphs  = "paragraphs"
+	fSummary     = "summary"
+	fStamp       = "stamp"
+)
+
+// Index is an open Bleve index of decisions. It is safe for concurrent use; one process owns it.
+type Index struct {
+	dir       string
+	idx       bleve.Index
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens the index in dir, creating it when dir is absent or empty. It fails within about two
+// seconds with an error wrapping ErrLocked when the index is held elsewhere, and with an error
+// wrapping ErrRebuild when the index is unusable or was built with another MappingVersion.
+func Open(dir string) (*Index, error) {
+	if dir == "" {
+		return nil, errors.New("index: open: empty directory name")
+	}
+	exists, err := indexExists(dir)
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	cfg := map[string]interface{}{"bolt_timeout": lockTimeout}
+	if !exists {
+		m, err := buildMapping()
+		if err != nil {
+			return nil, fmt.Errorf("index: open %s: mapping: %w", dir, err)
+		}
+		idx, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("index: create %s: %w", dir, err)
+		}
+		if err := idx.SetInternal([]byte(versionKey), []byte(MappingVersion)); err != nil {
+			_ = idx.Close()
+			return nil, fmt.Errorf("index: create %s: store mapping version: %w", dir, err)
+		}
+		return &Index{dir: dir, idx: idx}, nil
+	}
+
+	idx, err := bleve.OpenUsing(dir, cfg)
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("index: open %s: %w (gave up after %s)", dir, ErrLocked, lockTimeout)
+		}
+		return nil, fmt.Errorf("index: open %s: %w: %v", dir, ErrRebuild, err)
+	}
+	v, err := idx.GetInternal([]byte(versionKey))
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("index: open %s: %w: read mapping version: %v", dir, ErrRebuild, err)
+	}
+	if string(v) != MappingVersion {
+		_ = idx.Close()
+		return nil, fmt.Errorf("index: open %s: %w: mapping version %q, code has %q", dir, ErrRebuild, v, MappingVersion)
+	}
+	return &Index{dir: dir, idx: idx}, nil
+}
+
+// indexExists reports whether dir holds an index. A missing or empty directory does not; a
+// directory with other content but no index metadata is a broken index (ErrRebuild).
+func indexExists(dir string) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if len(entries) == 0 {
+		return false, nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		return false, fmt.Errorf("%w: no index_meta.json in a non-empty directory", ErrRebuild)
+	}
+	return true, nil
+}
+
+// Destroy removes the index directory, so that a broken or outdated index can be rebuilt. It
+// refuses a directory that does not look like a Bleve index, so a wrong path cannot wipe other
+// data. The index must be closed.
+func Destroy(dir string) error {
+	if dir == "" {
+		return errors.New("index: destroy: empty directory name")
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("index: destroy %s: %w", dir, err)
+	}
+	if len(entries) > 0 && !looksLikeIndex(dir) {
+		return fmt.Errorf("index: destroy %s: refusing, the directory does not look like a bleve index", dir)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("index: destroy %s: %w", dir, err)
+	}
+	return nil
+}
+
+func looksLikeIndex(dir string) bool {
+	for _, name := range []string{"index_meta.json", "store"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Close flushes and closes the index; always call it on shutdown, before closing the store. A
+// second Close does nothing (Bleve itself panics on it).
+func (x *Index) Close() error {
+	x.closeOnce.Do(func() {
+		if err := x.idx.Close(); err != nil {
+			x.closeErr = fmt.Errorf("index: close %s: %w", x.dir, err)
+		}
+	})
+	return x.closeErr
+}
+
+// Put indexes the decisions in batches of at most 500, replacing any document with the same ID.
+// Each batch is on disk when Put returns.
+func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
+	defer recoverTo(&err, "put")
+	b := x.idx.NewBatch()
+	for _, d := range ds {
+		if d == nil || d.ID == "" {
+			return errors.New("index: put: decision without ID")
+		}
+		if err := b.Index(d.ID, document(d)); err != nil {
+			return fmt.Errorf("index: put %s: %w", d.ID, err)
+		}
+		if b.Size() >= batchSize {
+			if err := x.idx.Batch(b); err != nil {
+				return fmt.Errorf("index: put batch ending with %s: %w", d.ID, err)
+			}
+			b.Reset()
+		}
+	}
+	if b.Size() > 0 {
+		if err := x.idx.Batch(b); err != nil {
+			return fmt.Errorf("index: put batch of %d: %w", b.Size(), err)
+		}
+	}
+	return nil
+}
+
+// Delete removes the decisions with the given IDs; unknown IDs are ignored.
+func (x *Index) Delete(ids ...string) (err error) {
+	defer recoverTo(&err, "delete")
+	b := x.idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+		if b.Size() >= batchSize {
+			if err := x.idx.Batch(b); err != nil {
+				return fmt.Errorf("index: delete batch ending with %s: %w", id, err)
+			}
+			b.Reset()
+		}
+	}
+	if b.Size() > 0 {
+		if err := x.idx.Batch(b); err != nil {
+			return fmt.Errorf("index: delete batch of %d: %w", b.Size(), err)
+		}
+	}
+	return nil
+}
+
+// Count returns the number of indexed decisions.
+func (x *Index) Count() (uint64, error) {
+	n, err := x.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index: count: %w", err)
+	}
+	return n, nil
+}
+
+// Stamp is what the index remembers of the version of a decision it holds: content hash, classifier
+// rules version and stored version. When the store's Stamp of a decision differs from Stamps, the
+// decision must be indexed again (after a crash between a store write and an index write, or after
+// a re-classification).
+func Stamp(d *omgjort.Decision) string {
+	return d.ContentHash + "|" + d.RulesVersion + "|" + strconv.Itoa(d.Version)
+}
+
+// Stamps returns the stamp of every indexed decision by ID, so the caller can reconcile the index
+// with the store.
+func (x *Index) Stamps() (map[string]string, error) {
+	const page = 1000
+	out := map[string]string{}
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), page, 0, false)
+		req.Fields = []string{fStamp}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := x.idx.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("index: stamps: %w", err)
+		}
+		for _, h := range res.Hits {
+			s, _ := h.Fields[fStamp].(string)
+			out[h.ID] = s
+		}
+		if len(res.Hits) < page {
+			return out, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// document turns a decision into the map Bleve indexes under the static mapping.
+func document(d *omgjort.Decision) map[string]interface{} {
+	numbers := []string{omgjort.NormalizeNumber(d.Number), d.ID}
+	for _, n := range d.Numbers {
+		numbers = append(numbers, omgjort.NormalizeNumber(n))
+	}
+	numbers = omgjort.SortStrings(numbers)
+	errs := make([]string, 0, len(d.Errors))
+	for _, e := range d.Errors {
+		errs = append(errs, string(e))
+	}
+	outcome := d.Outcome
+	if outcome == "" {
+		outcome = omgjort.OutcomeUkendt
+	}
+	summary := d.Holding
+	text := d.Text()
+	if summary == "" {
+		summary = text
+	}
+	doc := map[string]interface{}{
+		fTitle:       d.Title,
+		fText:        text,
+		fHolding:     d.Holding,
+		fNumber:      d.Number,
+		fNumbers:     numbers,
+		fLaw:         d.Laws,
+		fLawText:     d.Laws,
+		fKeyword:     d.Keywords,
+		fKeywordText: d.Keywords,
+		fOutcome:     string(outcome),
+		fErrors:      errs,
+		fStatus:      string(d.Status),
+		fAuthority:   d.Authority,
+		fParagraphs:  d.Paragraphs,
+		fPubDate:     d.Published,
+		fSummary:     truncate(summary, summaryLen),
+		fStamp:       Stamp(d),
+	}
+	if d.Year > 0 {
+		doc[fYear] = float64(d.Year)
+		doc[fYearKey] = strconv.Itoa(d.Year)
+	}
+	if t, err := time.Parse(time.DateOnly, d.Published); err == nil {
+		doc[fPublished] = t
+	}
+	return doc
+}
+
+// buildMapping is the static mapping of a decision document. Nothing goes into _all: the query
+// builder names its fields, which keeps the index smaller (term vectors dominate its size).
+func buildMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	im.DefaultAnalyzer = da.AnalyzerName
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	if err := im.AddCustomAnalyzer(plainAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, err
+	}
+
+	// text: analysed, with term vectors for phrases and highlighting, no doc values.
+	text := func(analyzer string, store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = store
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	// kw: exact term; docValues for the facet and sort fields only.
+	kw := func(store, docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = docValues
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := kw(true, false)
+		f.Index = false
+		return f
+	}
+
+	dm := bleve.NewDocumentStaticMapping()
+	add := func(name string, f *mapping.FieldMapping) { dm.AddFieldMappingsAt(name, f) }
+	add(fTitle, text(da.AnalyzerName, true))
+	add(fText, text(da.AnalyzerName, true)) // stored: the highlighter reads it
+	add(fHolding, text(da.AnalyzerName, false))
+	add(fLawText, text(da.AnalyzerName, false))
+	add(fKeywordText, text(da.AnalyzerName, false))
+	add(fParagraphs, text(plainAnalyzer, false))
+	add(fNumber, kw(true, false))
+	add(fNumbers, kw(false, false))
+	add(fLaw, kw(true, true))
+	add(fKeyword, kw(false, false))
+	add(fOutcome, kw(true, true))
+	add(fErrors, kw(true, true))
+	add(fStatus, kw(true, true))
+	add(fAuthority, kw(false, true))
+	add(fYearKey, kw(false, true))
+	add(fStamp, kw(true, false))
+	add(fPubDate, storedOnly())
+	add(fSummary, storedOnly())
+
+	year := bleve.NewNumericFieldMapping()
+	year.Store = false
+	year.IncludeInAll = false
+	year.DocValues = false
+	add(fYear, year)
+
+	pub := bleve.NewDateTimeFieldMapping()
+	pub.Store = false
+	pub.IncludeInAll = false
+	pub.DocValues = true
+	add(fPublished, pub)
+
+	im.DefaultMapping = dm
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// recoverTo turns a panic inside Bleve into an error, so one bad document or query cannot kill
+// the process (nginx-ui#1769).
+func recoverTo(err *error, op string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("index: %s: bleve panicked: %v", op, r)
+	}
+}

@@ -1,0 +1,283 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"omgjort"
+)
+
+// Paging limits: Bleve holds From+Size hits in memory (bleve#658).
+const (
+	// DefaultSize is the page size when the request gives none.
+	DefaultSize = 20
+	// MaxSize is the largest page a request may ask for.
+	MaxSize = 100
+	// MaxWindow caps From+Size.
+	MaxWindow = 10000
+)
+
+// Index is the Searcher the server uses.
+var _ omgjort.Searcher = (*Index)(nil)
+
+// facetFields are the facets Search always returns: request key → (field, max values).
+var facetFields = []struct {
+	key, field string
+	size       int
+}{
+	{"law", fLaw, 100},
+	{"outcome", fOutcome, 10},
+	{"errors", fErrors, 20},
+	{"year", fYearKey, 200},
+	{"status", fStatus, 5},
+	{"authority", fAuthority, 20},
+}
+
+// hitFields are the stored fields a SearchHit is built from, so Search never reads the store.
+var hitFields = []string{fNumber, fTitle, fPubDate, fStatus, fOutcome, fErrors, fLaw, fSummary}
+
+// Search runs req: the query box text ANDed with the filters, one page of hits with highlighted
+// snippets, and facet counts over all hits. A badly written request is a *omgjort.QueryError
+// with a Danish message; any other error is the index's fault.
+func (x *Index) Search(ctx context.Context, req omgjort.SearchRequest) (res *omgjort.SearchResult, err error) {
+	defer recoverTo(&err, "search")
+	start := time.Now()
+
+	q, scored, err := x.buildQuery(req)
+	if err != nil {
+		return nil, err
+	}
+	size, err := pageSize(req)
+	if err != nil {
+		return nil, err
+	}
+	sortBy, err := sortOrder(req.Sort, scored)
+	if err != nil {
+		return nil, err
+	}
+
+	sr := bleve.NewSearchRequestOptions(q, size, req.From, false)
+	sr.SortBy(sortBy)
+	sr.Fields = hitFields
+	for _, f := range facetFields {
+		sr.AddFacet(f.key, bleve.NewFacetRequest(f.field, f.size))
+	}
+	if scored {
+		sr.Highlight = bleve.NewHighlightWithStyle("html")
+		sr.Highlight.AddField(fText)
+	}
+
+	br, err := x.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
+	}
+
+	out := &omgjort.SearchResult{
+		Total:  br.Total,
+		Hits:   make([]omgjort.SearchHit, 0, len(br.Hits)),
+		Facets: facets(br.Facets),
+	}
+	for _, h := range br.Hits {
+		out.Hits = append(out.Hits, hit(h))
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// buildQuery combines the query box and the filters. scored reports whether the query box had
+// anything to rank by; without it the hits are listed newest first.
+func (x *Index) buildQuery(req omgjort.SearchRequest) (q query.Query, scored bool, err error) {
+	clauses, err := parseQuery(req.Query)
+	if err != nil {
+		return nil, false, err
+	}
+	m := x.idx.Mapping()
+	b := builder{da: m.AnalyzerNamed("da"), plain: m.AnalyzerNamed(plainAnalyzer)}
+	if b.da == nil || b.plain == nil {
+		return nil, false, errors.New("index: search: analyzers missing from the index mapping")
+	}
+	var must, mustNot []query.Query
+	for _, c := range clauses {
+		cq, err := b.clauseQuery(c)
+		if err != nil {
+			return nil, false, err
+		}
+		if cq == nil {
+			continue
+		}
+		if c.occur == occurMustNot {
+			mustNot = append(mustNot, cq)
+		} else {
+			must = append(must, cq)
+		}
+	}
+	scored = len(must) > 0
+
+	keys := make([]string, 0, len(req.Filters))
+	for k := range req.Filters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range req.Filters[k] {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			fq, err := filterQuery(k, v)
+			if err != nil {
+				return nil, false, err
+			}
+			must = append(must, fq)
+		}
+	}
+	if len(must) == 0 {
+		must = append(must, query.NewMatchAllQuery())
+	}
+	return query.NewBooleanQuery(must, nil, mustNot), scored, nil
+}
+
+func pageSize(req omgjort.SearchRequest) (int, error) {
+	size := req.Size
+	if size == 0 {
+		size = DefaultSize
+	}
+	switch {
+	case size < 0 || req.From < 0:
+		return 0, queryError("Sidetallet eller antallet af resultater pr. side er ugyldigt.", fmt.Errorf("negative from %d or size %d", req.From, req.Size))
+	case size > MaxSize:
+		return 0, queryError(fmt.Sprintf("Der kan højst vises %d resultater pr. side.", MaxSize), fmt.Errorf("size %d over %d", size, MaxSize))
+	case req.From+size > MaxWindow:
+		return 0, queryError(fmt.Sprintf("Der kan højst bladres %d resultater frem. Gør søgningen mere præcis med flere ord eller filtre.", MaxWindow),
+			fmt.Errorf("from+size %d over %d", req.From+size, MaxWindow))
+	}
+	return size, nil
+}
+
+// sortOrder gives Bleve's sort for the request. Without query words there is no relevance, so
+// the hits are newest first whatever was asked.
+func sortOrder(s string, scored bool) ([]string, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "relevance", "relevans":
+		if scored {
+			return []string{"-_score", "-" + fPublished, "_id"}, nil
+		}
+	case "date", "dato":
+	default:
+		return nil, queryError(fmt.Sprintf("Sorteringen %q findes ikke. Brug relevans eller dato.", s), fmt.Errorf("unknown sort %q", s))
+	}
+	return []string{"-" + fPublished, "-_score", "_id"}, nil
+}
+
+func facets(fr search.FacetResults) map[string][]omgjort.FacetValue {
+	out := make(map[string][]omgjort.FacetValue, len(facetFields))
+	for _, f := range facetFields {
+		vals := []omgjort.FacetValue{}
+		if r := fr[f.key]; r != nil && r.Terms != nil {
+			for _, t := range r.Terms.Terms() {
+				vals = append(vals, omgjort.FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+		if f.key == "year" {
+			// Years read best in time order, newest first.
+			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
+		} else {
+			sort.SliceStable(vals, func(i, j int) bool {
+				if vals[i].Count != vals[j].Count {
+					return vals[i].Count > vals[j].Count
+				}
+				return vals[i].Value < vals[j].Value
+			})
+		}
+		out[f.key] = vals
+	}
+	return out
+}
+
+func hit(h *search.DocumentMatch) omgjort.SearchHit {
+	errs := strs(h.Fields[fErrors])
+	out := omgjort.SearchHit{
+		ID:        h.ID,
+		Number:    str(h.Fields[fNumber]),
+		Title:     str(h.Fields[fTitle]),
+		Published: str(h.Fields[fPubDate]),
+		Status:    omgjort.Status(str(h.Fields[fStatus])),
+		Outcome:   omgjort.Outcome(str(h.Fields[fOutcome])),
+		Errors:    make([]omgjort.ErrorType, 0, len(errs)),
+		Laws:      strs(h.Fields[fLaw]),
+		Score:     h.Score,
+	}
+	// Without a match in the text Bleve still returns its first 200 characters, unmarked; the
+	// holding says more, so only fragments with a match count.
+	for _, f := range h.Fragments[fText] {
+		if strings.Contains(f, "<mark>") {
+			out.Snippets = append(out.Snippets, f)
+		}
+	}
+	for _, e := range errs {
+		out.Errors = append(out.Errors, omgjort.ErrorType(e))
+	}
+	if len(out.Snippets) == 0 {
+		if s := str(h.Fields[fSummary]); s != "" {
+			out.Snippets = []string{html.EscapeString(s)}
+		}
+	}
+	if out.Snippets == nil {
+		out.Snippets = []string{}
+	}
+	return out
+}
+
+// str reads a single stored value.
+func str(v interface{}) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case []interface{}:
+		if len(t) > 0 {
+			s, _ := t[0].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+// strs reads a stored value that may hold one or many strings.
+func strs(v interface{}) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []interface{}:
+		out := make([]string, 0, len(t))
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
+
+// truncate shortens s to about n characters, at a word boundary when there is one, with "…".
+func truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	cut := string(r)
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:–-") + " …"
+}

@@ -1,0 +1,356 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"omgjort"
+)
+
+// decisionPage is the data of the decision page.
+type decisionPage struct {
+	base
+	D            *omgjort.Decision
+	NumbersLabel string
+	Numbers      string
+	Status       string
+	Historic     bool
+	Published    string
+	Signed       string
+	SourceURL    string
+	Outcome      string
+	OutcomeLabel string
+	ErrorLabels  []string
+	Holding      []string
+	Sections     []sectionView
+	Cases        []caseView
+}
+
+// sectionView is one section split into paragraphs.
+type sectionView struct {
+	Heading    string
+	Paragraphs []string
+}
+
+// caseView is one concrete case with its labels, each linked to the highlighted evidence.
+type caseView struct {
+	Anchor       string
+	Heading      string
+	Outcome      string
+	OutcomeLabel string
+	OutcomeLinks []string // mark IDs of the outcome evidence
+	Kritik       bool
+	KritikLinks  []string
+	Ugyldig      bool
+	UgyldigLinks []string
+	Errors       []errorView
+	Paragraphs   [][]segment
+}
+
+// errorView is one error label of a case with links to its evidence.
+type errorView struct {
+	Label string
+	Links []string
+}
+
+// segment is a piece of case text; Mark pieces are highlighted evidence and the first piece of
+// each mark carries its ID. The template escapes Text, so no text is ever trusted as HTML.
+type segment struct {
+	Text string
+	Mark bool
+	ID   string
+}
+
+// handleDecision serves one decision with its cases and the evidence for every label.
+func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.loadDecision(w, r)
+	if !ok {
+		return
+	}
+	p := decisionView(d)
+	p.Fresh = s.freshness()
+	s.render(w, r, http.StatusOK, "decision.html", p)
+}
+
+// handleAPIDecision serves one decision as JSON.
+func (s *Server) handleAPIDecision(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.loadDecision(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// loadDecision reads the decision named in the path, answering 404 or 500 itself when it
+// cannot; ok is false then.
+func (s *Server) loadDecision(w http.ResponseWriter, r *http.Request) (*omgjort.Decision, bool) {
+	const missing = "Afgørelsen findes ikke. Den kan være fjernet, eller adressen kan være forkert."
+	id := strings.TrimSpace(r.PathValue("id"))
+	if id == "" || len(id) > maxIDBytes || !utf8.ValidString(id) {
+		s.notFound(w, r, missing)
+		return nil, false
+	}
+	d, err := s.decisions.Decision(id)
+	switch {
+	case errors.Is(err, omgjort.ErrNotFound):
+		s.notFound(w, r, missing)
+		return nil, false
+	case err != nil:
+		s.serverError(w, r, err)
+		return nil, false
+	case d == nil:
+		s.notFound(w, r, missing)
+		return nil, false
+	}
+	return d, true
+}
+
+// decisionView prepares a decision for the page.
+func decisionView(d *omgjort.Decision) decisionPage {
+	p := decisionPage{
+		base:         base{Title: d.Title},
+		D:            d,
+		Status:       d.Status.Label(),
+		Historic:     d.Status == omgjort.StatusHistorisk,
+		Published:    danishDate(d.Published),
+		Signed:       danishDate(d.Signed),
+		Outcome:      badgeClass(d.Outcome),
+		OutcomeLabel: d.Outcome.Label(),
+	}
+	if p.Title == "" {
+		p.Title = "Afgørelse " + d.Number
+	}
+	nums := d.Numbers
+	if len(nums) == 0 && d.Number != "" {
+		nums = []string{d.Number}
+	}
+	p.NumbersLabel = "Nummer"
+	if len(nums) > 1 {
+		p.NumbersLabel = "Numre"
+	}
+	p.Numbers = strings.Join(nums, ", ")
+	if u, err := url.Parse(d.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		p.SourceURL = u.String()
+	}
+	for _, e := range d.Errors {
+		p.ErrorLabels = append(p.ErrorLabels, e.Label())
+	}
+	if len(d.Sections) == 0 && d.Holding != "" {
+		p.Holding = paragraphs(d.Holding)
+	}
+	for _, sec := range d.Sections {
+		p.Sections = append(p.Sections, sectionView{Heading: sec.Heading, Paragraphs: paragraphs(sec.Text)})
+	}
+	for i := range d.Cases {
+		p.Cases = append(p.Cases, caseToView(&d.Cases[i], i))
+	}
+	return p
+}
+
+// paragraphs splits text on blank lines and drops empty paragraphs.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(text, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// caseToView lays out one case. Every evidence span gets a mark; overlapping spans share the
+// mark that covers them, and evidence whose offsets do not fit the text is located by its text
+// or, failing that, shown without a link.
+func caseToView(c *omgjort.Case, idx int) caseView {
+	caseID := c.ID
+	if caseID == "" {
+		caseID = strconv.Itoa(idx + 1)
+	}
+	v := caseView{
+		Anchor:       "sag-" + caseID,
+		Heading:      "Sag nr. " + caseID,
+		Outcome:      badgeClass(c.Outcome),
+		OutcomeLabel: c.Outcome.Label(),
+		Kritik:       c.Kritik,
+		Ugyldig:      c.Ugyldig,
+	}
+	if c.Journal != "" {
+		v.Heading += ", j.nr. " + c.Journal
+	}
+	var spans []span
+	add := func(evs []omgjort.Evidence) []int {
+		var refs []int
+		for _, ev := range evs {
+			if st, en, ok := locate(c.Text, ev); ok {
+				refs = append(refs, len(spans))
+				spans = append(spans, span{start: st, end: en})
+			}
+		}
+		return refs
+	}
+	outRefs := add(c.OutcomeEvidence)
+	kritikRefs := add(c.KritikEvidence)
+	ugyldigRefs := add(c.UgyldigEvidence)
+	errRefs := make([][]int, len(c.Errors))
+	for i, e := range c.Errors {
+		errRefs[i] = add(e.Evidence)
+	}
+	ids := assignMarks(spans, "ev-"+caseID+"-")
+	links := func(refs []int) []string {
+		var out []string
+		for _, r := range refs {
+			if !slices.Contains(out, ids[r]) {
+				out = append(out, ids[r])
+			}
+		}
+		return out
+	}
+	v.OutcomeLinks = links(outRefs)
+	v.KritikLinks = links(kritikRefs)
+	v.UgyldigLinks = links(ugyldigRefs)
+	for i, e := range c.Errors {
+		v.Errors = append(v.Errors, errorView{Label: e.Type.Label(), Links: links(errRefs[i])})
+	}
+	v.Paragraphs = highlight(c.Text, spans, ids)
+	return v
+}
+
+// span is an evidence range of byte offsets into a case text.
+type span struct{ start, end int }
+
+// locate finds the evidence in text: its offsets when they are inside the text, on character
+// boundaries and non-empty; otherwise the first occurrence of its text.
+func locate(text string, ev omgjort.Evidence) (int, int, bool) {
+	st, en := ev.Start, ev.End
+	if st >= 0 && en > st && en <= len(text) && utf8.RuneStart(text[st]) && (en == len(text) || utf8.RuneStart(text[en])) {
+		return st, en, true
+	}
+	if t := strings.TrimSpace(ev.Text); t != "" {
+		if i := strings.Index(text, t); i >= 0 {
+			return i, i + len(t), true
+		}
+	}
+	return 0, 0, false
+}
+
+// assignMarks merges overlapping spans into marks numbered in text order and returns, for each
+// span, the ID of the mark that shows it. It rewrites spans to the merged ranges.
+func assignMarks(spans []span, prefix string) []string {
+	order := make([]int, len(spans))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if spans[a].start != spans[b].start {
+			return spans[a].start - spans[b].start
+		}
+		return spans[b].end - spans[a].end
+	})
+	ids := make([]string, len(spans))
+	merged := make([]span, 0, len(spans))
+	owner := make([]int, len(spans)) // span index → merged index
+	for _, i := range order {
+		sp := spans[i]
+		if n := len(merged); n > 0 && sp.start < merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, sp.end)
+			owner[i] = n - 1
+			continue
+		}
+		merged = append(merged, sp)
+		owner[i] = len(merged) - 1
+	}
+	for i := range spans {
+		ids[i] = prefix + strconv.Itoa(owner[i]+1)
+	}
+	// Hand back the merged ranges, one per mark, in the span slots highlight reads.
+	for i := range spans {
+		spans[i] = merged[owner[i]]
+	}
+	return ids
+}
+
+// highlight splits text into paragraphs of plain and marked segments. A mark that runs across a
+// paragraph break is continued in the next paragraph; only its first piece carries the ID.
+func highlight(text string, spans []span, ids []string) [][]segment {
+	// One entry per distinct mark, in text order.
+	type mark struct {
+		span
+		id string
+	}
+	var marks []mark
+	for i, sp := range spans {
+		if !slices.ContainsFunc(marks, func(m mark) bool { return m.id == ids[i] }) {
+			marks = append(marks, mark{sp, ids[i]})
+		}
+	}
+	slices.SortFunc(marks, func(a, b mark) int { return a.start - b.start })
+
+	var out [][]segment
+	used := map[string]bool{}
+	pos := 0
+	for pos <= len(text) {
+		end := strings.Index(text[pos:], "\n\n")
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		var para []segment
+		at := pos
+		for _, m := range marks {
+			if m.end <= at || m.start >= end {
+				continue
+			}
+			st := max(m.start, at)
+			if st > at {
+				para = append(para, segment{Text: text[at:st]})
+			}
+			en := min(m.end, end)
+			seg := segment{Text: text[st:en], Mark: true}
+			if !used[m.id] {
+				seg.ID = m.id
+				used[m.id] = true
+			}
+			para = append(para, seg)
+			at = en
+		}
+		if at < end {
+			para = append(para, segment{Text: text[at:end]})
+		}
+		if !blank(para) {
+			out = append(out, trimEdges(para))
+		}
+		if end == len(text) {
+			break
+		}
+		pos = end + 2
+	}
+	return out
+}
+
+// blank reports whether a paragraph has only white space and no mark.
+func blank(para []segment) bool {
+	for _, s := range para {
+		if s.Mark || strings.TrimSpace(s.Text) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// trimEdges drops white space at the start and end of a paragraph's plain text, which the page
+// would otherwise show as blank lines (case text keeps single line breaks visible).
+func trimEdges(para []segment) []segment {
+	if first := &para[0]; !first.Mark {
+		first.Text = strings.TrimLeft(first.Text, " \t\r\n")
+	}
+	if last := &para[len(para)-1]; !last.Mark {
+		last.Text = strings.TrimRight(last.Text, " \t\r\n")
+	}
+	return para
+}

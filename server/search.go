@@ -1,0 +1,463 @@
+package server
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"omgjort"
+)
+
+// filterParam ties a Danish query parameter to the SearchRequest filter key it fills and to the
+// heading of its facet on the page.
+type filterParam struct {
+	Param   string // query parameter, e.g. "udfald"
+	Key     string // SearchRequest.Filters and SearchResult.Facets key, e.g. "outcome"
+	Heading string // Danish facet heading
+}
+
+// filterParams is the fixed order in which facets and active filters are shown.
+var filterParams = []filterParam{
+	{"lov", "law", "Lov"},
+	{"udfald", "outcome", "Udfald"},
+	{"fejl", "errors", "Fejltype"},
+	{"aar", "year", "År"},
+	{"status", "status", "Status"},
+	{"myndighed", "authority", "Myndighed"},
+}
+
+// valueLabel is the Danish display name of a facet or filter value.
+func valueLabel(key, v string) string {
+	switch key {
+	case "outcome":
+		return omgjort.Outcome(v).Label()
+	case "errors":
+		return omgjort.ErrorType(v).Label()
+	case "status":
+		return omgjort.Status(v).Label()
+	}
+	return v
+}
+
+// searchInput is the request as read from the URL, before it is handed to the searcher.
+type searchInput struct {
+	Query   string
+	Filters map[string][]string // keyed by query parameter ("lov", "udfald" …)
+	Sort    string              // "" or "date"
+	Page    int                 // 1-based
+}
+
+// parseSearch reads and bounds the search parameters. The returned message is Danish and
+// non-empty when the input cannot be searched.
+func parseSearch(r *http.Request) (searchInput, string) {
+	q := r.URL.Query()
+	in := searchInput{Query: strings.TrimSpace(q.Get("q")), Filters: map[string][]string{}, Page: 1}
+	if !utf8.ValidString(in.Query) {
+		return in, "Søgningen indeholder ugyldige tegn."
+	}
+	if n := utf8.RuneCountInString(in.Query); n > maxQueryRunes {
+		return in, "Søgningen er for lang (" + strconv.Itoa(n) + " tegn). Den må højst være " +
+			strconv.Itoa(maxQueryRunes) + " tegn."
+	}
+	count := 0
+	for _, fp := range filterParams {
+		for _, v := range q[fp.Param] {
+			v = strings.TrimSpace(v)
+			if v == "" || !utf8.ValidString(v) || slices.Contains(in.Filters[fp.Param], v) {
+				continue
+			}
+			in.Filters[fp.Param] = append(in.Filters[fp.Param], v)
+			count++
+		}
+	}
+	if count > maxFilterCount {
+		return in, "Der er valgt for mange filtre. Fjern nogle og prøv igen."
+	}
+	if q.Get("sort") == "date" {
+		in.Sort = "date"
+	}
+	if side := strings.TrimSpace(q.Get("side")); side != "" {
+		p, err := strconv.Atoi(side)
+		if err != nil || p < 1 {
+			return in, "Sidetallet skal være et helt tal fra 1 og opefter."
+		}
+		if p > maxPage {
+			return in, "Der kan højst vises " + strconv.Itoa(maxPage) + " sider. Gør søgningen mere præcis."
+		}
+		in.Page = p
+	}
+	return in, ""
+}
+
+// request turns the parsed input into the searcher's request.
+func (in searchInput) request() omgjort.SearchRequest {
+	req := omgjort.SearchRequest{Query: in.Query, Sort: in.Sort, From: (in.Page - 1) * pageSize, Size: pageSize}
+	if in.Sort == "" {
+		req.Sort = "relevance"
+	}
+	for _, fp := range filterParams {
+		if vs := in.Filters[fp.Param]; len(vs) > 0 {
+			if req.Filters == nil {
+				req.Filters = map[string][]string{}
+			}
+			req.Filters[fp.Key] = slices.Clone(vs)
+		}
+	}
+	return req
+}
+
+// empty reports whether the user has asked for nothing yet (the bare front page).
+func (in searchInput) empty() bool { return in.Query == "" && len(in.Filters) == 0 }
+
+// values encodes the input as query parameters, for building links that change one thing.
+func (in searchInput) values() url.Values {
+	v := url.Values{}
+	if in.Query != "" {
+		v.Set("q", in.Query)
+	}
+	for _, fp := range filterParams {
+		for _, x := range in.Filters[fp.Param] {
+			v.Add(fp.Param, x)
+		}
+	}
+	if in.Sort != "" {
+		v.Set("sort", in.Sort)
+	}
+	if in.Page > 1 {
+		v.Set("side", strconv.Itoa(in.Page))
+	}
+	return v
+}
+
+// href is the search page URL for the input.
+func (in searchInput) href() string {
+	enc := in.values().Encode()
+	if enc == "" {
+		return "/"
+	}
+	return "/?" + enc
+}
+
+// with returns a copy of in with its own filter map, so link builders can change it freely.
+func (in searchInput) with() searchInput {
+	out := in
+	out.Filters = make(map[string][]string, len(in.Filters))
+	for k, v := range in.Filters {
+		out.Filters[k] = slices.Clone(v)
+	}
+	return out
+}
+
+// searchPage is the data of the search page.
+type searchPage struct {
+	base
+	Query     string
+	Hidden    []hiddenField // active filters and sort, kept when the query box is submitted
+	Error     string        // Danish query error, shown in an alert
+	Searched  bool          // false on the bare front page before anything is asked
+	Total     uint64
+	From, To  int
+	Hits      []hitView
+	Facets    []facetView
+	Active    []activeFilter
+	SortLinks []link
+	Pages     []pageLink
+	Prev      string
+	Next      string
+}
+
+// hiddenField is a name/value pair carried through the search form.
+type hiddenField struct{ Name, Value string }
+
+// link is a labelled link; Current marks the one that is in effect.
+type link struct {
+	Label   string
+	Href    string
+	Current bool
+}
+
+// pageLink is one entry of the pagination; Gap marks an ellipsis.
+type pageLink struct {
+	Number  int
+	Href    string
+	Current bool
+	Gap     bool
+}
+
+// hitView is one search hit as the page shows it.
+type hitView struct {
+	Href         string
+	Title        string
+	Number       string
+	Published    string
+	Outcome      string
+	OutcomeLabel string
+	Historic     bool
+	Errors       []string
+	Laws         []string
+	Snippets     []template.HTML
+}
+
+// facetView is one facet with its values as filter links.
+type facetView struct {
+	Heading string
+	Values  []facetValueView
+}
+
+// facetValueView is one facet value: a link that adds (or, when active, removes) the filter.
+type facetValueView struct {
+	Label  string
+	Count  int
+	Href   string
+	Active bool
+}
+
+// activeFilter is a filter in effect with the link that removes it.
+type activeFilter struct {
+	Heading string
+	Label   string
+	Href    string
+}
+
+// handleSearch serves the search page.
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	in, msg := parseSearch(r)
+	p := searchPage{base: base{Title: "Søg i Ankestyrelsens principmeddelelser"}, Query: in.Query}
+	p.Fresh = s.freshness()
+	p.Hidden = hiddenFields(in)
+	p.Active = activeFilters(in)
+	if msg != "" {
+		p.Error = msg
+		s.render(w, r, http.StatusBadRequest, "search.html", p)
+		return
+	}
+	res, err := s.search.Search(r.Context(), in.request())
+	var qe *omgjort.QueryError
+	switch {
+	case errors.As(err, &qe) && in.empty():
+		// The bare front page: an index that cannot browse without a query is not the user's fault.
+		s.render(w, r, http.StatusOK, "search.html", p)
+		return
+	case errors.As(err, &qe):
+		p.Error = qe.Message
+		s.render(w, r, http.StatusBadRequest, "search.html", p)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	p.Searched = true
+	p.Total = res.Total
+	if len(res.Hits) > 0 {
+		p.From = (in.Page-1)*pageSize + 1
+		p.To = p.From + len(res.Hits) - 1
+	}
+	for _, h := range res.Hits {
+		p.Hits = append(p.Hits, hitToView(h))
+	}
+	p.Facets = facetViews(in, res.Facets)
+	p.SortLinks = sortLinks(in)
+	p.Pages, p.Prev, p.Next = pagination(in, res.Total)
+	s.render(w, r, http.StatusOK, "search.html", p)
+}
+
+// hitToView prepares one hit for the page. Snippets are the only HTML taken from outside: the
+// index escapes everything in them but its <mark> tags (omgjort.SearchHit.Snippets).
+func hitToView(h omgjort.SearchHit) hitView {
+	v := hitView{
+		Href:         "/d/" + url.PathEscape(h.ID),
+		Title:        h.Title,
+		Number:       h.Number,
+		Published:    danishDate(h.Published),
+		Outcome:      badgeClass(h.Outcome),
+		OutcomeLabel: h.Outcome.Label(),
+		Historic:     h.Status == omgjort.StatusHistorisk,
+		Laws:         h.Laws,
+	}
+	if v.Title == "" {
+		v.Title = "Afgørelse " + h.Number
+	}
+	for _, e := range h.Errors {
+		v.Errors = append(v.Errors, e.Label())
+	}
+	for _, sn := range h.Snippets {
+		v.Snippets = append(v.Snippets, trustedSnippet(sn))
+	}
+	return v
+}
+
+// badgeClass maps an outcome to the CSS class suffix of its badge; unknown values get the
+// neutral badge so a new slug never renders unstyled.
+func badgeClass(o omgjort.Outcome) string {
+	if o.Valid() {
+		return string(o)
+	}
+	return string(omgjort.OutcomeUkendt)
+}
+
+// hiddenFields carries the active filters and sort through a new submission of the query box.
+func hiddenFields(in searchInput) []hiddenField {
+	var out []hiddenField
+	for _, fp := range filterParams {
+		for _, v := range in.Filters[fp.Param] {
+			out = append(out, hiddenField{fp.Param, v})
+		}
+	}
+	if in.Sort != "" {
+		out = append(out, hiddenField{"sort", in.Sort})
+	}
+	return out
+}
+
+// activeFilters lists the filters in effect, each with a link to the same search without it.
+func activeFilters(in searchInput) []activeFilter {
+	var out []activeFilter
+	for _, fp := range filterParams {
+		for _, v := range in.Filters[fp.Param] {
+			out = append(out, activeFilter{Heading: fp.Heading, Label: valueLabel(fp.Key, v), Href: toggled(in, fp.Param, v)})
+		}
+	}
+	return out
+}
+
+// toggled is the search URL with the filter param=v added, or removed when already active; the
+// page goes back to 1 because the hits change.
+func toggled(in searchInput, param, v string) string {
+	out := in.with()
+	out.Page = 1
+	vs := out.Filters[param]
+	if i := slices.Index(vs, v); i >= 0 {
+		vs = slices.Delete(vs, i, i+1)
+	} else {
+		vs = append(vs, v)
+	}
+	if len(vs) == 0 {
+		delete(out.Filters, param)
+	} else {
+		out.Filters[param] = vs
+	}
+	return out.href()
+}
+
+// facetViews orders the result's facets as filterParams does and turns their values into links.
+func facetViews(in searchInput, facets map[string][]omgjort.FacetValue) []facetView {
+	var out []facetView
+	for _, fp := range filterParams {
+		vals := facets[fp.Key]
+		if len(vals) == 0 {
+			continue
+		}
+		fv := facetView{Heading: fp.Heading}
+		for _, v := range vals {
+			if v.Value == "" {
+				continue
+			}
+			fv.Values = append(fv.Values, facetValueView{
+				Label:  valueLabel(fp.Key, v.Value),
+				Count:  v.Count,
+				Href:   toggled(in, fp.Param, v.Value),
+				Active: slices.Contains(in.Filters[fp.Param], v.Value),
+			})
+		}
+		if len(fv.Values) > 0 {
+			out = append(out, fv)
+		}
+	}
+	return out
+}
+
+// sortLinks offers relevance and date order.
+func sortLinks(in searchInput) []link {
+	rel, date := in.with(), in.with()
+	rel.Sort, rel.Page = "", 1
+	date.Sort, date.Page = "date", 1
+	return []link{
+		{Label: "Relevans", Href: rel.href(), Current: in.Sort == ""},
+		{Label: "Nyeste først", Href: date.href(), Current: in.Sort == "date"},
+	}
+}
+
+// pagination returns the page links around the current page (first and last always shown) and
+// the previous/next links, empty where there is none.
+func pagination(in searchInput, total uint64) (pages []pageLink, prev, next string) {
+	last := int((total + pageSize - 1) / pageSize)
+	last = min(last, maxPage)
+	if last <= 1 && in.Page <= 1 {
+		return nil, "", ""
+	}
+	at := func(n int) string {
+		out := in.with()
+		out.Page = n
+		return out.href()
+	}
+	if in.Page > 1 {
+		prev = at(min(in.Page-1, max(last, 1)))
+	}
+	if in.Page < last {
+		next = at(in.Page + 1)
+	}
+	gap := false
+	for n := 1; n <= last; n++ {
+		if n == 1 || n == last || (n >= in.Page-2 && n <= in.Page+2) {
+			pages = append(pages, pageLink{Number: n, Href: at(n), Current: n == in.Page})
+			gap = false
+		} else if !gap {
+			pages = append(pages, pageLink{Gap: true})
+			gap = true
+		}
+	}
+	return pages, prev, next
+}
+
+// apiSearchResult is the JSON body of /api/search.
+type apiSearchResult struct {
+	Total  uint64                          `json:"total"`
+	Hits   []omgjort.SearchHit             `json:"hits"`
+	Facets map[string][]omgjort.FacetValue `json:"facets"`
+	TookMS float64                         `json:"took_ms"`
+}
+
+// handleAPISearch serves a search as JSON with the same parameters as the search page.
+func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	in, msg := parseSearch(r)
+	if msg != "" {
+		s.badRequest(w, r, msg)
+		return
+	}
+	res, err := s.search.Search(r.Context(), in.request())
+	var qe *omgjort.QueryError
+	if errors.As(err, &qe) {
+		s.badRequest(w, r, qe.Message)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out := apiSearchResult{Total: res.Total, Hits: res.Hits, Facets: res.Facets, TookMS: float64(res.Took.Microseconds()) / 1000}
+	if out.Hits == nil {
+		out.Hits = []omgjort.SearchHit{}
+	}
+	if out.Facets == nil {
+		out.Facets = map[string][]omgjort.FacetValue{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// trustedSnippet turns an index snippet into HTML. The index promises that everything but its
+// <mark> tags is escaped; as a second line of defence a snippet with any other markup is
+// escaped whole and only its <mark> tags are put back.
+func trustedSnippet(sn string) template.HTML {
+	rest := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(sn)
+	if !strings.ContainsAny(rest, "<>") {
+		return template.HTML(sn) // #nosec G203 -- only <mark> markup, checked above
+	}
+	esc := template.HTMLEscapeString(sn)
+	esc = strings.NewReplacer("&lt;mark&gt;", "<mark>", "&lt;/mark&gt;", "</mark>").Replace(esc)
+	return template.HTML(esc) // #nosec G203 -- everything escaped but <mark>
+}

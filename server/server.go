@@ -1,0 +1,208 @@
+// Package server is Omgjort's HTTP face: the Danish search site, the decision pages and the JSON
+// API. It reads everything through the root package's Searcher and DecisionReader interfaces and
+// holds no business logic of its own, so the index and the store can change behind it.
+package server
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+	_ "time/tzdata" // Europe/Copenhagen must resolve even on hosts without a zoneinfo database.
+
+	"omgjort"
+)
+
+// DefaultAddr is the listen address used when Config.Addr is empty: loopback only, so a fresh
+// install is never exposed to the network by accident.
+const DefaultAddr = "127.0.0.1:8080"
+
+// shutdownTimeout bounds how long in-flight requests may run once the server is told to stop.
+const shutdownTimeout = 10 * time.Second
+
+// Limits on user input: anything above them is answered with a Danish 400, never a 500.
+const (
+	maxBodyBytes   = 1 << 20 // 1 MiB; the site has no forms that post
+	maxRawQuery    = 8 << 10 // bytes of the whole query string
+	maxQueryRunes  = 1000    // characters in the query box
+	maxIDBytes     = 200     // bytes of a decision ID in a path
+	maxFilterCount = 50      // filter values over all facets
+	pageSize       = 20
+	maxPage        = 500 // bleve holds from+size in memory, so deep pages are capped
+	runsShown      = 20  // runs read to find the last successful one for the footer
+)
+
+// contentSecurityPolicy forbids inline scripts and styles; the templates and the CSS comply.
+const contentSecurityPolicy = "default-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"script-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the command passes in to run the server.
+type Config struct {
+	// Addr is the listen address; DefaultAddr when empty.
+	Addr string
+	// Logger receives request errors and panics; discarded when nil.
+	Logger *slog.Logger
+}
+
+// Server serves the site and the API. Build it with New; it is safe for concurrent use.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	search    omgjort.Searcher
+	decisions omgjort.DecisionReader
+	pages     map[string]*template.Template
+	loc       *time.Location
+	handler   http.Handler
+}
+
+// New builds a server over the given searcher and decision reader. It parses the embedded
+// templates once, so a broken template fails at start-up rather than on the first request.
+func New(cfg Config, search omgjort.Searcher, decisions omgjort.DecisionReader) (*Server, error) {
+	if search == nil {
+		return nil, errors.New("server: new: searcher is nil")
+	}
+	if decisions == nil {
+		return nil, errors.New("server: new: decision reader is nil")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return nil, fmt.Errorf("server: new: load time zone: %w", err)
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, search: search, decisions: decisions, pages: pages, loc: loc}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the server's full handler, middleware included, for tests and for callers
+// that run their own http.Server.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// ListenAndServe listens on Config.Addr and serves until ctx is done, then shuts down
+// gracefully, giving in-flight requests up to 10 seconds.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen %s: %w", s.cfg.Addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is done, then shuts down gracefully like ListenAndServe. It
+// exists so that callers (and tests) can listen on an address of their own, such as port 0.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	s.log.Info("server: listening", slog.String("addr", ln.Addr().String()))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: serve %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: serve %s: %w", ln.Addr(), err)
+	}
+	s.log.Info("server: stopped")
+	return nil
+}
+
+// routes lists every route of the site and wraps the mux in the middleware every response needs.
+func (s *Server) routes() http.Handler {
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		// The embed directive guarantees the directory; reaching this is a build error.
+		panic(fmt.Sprintf("server: static files: %v", err))
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleSearch)                     // search page
+	mux.HandleFunc("GET /d/{id}", s.handleDecision)                // one decision with highlighted evidence
+	mux.HandleFunc("GET /api/search", s.handleAPISearch)           // search as JSON
+	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision) // one decision as JSON
+	mux.HandleFunc("GET /healthz", handleHealth)                   // liveness for the supervisor
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("/", s.handleNotFound) // everything else: a Danish 404
+	return s.secure(s.recoverPanics(mux))
+}
+
+// handleHealth answers liveness probes; it touches neither index nor store.
+func handleHealth(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok"))
+}
+
+// secure sets the security headers on every response and bounds the request's size before any
+// handler sees it.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		if len(r.URL.RawQuery) > maxRawQuery {
+			s.badRequest(w, r, "Adressen er for lang. Forkort søgningen eller fjern nogle filtre.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panicking handler into a logged 500 instead of a dropped connection.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("server: panic in handler", slog.String("path", r.URL.Path),
+				slog.Any("panic", v), slog.String("stack", stack()))
+			s.serverError(w, r, nil)
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
