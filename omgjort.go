@@ -260,6 +260,12 @@ type Decision struct {
 	Cases    []Case    `json:"cases"`
 	// RepublishNote is the page's note on republication under another number, if any.
 	RepublishNote string `json:"republish_note,omitempty"`
+	// ReplacedBy is the ID of the Gældende decision that republished this (Historisk) one;
+	// Replaces lists the IDs of the Historisk decisions this one republished.
+	ReplacedBy string   `json:"replaced_by,omitempty"`
+	Replaces   []string `json:"replaces,omitempty"`
+	// Citations are the provisions and principmeddelelser the decision's text refers to.
+	Citations []Citation `json:"citations,omitempty"`
 
 	// Roll-up over the cases (labels.md).
 	Outcome Outcome     `json:"outcome"`
@@ -276,6 +282,28 @@ type Decision struct {
 	// Version counts stored versions of this decision, starting at 1.
 	Version int `json:"version"`
 }
+
+// Citation is a reference in a decision's text to a provision ("forvaltningslovens § 19, stk. 1")
+// or to another principmeddelelse ("principmeddelelse 21-22", "C-16-99"), so legal staff can
+// follow it and search by it.
+type Citation struct {
+	// Kind is CitationParagraph or CitationDecision.
+	Kind string `json:"kind"`
+	// Text is the citation as written in the decision.
+	Text string `json:"text"`
+	// Act is the normalised act a paragraph belongs to ("forvaltningsloven"), when the text says.
+	Act string `json:"act,omitempty"`
+	// Paragraph is the normalised provision ("§ 19, stk. 1", "§ 40 a", "§§ 22-24").
+	Paragraph string `json:"paragraph,omitempty"`
+	// Number is the cited principmeddelelse's number as written ("21-22", "O-26-96").
+	Number string `json:"number,omitempty"`
+}
+
+// The kinds of citation.
+const (
+	CitationParagraph = "paragraph"
+	CitationDecision  = "decision"
+)
 
 // RollUpCases sets the decision's roll-up fields from its cases.
 func (d *Decision) RollUpCases() {
