@@ -136,6 +136,13 @@ func (a *app) reindex() (int, error) {
 	return n, nil
 }
 
+// enrich derives everything the pipeline adds to a parsed decision before it is stored: labels
+// (classifier) and citations. Every path that stores a decision (crawl, reparse, reclassify, gen)
+// goes through it, so they all agree.
+func (a *app) enrich(d *omgjort.Decision) {
+	a.cls.Classify(d)
+}
+
 // crawl runs one crawl of ast.dk and records it as a run.
 func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
@@ -182,7 +189,7 @@ func (s *sink) Save(_ context.Context, f *crawler.Fetched) (crawler.Change, erro
 	}
 	d := f.Decision
 	d.FetchedAt = f.Raw.FetchedAt
-	a.cls.Classify(d)
+	a.enrich(d)
 	ch, err := a.db.PutDecision(d, &f.Raw)
 	if err != nil {
 		return crawler.ChangeNone, err
