@@ -73,3 +73,22 @@ func BenchmarkSplitCases(b *testing.B) {
 		SplitCases(text)
 	}
 }
+
+// BenchmarkClassifyScaling classifies the same letter at 1× and 8× length: the time per byte
+// must stay flat (linear time), which BENCHMARKS.md records.
+func BenchmarkClassifyScaling(b *testing.B) {
+	c, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := benchLetter(3000)
+	for _, n := range []int{1, 8} {
+		text := strings.Repeat(base+"\n\n", n)
+		b.Run(fmt.Sprintf("x%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				c.ClassifyCase(text)
+			}
+		})
+	}
+}

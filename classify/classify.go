@@ -8,13 +8,19 @@
 // embedded, human-readable file rules.txt (documented at its top), so a jurist can read and
 // review them; a short hash of that file is the rules version stored with every decision.
 //
-// Error types are not set here yet.
+// Error types (labels.md) come from the same file: each has its signal patterns, its negations
+// ("unless"), the sections it may be read from and a weight. Only Ankestyrelsen's own
+// assessment, criticism and instructions are read for them; the citizen's claims, the quoted
+// rules and the appeal guidance never set one.
 package classify
 
 import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
 	"sort"
 	"strings"
 
@@ -69,7 +75,7 @@ type hit struct {
 func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	out := omgjort.Case{Text: text, Outcome: omgjort.OutcomeUkendt, Errors: []omgjort.ErrorLabel{}}
 	sents := c.rules.segment(text)
-	var outcomes, kritik, ugyldig []hit
+	var outcomes, kritik, ugyldig, errs []hit
 	for i := range sents {
 		for _, h := range c.sentenceHits(text, sents, i) {
 			switch h.rule.kind {
@@ -79,6 +85,8 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 				kritik = append(kritik, h)
 			case kindUgyldig:
 				ugyldig = append(ugyldig, h)
+			case kindError:
+				errs = append(errs, h)
 			}
 		}
 	}
@@ -89,11 +97,48 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	if len(ugyldig) > 0 {
 		out.Ugyldig, out.UgyldigEvidence = true, evidence(text, sents, ugyldig, 1)
 	}
+	out.Errors = c.errorLabels(text, sents, errs)
 	return out
 }
 
-// Classify labels every case of d in place (keeping each case's ID, heading, journal and
-// error labels), then rolls the labels up to the decision and records the rules version.
+// errorLabels combines the error-type hits of a case: per type, the best rule score of each
+// sentence, combined over sentences as independent signals (1 − ∏(1 − s)). A type is set when
+// the combined score reaches the rules file's threshold; its evidence is every sentence that
+// signalled it, in text order.
+func (c *Classifier) errorLabels(text string, sents []sentence, hits []hit) []omgjort.ErrorLabel {
+	out := []omgjort.ErrorLabel{}
+	if len(hits) == 0 {
+		return out
+	}
+	byType := map[omgjort.ErrorType][]hit{}
+	for _, h := range hits {
+		byType[h.rule.errType] = append(byType[h.rule.errType], h)
+	}
+	for _, t := range omgjort.ErrorTypes {
+		hs := byType[t]
+		if len(hs) == 0 {
+			continue
+		}
+		sort.SliceStable(hs, func(i, j int) bool { return hs[i].sent < hs[j].sent })
+		ev := evidence(text, sents, hs, 1)
+		miss := 1.0
+		for _, e := range ev {
+			miss *= 1 - e.Score
+		}
+		score := 1 - miss
+		if score+1e-9 < c.rules.threshold {
+			continue
+		}
+		out = append(out, omgjort.ErrorLabel{Type: t, Score: round3(score), Evidence: ev})
+	}
+	return out
+}
+
+// round3 rounds a score to three decimals, so JSON output stays readable and stable.
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// Classify labels every case of d in place (keeping each case's ID, heading and journal,
+// replacing its labels), then rolls the labels up to the decision and records the rules version.
 func (c *Classifier) Classify(d *omgjort.Decision) {
 	for i := range d.Cases {
 		cs := &d.Cases[i]
@@ -101,9 +146,7 @@ func (c *Classifier) Classify(d *omgjort.Decision) {
 		cs.Outcome, cs.OutcomeEvidence = r.Outcome, r.OutcomeEvidence
 		cs.Kritik, cs.KritikEvidence = r.Kritik, r.KritikEvidence
 		cs.Ugyldig, cs.UgyldigEvidence = r.Ugyldig, r.UgyldigEvidence
-		if cs.Errors == nil {
-			cs.Errors = []omgjort.ErrorLabel{}
-		}
+		cs.Errors = r.Errors
 	}
 	d.RollUpCases()
 	d.RulesVersion = c.version
@@ -119,16 +162,56 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	}
 	var cands []cand
 	lower := strings.ToLower(st)
+	// Many patterns share literals: each is looked up at most once per sentence (0 unknown,
+	// 1 absent, 2 present).
+	seen := make([]byte, len(c.rules.lits))
+	passes := func(gate [][]int) bool {
+		for _, set := range gate {
+			ok := false
+			for _, id := range set {
+				if seen[id] == 0 {
+					seen[id] = 1
+					if strings.Contains(lower, c.rules.lits[id]) {
+						seen[id] = 2
+					}
+				}
+				if seen[id] == 2 {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
 	for ri := range c.rules.rules {
 		r := &c.rules.rules[ri]
 		if !r.sections[s.section] {
 			continue
 		}
+		negated := false
 		for pi, re := range r.res {
-			if !passes(lower, r.gates[pi]) {
+			if !passes(r.gateIDs[pi]) {
 				continue
 			}
-			for _, m := range re.FindAllStringIndex(st, -1) {
+			ms := re.FindAllStringIndex(st, -1)
+			if len(ms) == 0 {
+				continue
+			}
+			if !negated {
+				for _, n := range r.negs {
+					if n.MatchString(st) {
+						negated = true
+						break
+					}
+				}
+			}
+			if negated {
+				break
+			}
+			for _, m := range ms {
 				cands = append(cands, cand{r, m[0], m[1]})
 			}
 		}
@@ -156,9 +239,9 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		}
 	}
 	var out []hit
-	seen := map[*rule]bool{}
+	fired := map[*rule]bool{}
 	for _, cd := range cands {
-		if vetoed[cd.r.kind] || seen[cd.r] {
+		if vetoed[cd.r.kind] || fired[cd.r] {
 			continue
 		}
 		overlap := false
@@ -171,23 +254,27 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		if overlap {
 			continue
 		}
-		seen[cd.r] = true
+		fired[cd.r] = true
 		out = append(out, hit{rule: cd.r, sent: i})
 	}
 	return out
 }
 
-// passes reports whether the lower-cased sentence holds one of the gate's literals.
-func passes(lower string, gate []string) bool {
-	if gate == nil {
-		return true
-	}
-	for _, l := range gate {
-		if strings.Contains(lower, l) {
-			return true
+// passes reports whether the lower-cased sentence holds a literal of every set of the gate.
+func passes(lower string, gate [][]string) bool {
+	for _, set := range gate {
+		ok := false
+		for _, l := range set {
+			if strings.Contains(lower, l) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // chooseOutcome applies the outcome policy of rules.txt: formulas in result blocks win;
@@ -273,3 +360,21 @@ func rank(o omgjort.Outcome) int {
 	}
 	return 0
 }
+
+// Load builds a classifier from a rules file in the rules.txt format (`--rules FILE`), so a
+// legal professional can try edited rules without a new build. Its Version is the file's hash.
+func Load(path string) (*Classifier, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("classify: read rules: %w", err)
+	}
+	c, err := newFromRules(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// EmbeddedRules returns the text of the built-in rules file, the starting point for an edited
+// copy.
+func EmbeddedRules() string { return rulesFile }

@@ -18,6 +18,7 @@ const (
 	kindOutcome kind = iota
 	kindKritik
 	kindUgyldig
+	kindError
 )
 
 // String names the kind as the rules file does.
@@ -29,6 +30,8 @@ func (k kind) String() string {
 		return "kritik"
 	case kindUgyldig:
 		return "ugyldig"
+	case kindError:
+		return "error"
 	}
 	return "?"
 }
@@ -47,19 +50,31 @@ type headingRule struct {
 	// re matches the heading; for inline rules group 1 is the heading itself and the rest of
 	// the match is what must follow it (a line break, the end, or a capitalised word).
 	re *regexp.Regexp
+	// gate lists literal sets the heading needs (see gate); paragraphs without them are
+	// not searched.
+	gate [][]string
 }
 
-// rule is one outcome formula or flag statement.
+// rule is one outcome formula, flag statement or error-type signal.
 type rule struct {
-	kind     kind
-	outcome  omgjort.Outcome
+	kind    kind
+	outcome omgjort.Outcome
+	// errType is the error type a kindError rule signals.
+	errType omgjort.ErrorType
+	// score is the rule's weight: how sure one matching sentence makes the label.
 	score    float64
 	sections map[string]bool
 	res      []*regexp.Regexp
-	// gates[i] lists literals (lower case) of which res[i] needs at least one to match; a
-	// sentence without any of them is skipped without running the regexp. Nil: no gate.
-	gates [][]string
-	line  int
+	// gates[i] lists literal sets (lower case): res[i] can only match a sentence that holds
+	// at least one literal of every set, so other sentences are skipped without running the
+	// regexp. Nil: no gate.
+	gates [][][]string
+	// gateIDs are gates with each literal replaced by its index in ruleSet.lits.
+	gateIDs [][][]int
+	// negs are the rule's "unless" patterns: a sentence where one of them is found gives the
+	// rule nothing (e.g. "sagen er tilstrækkeligt oplyst").
+	negs []*regexp.Regexp
+	line int
 }
 
 // veto cancels rules of some kinds in a sentence (scope sentence) or where it overlaps a
@@ -71,12 +86,19 @@ type veto struct {
 	line    int
 }
 
+// defaultThreshold is the score an error type needs when the rules file sets no threshold.
+const defaultThreshold = 0.5
+
 // ruleSet is the parsed rules file.
 type ruleSet struct {
 	headings  []headingRule
 	resultSec map[string]bool
 	rules     []rule
 	vetoes    []veto
+	// threshold is the combined score an error type needs to be set.
+	threshold float64
+	// lits are the distinct gate literals of all rules; a sentence checks each at most once.
+	lits []string
 }
 
 // headingFollow is what must come right after an inline heading: the end of the paragraph, a
@@ -85,7 +107,7 @@ const headingFollow = `(?:[ \t\x{a0}]*(?:\n|$)|[ \t\x{a0}]+[\p{Lu}\d•"“„\[
 
 // parseRules reads the rules file format documented at the top of rules.txt.
 func parseRules(src string) (*ruleSet, error) {
-	rs := &ruleSet{resultSec: map[string]bool{}}
+	rs := &ruleSet{resultSec: map[string]bool{}, threshold: defaultThreshold}
 	groups := map[string][]string{}
 	known := map[string]bool{startSection: true}
 
@@ -151,7 +173,7 @@ func parseRules(src string) (*ruleSet, error) {
 				if err != nil {
 					return nil, fmt.Errorf("classify: rules line %d: heading pattern %q: %w", b.line, p, err)
 				}
-				rs.headings = append(rs.headings, headingRule{section: name, inline: inline, result: result, re: re})
+				rs.headings = append(rs.headings, headingRule{section: name, inline: inline, result: result, re: re, gate: gate(p)})
 			}
 		case "group":
 			// group NAME = A,B,C
@@ -173,10 +195,28 @@ func parseRules(src string) (*ruleSet, error) {
 		switch b.head[0] {
 		case "section", "group":
 			continue
-		case "outcome", "kritik", "ugyldig":
+		case "threshold":
+			if len(b.head) != 2 || len(b.pats) > 0 {
+				return nil, fmt.Errorf("classify: rules line %d: want \"threshold S\"", b.line)
+			}
+			t, err := strconv.ParseFloat(b.head[1], 64)
+			if err != nil || t <= 0 || t > 1 {
+				return nil, fmt.Errorf("classify: rules line %d: threshold must be in (0,1], got %q", b.line, b.head[1])
+			}
+			rs.threshold = t
+		case "outcome", "kritik", "ugyldig", "error":
 			r := rule{line: b.line, sections: map[string]bool{}}
 			args := b.head[1:]
 			switch b.head[0] {
+			case "error":
+				if len(args) == 0 {
+					return nil, fmt.Errorf("classify: rules line %d: error without type", b.line)
+				}
+				r.kind, r.errType = kindError, omgjort.ErrorType(args[0])
+				if !r.errType.Valid() {
+					return nil, fmt.Errorf("classify: rules line %d: unknown error type %q", b.line, args[0])
+				}
+				args = args[1:]
 			case "outcome":
 				if len(args) == 0 {
 					return nil, fmt.Errorf("classify: rules line %d: outcome without slug", b.line)
@@ -214,10 +254,16 @@ func parseRules(src string) (*ruleSet, error) {
 				}
 				r.sections[s] = true
 			}
-			if r.res, err = compileAll(b.pats, b.line); err != nil {
+			pats, negs := splitUnless(b.pats)
+			if r.res, err = compileAll(pats, b.line); err != nil {
 				return nil, err
 			}
-			for _, p := range b.pats {
+			if len(negs) > 0 {
+				if r.negs, err = compileAll(negs, b.line); err != nil {
+					return nil, err
+				}
+			}
+			for _, p := range pats {
 				r.gates = append(r.gates, gate(p))
 			}
 			rs.rules = append(rs.rules, r)
@@ -234,6 +280,8 @@ func parseRules(src string) (*ruleSet, error) {
 					v.targets[kindKritik] = true
 				case "ugyldig":
 					v.targets[kindUgyldig] = true
+				case "errors":
+					v.targets[kindError] = true
 				default:
 					return nil, fmt.Errorf("classify: rules line %d: unknown veto target %q", b.line, t)
 				}
@@ -260,7 +308,43 @@ func parseRules(src string) (*ruleSet, error) {
 	if len(rs.rules) == 0 {
 		return nil, fmt.Errorf("classify: rules: no outcome or flag rules")
 	}
+	ids := map[string]int{}
+	for ri := range rs.rules {
+		r := &rs.rules[ri]
+		for _, g := range r.gates {
+			var gi [][]int
+			for _, set := range g {
+				var si []int
+				for _, l := range set {
+					id, ok := ids[l]
+					if !ok {
+						id = len(rs.lits)
+						ids[l] = id
+						rs.lits = append(rs.lits, l)
+					}
+					si = append(si, id)
+				}
+				gi = append(gi, si)
+			}
+			r.gateIDs = append(r.gateIDs, gi)
+		}
+	}
 	return rs, nil
+}
+
+// unlessPrefix starts a negation line inside a rule.
+const unlessPrefix = "unless "
+
+// splitUnless separates a rule's patterns from its "unless" (negation) patterns.
+func splitUnless(lines []string) (pats, negs []string) {
+	for _, l := range lines {
+		if n, ok := strings.CutPrefix(l, unlessPrefix); ok {
+			negs = append(negs, strings.TrimSpace(n))
+			continue
+		}
+		pats = append(pats, l)
+	}
+	return pats, negs
 }
 
 // options parses key=value words.
@@ -292,16 +376,43 @@ func compileAll(pats []string, line int) ([]*regexp.Regexp, error) {
 	return out, nil
 }
 
-// gate returns literals of which any match of pattern p contains at least one (compared in
-// lower case), or nil when no such literal is found. It only speeds up matching: a sentence
-// that has none of the literals cannot match.
-func gate(p string) []string {
+// gate returns literal sets of which any match of pattern p contains at least one literal of
+// every set (compared in lower case), or nil when none is found. It only speeds up matching:
+// a sentence that misses a set cannot match.
+func gate(p string) [][]string {
 	re, err := syntax.Parse(p, syntax.Perl)
 	if err != nil {
 		return nil
 	}
-	return required(re.Simplify())
+	return requiredAll(re.Simplify())
 }
+
+// requiredAll computes gate over the syntax tree: every part of a concatenation contributes
+// its own set.
+func requiredAll(r *syntax.Regexp) [][]string {
+	switch r.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredAll(r.Sub[0])
+	case syntax.OpRepeat:
+		if r.Min >= 1 {
+			return requiredAll(r.Sub[0])
+		}
+	case syntax.OpConcat:
+		var out [][]string
+		for _, s := range r.Sub {
+			out = append(out, requiredAll(s)...)
+		}
+		return out
+	}
+	// Sets with very short literals (" ", "v") pass almost every sentence: not worth a scan.
+	if l := required(r); l != nil && shortest(l) >= minGateLiteral {
+		return [][]string{l}
+	}
+	return nil
+}
+
+// minGateLiteral is the shortest literal worth checking before running a pattern.
+const minGateLiteral = 3
 
 // required computes gate over the syntax tree.
 func required(r *syntax.Regexp) []string {

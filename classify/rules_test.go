@@ -114,10 +114,13 @@ func TestGates(t *testing.T) {
 	if gated*2 < total {
 		t.Errorf("only %d of %d patterns have a gate", gated, total)
 	}
-	if g := gate(`\b(?:[Vv]i|Ankestyrelsen) (?:\p{L}+ )?stadfæster\b`); len(g) != 1 || g[0] != "stadfæster" {
-		t.Errorf("gate = %q, want [stadfæster]", g)
+	if g := gate(`\b(?:[Vv]i|Ankestyrelsen) (?:\p{L}+ )?stadfæster\b`); len(g) != 1 || g[0][0] != "stadfæster" {
+		t.Errorf("gate = %q, want [[stadfæster]]", g)
 	}
-	if g := gate(`(?i)(?:sagen blev|hjemvistes) x`); len(g) != 2 {
-		t.Errorf("gate = %q, want two literals", g)
+	if g := gate(`(?i)(?:sagen blev|hjemvistes) x`); len(g) != 1 || len(g[0]) != 2 {
+		t.Errorf("gate = %q, want the two literals", g)
+	}
+	if g := gate(`(?i)\bikke (?:\p{L}+ ){0,3}oplyst\b`); len(g) != 2 {
+		t.Errorf("gate = %q, want both ikke and oplyst", g)
 	}
 }

@@ -117,9 +117,10 @@ func (rs *ruleSet) paragraphHeading(para string) *headingRule {
 // counts only at the start of the paragraph or after white space.
 func (rs *ruleSet) inlineHeadings(para string) []headingHit {
 	var hits []headingHit
+	lower := strings.ToLower(para)
 	for i := range rs.headings {
 		h := &rs.headings[i]
-		if !h.inline {
+		if !h.inline || !literalsIn(lower, h.gate) {
 			continue
 		}
 		for _, m := range h.re.FindAllStringSubmatchIndex(para, -1) {
@@ -251,4 +252,21 @@ func isAbbreviation(before string) bool {
 	}
 	word := strings.ToLower(strings.TrimLeft(before[i:], "."))
 	return word != "" && abbreviation(word)
+}
+
+// literalsIn reports whether lower holds a literal of every set of gate.
+func literalsIn(lower string, gate [][]string) bool {
+	for _, set := range gate {
+		ok := false
+		for _, l := range set {
+			if strings.Contains(lower, l) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -177,7 +177,7 @@ func replicaServer(t *testing.T) (*httptest.Server, *hits, map[string]string) {
 func TestCrawlReplica(t *testing.T) {
 	srv, h, files := replicaServer(t)
 	sink := newMemSink()
-	cfg := Config{BaseURL: srv.URL, Contact: "test@example.invalid", Logger: quietLogger(), RetryBackoff: time.Millisecond}
+	cfg := Config{BaseURL: srv.URL, Contact: "test@example.invalid", Delay: NoDelay, Logger: quietLogger(), RetryBackoff: time.Millisecond}
 	ctx := context.Background()
 
 	run, err := Crawl(ctx, cfg, sink)
@@ -355,7 +355,7 @@ func errorSite(t *testing.T, crawlDelay string) (*httptest.Server, *hits) {
 func TestCrawlErrors(t *testing.T) {
 	srv, h := errorSite(t, "Crawl-delay: 0.15\n")
 	sink := newMemSink()
-	cfg := Config{BaseURL: srv.URL, Logger: quietLogger(), MaxBodySize: 64 << 10, Timeout: 300 * time.Millisecond,
+	cfg := Config{BaseURL: srv.URL, Delay: NoDelay, Logger: quietLogger(), MaxBodySize: 64 << 10, Timeout: 300 * time.Millisecond,
 		Retries: 1, RetryBackoff: 10 * time.Millisecond}
 	run, err := Crawl(context.Background(), cfg, sink)
 	if err != nil {
@@ -477,7 +477,7 @@ func TestCrawlRunFailures(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv
 	}
-	cfg := Config{Logger: quietLogger(), RetryBackoff: time.Millisecond}
+	cfg := Config{Delay: NoDelay, Logger: quietLogger(), RetryBackoff: time.Millisecond}
 
 	t.Run("no detail URLs", func(t *testing.T) {
 		cfg := cfg

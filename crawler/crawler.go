@@ -6,11 +6,13 @@
 package crawler
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -35,9 +37,12 @@ const (
 	DefaultMaxBodySize  = 10 << 20
 	DefaultRetries      = 3
 	DefaultRetryBackoff = time.Second
-	// ProductionDelay is the delay between requests the CLI should use against ast.dk; the
-	// zero Config means no delay so tests and the demo run fast.
+	// ProductionDelay is the default pause between two requests to one host: a zero
+	// Config.Delay means this, so a crawler is polite unless told otherwise.
 	ProductionDelay = 2 * time.Second
+	// NoDelay as Config.Delay turns the pause off; only for a replica the program serves to
+	// itself (the demo, tests, benchmarks). A robots.txt Crawl-delay still applies.
+	NoDelay time.Duration = -1
 )
 
 // maxBackoff caps one wait between retries, Retry-After included, so a hostile header
@@ -52,8 +57,8 @@ type Config struct {
 	// Contact goes into the User-Agent ("omgjort/<Version> (+<Contact>)") so the site's
 	// operators can reach whoever runs the crawler.
 	Contact string
-	// Delay is the pause between requests to the host (production: ProductionDelay). A
-	// larger robots.txt Crawl-delay wins.
+	// Delay is the pause between requests to the host: zero means ProductionDelay, NoDelay
+	// (any negative value) means none. A larger robots.txt Crawl-delay wins.
 	Delay time.Duration
 	// Timeout bounds one request (default DefaultTimeout).
 	Timeout time.Duration
@@ -67,7 +72,13 @@ type Config struct {
 	// DefaultRetryBackoff). Tests set it small.
 	RetryBackoff time.Duration
 	// Full ignores the stored lastmod/ETag state and fetches every page in full.
-	Full   bool
+	Full bool
+	// Since (YYYY-MM-DD), when set, backfills: every page whose sitemap <lastmod> is on or
+	// after that day is fetched in full whatever is stored; older pages are crawled
+	// incrementally as usual.
+	Since string
+	// Now is the clock (default time.Now); tests move it to check retry intervals.
+	Now    func() time.Time
 	Logger *slog.Logger
 }
 
@@ -87,6 +98,15 @@ func (cfg Config) withDefaults() Config {
 	if cfg.RetryBackoff <= 0 {
 		cfg.RetryBackoff = DefaultRetryBackoff
 	}
+	switch {
+	case cfg.Delay == 0:
+		cfg.Delay = ProductionDelay
+	case cfg.Delay < 0:
+		cfg.Delay = 0
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -105,6 +125,8 @@ func UserAgent(contact string) string {
 // nil and ParseErr set when the page could not be parsed, so the raw body is kept anyway.
 type Fetched struct {
 	Raw omgjort.RawPage
+	// Header is every response header, archived with the body.
+	Header http.Header
 	// Lastmod is the sitemap's <lastmod> for the URL, to be stored in its PageState.
 	Lastmod  string
 	Decision *omgjort.Decision
@@ -158,15 +180,38 @@ type Sink interface {
 }
 
 // countingTransport counts every HTTP request of a run, colly's own robots.txt fetch
-// included, for CrawlRun.Requests.
+// included, for CrawlRun.Requests. While a detail page is being fetched it also keeps the
+// body exactly as it came off the wire (colly hands callbacks a body it may have re-encoded),
+// so the archive holds what the server sent.
 type countingTransport struct {
 	next http.RoundTripper
 	n    atomic.Int64
+	tap  atomic.Pointer[bytes.Buffer]
 }
 
 func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.n.Add(1)
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(r)
+	buf := t.tap.Load()
+	if err != nil || buf == nil || r.URL.Path == "/robots.txt" {
+		return resp, err
+	}
+	// A redirect or a retry starts a new body; only the last response's is kept.
+	buf.Reset()
+	resp.Body = &tapBody{ReadCloser: resp.Body, buf: buf}
+	return resp, nil
+}
+
+// tapBody copies what is read from a response body into buf.
+type tapBody struct {
+	io.ReadCloser
+	buf *bytes.Buffer
+}
+
+func (b *tapBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.buf.Write(p[:n])
+	return n, err
 }
 
 // outcome is how one detail URL ended.
@@ -232,7 +277,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 	}
 	ua := UserAgent(cfg.Contact)
 	client := &http.Client{Transport: transport, Timeout: cfg.Timeout}
-	g := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.Delay}
+	g := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.Delay, log: log}
 
 	delay := cfg.Delay
 	if cd, err := g.crawlDelay(ctx, base, ua); err != nil {
@@ -240,7 +285,10 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			failRun("cancelled")
 			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
 		}
-		log.Warn("robots.txt unreadable; colly decides per URL", "err", err)
+		// A robots.txt that cannot be read (5xx, network) forbids nothing for good: this run
+		// stops before touching any page, and the next run asks again.
+		failRun(fmt.Sprintf("robots.txt unavailable, nothing fetched this run (the next run tries again): %v", err))
+		return finish(nil)
 	} else if cd > delay {
 		delay = cd
 	}
@@ -292,7 +340,15 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			log.Error("sink: page state; fetching in full", "url", e.loc, "err", err)
 			known = false
 		}
-		if known && !cfg.Full && e.lastmod != "" && st.Lastmod == e.lastmod && st.Failures == 0 && st.LastError == "" {
+		force := cfg.Full || (cfg.Since != "" && e.lastmod != "" && lastmodDay(e.lastmod) >= cfg.Since)
+		if known && !force && st.Failures > 0 && st.NextAttempt.After(cfg.Now()) {
+			// Failed before: wait for its next attempt, which comes at growing intervals but
+			// always comes.
+			run.Skipped++
+			log.Info("failing page deferred", "url", e.loc, "failures", st.Failures, "next_attempt", st.NextAttempt, "last_error", st.LastError)
+			continue
+		}
+		if known && !force && e.lastmod != "" && st.Lastmod == e.lastmod && st.Failures == 0 && st.LastError == "" {
 			run.Skipped++
 			if err := sink.Touch(ctx, e.loc, st); err != nil {
 				log.Error("sink: touch", "url", e.loc, "err", err)
@@ -300,7 +356,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			continue
 		}
 		hdr := http.Header{}
-		if known && !cfg.Full {
+		if known && !force {
 			if st.ETag != "" {
 				hdr.Set("If-None-Match", st.ETag)
 			}
@@ -310,7 +366,17 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 		}
 		*cur = &attempt{e: e}
 		a := *cur
+		tap := new(bytes.Buffer)
+		transport.tap.Store(tap)
 		verr := c.Request(http.MethodGet, e.target, nil, nil, hdr)
+		transport.tap.Store(nil)
+		if a.out == outOK {
+			// The bytes as sent by the server, not colly's re-encoded copy.
+			a.body = tap.Bytes()
+			if int64(len(a.body)) > cfg.MaxBodySize {
+				a.fail(a.status, fmt.Sprintf("body larger than %d bytes", cfg.MaxBodySize))
+			}
+		}
 		if ctx.Err() != nil {
 			failRun("cancelled")
 			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
@@ -390,6 +456,7 @@ func fetched(a *attempt) *Fetched {
 	sum := sha256.Sum256(a.body)
 	now := time.Now().UTC()
 	f := &Fetched{
+		Header: a.header,
 		Raw: omgjort.RawPage{
 			URL:          a.e.loc,
 			Status:       a.status,
@@ -402,7 +469,7 @@ func fetched(a *attempt) *Fetched {
 		},
 		Lastmod: a.e.lastmod,
 	}
-	d, err := ParseDetail(a.e.loc, a.body)
+	d, err := ParsePage(a.e.loc, a.header.Get("Content-Type"), a.body)
 	if err != nil {
 		f.ParseErr = err
 		return f
@@ -559,6 +626,24 @@ func retryAfterOf(v string) time.Duration {
 		}
 	}
 	return 0
+}
+
+// RetryAt is when a URL that has now failed failures times in a row is tried again: an
+// hour after the first failure, doubling up to about five days, so a page that keeps
+// failing costs little but is never given up for good.
+func RetryAt(failures int, now time.Time) time.Time {
+	if failures < 1 {
+		return now
+	}
+	return now.Add(time.Hour << min(failures-1, 7))
+}
+
+// lastmodDay is the YYYY-MM-DD part of a sitemap <lastmod> (a date or a W3C datetime).
+func lastmodDay(v string) string {
+	if len(v) >= 10 {
+		return v[:10]
+	}
+	return v
 }
 
 // sleepCtx waits d or until ctx is done.

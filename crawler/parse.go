@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/transform"
 
 	"omgjort"
 )
@@ -50,6 +53,31 @@ var (
 // authorities are the known first-instance tags; one after the status tag is taken as the
 // authority whatever it says, this list only helps when the status tag is missing.
 var authorities = map[string]bool{"Kommunal": true, "Udbetaling Danmark": true, "Arbejdsskade": true}
+
+// ParsePage parses a fetched ast.dk detail page whatever its character encoding: the body is
+// decoded to UTF-8 by the Content-Type charset, a byte-order mark or a <meta charset>, in
+// that order (UTF-8 when none says otherwise), then handed to ParseDetail. The crawler and
+// `omgjort reparse` both use it on the archived bytes.
+func ParsePage(pageURL, contentType string, body []byte) (*omgjort.Decision, error) {
+	utf8Body, err := ToUTF8(body, contentType)
+	if err != nil {
+		return nil, fmt.Errorf("crawler: parse %s: %w", pageURL, err)
+	}
+	return ParseDetail(pageURL, utf8Body)
+}
+
+// ToUTF8 decodes an HTML body to UTF-8 (see ParsePage); a UTF-8 body comes back as it is.
+func ToUTF8(body []byte, contentType string) ([]byte, error) {
+	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	if name == "utf-8" || enc == nil {
+		return body, nil
+	}
+	out, err := io.ReadAll(transform.NewReader(bytes.NewReader(body), enc.NewDecoder()))
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", name, err)
+	}
+	return out, nil
+}
 
 // ParseDetail reads one ast.dk principmeddelelse detail page into a Decision. It needs no
 // network, so the CLI and re-parsing of stored raw pages use it as well as the crawler.
@@ -118,6 +146,24 @@ func ParseDetail(pageURL string, body []byte) (*omgjort.Decision, error) {
 	if len(sections) == 0 {
 		sections = headingSections(main)
 	}
+	assemble(d, sections)
+	if len(d.Sections) == 0 && len(d.Cases) == 0 {
+		return nil, fmt.Errorf("crawler: parse %s: decision %s has no section or case text: %w", pageURL, d.Number, ErrImplausible)
+	}
+	if d.Journal == "" && len(d.Cases) > 0 {
+		d.Journal = d.Cases[0].Journal
+	}
+	d.Year = yearOf(d.Number, d.Published, d.Signed)
+	d.Errors = []omgjort.ErrorType{}
+	d.ContentHash = contentHash(d)
+	return d, nil
+}
+
+// assemble turns the headed parts of a page into the decision's holding, sections and case
+// letters: the concrete-decision section is split into cases, the holding is the text of
+// "Principmeddelelsen fastslår" up to "Den konkrete sag", and every other part with text
+// becomes a Section. Both ast.dk pages and LexDania documents go through it.
+func assemble(d *omgjort.Decision, sections []rawSection) {
 	d.Sections = []omgjort.Section{}
 	d.Cases = []omgjort.Case{}
 	for _, s := range sections {
@@ -143,16 +189,6 @@ func ParseDetail(pageURL string, body []byte) (*omgjort.Decision, error) {
 			d.Sections = append(d.Sections, omgjort.Section{Heading: s.heading, Text: text})
 		}
 	}
-	if len(d.Sections) == 0 && len(d.Cases) == 0 {
-		return nil, fmt.Errorf("crawler: parse %s: decision %s has no section or case text: %w", pageURL, d.Number, ErrImplausible)
-	}
-	if d.Journal == "" && len(d.Cases) > 0 {
-		d.Journal = d.Cases[0].Journal
-	}
-	d.Year = yearOf(d.Number, d.Published, d.Signed)
-	d.Errors = []omgjort.ErrorType{}
-	d.ContentHash = contentHash(d)
-	return d, nil
 }
 
 func attr(s *goquery.Selection, name string) string {

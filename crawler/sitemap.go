@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -83,79 +84,114 @@ type getter struct {
 	backoff time.Duration
 	delay   time.Duration
 	used    bool
+	log     *slog.Logger
+}
+
+// response is what getter keeps of one HTTP response.
+type response struct {
+	status     int
+	body       []byte
+	header     http.Header
+	retryAfter time.Duration
 }
 
 // get returns the status and body of u; a transport failure or a 429/5xx that persists
 // after the retries is an error, other statuses are returned for the caller to judge.
 func (g *getter) get(ctx context.Context, u string, limit int64) (int, []byte, error) {
+	r, err := g.do(ctx, u, limit, nil)
+	return r.status, r.body, err
+}
+
+// do is get with extra request headers (conditional requests) and the response headers.
+func (g *getter) do(ctx context.Context, u string, limit int64, hdr http.Header) (response, error) {
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if g.used {
 			if err := sleepCtx(ctx, g.delay); err != nil {
-				return 0, nil, err
+				return response{}, err
 			}
 		}
 		g.used = true
-		status, body, retryAfter, err := g.once(ctx, u, limit)
-		if err == nil && status != http.StatusTooManyRequests && status < 500 {
-			return status, body, nil
+		r, err := g.once(ctx, u, limit, hdr)
+		if err == nil && r.status != http.StatusTooManyRequests && r.status < 500 {
+			return r, nil
 		}
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return response{}, ctx.Err()
 		}
 		if err == nil {
-			lastErr = fmt.Errorf("GET %s: status %d", u, status)
+			lastErr = fmt.Errorf("GET %s: status %d", u, r.status)
 		} else {
 			lastErr = err
 		}
 		if attempt >= g.retries {
-			return status, nil, fmt.Errorf("%w (after %d attempts)", lastErr, attempt+1)
+			return response{status: r.status}, fmt.Errorf("%w (after %d attempts)", lastErr, attempt+1)
 		}
-		if err := sleepCtx(ctx, backoffFor(g.backoff, attempt, retryAfter)); err != nil {
-			return 0, nil, err
+		wait := backoffFor(g.backoff, attempt, r.retryAfter)
+		if g.log != nil {
+			g.log.Info("retrying", "url", u, "reason", lastErr, "attempt", attempt+1, "wait", wait)
+		}
+		if err := sleepCtx(ctx, wait); err != nil {
+			return response{}, err
 		}
 	}
 }
 
-func (g *getter) once(ctx context.Context, u string, limit int64) (int, []byte, time.Duration, error) {
+func (g *getter) once(ctx context.Context, u string, limit int64, hdr http.Header) (response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, nil, 0, fmt.Errorf("GET %s: %w", u, err)
+		return response{}, fmt.Errorf("GET %s: %w", u, err)
+	}
+	for k, vs := range hdr {
+		req.Header[k] = vs
 	}
 	req.Header.Set("User-Agent", g.ua)
 	resp, err := g.client.Do(req)
 	if err != nil {
-		return 0, nil, 0, fmt.Errorf("GET %s: %w", u, err)
+		return response{}, fmt.Errorf("GET %s: %w", u, err)
 	}
 	defer resp.Body.Close()
+	r := response{status: resp.StatusCode, header: resp.Header, retryAfter: retryAfterOf(resp.Header.Get("Retry-After"))}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return resp.StatusCode, nil, 0, fmt.Errorf("GET %s: read body: %w", u, err)
+		return r, fmt.Errorf("GET %s: read body: %w", u, err)
 	}
 	if int64(len(body)) > limit {
-		return resp.StatusCode, nil, 0, fmt.Errorf("GET %s: body larger than %d bytes", u, limit)
+		return r, fmt.Errorf("GET %s: body larger than %d bytes", u, limit)
 	}
-	return resp.StatusCode, body, retryAfterOf(resp.Header.Get("Retry-After")), nil
+	r.body = body
+	return r, nil
 }
 
 // crawlDelay reads robots.txt for the Crawl-delay that applies to ua; colly enforces the
 // Disallow rules itself but ignores Crawl-delay.
 func (g *getter) crawlDelay(ctx context.Context, base *url.URL, ua string) (time.Duration, error) {
-	u := *base
-	u.Path = "/robots.txt"
-	u.RawQuery = ""
-	status, body, err := g.get(ctx, u.String(), 1<<20)
+	data, err := g.robots(ctx, base)
 	if err != nil {
-		return 0, fmt.Errorf("robots.txt: %w", err)
-	}
-	data, err := robotstxt.FromStatusAndBytes(status, body)
-	if err != nil {
-		return 0, fmt.Errorf("robots.txt: parse: %w", err)
+		return 0, err
 	}
 	if grp := data.FindGroup(ua); grp != nil {
 		return grp.CrawlDelay, nil
 	}
 	return 0, nil
+}
+
+// robots fetches and parses the host's robots.txt: a 4xx allows everything, a 5xx or a
+// network failure (after the retries) is an error, so the caller fetches nothing this run
+// instead of guessing.
+func (g *getter) robots(ctx context.Context, base *url.URL) (*robotstxt.RobotsData, error) {
+	u := *base
+	u.Path = "/robots.txt"
+	u.RawQuery = ""
+	status, body, err := g.get(ctx, u.String(), 1<<20)
+	if err != nil {
+		return nil, fmt.Errorf("robots.txt: %w", err)
+	}
+	data, err := robotstxt.FromStatusAndBytes(status, body)
+	if err != nil {
+		return nil, fmt.Errorf("robots.txt: parse: %w", err)
+	}
+	return data, nil
 }
 
 // sitemap reads /sitemap.xml (a <urlset>, or a <sitemapindex> whose sitemaps are read in
@@ -185,6 +221,13 @@ func (g *getter) sitemap(ctx context.Context, base *url.URL) ([]entry, int, erro
 			docs = append(docs, child)
 		}
 	}
+	out, locs := detailEntries(base, docs)
+	return out, locs, nil
+}
+
+// detailEntries picks the principmeddelelse detail URLs out of parsed sitemaps,
+// de-duplicated and re-rooted onto base, and counts every <loc> seen.
+func detailEntries(base *url.URL, docs []*sitemapXML) ([]entry, int) {
 	var out []entry
 	seen := map[string]bool{}
 	locs := 0
@@ -203,7 +246,7 @@ func (g *getter) sitemap(ctx context.Context, base *url.URL) ([]entry, int, erro
 			out = append(out, entry{loc: loc, target: t.String(), lastmod: strings.TrimSpace(x.Lastmod)})
 		}
 	}
-	return out, locs, nil
+	return out, locs
 }
 
 func (g *getter) sitemapDoc(ctx context.Context, u string) (*sitemapXML, error) {
@@ -214,6 +257,11 @@ func (g *getter) sitemapDoc(ctx context.Context, u string) (*sitemapXML, error) 
 	if status != http.StatusOK {
 		return nil, fmt.Errorf("sitemap: GET %s: status %d", u, status)
 	}
+	return decodeSitemap(u, body)
+}
+
+// decodeSitemap parses one sitemap file (gzipped or not): a <urlset> or a <sitemapindex>.
+func decodeSitemap(u string, body []byte) (*sitemapXML, error) {
 	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
 		zr, err := gzip.NewReader(bytes.NewReader(body))
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,7 +33,7 @@ import (
 // the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
 // the mapping an index was created with and silently searches with it. Bump it on any change to
 // buildMapping or to the document fields.
-const MappingVersion = "1"
+const MappingVersion = "2"
 
 // ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
 // partly there, or was built with another MappingVersion. The caller should Destroy the directory,
@@ -81,6 +82,16 @@ const (
 	fParagraphs  = "paragraphs"
 	fSummary     = "summary"
 	fStamp       = "stamp"
+	// fCites holds the normalised numbers of the principmeddelelser a decision cites.
+	fCites = "cites"
+	// fQuarter, fErrQuarter and fErrLaw feed the statistics: the publication quarter, and
+	// "errortype|quarter" and "errortype|law" pairs, so one facet request counts a matrix.
+	fQuarter    = "quarter"
+	fErrQuarter = "err_quarter"
+	fErrLaw     = "err_law"
+	// fCounted is "1" for decisions the statistics count: not a Historisk record republished
+	// under a stored Gældende number (which would count the same decision twice).
+	fCounted = "counted"
 )
 
 // Index is an open Bleve index of decisions. It is safe for concurrent use; one process owns it.
@@ -339,6 +350,44 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	if t, err := time.Parse(time.DateOnly, d.Published); err == nil {
 		doc[fPublished] = t
 	}
+	paras := append([]string(nil), d.Paragraphs...)
+	var cites []string
+	for _, c := range d.Citations {
+		switch c.Kind {
+		case omgjort.CitationParagraph:
+			// As written and normalised, so "§:forvaltningslovens 19" and
+			// "§:forvaltningsloven 19" both find it.
+			paras = append(paras, c.Text, strings.TrimSpace(c.Act+" "+c.Paragraph))
+		case omgjort.CitationDecision:
+			if n := omgjort.NormalizeNumber(c.Number); n != "" {
+				cites = append(cites, n)
+			}
+		}
+	}
+	doc[fParagraphs] = paras
+	doc[fCites] = omgjort.SortStrings(cites)
+	date := d.Published
+	if date == "" {
+		date = d.Signed
+	}
+	quarter := omgjort.QuarterKey(date)
+	var errQ, errL []string
+	for _, e := range errs {
+		if quarter != "" {
+			errQ = append(errQ, e+"|"+quarter)
+		}
+		for _, l := range d.Laws {
+			errL = append(errL, e+"|"+l)
+		}
+	}
+	if quarter != "" {
+		doc[fQuarter] = quarter
+	}
+	doc[fErrQuarter] = errQ
+	doc[fErrLaw] = errL
+	if d.ReplacedBy == "" {
+		doc[fCounted] = "1"
+	}
 	return doc
 }
 
@@ -402,6 +451,11 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	add(fAuthority, kw(false, true))
 	add(fYearKey, kw(false, true))
 	add(fStamp, kw(true, false))
+	add(fCites, kw(false, false))
+	add(fQuarter, kw(false, true))
+	add(fErrQuarter, kw(false, true))
+	add(fErrLaw, kw(false, true))
+	add(fCounted, kw(false, false))
 	add(fPubDate, storedOnly())
 	add(fSummary, storedOnly())
 

@@ -58,9 +58,10 @@ var fieldAliases = map[string]string{
 	"status": "status",
 	"emne":   "keyword",
 	"titel":  "title", "title": "title",
+	"citerer": "cites",
 }
 
-const aliasHelp = "lov:, udfald:, fejl:, §:, år:, nr:, status:, emne: eller titel:"
+const aliasHelp = "lov:, udfald:, fejl:, §:, år:, nr:, status:, emne:, titel: eller citerer:"
 
 func queryError(msg string, err error) error {
 	return &omgjort.QueryError{Message: msg, Err: err}
@@ -161,6 +162,8 @@ func example(field string) string {
 		return "emne:fleksjob"
 	case "title":
 		return "titel:kontanthjælp"
+	case "cites":
+		return "citerer:43-19"
 	}
 	return field + ":…"
 }
@@ -406,6 +409,13 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 				fmt.Errorf("invalid number %q", c.value))
 		}
 		return term(fNumbers, n), nil
+	case "cites":
+		n := omgjort.NormalizeNumber(c.value)
+		if n == "" {
+			return nil, queryError(fmt.Sprintf("%q er ikke et gyldigt nummer. Skriv fx citerer:43-19.", c.alias+":"+c.value),
+				fmt.Errorf("invalid cited number %q", c.value))
+		}
+		return term(fCites, n), nil
 	}
 	return nil, fmt.Errorf("index: clause with unhandled field %q", c.field)
 }

@@ -29,6 +29,25 @@ type decisionPage struct {
 	Holding      []string
 	Sections     []sectionView
 	Cases        []caseView
+	// Cited are the principmeddelelser the text cites; Provisions the paragraphs it cites.
+	Cited      []citedView
+	Provisions []link
+	// CitedBy are the stored decisions that cite this one, newest first.
+	CitedBy []link
+	// ReplacedBy links a Historisk record to the Gældende one that republished it; Replaces
+	// links a Gældende record to the Historisk ones it republished.
+	ReplacedBy *link
+	Replaces   []link
+}
+
+// citedView is one cited principmeddelelse: a link into Omgjort when it is stored, otherwise a
+// link to where it can be found at the source.
+type citedView struct {
+	Number   string
+	Title    string
+	Href     string
+	Stored   bool
+	External bool
 }
 
 // sectionView is one section split into paragraphs.
@@ -58,6 +77,9 @@ type errorView struct {
 	Links []string
 }
 
+// maxCitedBy caps the "citeret af" list; a decision cited more often links to the search.
+const maxCitedBy = 50
+
 // segment is a piece of case text; Mark pieces are highlighted evidence and the first piece of
 // each mark carries its ID. The template escapes Text, so no text is ever trusted as HTML.
 type segment struct {
@@ -74,6 +96,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	}
 	p := decisionView(d)
 	p.Fresh = s.freshness()
+	s.links(r, d, &p)
 	s.render(w, r, http.StatusOK, "decision.html", p)
 }
 
@@ -353,4 +376,110 @@ func trimEdges(para []segment) []segment {
 		last.Text = strings.TrimRight(last.Text, " \t\r\n")
 	}
 	return para
+}
+
+// links resolves what the decision page links to: cited principmeddelelser (stored ones open in
+// Omgjort), cited provisions (as searches), the decisions citing this one, and the
+// Historisk/Gældende pair. A failing lookup is logged and leaves its link out, never the page.
+func (s *Server) links(r *http.Request, d *omgjort.Decision, p *decisionPage) {
+	for _, c := range d.Citations {
+		switch c.Kind {
+		case omgjort.CitationDecision:
+			p.Cited = append(p.Cited, s.cited(c.Number))
+		case omgjort.CitationParagraph:
+			label := strings.TrimSpace(c.Act + " " + c.Paragraph)
+			p.Provisions = append(p.Provisions, link{Label: label,
+				Href: searchInput{Query: "§:" + strconv.Quote(label)}.href()})
+		}
+	}
+	p.CitedBy = s.citedBy(r, d)
+	if d.ReplacedBy != "" {
+		l := s.decisionLink(d.ReplacedBy)
+		p.ReplacedBy = &l
+	}
+	for _, id := range d.Replaces {
+		p.Replaces = append(p.Replaces, s.decisionLink(id))
+	}
+}
+
+// cited resolves one cited number: the stored decision, or the source's overview of the year
+// for a current-form number ("43-19" → ast.dk's 2019 list), or nothing to link to.
+func (s *Server) cited(number string) citedView {
+	v := citedView{Number: number}
+	d, err := s.decisions.Decision(omgjort.NormalizeNumber(number))
+	switch {
+	case err == nil && d != nil:
+		v.Stored, v.Title, v.Href = true, d.Title, "/d/"+url.PathEscape(d.ID)
+		return v
+	case err != nil && !errors.Is(err, omgjort.ErrNotFound):
+		s.log.Warn("server: resolve cited decision", "number", number, "error", err)
+	}
+	if y := numberYear(number); y != "" {
+		v.External, v.Href = true, "https://www.ast.dk/for-myndigheder/principmeddelelser/"+y
+	}
+	return v
+}
+
+// numberYear is the four-digit year of a current-form number ("43-19" → "2019"), or "" for a
+// legacy number, which ast.dk does not list by year.
+func numberYear(number string) string {
+	a, b, ok := strings.Cut(strings.ReplaceAll(number, "–", "-"), "-")
+	if !ok || len(b) != 2 || a == "" || strings.ContainsAny(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		return ""
+	}
+	if _, err := strconv.Atoi(a); err != nil {
+		return ""
+	}
+	yy, err := strconv.Atoi(b)
+	if err != nil {
+		return ""
+	}
+	if yy >= 90 {
+		return ""
+	}
+	return strconv.Itoa(2000 + yy)
+}
+
+// decisionLink links to a stored decision by ID, with its title when it can be read.
+func (s *Server) decisionLink(id string) link {
+	l := link{Label: "Principmeddelelse " + id, Href: "/d/" + url.PathEscape(id)}
+	if d, err := s.decisions.Decision(id); err == nil && d != nil {
+		l.Label = d.Title
+		if l.Label == "" {
+			l.Label = "Principmeddelelse " + d.Number
+		}
+	}
+	return l
+}
+
+// citedBy finds the stored decisions that cite any of d's numbers, through the searcher.
+func (s *Server) citedBy(r *http.Request, d *omgjort.Decision) []link {
+	nums := append([]string{d.ID}, d.Numbers...)
+	seen := map[string]bool{d.ID: true}
+	done := map[string]bool{}
+	var out []link
+	for _, n := range nums {
+		n = omgjort.NormalizeNumber(n)
+		if n == "" || done[n] {
+			continue
+		}
+		done[n] = true
+		res, err := s.search.Search(r.Context(), omgjort.SearchRequest{Query: "citerer:" + n, Sort: "date", Size: maxCitedBy})
+		if err != nil {
+			s.log.Warn("server: cited by", "id", d.ID, "error", err)
+			continue
+		}
+		for _, h := range res.Hits {
+			if seen[h.ID] || len(out) >= maxCitedBy {
+				continue
+			}
+			seen[h.ID] = true
+			label := h.Title
+			if label == "" {
+				label = "Principmeddelelse " + h.Number
+			}
+			out = append(out, link{Label: label, Href: "/d/" + url.PathEscape(h.ID)})
+		}
+	}
+	return out
 }

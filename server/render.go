@@ -17,13 +17,15 @@ import (
 
 // pageFiles are the page templates; each is parsed together with the layout into its own set,
 // so that every page can define the same "title" and "content" blocks.
-var pageFiles = []string{"search.html", "decision.html", "error.html"}
+var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.html", "status.html", "digests.html", "digest.html"}
 
 // parseTemplates parses every page once at start-up and fails if a page is missing or broken.
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"thousands": thousands,
 		"inc":       func(i int) int { return i + 1 },
+		"u64":       func(i int) uint64 { return uint64(max(i, 0)) },
+		"evidence":  func(label string, ids []string) evidenceLinks { return evidenceLinks{Label: label, IDs: ids} },
 	}
 	pages := make(map[string]*template.Template, len(pageFiles))
 	for _, name := range pageFiles {
@@ -39,38 +41,59 @@ func parseTemplates() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
+// evidenceLinks is a label with the IDs of the marks that show its evidence; the label names
+// the links for screen readers ("Se begrundelsen for Manglende partshøring").
+type evidenceLinks struct {
+	Label string
+	IDs   []string
+}
+
 // base is what the layout needs on every page: the title and the data's freshness.
 type base struct {
 	Title string
 	Fresh freshness
 }
 
-// freshness is the footer line and the failed-run banner, built from the newest run records.
+// freshness is the footer line and the red banners, built from the newest crawl run records:
+// one for a failed newest crawl, one per source without a successful crawl in
+// omgjort.StaleAfter. Runs of other jobs (digest, backup) only show on /status.
 type freshness struct {
 	// Known is false when the runs could not be read; the footer then says so.
 	Known bool
 	// NoRuns is true when no run has been recorded yet.
 	NoRuns bool
-	// Updated is when the last successful run ended, in Danish; empty when none succeeded.
+	// Updated is when the last successful crawl ended, in Danish; empty when none succeeded.
 	Updated string
 	Fetched int
-	// Failed is true when the newest finished run failed; FailedAt and FailedError describe it.
+	// Failed is true when the newest finished crawl failed; FailedAt and FailedError describe it.
 	Failed      bool
 	FailedAt    string
 	FailedError string
+	// Stale has one Danish sentence per source that has gone too long without a successful crawl.
+	Stale []string
 }
 
-// freshness reads the newest runs for the footer and the banner. An error is logged, not
+// freshnessRuns is how many of the newest runs are read: several jobs run every day, and the
+// staleness rule looks 8 days back.
+const freshnessRuns = 300
+
+// freshness reads the newest runs for the footer and the banners. An error is logged, not
 // returned: a page must still render when the run records cannot be read.
 func (s *Server) freshness() freshness {
-	runs, err := s.decisions.Runs(runsShown)
+	runs, err := s.decisions.Runs(freshnessRuns)
 	if err != nil {
 		s.log.Error("server: read runs", slog.Any("error", err))
 		return freshness{}
 	}
-	f := freshness{Known: true, NoRuns: len(runs) == 0}
-	newestFinished := true
+	crawls := runs[:0:0]
 	for _, r := range runs {
+		if omgjort.RunSource(r) != "" {
+			crawls = append(crawls, r)
+		}
+	}
+	f := freshness{Known: true, NoRuns: len(crawls) == 0}
+	newestFinished := true
+	for _, r := range crawls {
 		if r.Result == omgjort.RunRunning {
 			continue
 		}
@@ -89,6 +112,20 @@ func (s *Server) freshness() freshness {
 			f.Updated = s.danishTime(runTime(r))
 			f.Fetched = r.Fetched
 			break
+		}
+	}
+	if f.NoRuns {
+		return f
+	}
+	now := time.Now()
+	for _, sc := range omgjort.SourceChecks(crawls, now) {
+		switch {
+		case !sc.Stale:
+		case sc.LastOK.IsZero():
+			f.Stale = append(f.Stale, "Kilden "+sc.Name+" er aldrig blevet hentet med succes.")
+		default:
+			days := int(now.Sub(sc.LastOK).Hours() / 24)
+			f.Stale = append(f.Stale, fmt.Sprintf("Kilden %s er ikke blevet hentet med succes i %d dage (senest %s).", sc.Name, days, s.danishTime(sc.LastOK)))
 		}
 	}
 	return f

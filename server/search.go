@@ -169,6 +169,9 @@ type searchPage struct {
 	Pages     []pageLink
 	Prev      string
 	Next      string
+	// FeedHref and ExportHref are the same search as an Atom feed and as CSV.
+	FeedHref   string
+	ExportHref string
 }
 
 // hiddenField is a name/value pair carried through the search form.
@@ -263,6 +266,16 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p.Facets = facetViews(in, res.Facets)
 	p.SortLinks = sortLinks(in)
 	p.Pages, p.Prev, p.Next = pagination(in, res.Total)
+	if res.Total > 0 {
+		all := in.with()
+		all.Page = 1
+		q := all.values().Encode()
+		p.FeedHref, p.ExportHref = "/feed.atom", "/export.csv"
+		if q != "" {
+			p.FeedHref += "?" + q
+			p.ExportHref += "?" + q
+		}
+	}
 	s.render(w, r, http.StatusOK, "search.html", p)
 }
 
@@ -419,7 +432,8 @@ type apiSearchResult struct {
 	Total  uint64                          `json:"total"`
 	Hits   []omgjort.SearchHit             `json:"hits"`
 	Facets map[string][]omgjort.FacetValue `json:"facets"`
-	TookMS float64                         `json:"took_ms"`
+	// Took is how long the search ran, in milliseconds.
+	Took float64 `json:"took"`
 }
 
 // handleAPISearch serves a search as JSON with the same parameters as the search page.
@@ -439,7 +453,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	out := apiSearchResult{Total: res.Total, Hits: res.Hits, Facets: res.Facets, TookMS: float64(res.Took.Microseconds()) / 1000}
+	out := apiSearchResult{Total: res.Total, Hits: res.Hits, Facets: res.Facets, Took: float64(res.Took.Microseconds()) / 1000}
 	if out.Hits == nil {
 		out.Hits = []omgjort.SearchHit{}
 	}

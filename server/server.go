@@ -16,6 +16,8 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Copenhagen must resolve even on hosts without a zoneinfo database.
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"omgjort"
 )
 
@@ -54,6 +56,14 @@ type Config struct {
 	Addr string
 	// Logger receives request errors and panics; discarded when nil.
 	Logger *slog.Logger
+	// Jobs is the scheduler behind /status and POST /admin/run/{job}; nil when jobs are off.
+	Jobs omgjort.JobRunner
+	// Digests reads the stored digests for /digests and /digests.atom; nil turns them off.
+	Digests omgjort.DigestReader
+	// Metrics is what /metrics exposes to Prometheus; nil turns the route into a 404.
+	Metrics prometheus.Gatherer
+	// AdminToken guards the POST routes under /admin/; they are off when it is empty.
+	AdminToken string
 }
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
@@ -156,6 +166,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /d/{id}", s.handleDecision)                // one decision with highlighted evidence
 	mux.HandleFunc("GET /api/search", s.handleAPISearch)           // search as JSON
 	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision) // one decision as JSON
+	mux.HandleFunc("GET /feed.atom", s.handleFeed)                 // any search as an Atom feed
+	mux.HandleFunc("GET /export.csv", s.handleExport)              // any search as CSV for Excel
+	mux.HandleFunc("GET /stats", s.handleStats)                    // reversal statistics
+	s.opsRoutes(mux)                                               // status, metrics, digests, admin (digest.go)
 	mux.HandleFunc("GET /healthz", handleHealth)                   // liveness for the supervisor
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("/", s.handleNotFound) // everything else: a Danish 404

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -36,9 +37,11 @@ var (
 	bucketPages     = []byte("pages")     // url → JSON PageState
 	bucketRuns      = []byte("runs")      // big-endian id → JSON CrawlRun
 	bucketMeta      = []byte("meta")
+	bucketJournals  = []byte("journals") // normalised journal 0x00 id → nothing (decision families)
+	bucketSources   = []byte("sources")  // id → JSON []SourceLink (every source a decision came from)
 
 	allBuckets = [][]byte{bucketDecisions, bucketVersions, bucketNumbers, bucketDecRaw, bucketRaw,
-		bucketPages, bucketRuns, bucketMeta}
+		bucketPages, bucketRuns, bucketMeta, bucketJournals, bucketSources}
 )
 
 // schemaVersion is bumped when the layout of the buckets changes incompatibly.
@@ -72,8 +75,24 @@ func Open(dir string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
+		backfillJournals := tx.Bucket(bucketJournals) == nil
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		if backfillJournals {
+			// A store written before decision families existed: index its journals once.
+			if err := tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
+				var d omgjort.Decision
+				if err := json.Unmarshal(v, &d); err != nil {
+					return fmt.Errorf("decode %s: %w", k, err)
+				}
+				if normJournal(d.Journal) == "" {
+					return nil
+				}
+				return tx.Bucket(bucketJournals).Put(journalKey(d.Journal, d.ID), nil)
+			}); err != nil {
 				return err
 			}
 		}
@@ -138,61 +157,16 @@ func (s *DB) PutDecision(d *omgjort.Decision, raw *omgjort.RawPage) (Change, err
 	}
 	var change Change
 	err := s.bolt.Update(func(tx *bolt.Tx) error {
-		decs := tx.Bucket(bucketDecisions)
-		var old *omgjort.Decision
-		if v := decs.Get([]byte(d.ID)); v != nil {
-			old = new(omgjort.Decision)
-			if err := json.Unmarshal(v, old); err != nil {
-				return fmt.Errorf("decode stored %s: %w", d.ID, err)
-			}
-		}
-		switch {
-		case old == nil:
-			change = New
-			d.Version = 1
-		case old.ContentHash != d.ContentHash:
-			change = Changed
-			d.Version = old.Version + 1
-			if err := putJSON(tx.Bucket(bucketVersions), versionKey(old.ID, old.Version), old); err != nil {
-				return err
-			}
-		case old.RulesVersion != d.RulesVersion || !sameLabels(old, d) || old.Status != d.Status:
-			change = Relabelled
-			d.Version = old.Version
-		default:
-			change = Unchanged
-			d.Version = old.Version
-		}
+		var rawKey []byte
 		if raw != nil {
-			key, err := putRaw(tx, raw)
-			if err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketDecRaw).Put([]byte(d.ID), key); err != nil {
+			var err error
+			if rawKey, err = putRaw(tx, raw, nil); err != nil {
 				return err
 			}
 		}
-		if change == Unchanged {
-			return nil
-		}
-		if err := putJSON(decs, []byte(d.ID), d); err != nil {
-			return err
-		}
-		nums := tx.Bucket(bucketNumbers)
-		for _, n := range append([]string{d.Number, d.ID}, d.Numbers...) {
-			k := []byte(omgjort.NormalizeNumber(n))
-			if len(k) == 0 {
-				continue
-			}
-			// A number that is itself a stored decision's own ID keeps pointing at it.
-			if string(k) != d.ID && decs.Get(k) != nil {
-				continue
-			}
-			if err := nums.Put(k, []byte(d.ID)); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		change, err = putDecisionTx(tx, d, rawKey)
+		return err
 	})
 	if err != nil {
 		return Unchanged, fmt.Errorf("store: put %s: %w", d.ID, err)
@@ -200,14 +174,91 @@ func (s *DB) PutDecision(d *omgjort.Decision, raw *omgjort.RawPage) (Change, err
 	return change, nil
 }
 
-// sameLabels compares the classifier's output on two versions.
-func sameLabels(a, b *omgjort.Decision) bool {
-	if a.Outcome != b.Outcome || a.Mixed != b.Mixed || a.Kritik != b.Kritik || a.Ugyldig != b.Ugyldig || len(a.Cases) != len(b.Cases) {
-		return false
+// putDecisionTx stores d inside tx (see PutDecision); rawKey, when set, is the archived raw
+// page the decision was parsed from.
+func putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Change, error) {
+	if d == nil || d.ID == "" {
+		return Unchanged, errors.New("empty id")
 	}
-	ja, _ := json.Marshal(a.Cases)
-	jb, _ := json.Marshal(b.Cases)
-	return bytes.Equal(ja, jb)
+	decs := tx.Bucket(bucketDecisions)
+	var old *omgjort.Decision
+	if v := decs.Get([]byte(d.ID)); v != nil {
+		old = new(omgjort.Decision)
+		if err := json.Unmarshal(v, old); err != nil {
+			return Unchanged, fmt.Errorf("decode stored %s: %w", d.ID, err)
+		}
+	}
+	var change Change
+	switch {
+	case old == nil:
+		change = New
+		d.Version = 1
+	case old.ContentHash != d.ContentHash:
+		change = Changed
+		d.Version = old.Version + 1
+		if err := putJSON(tx.Bucket(bucketVersions), versionKey(old.ID, old.Version), old); err != nil {
+			return Unchanged, err
+		}
+	case !sameStored(old, d):
+		// Same content, but labels, links, numbers or sources differ: stored in place.
+		change = Relabelled
+		d.Version = old.Version
+	default:
+		change = Unchanged
+		d.Version = old.Version
+	}
+	if rawKey != nil {
+		if err := tx.Bucket(bucketDecRaw).Put([]byte(d.ID), rawKey); err != nil {
+			return Unchanged, err
+		}
+	}
+	if change == Unchanged {
+		return change, nil
+	}
+	if err := putJSON(decs, []byte(d.ID), d); err != nil {
+		return Unchanged, err
+	}
+	js := tx.Bucket(bucketJournals)
+	if old != nil && old.Journal != d.Journal {
+		if err := js.Delete(journalKey(old.Journal, old.ID)); err != nil {
+			return Unchanged, err
+		}
+	}
+	if normJournal(d.Journal) != "" {
+		if err := js.Put(journalKey(d.Journal, d.ID), nil); err != nil {
+			return Unchanged, err
+		}
+	}
+	nums := tx.Bucket(bucketNumbers)
+	for _, n := range append([]string{d.Number, d.ID}, d.Numbers...) {
+		k := []byte(omgjort.NormalizeNumber(n))
+		if len(k) == 0 {
+			continue
+		}
+		// A number that is itself a stored decision's own ID keeps pointing at it.
+		if string(k) != d.ID && decs.Get(k) != nil {
+			continue
+		}
+		// A number already pointing at the Gældende member of a family keeps doing so.
+		if cur := nums.Get(k); cur != nil && string(cur) != d.ID && d.ReplacedBy == string(cur) {
+			continue
+		}
+		if err := nums.Put(k, []byte(d.ID)); err != nil {
+			return Unchanged, err
+		}
+	}
+	return change, nil
+}
+
+// sameStored reports whether two versions with the same content hash are stored alike: the
+// same labels, links, numbers and sources (fetch time and version aside).
+func sameStored(a, b *omgjort.Decision) bool {
+	x, y := *a, *b
+	x.FetchedAt, y.FetchedAt = time.Time{}, time.Time{}
+	x.Version, y.Version = 0, 0
+	jx, _ := json.Marshal(&x)
+	jy, _ := json.Marshal(&y)
+	return bytes.Equal(jx, jy)
 }
 
 // Decision returns the current version of the decision with the given ID or any number it was
@@ -310,7 +361,7 @@ func (s *DB) RawFor(id string) (*omgjort.RawPage, error) {
 // fetched is lost.
 func (s *DB) PutRaw(raw *omgjort.RawPage) error {
 	err := s.bolt.Update(func(tx *bolt.Tx) error {
-		_, err := putRaw(tx, raw)
+		_, err := putRaw(tx, raw, nil)
 		return err
 	})
 	if err != nil {
@@ -329,12 +380,18 @@ func (s *DB) RawCount() (int, error) {
 	return n, err
 }
 
-func putRaw(tx *bolt.Tx, raw *omgjort.RawPage) ([]byte, error) {
+// archived is how a raw page is kept: the page and every response header, gzipped JSON.
+type archived struct {
+	omgjort.RawPage
+	Header http.Header `json:"header,omitempty"`
+}
+
+func putRaw(tx *bolt.Tx, raw *omgjort.RawPage, header http.Header) ([]byte, error) {
 	key := append([]byte(raw.URL), 0)
 	key = append(key, raw.FetchedAt.UTC().Format(time.RFC3339Nano)...)
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	if err := json.NewEncoder(zw).Encode(raw); err != nil {
+	if err := json.NewEncoder(zw).Encode(archived{RawPage: *raw, Header: header}); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
@@ -344,16 +401,24 @@ func putRaw(tx *bolt.Tx, raw *omgjort.RawPage) ([]byte, error) {
 }
 
 func decodeRaw(v []byte) (*omgjort.RawPage, error) {
+	a, err := decodeArchived(v)
+	if err != nil {
+		return nil, err
+	}
+	return &a.RawPage, nil
+}
+
+func decodeArchived(v []byte) (*archived, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(v))
 	if err != nil {
 		return nil, err
 	}
 	defer zr.Close()
-	raw := new(omgjort.RawPage)
-	if err := json.NewDecoder(zr).Decode(raw); err != nil {
+	a := new(archived)
+	if err := json.NewDecoder(zr).Decode(a); err != nil {
 		return nil, err
 	}
-	return raw, nil
+	return a, nil
 }
 
 // PageState returns what the crawler knows of url; it implements omgjort.CrawlState.

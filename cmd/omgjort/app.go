@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"omgjort"
@@ -18,11 +22,14 @@ import (
 // app is the composed pipeline over one data directory: the store is the source of truth, the
 // classifier labels what comes in, and the index is kept in step with the store.
 type app struct {
-	dir string
-	db  *store.DB
-	idx *index.Index
-	cls *classify.Classifier
-	log *slog.Logger
+	// saveMu serialises the crawl sinks' read-link-write of decision families, so two
+	// crawls running at once (ast.dk and retsinformation) cannot interleave them.
+	saveMu sync.Mutex
+	dir    string
+	db     *store.DB
+	idx    *index.Index
+	cls    *classify.Classifier
+	log    *slog.Logger
 }
 
 // openApp opens the store and the index in dir. A missing, outdated or broken index is rebuilt
@@ -51,6 +58,12 @@ func openApp(dir string, log *slog.Logger) (*app, error) {
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if n, err := db.InterruptRuns("interrupted: the process ended before the run finished (crash or kill); the next run picks up the work"); err != nil {
+		a.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Warn("runs interrupted by an earlier crash marked failed", "runs", n)
 	}
 	if err := a.reconcile(); err != nil {
 		a.Close()
@@ -141,28 +154,53 @@ func (a *app) reindex() (int, error) {
 // goes through it, so they all agree.
 func (a *app) enrich(d *omgjort.Decision) {
 	a.cls.Classify(d)
+	d.Citations = omgjort.CitationsOf(d)
 }
 
-// crawl runs one crawl of ast.dk and records it as a run.
+// crawl runs one crawl of ast.dk and records it as a run (Job "crawl-astdk").
 func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
-	rec := omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: time.Now()}
+	return a.recordRun(crawler.Job, crawler.Source, func() (omgjort.CrawlRun, error) {
+		return crawler.Crawl(ctx, cfg, &sink{a: a})
+	})
+}
+
+// crawlRetsinfo runs one crawl of retsinformation.dk's change feed and records it as a run
+// (Job "crawl-retsinformation", Source "retsinformation"). Its decisions merge with ast.dk's
+// of the same number and journal number.
+func (a *app) crawlRetsinfo(ctx context.Context, cfg crawler.RetsinfoConfig) (omgjort.CrawlRun, error) {
+	cfg.Logger = a.log
+	return a.recordRun(crawler.RetsinfoJob, crawler.SourceRetsinfo, func() (omgjort.CrawlRun, error) {
+		return crawler.CrawlRetsinfo(ctx, cfg, &sink{a: a})
+	})
+}
+
+// recordRun stores a run record before do starts (so a crash leaves a "running" record that
+// the next start marks interrupted) and its final state after.
+func (a *app) recordRun(job, source string, do func() (omgjort.CrawlRun, error)) (omgjort.CrawlRun, error) {
+	rec := omgjort.CrawlRun{Job: job, Source: source, Started: time.Now().UTC()}
 	if err := a.db.StartRun(&rec); err != nil {
 		return rec, err
 	}
-	run, err := crawler.Crawl(ctx, cfg, &sink{a: a})
+	run, err := do()
 	run.ID = rec.ID
+	if run.Job == "" {
+		run.Job, run.Source = job, source
+	}
 	if run.Started.IsZero() {
 		run.Started = rec.Started
 	}
 	if run.Ended.IsZero() {
-		run.Ended = time.Now()
+		run.Ended = time.Now().UTC()
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		run.Result = omgjort.RunFailed
 		if run.Error == "" {
 			run.Error = err.Error()
 		}
+	case run.Result == "" || run.Result == omgjort.RunRunning:
+		run.Result = omgjort.RunOK
 	}
 	if ferr := a.db.FinishRun(&run); ferr != nil {
 		return run, errors.Join(err, ferr)
@@ -170,13 +208,16 @@ func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, 
 	return run, err
 }
 
-// sink is the crawler's way into the store and the index: classify, store, then index.
+// sink is the crawlers' way into the store and the index: classify, merge with the other
+// source, link the decision family, store (one transaction), then index.
 type sink struct{ a *app }
 
 func (s *sink) PageState(url string) (omgjort.PageState, bool, error) { return s.a.db.PageState(url) }
 
 func (s *sink) Save(_ context.Context, f *crawler.Fetched) (crawler.Change, error) {
 	a := s.a
+	a.saveMu.Lock()
+	defer a.saveMu.Unlock()
 	st, _, err := a.db.PageState(f.Raw.URL)
 	if err != nil {
 		return crawler.ChangeNone, err
@@ -185,24 +226,15 @@ func (s *sink) Save(_ context.Context, f *crawler.Fetched) (crawler.Change, erro
 	if f.Decision == nil || f.ParseErr != nil {
 		// Keep the body for a later reparse, but never touch the stored decision, and keep the
 		// old lastmod/ETag so the page is fetched again next run (the crawler calls Fail next).
-		return crawler.ChangeNone, a.db.PutRaw(&f.Raw)
-	}
-	d := f.Decision
-	d.FetchedAt = f.Raw.FetchedAt
-	a.enrich(d)
-	ch, err := a.db.PutDecision(d, &f.Raw)
-	if err != nil {
+		_, err := a.db.SaveSet(store.Save{Raw: &f.Raw, Header: f.Header})
 		return crawler.ChangeNone, err
 	}
-	if ch != store.Unchanged {
-		if err := a.idx.Put(d); err != nil {
-			return crawler.ChangeNone, err
-		}
-	}
 	st.Lastmod, st.ETag, st.LastModified = f.Lastmod, f.Raw.ETag, f.Raw.LastModified
-	st.Hash, st.DecisionID, st.FetchedAt = f.Raw.Hash, d.ID, f.Raw.FetchedAt
+	st.Hash, st.FetchedAt = f.Raw.Hash, f.Raw.FetchedAt
 	st.Failures, st.LastError, st.NextAttempt = 0, "", time.Time{}
-	if err := a.db.PutPageState(st); err != nil {
+	f.Decision.FetchedAt = f.Raw.FetchedAt
+	ch, err := a.storeDecision(f.Decision, &f.Raw, f.Header, &st)
+	if err != nil {
 		return crawler.ChangeNone, err
 	}
 	switch ch {
@@ -240,7 +272,209 @@ func (s *sink) Fail(_ context.Context, url string, reason string) error {
 	st.Failures++
 	st.LastError = reason
 	// Try again on later runs at growing intervals, never give up for good.
-	backoff := time.Hour << min(st.Failures-1, 7)
-	st.NextAttempt = time.Now().Add(backoff)
+	st.NextAttempt = crawler.RetryAt(st.Failures, time.Now())
 	return s.a.db.PutPageState(st)
+}
+
+// Removed records that a source took a document down; the decision itself is kept (ast.dk
+// may still publish it, and nothing stored is ever lost).
+func (s *sink) Removed(_ context.Context, url string, reason string) error {
+	st, _, err := s.a.db.PageState(url)
+	if err != nil {
+		return err
+	}
+	st.URL = url
+	st.LastError = reason
+	return s.a.db.PutPageState(st)
+}
+
+// Source values of a decision: one per source, or both when ast.dk's and retsinformation's
+// publications were merged into one record (ast.dk's content wins; SourceLinks keeps both
+// addresses).
+const (
+	sourceBoth = crawler.Source + "+" + crawler.SourceRetsinfo
+)
+
+// hasSource reports whether a Decision.Source value includes src.
+func hasSource(v, src string) bool {
+	for _, p := range strings.Split(v, "+") {
+		if p == src {
+			return true
+		}
+	}
+	return false
+}
+
+// storeDecision is the one way a parsed decision enters the store (crawl and reparse): it is
+// enriched, merged with the same decision from the other source, linked with its family
+// (republications under another number, found by journal number and the republication
+// note), stored together with raw and the page state in one transaction, and indexed.
+// raw may be nil (reparse: the raw page is already archived).
+func (a *app) storeDecision(d *omgjort.Decision, raw *omgjort.RawPage, header http.Header, page *omgjort.PageState) (store.Change, error) {
+	a.enrich(d)
+	rawFor := d.ID
+	link := store.SourceLink{Source: d.Source, URL: d.URL}
+	old, err := a.db.Get(d.ID)
+	if errors.Is(err, omgjort.ErrNotFound) && d.Source == crawler.SourceRetsinfo {
+		// Published under another number on ast.dk (e.g. republished): the same decision
+		// when the number resolves to it and the journal numbers agree.
+		if alias, aerr := a.db.Decision(d.ID); aerr == nil && d.Journal != "" && sameJournal(alias.Journal, d.Journal) {
+			old, err = alias, nil
+		}
+	}
+	if err == nil {
+		switch {
+		case d.Source == crawler.SourceRetsinfo && hasSource(old.Source, crawler.Source):
+			// ast.dk's page is the richer publication: keep its content, note the other.
+			merged := *old
+			merged.Source = sourceBoth
+			d, rawFor = &merged, ""
+		case d.Source == crawler.Source && hasSource(old.Source, crawler.SourceRetsinfo):
+			d.Source = sourceBoth
+		}
+	} else if !errors.Is(err, omgjort.ErrNotFound) {
+		return store.Unchanged, err
+	}
+	family, err := a.family(d)
+	if err != nil {
+		return store.Unchanged, err
+	}
+	if page != nil {
+		page.DecisionID = d.ID
+	}
+	var rawPtr *omgjort.RawPage
+	if raw != nil {
+		rawPtr = raw
+	}
+	changes, err := a.db.SaveSet(store.Save{Decisions: family, Raw: rawPtr, Header: header, RawFor: rawFor,
+		Links: map[string][]store.SourceLink{d.ID: {link}}, Page: page})
+	if err != nil {
+		return store.Unchanged, err
+	}
+	var changed []*omgjort.Decision
+	for i, ch := range changes {
+		if ch != store.Unchanged {
+			changed = append(changed, family[i])
+		}
+	}
+	if len(changed) > 0 {
+		if err := a.idx.Put(changed...); err != nil {
+			return store.Unchanged, err
+		}
+	}
+	return changes[0], nil
+}
+
+// family returns d first, then the stored decisions it forms a family with, all with their
+// links set: members share the journal number and one names the other's number (the
+// republication note: "tidligere offentliggjort som 21-25 … genudgivet som 2-26"). The
+// Gældende member (else the newest) is primary: it lists the others in Replaces, each of
+// them points to it with ReplacedBy, and every member carries every number of the family
+// in Numbers, its own first.
+func (a *app) family(d *omgjort.Decision) ([]*omgjort.Decision, error) {
+	d.ReplacedBy, d.Replaces = "", nil
+	d.Numbers = ownNumbers(d)
+	cands, err := a.db.ByJournal(d.Journal)
+	if err != nil {
+		return nil, err
+	}
+	all := []*omgjort.Decision{d}
+	for _, c := range cands {
+		if c.ID == d.ID {
+			continue
+		}
+		if !namesNumber(d, c) && !namesNumber(c, d) {
+			continue
+		}
+		c.Numbers = ownNumbers(c)
+		all = append(all, c)
+	}
+	if len(all) == 1 {
+		return all, nil
+	}
+	primary := all[0]
+	for _, m := range all[1:] {
+		if better(m, primary) {
+			primary = m
+		}
+	}
+	var union []string
+	seen := map[string]bool{}
+	for _, m := range append([]*omgjort.Decision{primary}, all...) {
+		for _, n := range m.Numbers {
+			if k := omgjort.NormalizeNumber(n); !seen[k] {
+				seen[k] = true
+				union = append(union, n)
+			}
+		}
+	}
+	for _, m := range all {
+		nums := []string{m.Number}
+		for _, n := range union {
+			if omgjort.NormalizeNumber(n) != omgjort.NormalizeNumber(m.Number) {
+				nums = append(nums, n)
+			}
+		}
+		m.Numbers = nums
+		if m == primary {
+			m.ReplacedBy, m.Replaces = "", nil
+			for _, o := range all {
+				if o != primary {
+					m.Replaces = append(m.Replaces, o.ID)
+				}
+			}
+			sort.Strings(m.Replaces)
+		} else {
+			m.ReplacedBy, m.Replaces = primary.ID, nil
+		}
+	}
+	return all, nil
+}
+
+// ownNumbers is the numbers a decision's own page gives: its number and those its
+// republication note names. Numbers added by an earlier family link are dropped, so a link
+// that no longer holds disappears.
+func ownNumbers(d *omgjort.Decision) []string {
+	out := []string{d.Number}
+	seen := map[string]bool{omgjort.NormalizeNumber(d.Number): true}
+	note := strings.ReplaceAll(d.RepublishNote, "–", "-")
+	for _, n := range d.Numbers {
+		k := omgjort.NormalizeNumber(n)
+		if !seen[k] && strings.Contains(note, strings.ReplaceAll(n, "–", "-")) {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// sameJournal compares journal numbers as written on both sources.
+func sameJournal(a, b string) bool {
+	norm := func(s string) string {
+		return strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(s, "–", "-")), ""))
+	}
+	return norm(a) != "" && norm(a) == norm(b)
+}
+
+// namesNumber reports whether a's own page names b's number (its republication note).
+func namesNumber(a, b *omgjort.Decision) bool {
+	want := omgjort.NormalizeNumber(b.Number)
+	for _, n := range ownNumbers(a)[1:] {
+		if omgjort.NormalizeNumber(n) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// better reports whether x should be the family's primary rather than y: Gældende first,
+// then the newest publication, then the higher ID for a stable choice.
+func better(x, y *omgjort.Decision) bool {
+	if (x.Status == omgjort.StatusGaeldende) != (y.Status == omgjort.StatusGaeldende) {
+		return x.Status == omgjort.StatusGaeldende
+	}
+	if x.Published != y.Published {
+		return x.Published > y.Published
+	}
+	return x.ID > y.ID
 }

@@ -82,15 +82,17 @@ func decisionFromFile(name string, body []byte) (*omgjort.Decision, error) {
 }
 
 func runClassify(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "classify", "classify [--json] FILE...")
+	fs := newFlags(env, "classify", "classify [--json] [--rules FILE] FILE...")
 	asJSON := fs.Bool("json", false, "print one JSON object per file (JSON Lines)")
+	var rf rulesFlag
+	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return fmt.Errorf("%w: give one or more files (plain text or an ast.dk HTML page)", errUsage)
 	}
-	cls, err := classify.New()
+	cls, err := rf.classifier()
 	if err != nil {
 		return err
 	}

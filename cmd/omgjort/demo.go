@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 		return err
 	}
 	defer a.Close()
-	run, err := a.crawl(ctx, crawler.Config{BaseURL: baseURL, Contact: "demo", Timeout: 10 * time.Second})
+	run, err := a.crawl(ctx, crawler.Config{BaseURL: baseURL, Contact: "demo", Delay: crawler.NoDelay, Timeout: 10 * time.Second})
 	printRun(env, run)
 	if err != nil {
 		return err

@@ -92,7 +92,7 @@ func TestEndToEndReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := crawler.Config{BaseURL: site.URL, Contact: "test", Timeout: 10 * time.Second}
+	cfg := crawler.Config{BaseURL: site.URL, Delay: crawler.NoDelay, Contact: "test", Timeout: 10 * time.Second}
 	run, err := a.crawl(ctx, cfg)
 	if err != nil {
 		t.Fatalf("crawl: %v (%+v)", err, run)
@@ -227,7 +227,7 @@ func TestIndexRepairedAfterCrashBetweenWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.crawl(context.Background(), crawler.Config{BaseURL: site.URL, Timeout: 10 * time.Second}); err != nil {
+	if _, err := a.crawl(context.Background(), crawler.Config{BaseURL: site.URL, Delay: crawler.NoDelay, Timeout: 10 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := a.db.Count()
@@ -334,7 +334,7 @@ func TestCrawlRealReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	run, err := a.crawl(context.Background(), crawler.Config{BaseURL: site.URL, Timeout: 10 * time.Second})
+	run, err := a.crawl(context.Background(), crawler.Config{BaseURL: site.URL, Delay: crawler.NoDelay, Timeout: 10 * time.Second})
 	if err != nil || run.Result != omgjort.RunOK {
 		t.Fatalf("crawl: %v %+v", err, run)
 	}

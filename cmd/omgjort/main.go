@@ -38,9 +38,16 @@ func commands() []command {
 		{"serve", "serve the search site and JSON API from the data directory", runServe},
 		{"crawl", "crawl ast.dk, classify and index what is new or changed", runCrawl},
 		{"reindex", "rebuild the search index from the store", runReindex},
+		{"reparse", "rebuild every decision from the raw page archive, without network", runReparse},
 		{"classify", "classify decision files (text or HTML) and print their labels", runClassify},
+		{"eval", "measure the classifier on labelled letters (gold set or real decisions)", runEval},
+		{"reclassify", "re-label every stored decision with the current rules and update the index", runReclassify},
 		{"export", "print every stored decision (JSON Lines or CSV)", runExport},
 		{"demo", "crawl the built-in replica site, classify, index and serve it, offline", runDemo},
+		{"gen", "write a deterministic synthetic corpus (JSON Lines) and optionally load it", runGen},
+		{"digest", "preview the weekly digest of an ISO week (text or HTML), or send it", runDigest},
+		{"backup", "write a hot backup of the store into the backup folder, keeping the newest N", runBackup},
+		{"restore", "restore a backup into a new data directory and rebuild its search index", runRestore},
 		{"version", "print the version", runVersion},
 	}
 }

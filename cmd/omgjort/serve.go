@@ -2,30 +2,221 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"omgjort"
+	"omgjort/digest"
+	"omgjort/jobs"
 	"omgjort/server"
 )
 
+// Default schedules (Europe/Copenhagen). None may fall between 02:00 and 03:00.
+const (
+	defaultCrawlSpec    = "15 6 * * *"
+	defaultRetsinfoSpec = "45 6 * * *"
+	defaultDigestSpec   = "0 7 * * 1"
+	defaultBackupSpec   = "30 5 * * *"
+	// retsinfoWindow is when retsinformation.dk may be crawled.
+	retsinfoWindow = "03:00-23:45"
+)
+
+// serveOptions is how the site and the scheduled jobs run.
+type serveOptions struct {
+	addr            string
+	adminToken      string
+	jobs            bool
+	crawlSpec       string
+	retsinfoSpec    string
+	digestSpec      string
+	backupSpec      string
+	backupDir       string
+	backupKeep      int
+	shutdownTimeout time.Duration
+	crawl           crawlFlags
+	mail            mailFlags
+	// listener, when set, is used instead of listening on addr (tests).
+	listener net.Listener
+	// started, when set, receives the scheduler once it runs (tests).
+	started func(*jobs.Scheduler)
+	// mailer, when set, replaces the SMTP mailer built from the mail flags (tests that trust
+	// a private CA).
+	mailer digest.Mailer
+}
+
 func runServe(ctx context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "serve", "serve [--data DIR] [--addr HOST:PORT]")
+	fs := newFlags(env, "serve", "serve [--data DIR] [--addr HOST:PORT] [--admin-token T] [--smtp HOST:PORT --mail-from A --digest-to A,B]")
 	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	var o serveOptions
+	o.register(fs)
+	o.crawl.register(skipFlags{fs, map[string]bool{"source": true, "full": true, "since": true}})
+	o.mail.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if o.backupDir == "" {
+		o.backupDir = filepath.Join(*data, "backups")
 	}
 	a, err := openApp(*data, env.log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	return a.serve(ctx, env, *addr)
+	return a.serveWith(ctx, o)
 }
 
+func (o *serveOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&o.adminToken, "admin-token", "", "token for POST /admin/… (Authorization: Bearer …); admin routes are off without it")
+	fs.BoolVar(&o.jobs, "jobs", true, "run the scheduled jobs (crawls, digest, backup) in this process")
+	fs.StringVar(&o.crawlSpec, "schedule-crawl", defaultCrawlSpec, `cron schedule of the ast.dk crawl, Europe/Copenhagen ("off" disables it)`)
+	fs.StringVar(&o.retsinfoSpec, "schedule-retsinformation", defaultRetsinfoSpec, `cron schedule of the retsinformation crawl, within `+retsinfoWindow+` ("off" disables it)`)
+	fs.StringVar(&o.digestSpec, "schedule-digest", defaultDigestSpec, `cron schedule of the weekly digest of the previous ISO week ("off" disables it)`)
+	fs.StringVar(&o.backupSpec, "schedule-backup", defaultBackupSpec, `cron schedule of the hot backup ("off" disables it)`)
+	fs.StringVar(&o.backupDir, "backup-dir", "", "folder for backups (default DATA/backups)")
+	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
+}
+
+// skipFlags registers every flag except the named ones: serve shares the crawl settings but
+// not the one-off switches of the crawl command.
+type skipFlags struct {
+	fs   *flag.FlagSet
+	skip map[string]bool
+}
+
+func (s skipFlags) StringVar(p *string, name, value, usage string) {
+	*p = value
+	if !s.skip[name] {
+		s.fs.StringVar(p, name, value, usage)
+	}
+}
+
+func (s skipFlags) DurationVar(p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	if !s.skip[name] {
+		s.fs.DurationVar(p, name, value, usage)
+	}
+}
+
+func (s skipFlags) BoolVar(p *bool, name string, value bool, usage string) {
+	*p = value
+	if !s.skip[name] {
+		s.fs.BoolVar(p, name, value, usage)
+	}
+}
+
+// serve serves the site without scheduled jobs (the demo).
 func (a *app) serve(ctx context.Context, env *environ, addr string) error {
-	srv, err := server.New(server.Config{Addr: addr, Logger: a.log}, a.idx, a.db)
+	return a.serveWith(ctx, serveOptions{addr: addr})
+}
+
+// serveWith serves the site and, when enabled, runs the scheduled jobs. Shutdown order on ctx:
+// the HTTP server stops taking requests, then the scheduler waits for (and if need be cancels)
+// running jobs; the caller closes the index and then the store.
+func (a *app) serveWith(ctx context.Context, o serveOptions) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := jobs.RegisterDecisionCount(reg, a.db.Count); err != nil {
+		return err
+	}
+	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken}
+	var sched *jobs.Scheduler
+	if o.jobs {
+		metrics, err := jobs.NewMetrics(reg)
+		if err != nil {
+			return err
+		}
+		list, err := a.jobList(o)
+		if err != nil {
+			return err
+		}
+		sched, err = jobs.New(jobs.Config{Logger: a.log, Recorder: a.db, Metrics: metrics}, list...)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		cfg.Jobs = sched
+	}
+	srv, err := server.New(cfg, a.idx, a.db)
 	if err != nil {
 		return err
 	}
-	a.log.Info("serving", "url", "http://"+addr+"/")
-	return srv.ListenAndServe(ctx)
+	if sched != nil {
+		sched.Start()
+		if o.started != nil {
+			o.started(sched)
+		}
+	}
+	if o.listener != nil {
+		err = srv.Serve(ctx, o.listener)
+	} else {
+		a.log.Info("serving", "url", "http://"+o.addr+"/")
+		err = srv.ListenAndServe(ctx)
+	}
+	if sched != nil {
+		timeout := o.shutdownTimeout
+		if timeout == 0 {
+			timeout = 2 * time.Minute
+		}
+		err = errors.Join(err, sched.Stop(timeout))
+	}
+	return err
+}
+
+// jobList is the one place that says which jobs run and what each does.
+func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
+	var list []jobs.Job
+	add := func(spec string, j jobs.Job) {
+		if strings.TrimSpace(spec) == "off" {
+			a.log.Info("job disabled", "job", j.Name)
+			return
+		}
+		j.Spec = spec
+		list = append(list, j)
+	}
+	// scheduled: crawl ast.dk. The crawl records its own run; a failure is retried by the
+	// next scheduled run, and every page shows it in red until a crawl succeeds.
+	add(o.crawlSpec, jobs.Job{Name: "crawl-astdk", Title: "Hent fra ast.dk", Source: "astdk", SelfRecorded: true,
+		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
+			r, err := a.crawl(ctx, o.crawl.config())
+			*run = r
+			return err
+		}})
+	// scheduled: crawl retsinformation.dk, only inside its window.
+	window, err := jobs.ParseWindow(retsinfoWindow)
+	if err != nil {
+		return nil, err
+	}
+	add(o.retsinfoSpec, jobs.Job{Name: "crawl-retsinformation", Title: "Hent fra retsinformation.dk", Source: "retsinformation",
+		Window: window, SelfRecorded: true,
+		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
+			r, err := a.crawlRetsinfo(ctx, o.crawl.retsinfoConfig())
+			*run = r
+			return err
+		}})
+	// scheduled: the digest of the ISO week that just ended. Re-running it (schedule or admin)
+	// rebuilds the stored digest and sends only to recipients that have not had it.
+	add(o.digestSpec, jobs.Job{Name: "digest", Title: "Ugebrev",
+		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
+			return a.digestJob(ctx, o.mail, &digest.Deliverer{Mailer: o.mailer}, run)
+		}})
+	// scheduled: hot backup with rotation; a failure shows on /status and in the metrics.
+	add(o.backupSpec, jobs.Job{Name: "backup", Title: "Sikkerhedskopi",
+		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
+			path, n, err := jobs.Backup(a.db, o.backupDir, o.backupKeep, time.Now())
+			if err != nil {
+				return err
+			}
+			a.log.Info("backup written", "file", path, "bytes", n)
+			return nil
+		}})
+	return list, nil
 }

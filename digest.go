@@ -1,0 +1,321 @@
+package omgjort
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Week is an ISO 8601 week ("2026-W47"): the unit a digest covers, so that team leaders get one
+// digest per working week and every week has exactly one stable name in URLs and mail subjects.
+type Week struct {
+	Year int
+	Num  int
+}
+
+// ErrBadWeek is returned by ParseWeek for text that is not a yyyy-Www week.
+var ErrBadWeek = errors.New("not an ISO week of the form 2026-W47")
+
+// ParseWeek parses "2026-W47" (also lower-case "2026-w47"); the week must exist in that year.
+func ParseWeek(s string) (Week, error) {
+	y, w, ok := strings.Cut(strings.ToUpper(strings.TrimSpace(s)), "-W")
+	if !ok || len(y) != 4 || len(w) != 2 {
+		return Week{}, fmt.Errorf("%q: %w", s, ErrBadWeek)
+	}
+	year, err1 := strconv.Atoi(y)
+	num, err2 := strconv.Atoi(w)
+	if err1 != nil || err2 != nil || num < 1 || num > 53 {
+		return Week{}, fmt.Errorf("%q: %w", s, ErrBadWeek)
+	}
+	wk := Week{Year: year, Num: num}
+	// Week 53 exists only in some years: its Monday must still belong to the same ISO year.
+	if got := WeekOf(wk.Start(time.UTC)); got != wk {
+		return Week{}, fmt.Errorf("%q: %w (the year has no such week)", s, ErrBadWeek)
+	}
+	return wk, nil
+}
+
+// WeekOf returns the ISO week t falls in, in t's own location.
+func WeekOf(t time.Time) Week {
+	y, w := t.ISOWeek()
+	return Week{Year: y, Num: w}
+}
+
+// String formats the week as "2026-W47".
+func (w Week) String() string { return fmt.Sprintf("%04d-W%02d", w.Year, w.Num) }
+
+// IsZero reports whether w is the zero Week.
+func (w Week) IsZero() bool { return w.Year == 0 && w.Num == 0 }
+
+// Start is Monday 00:00 of the week in loc.
+func (w Week) Start(loc *time.Location) time.Time {
+	// 4 January is always in week 1.
+	jan4 := time.Date(w.Year, time.January, 4, 0, 0, 0, 0, loc)
+	offset := (int(jan4.Weekday()) + 6) % 7 // days since Monday
+	return jan4.AddDate(0, 0, -offset+(w.Num-1)*7)
+}
+
+// End is the Monday 00:00 after the week in loc (exclusive).
+func (w Week) End(loc *time.Location) time.Time { return w.Start(loc).AddDate(0, 0, 7) }
+
+// Add returns the week n weeks later (earlier for negative n).
+func (w Week) Add(n int) Week { return WeekOf(w.Start(time.UTC).AddDate(0, 0, 7*n)) }
+
+// Contains reports whether t falls in the week, judged in loc.
+func (w Week) Contains(t time.Time, loc *time.Location) bool {
+	return !t.Before(w.Start(loc)) && t.Before(w.End(loc))
+}
+
+// InvalidatingErrors are the error types that can make a decision invalid (ugyldig): the
+// "case of the week" is chosen by how many of them a reversed decision has.
+var InvalidatingErrors = []ErrorType{ErrSagsoplysning, ErrPartshoering, ErrBegrundelse}
+
+// Invalidating reports whether e is one of InvalidatingErrors.
+func (e ErrorType) Invalidating() bool {
+	for _, x := range InvalidatingErrors {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+// DigestEntry is one decision in a digest: enough to list it and link to it without loading
+// the decision again.
+type DigestEntry struct {
+	ID        string      `json:"id"`
+	Number    string      `json:"number"`
+	Title     string      `json:"title"`
+	URL       string      `json:"url"` // the decision's page on this site
+	Published string      `json:"published"`
+	Laws      []string    `json:"laws,omitempty"`
+	Outcome   Outcome     `json:"outcome"`
+	Errors    []ErrorType `json:"errors,omitempty"`
+	// Version is the stored version; above 1 for a changed decision.
+	Version int `json:"version,omitempty"`
+}
+
+// DigestLine is one reversed decision under one error type: what went wrong, in the words of
+// the evidence, with a link.
+type DigestLine struct {
+	DigestEntry
+	// What is the evidence sentence that shows the error (or the outcome, when the case has no
+	// error label), shortened for a mail.
+	What string `json:"what"`
+}
+
+// DigestGroup is the reversed decisions of one error type. Type is empty for reversed
+// decisions without any error label.
+type DigestGroup struct {
+	Type  ErrorType    `json:"type"`
+	Label string       `json:"label"`
+	Lines []DigestLine `json:"lines"`
+}
+
+// DigestCount compares how often an error type appeared in reversed decisions this week with
+// the weekly average over the 4 and 12 weeks before.
+type DigestCount struct {
+	Type  ErrorType `json:"type"`
+	Label string    `json:"label"`
+	Week  int       `json:"week"`
+	// Prev4 and Prev12 are the totals over the 4 and 12 weeks before the digest's week.
+	Prev4  int `json:"prev4"`
+	Prev12 int `json:"prev12"`
+}
+
+// CaseOfWeek is the reversed decision with the most errors of the invalidating kinds.
+type CaseOfWeek struct {
+	DigestEntry
+	// Invalidating counts the invalidating error labels over the decision's reversed cases.
+	Invalidating int `json:"invalidating"`
+	// Lines say what went wrong, one per invalidating error type.
+	Lines []DigestLine `json:"lines"`
+}
+
+// SourceCheck is how one source stood when the digest was made: when it was last checked, how
+// much came, and whether it failed or went stale, so the digest says loudly when its own input
+// is incomplete.
+type SourceCheck struct {
+	Source string `json:"source"`
+	Name   string `json:"name"`
+	// LastOK is when the newest successful crawl ended; zero when there is none.
+	LastOK time.Time `json:"last_ok,omitzero"`
+	// New counts decisions the source's successful runs in the week stored for the first time.
+	New    int  `json:"new"`
+	Failed bool `json:"failed"`
+	// Stale is true when no crawl of the source succeeded in StaleAfter.
+	Stale bool   `json:"stale"`
+	Error string `json:"error,omitempty"`
+}
+
+// StaleAfter is how long a source may go without a successful crawl before every page and the
+// digest show it in red.
+const StaleAfter = 8 * 24 * time.Hour
+
+// Digest is the weekly digest for team leaders: what came, what was reversed and why, how this
+// week compares, one case to discuss, and whether the sources could be trusted.
+type Digest struct {
+	Week Week `json:"-"`
+	// WeekName is Week as text, the digest's key ("2026-W47").
+	WeekName string `json:"week"`
+	// Laws is the law-area filter the digest was made with; empty for all areas.
+	Laws      []string      `json:"laws,omitempty"`
+	Generated time.Time     `json:"generated"`
+	New       []DigestEntry `json:"new"`
+	Changed   []DigestEntry `json:"changed"`
+	// Reversed counts the reversed decisions (new or changed) in the week.
+	Reversed int             `json:"reversed"`
+	Groups   []DigestGroup   `json:"groups"`
+	Counts   []DigestCount   `json:"counts"`
+	Case     *CaseOfWeek     `json:"case_of_week,omitempty"`
+	Sources  []SourceCheck   `json:"sources"`
+	Subject  string          `json:"subject"`
+	Rendered *RenderedDigest `json:"rendered,omitempty"`
+}
+
+// RenderedDigest is the digest as it was mailed: the HTML and plain-text bodies.
+type RenderedDigest struct {
+	HTML string `json:"html"`
+	Text string `json:"text"`
+}
+
+// Healthy reports whether every source was checked successfully and recently.
+func (d *Digest) Healthy() bool {
+	for _, s := range d.Sources {
+		if s.Failed || s.Stale {
+			return false
+		}
+	}
+	return true
+}
+
+// Recipient is one team leader who gets the digest, optionally only for some law areas.
+type Recipient struct {
+	Email string `json:"email"`
+	// Laws restricts the digest to decisions under one of these laws (case-insensitive); empty
+	// means every law area.
+	Laws []string `json:"laws,omitempty"`
+}
+
+// ParseRecipients parses "a@x.dk,b@y.dk=Aktivloven|Sygedagpengeloven": a comma-separated list of
+// addresses, each optionally followed by "=" and law areas separated by "|".
+func ParseRecipients(s string) ([]Recipient, error) {
+	var out []Recipient
+	seen := map[string]bool{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		addr, laws, _ := strings.Cut(part, "=")
+		addr = strings.TrimSpace(addr)
+		at := strings.LastIndexByte(addr, '@')
+		if at < 1 || at == len(addr)-1 || strings.ContainsAny(addr, " <>\"") {
+			return nil, fmt.Errorf("recipient %q is not an e-mail address", addr)
+		}
+		key := strings.ToLower(addr)
+		if seen[key] {
+			return nil, fmt.Errorf("recipient %q is listed twice", addr)
+		}
+		seen[key] = true
+		r := Recipient{Email: addr}
+		for _, l := range strings.Split(laws, "|") {
+			if l = strings.TrimSpace(l); l != "" {
+				r.Laws = append(r.Laws, l)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// SendState is where the delivery of one digest to one recipient stands.
+type SendState string
+
+// The states of a send. A send moves pending → sending → sent, or ends failed; a crash leaves it
+// pending or sending, and the next run resumes it.
+const (
+	// SendPending: the intent is recorded, nothing has been handed to the SMTP server yet.
+	SendPending SendState = "pending"
+	// SendSending: the message is being handed over; a crash here means the server may or may
+	// not have accepted it, so a resend reuses the same Message-ID.
+	SendSending SendState = "sending"
+	// SendSent: the SMTP server accepted the message.
+	SendSent SendState = "sent"
+	// SendFailed: the server refused it permanently, or transient errors outlasted the retries.
+	SendFailed SendState = "failed"
+)
+
+// Send records the delivery of one week's digest to one recipient, so a re-run, a crash or a
+// restart sends nothing twice and misses no one.
+type Send struct {
+	Week      string    `json:"week"`
+	Recipient string    `json:"recipient"`
+	MessageID string    `json:"message_id"`
+	State     SendState `json:"state"`
+	Attempts  int       `json:"attempts"`
+	// Permanent is true when the failure was a permanent SMTP refusal (5xx).
+	Permanent bool      `json:"permanent,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	Created   time.Time `json:"created"`
+	Updated   time.Time `json:"updated"`
+	SentAt    time.Time `json:"sent_at,omitzero"`
+}
+
+// CrawlSources are the sources Omgjort crawls, in display order, with their Danish names.
+var CrawlSources = []struct{ ID, Name string }{{"astdk", "ast.dk"}, {"retsinformation", "retsinformation.dk"}}
+
+// RunSource is the crawl source a run fed, or "" for a run of another job (digest, backup). A
+// run without a source that is not named as another job counts as an ast.dk crawl, the only
+// source older records know.
+func RunSource(r CrawlRun) string {
+	switch {
+	case r.Source != "":
+		return r.Source
+	case r.Job == "" || strings.HasPrefix(r.Job, "crawl"):
+		return "astdk"
+	}
+	return ""
+}
+
+// SourceChecks judges each source from the newest runs (newest first): when it last succeeded,
+// whether its newest finished run failed, and whether it went StaleAfter without success. A
+// source without runs is listed only if it is ast.dk, the one every installation crawls.
+func SourceChecks(runs []CrawlRun, now time.Time) []SourceCheck {
+	var out []SourceCheck
+	for _, s := range CrawlSources {
+		sc := SourceCheck{Source: s.ID, Name: s.Name}
+		seen, judged := false, false
+		for _, r := range runs {
+			if RunSource(r) != s.ID {
+				continue
+			}
+			seen = true
+			if r.Result == RunRunning {
+				continue
+			}
+			if !judged {
+				judged = true
+				if r.Result == RunFailed {
+					sc.Failed = true
+					sc.Error = r.Error
+				}
+			}
+			if r.Succeeded() {
+				sc.LastOK = r.Ended
+				if sc.LastOK.IsZero() {
+					sc.LastOK = r.Started
+				}
+				break
+			}
+		}
+		if !seen && s.ID != "astdk" {
+			continue
+		}
+		sc.Stale = sc.LastOK.IsZero() || now.Sub(sc.LastOK) > StaleAfter
+		out = append(out, sc)
+	}
+	return out
+}

@@ -1,0 +1,291 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"omgjort"
+)
+
+// Feed and export sizes.
+const (
+	// feedEntries is how many of the newest hits a feed holds; readers poll, so the newest
+	// page is enough.
+	feedEntries = 50
+	// exportMax caps the rows of a CSV export: the index lets no search page further.
+	exportMax = 10000
+	// exportPage is the page size used to walk the hits of an export.
+	exportPage = 100
+)
+
+// atomFeed is an Atom 1.0 document (RFC 4287) with the elements the RFC requires.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Gen     string      `xml:"generator"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      string         `xml:"title"`
+	Updated    string         `xml:"updated"`
+	Published  string         `xml:"published,omitempty"`
+	Links      []atomLink     `xml:"link"`
+	Summary    atomText       `xml:"summary"`
+	Categories []atomCategory `xml:"category"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+// baseURL is the absolute origin the request came to, for the absolute links Atom needs.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// handleFeed serves any search as an Atom feed of its newest hits, so legal staff can follow a
+// search (a law, an error type) in their feed reader.
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
+	in, msg := parseSearch(r)
+	if msg != "" {
+		s.badRequest(w, r, msg)
+		return
+	}
+	req := in.request()
+	req.Sort, req.From, req.Size = "date", 0, feedEntries
+	res, err := s.search.Search(r.Context(), req)
+	var qe *omgjort.QueryError
+	if errors.As(err, &qe) {
+		s.badRequest(w, r, qe.Message)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	base := baseURL(r)
+	page := in.with()
+	page.Page, page.Sort = 1, "date"
+	self := "/feed.atom"
+	if enc := page.values().Encode(); enc != "" {
+		self += "?" + enc
+	}
+	title := "Omgjort: nye principmeddelelser"
+	if d := in.describe(); d != "" {
+		title += " – " + d
+	}
+	f := atomFeed{
+		Lang: "da", ID: base + self, Title: title, Author: atomPerson{Name: "Ankestyrelsen (via Omgjort)"},
+		Gen: "Omgjort " + omgjort.Version,
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: base + self},
+			{Rel: "alternate", Type: "text/html", Href: base + page.href()},
+		},
+	}
+	var newest time.Time
+	for _, h := range res.Hits {
+		e := atomEntry{
+			ID:    base + "/d/" + url.PathEscape(h.ID),
+			Title: h.Title,
+			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: base + "/d/" + url.PathEscape(h.ID)}},
+			Summary: atomText{Type: "text", Text: strings.TrimSpace(h.Outcome.Label() + ". " +
+				plainSnippet(strings.Join(h.Snippets, " … ")))},
+		}
+		if e.Title == "" {
+			e.Title = "Principmeddelelse " + h.Number
+		}
+		if t, err := time.ParseInLocation(time.DateOnly, h.Published, s.loc); err == nil {
+			e.Published = t.Format(time.RFC3339)
+			e.Updated = e.Published
+			if t.After(newest) {
+				newest = t
+			}
+		}
+		e.Categories = append(e.Categories, atomCategory{Term: "udfald:" + string(h.Outcome), Label: h.Outcome.Label()})
+		for _, et := range h.Errors {
+			e.Categories = append(e.Categories, atomCategory{Term: "fejl:" + string(et), Label: et.Label()})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	if newest.IsZero() {
+		newest = time.Date(2000, 1, 1, 0, 0, 0, 0, s.loc)
+	}
+	f.Updated = newest.Format(time.RFC3339)
+	for i := range f.Entries {
+		if f.Entries[i].Updated == "" {
+			f.Entries[i].Updated = f.Updated // Atom requires it; undated hits take the feed's
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = buf.WriteTo(w)
+}
+
+// plainSnippet turns an index snippet (escaped text with <mark>) back into plain text.
+func plainSnippet(sn string) string {
+	sn = strings.NewReplacer("<mark>", "", "</mark>", "").Replace(sn)
+	return html.UnescapeString(sn)
+}
+
+// describe summarises the search in Danish for feed titles ("kontanthjælp; Udfald: Hjemvist").
+func (in searchInput) describe() string {
+	var parts []string
+	if in.Query != "" {
+		parts = append(parts, in.Query)
+	}
+	for _, fp := range filterParams {
+		for _, v := range in.Filters[fp.Param] {
+			parts = append(parts, fp.Heading+": "+valueLabel(fp.Key, v))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// csvHeader is the first row of the CSV export, in Danish for the spreadsheet's users.
+var csvHeader = []string{"id", "nummer", "numre", "titel", "status", "offentliggjort", "underskrevet",
+	"journalnummer", "love", "emneord", "paragraffer", "myndighed", "udfald", "blandet udfald", "fejltyper",
+	"kritik", "ugyldig", "henvisninger", "erstattet af", "kilde", "omgjort"}
+
+// handleExport serves any search as CSV: every hit (up to 10,000) with its metadata and labels,
+// read from the store. The file is UTF-8 with a byte order mark and semicolons between the
+// fields, which is what Excel with Danish settings opens correctly by a double-click.
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+	in, msg := parseSearch(r)
+	if msg != "" {
+		s.badRequest(w, r, msg)
+		return
+	}
+	req := in.request()
+	req.Size = exportPage
+	if req.Sort == "relevance" && in.Query == "" {
+		req.Sort = "date"
+	}
+	base := baseURL(r)
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	_ = cw.Write(csvHeader)
+	rows := 0
+	for req.From = 0; req.From < exportMax; req.From += exportPage {
+		res, err := s.search.Search(r.Context(), req)
+		var qe *omgjort.QueryError
+		if errors.As(err, &qe) {
+			s.badRequest(w, r, qe.Message)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		for _, h := range res.Hits {
+			d, err := s.decisions.Decision(h.ID)
+			if errors.Is(err, omgjort.ErrNotFound) {
+				continue // indexed but gone from the store: reconciled on the next start
+			}
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			_ = cw.Write(csvRow(d, base))
+			rows++
+		}
+		if len(res.Hits) < exportPage || uint64(req.From+exportPage) >= res.Total {
+			break
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	name := "omgjort-" + time.Now().In(s.loc).Format("2006-01-02") + ".csv"
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Omgjort-Rows", strconv.Itoa(rows))
+	_, _ = buf.WriteTo(w)
+}
+
+// csvRow is one decision as a CSV row in csvHeader's order.
+func csvRow(d *omgjort.Decision, base string) []string {
+	errs := make([]string, 0, len(d.Errors))
+	for _, e := range d.Errors {
+		errs = append(errs, string(e))
+	}
+	var cites []string
+	for _, c := range d.Citations {
+		cites = append(cites, c.Text)
+	}
+	yes := func(b bool) string {
+		if b {
+			return "ja"
+		}
+		return "nej"
+	}
+	row := []string{d.ID, d.Number, strings.Join(d.Numbers, ", "), d.Title, d.Status.Label(), d.Published, d.Signed,
+		d.Journal, strings.Join(d.Laws, ", "), strings.Join(d.Keywords, ", "), strings.Join(d.Paragraphs, ", "),
+		d.Authority, string(d.Outcome), yes(d.Mixed), strings.Join(errs, ", "), yes(d.Kritik), yes(d.Ugyldig),
+		strings.Join(cites, "; "), d.ReplacedBy, d.URL, base + "/d/" + url.PathEscape(d.ID)}
+	for i, v := range row {
+		row[i] = cellSafe(v)
+	}
+	return row
+}
+
+// cellSafe keeps a spreadsheet from reading a cell as a formula (CSV injection): a value that
+// starts with =, +, -, @ or a control character gets a leading apostrophe, which Excel hides.
+func cellSafe(v string) string {
+	if v == "" {
+		return v
+	}
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + v
+	}
+	return v
+}
