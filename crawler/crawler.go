@@ -555,6 +555,9 @@ func newCollector(ctx context.Context, cfg Config, ua string, delay time.Duratio
 		if status != 0 {
 			reason = fmt.Sprintf("status %d %s", status, http.StatusText(status))
 		}
+		if status >= 300 && status < 400 {
+			reason += ": redirect not resolved (a redirect loop or too many redirects)"
+		}
 		retryable := status == http.StatusTooManyRequests || status >= 500 || (status == 0 && isTransient(err))
 		if retryable && a.tries <= cfg.Retries {
 			var ra time.Duration

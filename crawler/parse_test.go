@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -45,7 +46,7 @@ func parseFixture(t *testing.T, name string) *omgjort.Decision {
 }
 
 func TestParseDetailGolden(t *testing.T) {
-	for _, name := range []string{"enkelt-sag", "flere-sager", "historisk", "flad-sag", "gammel-2013"} {
+	for _, name := range []string{"enkelt-sag", "flere-sager", "historisk", "gaeldende-genudgivet", "kritik-to-sager", "flad-sag", "gammel-2013"} {
 		t.Run(name, func(t *testing.T) {
 			d := parseFixture(t, name)
 			got, err := json.MarshalIndent(d, "", "  ")
@@ -89,6 +90,58 @@ func TestParseDetailGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseRepublishedTwinAndCriticism checks the fixtures of a republication twin and of a
+// non-employment page with criticism but stadfæstelse, several §§ and a URL folder that is
+// not the number's year.
+func TestParseRepublishedTwinAndCriticism(t *testing.T) {
+	old, twin := parseFixture(t, "historisk"), parseFixture(t, "gaeldende-genudgivet")
+	if old.Journal != twin.Journal || old.Status != omgjort.StatusHistorisk || twin.Status != omgjort.StatusGaeldende {
+		t.Errorf("twins: journal %q/%q status %s/%s", old.Journal, twin.Journal, old.Status, twin.Status)
+	}
+	if !reflect.DeepEqual(old.Numbers, []string{"9-25", "5-26"}) || !reflect.DeepEqual(twin.Numbers, []string{"5-26", "9-25"}) {
+		t.Errorf("numbers %q and %q", old.Numbers, twin.Numbers)
+	}
+	if twin.Year != 2026 || old.Year != 2025 {
+		t.Errorf("years %d %d", old.Year, twin.Year)
+	}
+	k := parseFixture(t, "kritik-to-sager")
+	if k.Year != 2024 || !strings.Contains(k.URL, "/2025/") {
+		t.Errorf("year %d from URL %s; the year comes from the number", k.Year, k.URL)
+	}
+	if want := []string{"§ 137, stk. 1", "§ 138", "§ 19, stk. 1"}; !reflect.DeepEqual(k.Paragraphs, want) {
+		t.Errorf("paragraphs %q, want %q", k.Paragraphs, want)
+	}
+	if len(k.Cases) != 2 || k.Cases[0].Journal != "24-80011" || k.Cases[1].Journal != "24-80012" ||
+		!strings.Contains(k.Cases[0].Text, "Vi kritiserer, at kommunen ikke partshørte dig") || strings.Contains(k.Cases[0].Text, "ophæver") {
+		t.Errorf("cases %+v", k.Cases)
+	}
+	if !reflect.DeepEqual(k.Laws, []string{"Barnets Lov"}) || !reflect.DeepEqual(k.Keywords, []string{"Anbringelse", "Samvær"}) || k.Authority != "Kommunal" || k.Signed != "2024-12-03" {
+		t.Errorf("tags: laws %q keywords %q authority %q signed %q", k.Laws, k.Keywords, k.Authority, k.Signed)
+	}
+}
+
+// TestSitemapGolden decodes a sitemap with every kind of <loc> the real one mixes: detail
+// pages (www and bare host), year index pages, articles, news, another host, a duplicate.
+func TestSitemapGolden(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join("testdata", "sitemap.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := decodeSitemap("sitemap.xml", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := url.Parse("http://127.0.0.1:9999")
+	entries, locs := detailEntries(base, []*sitemapXML{doc})
+	type row struct{ Loc, Target, Lastmod string }
+	rows := []row{}
+	for _, e := range entries {
+		rows = append(rows, row{e.loc, e.target, e.lastmod})
+	}
+	got, _ := json.MarshalIndent(map[string]any{"locs": locs, "detail": rows}, "", "  ")
+	checkGolden(t, "sitemap.golden.json", append(got, '\n'))
 }
 
 func TestParseDetailFields(t *testing.T) {
@@ -200,12 +253,15 @@ func TestParseDetailFields(t *testing.T) {
 }
 
 func TestParseDetailImplausible(t *testing.T) {
-	body, err := os.ReadFile(filepath.Join("testdata", "ikke-afgoerelse.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d, err := ParseDetail("https://www.ast.dk/x", body); !errors.Is(err, ErrImplausible) || d != nil {
-		t.Errorf("page without number: got %v, %v; want ErrImplausible", d, err)
+	// An article, a year index page and a news page listing decisions are not decisions.
+	for _, name := range []string{"ikke-afgoerelse.html", "aarsside.html", "nyhed.html"} {
+		body, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err := ParseDetail("https://www.ast.dk/x", body); !errors.Is(err, ErrImplausible) || d != nil {
+			t.Errorf("%s: got %v, %v; want ErrImplausible", name, d, err)
+		}
 	}
 	empty := []byte(`<html><head><title>Ankestyrelsens principmeddelelse 3-25 om noget - Ankestyrelsen</title></head>
 <body><article><h1>Ankestyrelsens principmeddelelse 3-25 om noget</h1><div class="accordion"></div></article>

@@ -73,7 +73,7 @@ type Deliverer struct {
 	hook func(stage, rcpt string)
 }
 
-// Outcome of one recipient in a Deliver call.
+// Result is what a Deliver call did for one recipient.
 type Result struct {
 	Recipient string
 	// Action is "sent", "skipped" (sent earlier), or "failed".

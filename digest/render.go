@@ -41,8 +41,6 @@ func NewRenderer(loc *time.Location) (*Renderer, error) {
 		"outcome":   func(o omgjort.Outcome) string { return o.Label() },
 		"typeLabel": func(t omgjort.ErrorType) string { return t.Label() },
 		"plural":    plural,
-		"upper":     strings.ToUpper,
-		"underline": func(s string) string { return strings.Repeat("=", len([]rune(s))) },
 	}
 	var err error
 	r.html, err = htmltemplate.New("mail.html").Funcs(funcs).ParseFS(templateFS, "templates/mail.html")

@@ -103,7 +103,7 @@ func TestDecisionPageLinks(t *testing.T) {
 	_, _, body := f.get(t, "/d/8-25")
 	checkHTML(t, body)
 	for _, want := range []string{
-		`<a href="/d/43-19">43-19</a> – Principmeddelelse 43-19 om serviceloven`, // stored: opens in Omgjort
+		`<a href="/d/43-19">43-19</a> – Principmeddelelse 43-19 om serviceloven`,                     // stored: opens in Omgjort
 		`href="https://www.ast.dk/for-myndigheder/principmeddelelser/2024" rel="external">99-24</a>`, // not stored
 		`forvaltningsloven § 19, stk. 1`,
 		`<h2 id="henvisninger">Henvisninger</h2>`,
@@ -157,7 +157,9 @@ func TestAPISearchReal(t *testing.T) {
 	}
 }
 
-func urlQuery(s string) string { return strings.NewReplacer("%", "%25", " ", "%20", "\"", "%22", "&", "%26", "+", "%2B", "#", "%23").Replace(s) }
+func urlQuery(s string) string {
+	return strings.NewReplacer("%", "%25", " ", "%20", "\"", "%22", "&", "%26", "+", "%2B", "#", "%23").Replace(s)
+}
 
 func TestAtomFeed(t *testing.T) {
 	f := newRealFixture(t, family()...)

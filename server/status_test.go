@@ -60,7 +60,7 @@ func body(t *testing.T, u string) string {
 }
 
 func TestStaleSourceIsRedOnEveryPage(t *testing.T) {
-	old := time.Now().Add(-10 * 24 * time.Hour)
+	old := time.Now().Add(-10*24*time.Hour - time.Hour)
 	ts, _ := opsFixture(t,
 		omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: old, Ended: old.Add(time.Minute), Result: omgjort.RunOK, Fetched: 3},
 		// A later successful backup must not hide the stale source.

@@ -357,6 +357,15 @@ func TestCrawlRealReplica(t *testing.T) {
 	if n, _ := a.db.Count(); n != len(want) {
 		t.Errorf("stored %d decisions, want %d", n, len(want))
 	}
+	// The three republications of March 2026 are families: Historisk → Gældende.
+	for old, cur := range map[string]string{"20-25": "1-26", "21-25": "2-26", "22-25": "3-26"} {
+		h, _ := a.db.Get(old)
+		g, _ := a.db.Get(cur)
+		if h == nil || g == nil || h.ReplacedBy != cur || len(g.Replaces) != 1 || g.Replaces[0] != old ||
+			len(h.Numbers) != 2 || len(g.Numbers) != 2 || h.Numbers[1] != cur || g.Numbers[1] != old {
+			t.Errorf("family %s/%s not linked: %+v / %+v", old, cur, h, g)
+		}
+	}
 }
 
 func titleWord(title string) string {
