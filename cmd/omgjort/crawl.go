@@ -78,6 +78,8 @@ func runCrawl(ctx context.Context, env *environ, args []string) error {
 	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
 	var cf crawlFlags
 	cf.register(fs)
+	var rules rulesFlag
+	rules.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -89,6 +91,9 @@ func runCrawl(ctx context.Context, env *environ, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if err := rules.apply(a); err != nil {
+		return err
+	}
 	var errs []error
 	if cf.source == "astdk" || cf.source == "all" {
 		run, err := a.crawl(ctx, cf.config())

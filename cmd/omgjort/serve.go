@@ -59,6 +59,8 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	o.register(fs)
 	o.crawl.register(skipFlags{fs, map[string]bool{"source": true, "full": true, "since": true}})
 	o.mail.register(fs)
+	var rules rulesFlag
+	rules.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -70,6 +72,9 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 		return err
 	}
 	defer a.Close()
+	if err := rules.apply(a); err != nil {
+		return err
+	}
 	return a.serveWith(ctx, o)
 }
 
