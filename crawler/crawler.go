@@ -241,6 +241,46 @@ func (a *attempt) fail(status int, reason string) {
 	a.out, a.status, a.reason = outFailed, status, reason
 }
 
+// runRecord is the record of one crawl run under way, shared by both sources so that every run
+// counts its requests, ends and logs the same way.
+type runRecord struct {
+	run       omgjort.CrawlRun
+	transport *countingTransport
+	log       *slog.Logger
+}
+
+func newRunRecord(job, source string, log *slog.Logger) *runRecord {
+	return &runRecord{
+		run:       omgjort.CrawlRun{Job: job, Source: source, Started: time.Now().UTC(), Result: omgjort.RunRunning},
+		transport: &countingTransport{next: http.DefaultTransport.(*http.Transport).Clone()},
+		log:       log,
+	}
+}
+
+// fail marks the run failed; the first reason given is the one kept.
+func (r *runRecord) fail(msg string) {
+	r.run.Result = omgjort.RunFailed
+	if r.run.Error == "" {
+		r.run.Error = msg
+	}
+}
+
+// finish closes the record (requests counted, end time, OK unless failed), logs it and returns
+// it with err.
+func (r *runRecord) finish(err error) (omgjort.CrawlRun, error) {
+	run := &r.run
+	run.Requests = int(r.transport.n.Load())
+	run.Ended = time.Now().UTC()
+	if run.Result == omgjort.RunRunning {
+		run.Result = omgjort.RunOK
+	}
+	r.log.Info("crawl finished", "result", run.Result, "error", run.Error, "requests", run.Requests,
+		"discovered", run.Discovered, "fetched", run.Fetched, "not_modified", run.NotModified,
+		"skipped", run.Skipped, "new", run.New, "changed", run.Changed, "unchanged", run.Unchanged,
+		"parse_failed", run.ParseFailed, "fetch_failed", run.FetchFailed)
+	return *run, err
+}
+
 // Crawl runs one crawl of ast.dk: robots.txt, the sitemap, then every principmeddelelse
 // detail page that may have changed, handing results to sink. The returned run record is
 // always filled; a run-level failure (sitemap unusable, no detail URLs, more than 20 % of
@@ -249,26 +289,8 @@ func (a *attempt) fail(status int, reason string) {
 func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error) {
 	cfg = cfg.withDefaults()
 	log := cfg.Logger.With("job", Job)
-	run := omgjort.CrawlRun{Job: Job, Source: Source, Started: time.Now().UTC(), Result: omgjort.RunRunning}
-	transport := &countingTransport{next: http.DefaultTransport.(*http.Transport).Clone()}
-	finish := func(err error) (omgjort.CrawlRun, error) {
-		run.Requests = int(transport.n.Load())
-		run.Ended = time.Now().UTC()
-		if run.Result == omgjort.RunRunning {
-			run.Result = omgjort.RunOK
-		}
-		log.Info("crawl finished", "result", run.Result, "error", run.Error, "requests", run.Requests,
-			"discovered", run.Discovered, "fetched", run.Fetched, "not_modified", run.NotModified,
-			"skipped", run.Skipped, "new", run.New, "changed", run.Changed, "unchanged", run.Unchanged,
-			"parse_failed", run.ParseFailed, "fetch_failed", run.FetchFailed)
-		return run, err
-	}
-	failRun := func(msg string) {
-		run.Result = omgjort.RunFailed
-		if run.Error == "" {
-			run.Error = msg
-		}
-	}
+	rec := newRunRecord(Job, Source, log)
+	run, transport, finish, failRun := &rec.run, rec.transport, rec.finish, rec.fail
 
 	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil || base.Scheme == "" || base.Host == "" {

@@ -165,26 +165,8 @@ const feedDayComplete = "complete"
 func CrawlRetsinfo(ctx context.Context, cfg RetsinfoConfig, sink Sink) (omgjort.CrawlRun, error) {
 	cfg = cfg.withDefaults()
 	log := cfg.Logger.With("job", RetsinfoJob)
-	run := omgjort.CrawlRun{Job: RetsinfoJob, Source: SourceRetsinfo, Started: time.Now().UTC(), Result: omgjort.RunRunning}
-	transport := &countingTransport{next: http.DefaultTransport.(*http.Transport).Clone()}
-	finish := func(err error) (omgjort.CrawlRun, error) {
-		run.Requests = int(transport.n.Load())
-		run.Ended = time.Now().UTC()
-		if run.Result == omgjort.RunRunning {
-			run.Result = omgjort.RunOK
-		}
-		log.Info("crawl finished", "result", run.Result, "error", run.Error, "requests", run.Requests,
-			"discovered", run.Discovered, "fetched", run.Fetched, "not_modified", run.NotModified,
-			"skipped", run.Skipped, "new", run.New, "changed", run.Changed, "unchanged", run.Unchanged,
-			"parse_failed", run.ParseFailed, "fetch_failed", run.FetchFailed)
-		return run, err
-	}
-	failRun := func(msg string) {
-		run.Result = omgjort.RunFailed
-		if run.Error == "" {
-			run.Error = msg
-		}
-	}
+	rec := newRunRecord(RetsinfoJob, SourceRetsinfo, log)
+	run, transport, finish, failRun := &rec.run, rec.transport, rec.finish, rec.fail
 	cancelled := func() (omgjort.CrawlRun, error) {
 		failRun("cancelled")
 		return finish(fmt.Errorf("crawler: %w", ctx.Err()))
