@@ -165,13 +165,15 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	// Many patterns share literals: each is looked up at most once per sentence (0 unknown,
 	// 1 absent, 2 present).
 	seen := make([]byte, len(c.rules.lits))
+	var tris trigramSet
+	tris.fill(lower)
 	passes := func(gate [][]int) bool {
 		for _, set := range gate {
 			ok := false
 			for _, id := range set {
 				if seen[id] == 0 {
 					seen[id] = 1
-					if strings.Contains(lower, c.rules.lits[id]) {
+					if tris.has(c.rules.litTris[id]) && strings.Contains(lower, c.rules.lits[id]) {
 						seen[id] = 2
 					}
 				}

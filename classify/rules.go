@@ -99,6 +99,9 @@ type ruleSet struct {
 	threshold float64
 	// lits are the distinct gate literals of all rules; a sentence checks each at most once.
 	lits []string
+	// litTris holds, for each literal, the trigram hashes (see trigramSet) that a sentence
+	// must contain for the literal to be in it: a cheap test before strings.Contains.
+	litTris [][]uint16
 }
 
 // headingFollow is what must come right after an inline heading: the end of the paragraph, a
@@ -321,6 +324,7 @@ func parseRules(src string) (*ruleSet, error) {
 						id = len(rs.lits)
 						ids[l] = id
 						rs.lits = append(rs.lits, l)
+						rs.litTris = append(rs.litTris, trigramsOf(l))
 					}
 					si = append(si, id)
 				}
@@ -398,9 +402,29 @@ func requiredAll(r *syntax.Regexp) [][]string {
 			return requiredAll(r.Sub[0])
 		}
 	case syntax.OpConcat:
+		// Runs of finite parts ("ikke", ",?", " ", "hv", "(?:ilke|orfor|…)") are expanded
+		// together into whole strings when few; other parts contribute their own sets.
 		var out [][]string
-		for _, s := range r.Sub {
-			out = append(out, requiredAll(s)...)
+		subs := r.Sub
+		for i := 0; i < len(subs); {
+			j := i
+			for j < len(subs) && finite(subs[j]) != nil {
+				j++
+			}
+			if j > i+1 {
+				if f := finite(&syntax.Regexp{Op: syntax.OpConcat, Sub: subs[i:j]}); f != nil && shortest(f) >= minGateLiteral {
+					out = append(out, f)
+					i = j
+					continue
+				}
+			}
+			if j == i {
+				j = i + 1
+			}
+			for _, s := range subs[i:j] {
+				out = append(out, requiredAll(s)...)
+			}
+			i = j
 		}
 		return out
 	}
@@ -414,8 +438,96 @@ func requiredAll(r *syntax.Regexp) [][]string {
 // minGateLiteral is the shortest literal worth checking before running a pattern.
 const minGateLiteral = 3
 
-// required computes gate over the syntax tree.
+// maxExpand bounds the number of strings finite expands a sub-expression into.
+const maxExpand = 24
+
+// finite returns every string (lower case) that r can match when r is a small finite
+// language (literals, alternations, concatenations, small character classes), or nil. The
+// parser factors common prefixes out of alternations ("hvorfor|hvilke" becomes
+// "hv(?:orfor|ilke)"); expanding them again gives gates with whole words instead of a short
+// prefix that almost every sentence holds.
+func finite(r *syntax.Regexp) []string {
+	switch r.Op {
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(r.Rune))}
+	case syntax.OpEmptyMatch:
+		return []string{""}
+	case syntax.OpCapture:
+		return finite(r.Sub[0])
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(r.Rune); i += 2 {
+			for c := r.Rune[i]; c <= r.Rune[i+1]; c++ {
+				if len(out) >= 4 {
+					return nil
+				}
+				out = append(out, strings.ToLower(string(c)))
+			}
+		}
+		return dedupe(out)
+	case syntax.OpQuest:
+		sub := finite(r.Sub[0])
+		if sub == nil {
+			return nil
+		}
+		return dedupe(append([]string{""}, sub...))
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range r.Sub {
+			l := finite(s)
+			if l == nil || len(out)+len(l) > maxExpand {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return dedupe(out)
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range r.Sub {
+			l := finite(s)
+			if l == nil || len(out)*len(l) > maxExpand {
+				return nil
+			}
+			var next []string
+			for _, a := range out {
+				for _, b := range l {
+					next = append(next, a+b)
+				}
+			}
+			out = next
+		}
+		return dedupe(out)
+	}
+	return nil
+}
+
+// dedupe drops repeated strings, keeping the order.
+func dedupe(l []string) []string {
+	seen := map[string]bool{}
+	out := l[:0:0]
+	for _, s := range l {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// required computes gate over the syntax tree. When the plain computation only finds short
+// literals (a prefix the parser factored out), the whole words are used instead, if few.
 func required(r *syntax.Regexp) []string {
+	l := required1(r)
+	if (l == nil || shortest(l) < minGateLiteral) && (r.Op == syntax.OpAlternate || r.Op == syntax.OpConcat) {
+		if f := finite(r); f != nil && shortest(f) >= minGateLiteral {
+			return f
+		}
+	}
+	return l
+}
+
+// required1 is required without the expansion of factored prefixes.
+func required1(r *syntax.Regexp) []string {
 	switch r.Op {
 	case syntax.OpLiteral:
 		return []string{strings.ToLower(string(r.Rune))}
@@ -456,4 +568,55 @@ func shortest(l []string) int {
 		}
 	}
 	return n
+}
+
+// trigramBits is the size of a sentence's trigram set.
+const trigramBits = 4096
+
+// trigramSet is a bit set of the hashed 3-byte substrings of a (lower-cased) sentence. A
+// literal whose trigrams are not all in the set cannot occur in the sentence; the test costs a
+// few bit look-ups instead of a substring search per gate literal.
+type trigramSet [trigramBits / 64]uint64
+
+// trigramHash hashes the three bytes at s[i:i+3].
+func trigramHash(s string, i int) uint16 {
+	h := uint32(s[i])*0x9E37 ^ uint32(s[i+1])*0x85EB ^ uint32(s[i+2])*0xC2B2
+	h ^= h >> 13
+	return uint16(h % trigramBits)
+}
+
+// fill sets the trigrams of s.
+func (t *trigramSet) fill(s string) {
+	for i := 0; i+3 <= len(s); i++ {
+		h := trigramHash(s, i)
+		t[h/64] |= 1 << (h % 64)
+	}
+}
+
+// has reports whether every hash of hs is in the set.
+func (t *trigramSet) has(hs []uint16) bool {
+	for _, h := range hs {
+		if t[h/64]&(1<<(h%64)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// trigramsOf returns up to four trigram hashes spread over l (its first, last and two inner
+// trigrams).
+func trigramsOf(l string) []uint16 {
+	if len(l) < 3 {
+		return nil
+	}
+	idx := []int{0, len(l) - 3, (len(l) - 3) / 3, 2 * (len(l) - 3) / 3}
+	var out []uint16
+	seen := map[int]bool{}
+	for _, i := range idx {
+		if !seen[i] {
+			seen[i] = true
+			out = append(out, trigramHash(l, i))
+		}
+	}
+	return out
 }
