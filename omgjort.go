@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -345,6 +346,23 @@ func (d *Decision) Text() string {
 		b.WriteString("\n\n")
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// Stamp identifies the stored version of a decision as the search index must hold it: content
+// hash, classifier rules version and stored version. The store keeps every decision's stamp in
+// a small bucket of its own and the index keeps the stamp it indexed, so the two can be compared
+// at start-up without reading every decision.
+func (d *Decision) Stamp() string {
+	return d.ContentHash + "|" + d.RulesVersion + "|" + strconv.Itoa(d.Version)
+}
+
+// StampRules returns the classifier rules version recorded in a stamp made by Decision.Stamp.
+func StampRules(stamp string) string {
+	i, j := strings.Index(stamp, "|"), strings.LastIndex(stamp, "|")
+	if i < 0 || j <= i {
+		return ""
+	}
+	return stamp[i+1 : j]
 }
 
 // NormalizeNumber turns a published number into the stable decision ID: trimmed, upper-case

@@ -11,7 +11,8 @@ import (
 
 // BenchmarkSearchData searches an existing index (OMGJORT_BENCH_INDEX, e.g. the index/ of a
 // data directory loaded with `omgjort gen --load`; no process may hold it) with the six facets
-// and highlights, to profile search without HTTP.
+// and highlights, to profile search without HTTP. The result cache is off: every iteration
+// computes its search.
 func BenchmarkSearchData(b *testing.B) {
 	dir := os.Getenv("OMGJORT_BENCH_INDEX")
 	if dir == "" {
@@ -22,6 +23,7 @@ func BenchmarkSearchData(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer x.Close()
+	x.SetCacheSize(0)
 	reqs := []omgjort.SearchRequest{
 		{Query: "kontanthjælp sanktion", Size: 20},
 		{Query: "partshøring", Filters: map[string][]string{"outcome": {"hjemvist"}}, Size: 20},

@@ -6,6 +6,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -23,7 +25,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"omgjort"
@@ -33,7 +34,7 @@ import (
 // the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
 // the mapping an index was created with and silently searches with it. Bump it on any change to
 // buildMapping or to the document fields.
-const MappingVersion = "2"
+const MappingVersion = "4"
 
 // ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
 // partly there, or was built with another MappingVersion. The caller should Destroy the directory,
@@ -62,9 +63,11 @@ const (
 // Document field names. The keyword fields hold exact values (case-sensitive); the *_text fields
 // hold the same values analysed in Danish so the query box can match them word by word.
 const (
-	fTitle       = "title"
-	fText        = "text"
-	fHolding     = "holding"
+	fTitle = "title"
+	fText  = "text"
+	// fMeta is title, laws and keywords (and the holding when the text lacks it), one array
+	// value each: with fText the only fields a free-text word is matched in.
+	fMeta        = "meta"
 	fNumber      = "number"
 	fNumbers     = "numbers"
 	fLaw         = "law"
@@ -81,7 +84,12 @@ const (
 	fAuthority   = "authority"
 	fParagraphs  = "paragraphs"
 	fSummary     = "summary"
-	fStamp       = "stamp"
+	// fFacets holds every facet value of a decision as "key NUL value" (key as in
+	// facetFields), with doc values: Search counts the six facets from this one field, which
+	// reads one doc-value chunk per hit instead of six.
+	fFacets = "facets"
+	// fIDStamp is "id NUL stamp", indexed only: Stamps reads its term dictionary.
+	fIDStamp = "id_stamp"
 	// fCites holds the normalised numbers of the principmeddelelser a decision cites.
 	fCites = "cites"
 	// fQuarter, fErrQuarter and fErrLaw feed the statistics: the publication quarter, and
@@ -100,7 +108,23 @@ type Index struct {
 	idx       bleve.Index
 	closeOnce sync.Once
 	closeErr  error
+	// epoch counts the writes (Put, Delete); search results are cached per epoch.
+	epoch atomic.Uint64
+	cache *resultCache
+	// facetCache keeps the total and facets of a hit set (query and filters), so page 2 or
+	// the date sort of a search already made skips the facet counting.
+	facetCache *resultCache
 }
+
+// SetCacheSize sets how many search results are kept (DefaultCacheSize after Open); 0 turns the
+// cache off. Call it before the index is shared.
+func (x *Index) SetCacheSize(n int) {
+	x.cache, x.facetCache = newResultCache(n), newResultCache(n)
+}
+
+// CacheStats returns how many searches were answered from the result cache and how many were
+// computed.
+func (x *Index) CacheStats() (hits, misses uint64) { return x.cache.stats() }
 
 // Open opens the index in dir, creating it when dir is absent or empty. It fails within about two
 // seconds with an error wrapping ErrLocked when the index is held elsewhere, and with an error
@@ -127,7 +151,7 @@ func Open(dir string) (*Index, error) {
 			_ = idx.Close()
 			return nil, fmt.Errorf("index: create %s: store mapping version: %w", dir, err)
 		}
-		return &Index{dir: dir, idx: idx}, nil
+		return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
 	}
 
 	idx, err := bleve.OpenUsing(dir, cfg)
@@ -146,7 +170,7 @@ func Open(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("index: open %s: %w: mapping version %q, code has %q", dir, ErrRebuild, v, MappingVersion)
 	}
-	return &Index{dir: dir, idx: idx}, nil
+	return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
 }
 
 // indexExists reports whether dir holds an index. A missing or empty directory does not; a
@@ -214,6 +238,7 @@ func (x *Index) Close() error {
 // Put indexes the decisions in batches of at most 500, replacing any document with the same ID.
 // Each batch is on disk when Put returns.
 func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
+	defer x.epoch.Add(1) // after the write: cached results are of the old content
 	defer recoverTo(&err, "put")
 	b := x.idx.NewBatch()
 	for _, d := range ds {
@@ -240,6 +265,7 @@ func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
 
 // Delete removes the decisions with the given IDs; unknown IDs are ignored.
 func (x *Index) Delete(ids ...string) (err error) {
+	defer x.epoch.Add(1)
 	defer recoverTo(&err, "delete")
 	b := x.idx.NewBatch()
 	for _, id := range ids {
@@ -269,39 +295,76 @@ func (x *Index) Count() (uint64, error) {
 }
 
 // Stamp is what the index remembers of the version of a decision it holds: content hash, classifier
-// rules version and stored version. When the store's Stamp of a decision differs from Stamps, the
-// decision must be indexed again (after a crash between a store write and an index write, or after
-// a re-classification).
-func Stamp(d *omgjort.Decision) string {
-	return d.ContentHash + "|" + d.RulesVersion + "|" + strconv.Itoa(d.Version)
-}
+// rules version and stored version (omgjort.Decision.Stamp). When the store's stamp of a decision
+// differs from Stamps, the decision must be indexed again (after a crash between a store write and
+// an index write, or after a re-classification).
+func Stamp(d *omgjort.Decision) string { return d.Stamp() }
 
 // Stamps returns the stamp of every indexed decision by ID, so the caller can reconcile the index
-// with the store.
-func (x *Index) Stamps() (map[string]string, error) {
-	const page = 1000
-	out := map[string]string{}
-	var after []string
+// with the store. It reads the term dictionary of the id_stamp field ("id NUL stamp"), never a
+// stored document, so it stays cheap (and pages in little of the index) at 100,000 decisions.
+// The dictionary also still lists terms of replaced or deleted documents until segments merge,
+// so an ID with several candidates, or a count that disagrees with the live documents, is
+// settled by asking which term still has a live document.
+func (x *Index) Stamps() (_ map[string]string, err error) {
+	defer recoverTo(&err, "stamps")
+	ai, err := x.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: stamps: %w", err)
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: stamps: %w", err)
+	}
+	defer r.Close()
+	fd, err := r.FieldDict(fIDStamp)
+	if err != nil {
+		return nil, fmt.Errorf("index: stamps: %w", err)
+	}
+	cands := map[string][]string{}
 	for {
-		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), page, 0, false)
-		req.Fields = []string{fStamp}
-		req.SortBy([]string{"_id"})
-		if after != nil {
-			req.SearchAfter = after
-		}
-		res, err := x.idx.Search(req)
+		e, err := fd.Next()
 		if err != nil {
+			fd.Close()
 			return nil, fmt.Errorf("index: stamps: %w", err)
 		}
-		for _, h := range res.Hits {
-			s, _ := h.Fields[fStamp].(string)
-			out[h.ID] = s
+		if e == nil {
+			break
 		}
-		if len(res.Hits) < page {
-			return out, nil
+		id, stamp, ok := strings.Cut(e.Term, "\x00")
+		if !ok {
+			continue
 		}
-		after = []string{res.Hits[len(res.Hits)-1].ID}
+		cands[id] = append(cands[id], stamp)
 	}
+	if err := fd.Close(); err != nil {
+		return nil, fmt.Errorf("index: stamps: %w", err)
+	}
+	live, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("index: stamps: %w", err)
+	}
+	checkAll := uint64(len(cands)) != live
+	out := make(map[string]string, len(cands))
+	for id, ss := range cands {
+		if len(ss) == 1 && !checkAll {
+			out[id] = ss[0]
+			continue
+		}
+		for _, s := range ss {
+			tfr, err := r.TermFieldReader(context.Background(), []byte(id+"\x00"+s), fIDStamp, false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("index: stamps: %w", err)
+			}
+			n := tfr.Count()
+			_ = tfr.Close()
+			if n > 0 {
+				out[id] = s
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // document turns a decision into the map Bleve indexes under the static mapping.
@@ -327,7 +390,6 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	doc := map[string]interface{}{
 		fTitle:       d.Title,
 		fText:        text,
-		fHolding:     d.Holding,
 		fNumber:      d.Number,
 		fNumbers:     numbers,
 		fLaw:         d.Laws,
@@ -341,12 +403,39 @@ func document(d *omgjort.Decision) map[string]interface{} {
 		fParagraphs:  d.Paragraphs,
 		fPubDate:     d.Published,
 		fSummary:     truncate(summary, summaryLen),
-		fStamp:       Stamp(d),
+		fIDStamp:     d.ID + "\x00" + d.Stamp(),
 	}
+	meta := make([]string, 0, 2+len(d.Laws)+len(d.Keywords))
+	if d.Title != "" {
+		meta = append(meta, d.Title)
+	}
+	meta = append(meta, d.Laws...)
+	meta = append(meta, d.Keywords...)
+	if d.Holding != "" && !strings.Contains(text, strings.TrimSpace(d.Holding)) {
+		meta = append(meta, d.Holding)
+	}
+	doc[fMeta] = meta
 	if d.Year > 0 {
 		doc[fYear] = float64(d.Year)
 		doc[fYearKey] = strconv.Itoa(d.Year)
 	}
+	fv := make([]string, 0, 4+len(d.Laws)+len(errs))
+	addFacet := func(key string, vals ...string) {
+		for _, v := range vals {
+			if v != "" {
+				fv = append(fv, key+"\x00"+v)
+			}
+		}
+	}
+	addFacet("law", d.Laws...)
+	addFacet("outcome", string(outcome))
+	addFacet("errors", errs...)
+	if d.Year > 0 {
+		addFacet("year", strconv.Itoa(d.Year))
+	}
+	addFacet("status", string(d.Status))
+	addFacet("authority", d.Authority)
+	doc[fFacets] = fv
 	if t, err := time.Parse(time.DateOnly, d.Published); err == nil {
 		doc[fPublished] = t
 	}
@@ -437,20 +526,23 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	add := func(name string, f *mapping.FieldMapping) { dm.AddFieldMappingsAt(name, f) }
 	add(fTitle, text(da.AnalyzerName, true))
 	add(fText, text(da.AnalyzerName, true)) // stored: the highlighter reads it
-	add(fHolding, text(da.AnalyzerName, false))
+	add(fMeta, text(da.AnalyzerName, false))
 	add(fLawText, text(da.AnalyzerName, false))
 	add(fKeywordText, text(da.AnalyzerName, false))
 	add(fParagraphs, text(plainAnalyzer, false))
 	add(fNumber, kw(true, false))
 	add(fNumbers, kw(false, false))
+	// Doc values only where a facet or sort reads them: the search facets come from fFacets,
+	// the statistics count fLaw, fQuarter, fErrQuarter and fErrLaw.
 	add(fLaw, kw(true, true))
 	add(fKeyword, kw(false, false))
-	add(fOutcome, kw(true, true))
-	add(fErrors, kw(true, true))
-	add(fStatus, kw(true, true))
-	add(fAuthority, kw(false, true))
-	add(fYearKey, kw(false, true))
-	add(fStamp, kw(true, false))
+	add(fOutcome, kw(true, false))
+	add(fErrors, kw(true, false))
+	add(fStatus, kw(true, false))
+	add(fAuthority, kw(false, false))
+	add(fYearKey, kw(false, false))
+	add(fFacets, kw(false, true))
+	add(fIDStamp, kw(false, false))
 	add(fCites, kw(false, false))
 	add(fQuarter, kw(false, true))
 	add(fErrQuarter, kw(false, true))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -43,13 +44,39 @@ var facetFields = []struct {
 	{"authority", fAuthority, 20},
 }
 
+// facetTermsMax bounds the values counted in fFacets: the sum of the facets' sizes, so every
+// facet can fill its own size.
+var facetTermsMax = func() int {
+	n := 0
+	for _, f := range facetFields {
+		n += f.size
+	}
+	return n
+}()
+
 // hitFields are the stored fields a SearchHit is built from, so Search never reads the store.
 var hitFields = []string{fNumber, fTitle, fPubDate, fStatus, fOutcome, fErrors, fLaw, fSummary}
 
 // Search runs req: the query box text ANDed with the filters, one page of hits with highlighted
 // snippets, and facet counts over all hits. A badly written request is a *omgjort.QueryError
 // with a Danish message; any other error is the index's fault.
-func (x *Index) Search(ctx context.Context, req omgjort.SearchRequest) (res *omgjort.SearchResult, err error) {
+//
+// Results are cached per index epoch (see resultCache): a search asked again before the next
+// write is answered from memory.
+func (x *Index) Search(ctx context.Context, req omgjort.SearchRequest) (*omgjort.SearchResult, error) {
+	start := time.Now()
+	epoch := x.epoch.Load() // before the search: see resultCache
+	r, _, err := x.cache.do(ctx, epoch, cacheKey(req), func() (*omgjort.SearchResult, error) {
+		return x.search(ctx, req, epoch)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return shareResult(r, time.Since(start)), nil
+}
+
+// search computes one search (Search without the cache).
+func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uint64) (res *omgjort.SearchResult, err error) {
 	defer recoverTo(&err, "search")
 	start := time.Now()
 
@@ -69,29 +96,63 @@ func (x *Index) Search(ctx context.Context, req omgjort.SearchRequest) (res *omg
 	sr := bleve.NewSearchRequestOptions(q, size, req.From, false)
 	sr.SortBy(sortBy)
 	sr.Fields = hitFields
-	for _, f := range facetFields {
-		sr.AddFacet(f.key, bleve.NewFacetRequest(f.field, f.size))
+	setKey := hitSetKey(req)
+	known := x.facetCache.get(epoch, setKey)
+	if known == nil {
+		sr.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, facetTermsMax))
 	}
-	if scored {
-		sr.Highlight = bleve.NewHighlightWithStyle("html")
-		sr.Highlight.AddField(fText)
-	}
-
 	br, err := x.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
+	if scored && len(br.Hits) > 0 {
+		if err := x.highlight(ctx, q, br.Hits); err != nil {
+			return nil, fmt.Errorf("index: search %q: highlight: %w", req.Query, err)
+		}
+	}
 
 	out := &omgjort.SearchResult{
-		Total:  br.Total,
-		Hits:   make([]omgjort.SearchHit, 0, len(br.Hits)),
-		Facets: facets(br.Facets),
+		Total: br.Total,
+		Hits:  make([]omgjort.SearchHit, 0, len(br.Hits)),
+	}
+	if known != nil {
+		out.Facets = maps.Clone(known.Facets)
+	} else {
+		out.Facets = facets(br.Facets)
+		x.facetCache.put(epoch, setKey, &omgjort.SearchResult{Total: out.Total, Facets: out.Facets})
 	}
 	for _, h := range br.Hits {
 		out.Hits = append(out.Hits, hit(h))
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// highlight sets the highlighted fragments of the text on the hits of one page. It is a second
+// search, of q restricted to those hits: asking Bleve to highlight in the main search makes it
+// read the term positions of every hit (tens of thousands for a common word, and the pages of
+// the index that hold them), while only the page's hits are shown.
+func (x *Index) highlight(ctx context.Context, q query.Query, hits search.DocumentMatchCollection) error {
+	ids := make([]string, 0, len(hits))
+	for _, h := range hits {
+		ids = append(ids, h.ID)
+	}
+	hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), q})
+	hr := bleve.NewSearchRequestOptions(hq, len(ids), 0, false)
+	hr.Highlight = bleve.NewHighlightWithStyle("html")
+	hr.Highlight.AddField(fText)
+	res, err := x.idx.SearchInContext(ctx, hr)
+	if err != nil {
+		return err
+	}
+	frags := make(map[string]search.FieldFragmentMap, len(res.Hits))
+	for _, h := range res.Hits {
+		frags[h.ID] = h.Fragments
+	}
+	for _, h := range hits {
+		h.Fragments = frags[h.ID]
+	}
+	return nil
 }
 
 // buildQuery combines the query box and the filters. scored reports whether the query box had
@@ -180,25 +241,35 @@ func sortOrder(s string, scored bool) ([]string, error) {
 	return []string{"-" + fPublished, "-_score", "_id"}, nil
 }
 
+// facets splits the counts of fFacets ("key NUL value") into the six facets, each sorted
+// (years newest first, the others by count, then value) and cut to its size.
 func facets(fr search.FacetResults) map[string][]omgjort.FacetValue {
 	out := make(map[string][]omgjort.FacetValue, len(facetFields))
 	for _, f := range facetFields {
-		vals := []omgjort.FacetValue{}
-		if r := fr[f.key]; r != nil && r.Terms != nil {
-			for _, t := range r.Terms.Terms() {
-				vals = append(vals, omgjort.FacetValue{Value: t.Term, Count: t.Count})
+		out[f.key] = []omgjort.FacetValue{}
+	}
+	if r := fr[fFacets]; r != nil && r.Terms != nil {
+		for _, t := range r.Terms.Terms() {
+			key, val, ok := strings.Cut(t.Term, "\x00")
+			if vals, known := out[key]; ok && known {
+				out[key] = append(vals, omgjort.FacetValue{Value: val, Count: t.Count})
 			}
+		}
+	}
+	for _, f := range facetFields {
+		vals := out[f.key]
+		sort.SliceStable(vals, func(i, j int) bool {
+			if vals[i].Count != vals[j].Count {
+				return vals[i].Count > vals[j].Count
+			}
+			return vals[i].Value < vals[j].Value
+		})
+		if len(vals) > f.size {
+			vals = vals[:f.size]
 		}
 		if f.key == "year" {
 			// Years read best in time order, newest first.
 			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
-		} else {
-			sort.SliceStable(vals, func(i, j int) bool {
-				if vals[i].Count != vals[j].Count {
-					return vals[i].Count > vals[j].Count
-				}
-				return vals[i].Value < vals[j].Value
-			})
 		}
 		out[f.key] = vals
 	}

@@ -147,6 +147,10 @@ func TestRunRecordedNoOverlapAndPanic(t *testing.T) {
 		runs, _ := db.Runs(5)
 		return len(runs) == 2 && runs[0].Result == omgjort.RunFailed
 	})
+	// The record is written before the metrics are counted; Wait returns once the job is done.
+	if err := s.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	runs, _ := db.Runs(5)
 	if r := runs[0]; r.Job != "boom" || !strings.Contains(r.Error, "panik") || r.Ended.IsZero() {
 		t.Errorf("panic run = %+v", r)

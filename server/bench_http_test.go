@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,28 +12,91 @@ import (
 	"time"
 )
 
-// benchQueries are searches legal staff type: words, a phrase, fields and facet filters. Every
-// one asks for the six facets (the index always counts them) and highlighted snippets.
-var benchQueries = []string{
-	"q=kontanthjælp+sanktion",
-	"q=partshøring&udfald=hjemvist",
-	"q=%22konkret+vurdering%22",
-	"q=sygedagpenge+lægelige+oplysninger&fejl=sagsoplysning",
-	"q=fleksjob&lov=Lov+om+en+aktiv+besk%C3%A6ftigelsesindsats",
-	"q=%C2%A7%3A19+kommunen",
-	"q=boligstøtte+-tilbagebetaling&sort=date",
-	"q=hjælpemidler+kørestol&status=gaeldende",
-	"q=udfald%3Aomgjort+begrundelse",
-	"q=samlivsforhold&aar=2015",
+// Realistic searches of legal staff, built from the words, laws, keywords, outcomes and error
+// types that occur in the synthetic corpus: single words, two words, phrases, query-box fields,
+// facet filters, date sort and page 2. benchPool returns them in a fixed order without repeats.
+var (
+	benchWords = []string{"kontanthjælp", "sanktion", "partshøring", "begrundelse", "sygedagpenge",
+		"fleksjob", "boligstøtte", "tilbagebetaling", "hjælpemidler", "samlivsforhold", "førtidspension",
+		"ressourceforløb", "arbejdsevnen", "merudgifter", "løntilskud", "klagefristen", "vejledning",
+		"uarbejdsdygtighed", "rehabiliteringsteamet", "fradrag", "aktindsigt", "udeblivelse",
+		"forsørgelse", "funktionsevne", "arbejdsprøvning", "pension", "digital", "formue", "bil",
+		"aktivitetsparat", "samtaler", "kørestol", "vejlede", "oplysninger", "kommunen", "afgørelsen"}
+	benchPhrases = []string{`"konkret vurdering"`, `"lægelige oplysninger"`, `"rimelig grund"`,
+		`"tabt arbejdsfortjeneste"`, `"varigt nedsat arbejdsevne"`, `"gensidig forsørgelse"`,
+		`"digital post"`, `"åbenbart formålsløst"`, `"ordinært arbejde"`, `"inddragelse af barnet"`}
+	benchFields = []string{"lov:aktivloven", "lov:sygedagpengeloven", "udfald:hjemvist", "udfald:omgjort",
+		"fejl:partshøring", "fejl:begrundelse", "fejl:sagsoplysning", "år:2020..2024", "år:>=2022",
+		"§:19", "status:gældende", "emne:fleksjob", "titel:sanktion"}
+	benchFilters = []string{"udfald=hjemvist", "udfald=stadfaestet", "udfald=aendret", "fejl=partshoering",
+		"fejl=sagsoplysning", "fejl=begrundelse", "aar=2024", "aar=2019", "status=gaeldende",
+		"lov=Aktivloven", "lov=Sygedagpengeloven", "myndighed=Udbetaling+Danmark"}
+)
+
+// benchPool returns n distinct search query strings (URL-encoded, for "/?"), the most typical
+// first: they are later drawn with a Zipf-like distribution over this order.
+func benchPool(n int) []string {
+	r := rand.New(rand.NewPCG(5, 11))
+	seen := map[string]bool{}
+	var out []string
+	add := func(q string, extra ...string) {
+		v := url.Values{}
+		v.Set("q", q)
+		s := v.Encode()
+		for _, e := range extra {
+			s += "&" + e
+		}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
+	for _, w := range benchWords {
+		add(w)
+	}
+	for _, p := range benchPhrases {
+		add(p)
+	}
+	for tries := 0; len(out) < n && tries < 100*n; tries++ {
+		switch k := r.IntN(10); {
+		case k < 3: // two words
+			add(pick(benchWords) + " " + pick(benchWords))
+		case k < 4: // word and phrase
+			add(pick(benchWords) + " " + pick(benchPhrases))
+		case k < 6: // word and a query-box field
+			add(pick(benchWords) + " " + pick(benchFields))
+		case k < 8: // word(s) and a facet filter
+			add(pick(benchWords), pick(benchFilters))
+		case k < 9: // page 2
+			add(pick(benchWords), "side=2")
+		default: // newest first, or excluding a word
+			if r.IntN(2) == 0 {
+				add(pick(benchWords), "sort=date")
+			} else {
+				add(pick(benchWords) + " -" + pick(benchWords))
+			}
+		}
+	}
+	return out[:min(n, len(out))]
 }
 
 // BenchmarkHTTPSearch runs searches with facets and highlights against a running `omgjort serve`
 // named by OMGJORT_BENCH_URL, from 8 concurrent clients, and reports the p50 and p99 latency.
-// It is skipped without the variable:
+// It is skipped without the variable. OMGJORT_BENCH_MIX chooses the queries:
+//
+//   - "cold": every request is a different search (no result is ever asked twice, so the
+//     server's result cache never helps): the cost of computing a search.
+//   - "zipf" (default): requests drawn from 300 distinct searches with a Zipf-like
+//     distribution (s = 1.1), as on a site where some searches are common and most are rare;
+//     starts from a cold cache, so every first occurrence is computed.
+//
+// Run each mix on a freshly started server (the cold run's searches would otherwise be cached
+// for the zipf run):
 //
 //	omgjort gen --n 100000 --load --data /tmp/b100k
 //	omgjort serve --data /tmp/b100k --addr 127.0.0.1:8099 &
-//	OMGJORT_BENCH_URL=http://127.0.0.1:8099 go test ./server -run XXX -bench HTTPSearch -benchtime 4000x
+//	OMGJORT_BENCH_URL=http://127.0.0.1:8099 OMGJORT_BENCH_MIX=cold go test ./server -run XXX -bench HTTPSearch -benchtime 1000x
 func BenchmarkHTTPSearch(b *testing.B) {
 	base := os.Getenv("OMGJORT_BENCH_URL")
 	if base == "" {
@@ -43,17 +107,32 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	}
 	const clients = 8
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, Timeout: 30 * time.Second}
-	// Warm up: every query once.
-	for _, q := range benchQueries {
-		resp, err := client.Get(base + "/api/search?" + q)
-		if err != nil {
-			b.Fatal(err)
+	mix := os.Getenv("OMGJORT_BENCH_MIX")
+	var seq []string
+	nDistinct := b.N
+	switch mix {
+	case "cold":
+		pool := benchPool(b.N + 20)
+		if len(pool) < b.N+20 {
+			b.Fatalf("only %d distinct searches for %d requests", len(pool), b.N)
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			b.Fatalf("%s: status %d", q, resp.StatusCode)
+		seq = pool[20:] // the first 20 (the most common) warm the connections and page cache
+		for _, q := range pool[:20] {
+			benchGet(b, client, base+"/api/search?"+q)
 		}
+	case "", "zipf":
+		pool := benchPool(300)
+		z := rand.NewZipf(rand.New(rand.NewPCG(7, 7)), 1.1, 1, uint64(len(pool)-1))
+		seq = make([]string, b.N)
+		distinct := map[string]bool{}
+		for i := range seq {
+			seq[i] = pool[z.Uint64()]
+			distinct[seq[i]] = true
+		}
+		nDistinct = len(distinct)
+		benchGet(b, client, base+"/status") // connections only; no search is warmed
+	default:
+		b.Fatalf("OMGJORT_BENCH_MIX=%q: use cold or zipf", mix)
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -67,13 +146,16 @@ func BenchmarkHTTPSearch(b *testing.B) {
 			var mine []time.Duration
 			for i := range next {
 				start := time.Now()
-				resp, err := client.Get(base + "/?" + benchQueries[i%len(benchQueries)])
+				resp, err := client.Get(base + "/?" + seq[i])
 				if err != nil {
 					b.Error(err)
 					continue
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Errorf("%s: status %d", seq[i], resp.StatusCode)
+				}
 				mine = append(mine, time.Since(start))
 			}
 			mu.Lock()
@@ -97,4 +179,19 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "req/s")
+	// Distinct searches among the requests: each is computed once, the rest can be cached.
+	b.ReportMetric(float64(nDistinct), "distinct")
+}
+
+func benchGet(b *testing.B, client *http.Client, u string) {
+	b.Helper()
+	resp, err := client.Get(u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("%s: status %d", u, resp.StatusCode)
+	}
 }

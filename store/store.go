@@ -39,9 +39,13 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketJournals  = []byte("journals") // normalised journal 0x00 id → nothing (decision families)
 	bucketSources   = []byte("sources")  // id → JSON []SourceLink (every source a decision came from)
+	// bucketStamps holds id → Decision.Stamp() of every current decision, kept in the same
+	// transaction as the decision, so start-up checks (index reconcile, stale rules) read a few
+	// MB instead of decoding (and paging in) every decision.
+	bucketStamps = []byte("stamps")
 
 	allBuckets = [][]byte{bucketDecisions, bucketVersions, bucketNumbers, bucketDecRaw, bucketRaw,
-		bucketPages, bucketRuns, bucketMeta, bucketJournals, bucketSources}
+		bucketPages, bucketRuns, bucketMeta, bucketJournals, bucketSources, bucketStamps}
 )
 
 // schemaVersion is bumped when the layout of the buckets changes incompatibly.
@@ -66,7 +70,7 @@ func Open(dir string) (*DB, error) {
 	b, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:        OpenTimeout,
 		FreelistType:   bolt.FreelistMapType,
-		NoFreelistSync: true,
+		NoFreelistSync: false,
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("store: open %s: %w (no lock within %s)", path, ErrLocked, OpenTimeout)
@@ -76,6 +80,7 @@ func Open(dir string) (*DB, error) {
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
 		backfillJournals := tx.Bucket(bucketJournals) == nil
+		backfillStamps := tx.Bucket(bucketStamps) == nil
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -92,6 +97,19 @@ func Open(dir string) (*DB, error) {
 					return nil
 				}
 				return tx.Bucket(bucketJournals).Put(journalKey(d.Journal, d.ID), nil)
+			}); err != nil {
+				return err
+			}
+		}
+		if backfillStamps {
+			// A store written before the stamps bucket existed: build it once.
+			st := tx.Bucket(bucketStamps)
+			if err := tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
+				var d omgjort.Decision
+				if err := json.Unmarshal(v, &d); err != nil {
+					return fmt.Errorf("decode %s: %w", k, err)
+				}
+				return st.Put([]byte(d.ID), []byte(d.Stamp()))
 			}); err != nil {
 				return err
 			}
@@ -212,6 +230,12 @@ func putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Change, err
 			return Unchanged, err
 		}
 	}
+	stamp := []byte(d.Stamp())
+	if st := tx.Bucket(bucketStamps); !bytes.Equal(st.Get([]byte(d.ID)), stamp) {
+		if err := st.Put([]byte(d.ID), stamp); err != nil {
+			return Unchanged, err
+		}
+	}
 	if change == Unchanged {
 		return change, nil
 	}
@@ -259,6 +283,70 @@ func sameStored(a, b *omgjort.Decision) bool {
 	jx, _ := json.Marshal(&x)
 	jy, _ := json.Marshal(&y)
 	return bytes.Equal(jx, jy)
+}
+
+// PutDecisions stores many decisions as PutDecision does (without raw pages), in one
+// transaction: one fsync for the lot, for bulk loads and re-labelling. It returns what happened
+// to each decision, in order.
+func (s *DB) PutDecisions(ds []*omgjort.Decision) ([]Change, error) {
+	changes := make([]Change, len(ds))
+	err := s.bolt.Update(func(tx *bolt.Tx) error {
+		for i, d := range ds {
+			ch, err := putDecisionTx(tx, d, nil)
+			if err != nil {
+				return fmt.Errorf("%s: %w", d.ID, err)
+			}
+			changes[i] = ch
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: put decisions: %w", err)
+	}
+	return changes, nil
+}
+
+// Stamps returns Decision.Stamp() of every current decision by ID, read from the stamps bucket
+// alone (no decision is decoded).
+func (s *DB) Stamps() (map[string]string, error) {
+	out := map[string]string{}
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketStamps)
+		out = make(map[string]string, b.Stats().KeyN)
+		return b.ForEach(func(k, v []byte) error {
+			out[string(k)] = string(v)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: stamps: %w", err)
+	}
+	return out, nil
+}
+
+// GetMany returns the current decisions stored under exactly these IDs (no number aliases), in
+// one read transaction; IDs not stored are skipped.
+func (s *DB) GetMany(ids []string) ([]*omgjort.Decision, error) {
+	out := make([]*omgjort.Decision, 0, len(ids))
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		decs := tx.Bucket(bucketDecisions)
+		for _, id := range ids {
+			v := decs.Get([]byte(id))
+			if v == nil {
+				continue
+			}
+			d := new(omgjort.Decision)
+			if err := json.Unmarshal(v, d); err != nil {
+				return fmt.Errorf("decode %s: %w", id, err)
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: get many: %w", err)
+	}
+	return out, nil
 }
 
 // Decision returns the current version of the decision with the given ID or any number it was

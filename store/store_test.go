@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"omgjort"
 )
 
@@ -132,4 +134,63 @@ func TestReopenKeepsEverythingAndLockFailsFast(t *testing.T) {
 	if n, err := db.Backup(&buf); err != nil || n == 0 {
 		t.Fatalf("backup = %d, %v", n, err)
 	}
+}
+
+// The stamps bucket follows every write (PutDecision, PutDecisions, SaveSet) and is built once
+// for a store written before it existed.
+func TestStampsBucketAndBatchWrites(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, c := testDecision("1-20", "h1"), testDecision("2-20", "h2"), testDecision("3-20", "h3")
+	a.RulesVersion = "r1"
+	chs, err := s.PutDecisions([]*omgjort.Decision{a, b})
+	if err != nil || len(chs) != 2 || chs[0] != New || chs[1] != New {
+		t.Fatalf("PutDecisions: %v %v", chs, err)
+	}
+	if _, err := s.SaveSet(Save{Decisions: []*omgjort.Decision{c}}); err != nil {
+		t.Fatal(err)
+	}
+	a2 := testDecision("1-20", "h1b")
+	a2.RulesVersion = "r2"
+	if ch, err := s.PutDecision(a2, nil); err != nil || ch != Changed {
+		t.Fatalf("PutDecision: %v %v", ch, err)
+	}
+	want := map[string]string{"1-20": "h1b|r2|2", "2-20": "h2||1", "3-20": "h3||1"}
+	check := func(when string) {
+		t.Helper()
+		st, err := s.Stamps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st) != len(want) {
+			t.Errorf("%s: stamps %v, want %v", when, st, want)
+		}
+		for id, w := range want {
+			if st[id] != w {
+				t.Errorf("%s: stamp of %s %q, want %q", when, id, st[id], w)
+			}
+		}
+	}
+	check("after writes")
+	if got := omgjort.StampRules(want["1-20"]); got != "r2" {
+		t.Errorf("StampRules: %q", got)
+	}
+	ds, err := s.GetMany([]string{"3-20", "nope", "1-20"})
+	if err != nil || len(ds) != 2 || ds[0].ID != "3-20" || ds[1].Version != 2 {
+		t.Fatalf("GetMany: %v %v", ds, err)
+	}
+
+	// A store from before the bucket: Open builds it from the decisions.
+	if err := s.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketStamps) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check("after backfill")
 }

@@ -77,27 +77,29 @@ func (a *app) Close() error {
 	return errors.Join(a.idx.Close(), a.db.Close())
 }
 
-// reconcile makes the index hold exactly the store's current decisions.
+// reconcile makes the index hold exactly the store's current decisions. It compares stamps
+// only (the store's stamps bucket, the index's stamp dictionary) and reads just the decisions
+// that must be indexed again, so a start over 100,000 decisions pages in a few MB, not the
+// whole store.
 func (a *app) reconcile() error {
 	stamps, err := a.idx.Stamps()
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	var stale []*omgjort.Decision
-	inStore := map[string]bool{}
-	err = a.db.ForEach(func(d *omgjort.Decision) error {
-		inStore[d.ID] = true
-		if stamps[d.ID] != index.Stamp(d) {
-			stale = append(stale, d)
-		}
-		return nil
-	})
+	want, err := a.db.Stamps()
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
+	var stale []string
+	for id, s := range want {
+		if stamps[id] != s {
+			stale = append(stale, id)
+		}
+	}
+	sort.Strings(stale)
 	var extra []string
 	for id := range stamps {
-		if !inStore[id] {
+		if _, ok := want[id]; !ok {
 			extra = append(extra, id)
 		}
 	}
@@ -105,14 +107,25 @@ func (a *app) reconcile() error {
 		return nil
 	}
 	a.log.Info("repairing index from store", "missing_or_stale", len(stale), "extra", len(extra))
-	if err := a.idx.Put(stale...); err != nil {
-		return fmt.Errorf("reconcile: %w", err)
+	for len(stale) > 0 {
+		n := min(len(stale), reconcileBatch)
+		ds, err := a.db.GetMany(stale[:n])
+		if err != nil {
+			return fmt.Errorf("reconcile: %w", err)
+		}
+		if err := a.idx.Put(ds...); err != nil {
+			return fmt.Errorf("reconcile: %w", err)
+		}
+		stale = stale[n:]
 	}
 	if err := a.idx.Delete(extra...); err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
 	return nil
 }
+
+// reconcileBatch is how many decisions reconcile and reclassify read and write at a time.
+const reconcileBatch = 500
 
 // reindex rebuilds the index from scratch from the store.
 func (a *app) reindex() (int, error) {
@@ -127,7 +140,7 @@ func (a *app) reindex() (int, error) {
 	if a.idx, err = index.Open(idxDir); err != nil {
 		return 0, err
 	}
-	const batch = 200
+	const batch = reconcileBatch
 	var buf []*omgjort.Decision
 	n := 0
 	err = a.db.ForEach(func(d *omgjort.Decision) error {

@@ -180,10 +180,8 @@ func (l *loader) flush() error {
 	}
 	l.classify += time.Since(t)
 	t = time.Now()
-	for _, d := range l.buf {
-		if _, err := l.a.db.PutDecision(d, nil); err != nil {
-			return fmt.Errorf("gen: store %s: %w", d.ID, err)
-		}
+	if _, err := l.a.db.PutDecisions(l.buf); err != nil {
+		return fmt.Errorf("gen: store: %w", err)
 	}
 	l.store += time.Since(t)
 	t = time.Now()

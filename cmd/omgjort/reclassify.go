@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"sort"
 	"time"
 
 	"omgjort"
@@ -58,48 +59,49 @@ type reclassifyResult struct {
 // labels changed) and updates the index for every changed decision.
 func (a *app) reclassify(onlyStale bool) (reclassifyResult, error) {
 	var res reclassifyResult
-	var todo []*omgjort.Decision
-	// Collect first: writing inside the store's read transaction could deadlock bbolt.
-	err := a.db.ForEach(func(d *omgjort.Decision) error {
-		if !onlyStale || d.RulesVersion != a.cls.Version() {
-			todo = append(todo, d)
-		}
-		return nil
-	})
+	// Pick the decisions from the stamps alone (they carry the rules version), so a start with
+	// unchanged rules reads no decision at all.
+	stamps, err := a.db.Stamps()
 	if err != nil {
 		return res, fmt.Errorf("reclassify: %w", err)
 	}
-	const batch = 200
-	var changed []*omgjort.Decision
-	flush := func() error {
-		if len(changed) == 0 {
-			return nil
+	var todo []string
+	for id, st := range stamps {
+		if !onlyStale || omgjort.StampRules(st) != a.cls.Version() {
+			todo = append(todo, id)
 		}
-		err := a.idx.Put(changed...)
-		changed = changed[:0]
-		return err
 	}
-	for _, d := range todo {
-		res.Checked++
-		a.enrich(d)
-		ch, err := a.db.PutDecision(d, nil)
+	sort.Strings(todo)
+	// In batches: read, label, store in one transaction, index what changed.
+	for len(todo) > 0 {
+		n := min(len(todo), reconcileBatch)
+		ds, err := a.db.GetMany(todo[:n])
 		if err != nil {
 			return res, fmt.Errorf("reclassify: %w", err)
 		}
-		if ch == store.Unchanged {
-			res.Unchanged++
-			continue
+		todo = todo[n:]
+		for _, d := range ds {
+			a.enrich(d)
 		}
-		res.Relabelled++
-		changed = append(changed, d)
-		if len(changed) == batch {
-			if err := flush(); err != nil {
+		chs, err := a.db.PutDecisions(ds)
+		if err != nil {
+			return res, fmt.Errorf("reclassify: %w", err)
+		}
+		var changed []*omgjort.Decision
+		for i, ch := range chs {
+			res.Checked++
+			if ch == store.Unchanged {
+				res.Unchanged++
+				continue
+			}
+			res.Relabelled++
+			changed = append(changed, ds[i])
+		}
+		if len(changed) > 0 {
+			if err := a.idx.Put(changed...); err != nil {
 				return res, fmt.Errorf("reclassify: index: %w", err)
 			}
 		}
-	}
-	if err := flush(); err != nil {
-		return res, fmt.Errorf("reclassify: index: %w", err)
 	}
 	return res, nil
 }

@@ -75,6 +75,11 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	if err := rules.apply(a); err != nil {
 		return err
 	}
+	// The start-up checks mapped pages of the store that searches never read; nothing writes
+	// yet, so they can be dropped from the process's memory (they stay in the page cache).
+	if err := a.db.ReleaseMemory(); err != nil {
+		a.log.Warn("could not release the store's mapped pages", "error", err)
+	}
 	return a.serveWith(ctx, o)
 }
 
@@ -133,6 +138,13 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	if err := jobs.RegisterDecisionCount(reg, a.db.Count); err != nil {
 		return err
 	}
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_hits_total",
+			Help: "Searches answered from the result cache."},
+			func() float64 { h, _ := a.idx.CacheStats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_misses_total",
+			Help: "Searches computed (not in the result cache)."},
+			func() float64 { _, m := a.idx.CacheStats(); return float64(m) }))
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken}
 	var sched *jobs.Scheduler
 	if o.jobs {
