@@ -38,7 +38,7 @@ func runEval(_ context.Context, env *environ, args []string) error {
 		if err != nil {
 			return err
 		}
-		kind := "Guldsæt"
+		kind := "Mærkede breve"
 		if !gold {
 			kind = "Rigtige afgørelser (håndlabels i classify/real-labels.txt)"
 		}
