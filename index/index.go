@@ -114,6 +114,8 @@ type Index struct {
 	// facetCache keeps the total and facets of a hit set (query and filters), so page 2 or
 	// the date sort of a search already made skips the facet counting.
 	facetCache *resultCache
+	// facetTables holds the facet postings of the latest snapshot searched.
+	facetTables facetTables
 }
 
 // SetCacheSize sets how many search results are kept (DefaultCacheSize after Open); 0 turns the

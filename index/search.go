@@ -93,15 +93,39 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		return nil, err
 	}
 
-	sr := bleve.NewSearchRequestOptions(q, size, req.From, false)
-	sr.SortBy(sortBy)
-	sr.Fields = hitFields
 	setKey := hitSetKey(req)
 	known := x.facetCache.get(epoch, setKey)
-	if known == nil {
-		sr.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, facetTermsMax))
+	byDate := sortBy[0] == "-"+fPublished
+	var br *bleve.SearchResult
+	if known == nil || byDate {
+		// Count the facets from the hit set and sort by date from the snapshot's dates
+		// (see facetbits.go); Bleve's own facets and sort when that cannot be done.
+		rec := &hitRecorder{Query: q, tables: &x.facetTables, byDate: byDate, k: req.From + size}
+		if byDate {
+			br, err = x.searchByDate(ctx, rec, req.From)
+		} else {
+			sr := bleve.NewSearchRequestOptions(rec, size, req.From, false)
+			sr.SortBy(sortBy)
+			sr.Fields = hitFields
+			br, err = x.idx.SearchInContext(ctx, sr)
+		}
+		if err == nil && br != nil && known == nil {
+			if rec.err == nil && rec.hits != nil && rec.table != nil {
+				br.Facets = rec.table.counts(rec.hits, facetTermsMax)
+			} else {
+				br = nil
+			}
+		}
 	}
-	br, err := x.idx.SearchInContext(ctx, sr)
+	if err == nil && br == nil {
+		sr := bleve.NewSearchRequestOptions(q, size, req.From, false)
+		sr.SortBy(sortBy)
+		sr.Fields = hitFields
+		if known == nil {
+			sr.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, facetTermsMax))
+		}
+		br, err = x.idx.SearchInContext(ctx, sr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
@@ -125,6 +149,51 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		out.Hits = append(out.Hits, hit(h))
 	}
 	out.Took = time.Since(start)
+	return out, nil
+}
+
+// searchByDate runs rec (with byDate) newest first, then by score and ID, as Bleve's sort
+// would, without Bleve reading the date and ID of every hit. It returns nil when the facet
+// table cannot stand in for Bleve's sort; the caller then searches again the usual way.
+func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int) (*bleve.SearchResult, error) {
+	sr := bleve.NewSearchRequestOptions(rec, 0, 0, false)
+	sr.SortBy([]string{"-_score"})
+	res, err := x.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	if rec.err != nil || rec.dateFailed || !rec.dateDone {
+		return nil, nil
+	}
+	var page []dateHit
+	if from < len(rec.sorted) {
+		page = rec.sorted[from:]
+	}
+	out := &bleve.SearchResult{Total: res.Total, Hits: make(search.DocumentMatchCollection, 0, len(page))}
+	if len(page) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(page))
+	for i, h := range page {
+		ids[i] = h.id
+	}
+	fr := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	fr.Fields = hitFields
+	fres, err := x.idx.SearchInContext(ctx, fr)
+	if err != nil {
+		return nil, err
+	}
+	fields := make(map[string]map[string]interface{}, len(fres.Hits))
+	for _, h := range fres.Hits {
+		fields[h.ID] = h.Fields
+	}
+	for _, h := range page {
+		f, ok := fields[h.id]
+		if !ok {
+			return nil, nil // deleted since: search again
+		}
+		out.Hits = append(out.Hits, &search.DocumentMatch{ID: h.id, Score: h.score, Fields: f})
+	}
 	return out, nil
 }
 
