@@ -34,7 +34,7 @@ import (
 // the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
 // the mapping an index was created with and silently searches with it. Bump it on any change to
 // buildMapping or to the document fields.
-const MappingVersion = "4"
+const MappingVersion = "5"
 
 // ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
 // partly there, or was built with another MappingVersion. The caller should Destroy the directory,
@@ -67,7 +67,11 @@ const (
 	fText  = "text"
 	// fMeta is title, laws and keywords (and the holding when the text lacks it), one array
 	// value each: with fText the only fields a free-text word is matched in.
-	fMeta        = "meta"
+	fMeta = "meta"
+	// fTextPairs and fMetaPairs hold the word pairs of fText and fMeta (pairAnalyzer),
+	// indexed only: a phrase is matched there instead of by the positions of its words.
+	fTextPairs   = "text_pairs"
+	fMetaPairs   = "meta_pairs"
 	fNumber      = "number"
 	fNumbers     = "numbers"
 	fLaw         = "law"
@@ -417,6 +421,8 @@ func document(d *omgjort.Decision) map[string]interface{} {
 		meta = append(meta, d.Holding)
 	}
 	doc[fMeta] = meta
+	doc[fTextPairs] = text
+	doc[fMetaPairs] = meta
 	if d.Year > 0 {
 		doc[fYear] = float64(d.Year)
 		doc[fYearKey] = strconv.Itoa(d.Year)
@@ -527,8 +533,14 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	dm := bleve.NewDocumentStaticMapping()
 	add := func(name string, f *mapping.FieldMapping) { dm.AddFieldMappingsAt(name, f) }
 	add(fTitle, text(da.AnalyzerName, true))
-	add(fText, text(da.AnalyzerName, true)) // stored: the highlighter reads it
-	add(fMeta, text(da.AnalyzerName, false))
+	// fText and fMeta: "da", sharing the analysis with their pair fields (pairs.go).
+	add(fText, text(textAnalyzer, true)) // stored: the highlighter reads it
+	add(fMeta, text(textAnalyzer, false))
+	// pairs: no term vectors, not stored, no doc values; only looked up.
+	pairs := text(pairAnalyzer, false)
+	pairs.IncludeTermVectors = false
+	add(fTextPairs, pairs)
+	add(fMetaPairs, pairs)
 	add(fLawText, text(da.AnalyzerName, false))
 	add(fKeywordText, text(da.AnalyzerName, false))
 	add(fParagraphs, text(plainAnalyzer, false))

@@ -309,15 +309,54 @@ func anyTerm(field string, values []string) query.Query {
 type builder struct {
 	da    analysis.Analyzer
 	plain analysis.Analyzer
+	// pairs matches phrases of free text in the word-pair fields (matchPairs); without it they
+	// are phrase queries on the text fields, which the highlighter needs to mark the words.
+	pairs bool
 }
 
-// textFields are the fields a free-text word is matched in, with their boosts: the short meta
-// field (title, laws, keywords) and the text (which holds the holding). Two fields rather than
-// five keep the word disjunction cheap at 100,000 decisions.
+// textFields are the fields a free-text word is matched in, with their boosts and word-pair
+// fields: the short meta field (title, laws, keywords) and the text (which holds the holding).
+// Two fields rather than five keep the word disjunction cheap at 100,000 decisions.
 var textFields = []struct {
-	name  string
-	boost float64
-}{{fMeta, 2}, {fText, 1}}
+	name, pairs string
+	boost       float64
+}{{fMeta, fMetaPairs, 2}, {fText, fTextPairs, 1}}
+
+// pairTerms returns the distinct word pairs of an analysed phrase, as pairAnalyzer indexes them:
+// a stop word inside the phrase is a pairFill in a pair, one before or after it is ignored (as
+// Bleve's phrase query ignores it).
+func pairTerms(toks analysis.TokenStream) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range newPairFilter().Filter(toks) {
+		if s := string(t.Term); !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// matchPairs is match for a free-text field: a value of two words or more (a phrase, or a token
+// that splits, "17-25") must have all its word pairs in pairField, term lookups instead of the
+// positions of every document holding the words. Pairs are adjacent words, so two words match
+// as a phrase does (a stop word between them must be a stop word, where the phrase query lets
+// any word stand in its place); for three or more, the pairs could in principle occur apart in
+// one document ("a b … b c" for "a b c"), which the phrase query would not match.
+func matchPairs(an analysis.Analyzer, field, pairField, value string, phrase bool, boost float64) query.Query {
+	toks := an.Analyze([]byte(value))
+	if len(toks) < 2 {
+		return match(an, field, value, phrase, boost)
+	}
+	pairs := pairTerms(toks)
+	qs := make([]query.Query, 0, len(pairs))
+	for _, p := range pairs {
+		qs = append(qs, term(pairField, p))
+	}
+	q := query.NewConjunctionQuery(qs)
+	q.SetBoost(boost)
+	return q
+}
 
 // match is a query for value in one analysed field: every word must occur, and in order when the
 // value is a phrase or a single token that splits into several words ("17-25", "e-mail"). It
@@ -347,7 +386,13 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 	case "":
 		var qs []query.Query
 		for _, f := range textFields {
-			if q := match(b.da, f.name, c.value, c.phrase, f.boost); q != nil {
+			var q query.Query
+			if b.pairs {
+				q = matchPairs(b.da, f.name, f.pairs, c.value, c.phrase, f.boost)
+			} else {
+				q = match(b.da, f.name, c.value, c.phrase, f.boost)
+			}
+			if q != nil {
 				qs = append(qs, q)
 			}
 		}

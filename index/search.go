@@ -80,7 +80,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	defer recoverTo(&err, "search")
 	start := time.Now()
 
-	q, scored, err := x.buildQuery(req)
+	q, scored, err := x.buildQuery(req, true)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,13 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
 	if scored && len(br.Hits) > 0 {
-		if err := x.highlight(ctx, q, br.Hits); err != nil {
+		// Highlight with phrase queries, not word pairs: the highlighter marks the words of
+		// the text field, and only on the page's hits are their positions read.
+		hq, _, err := x.buildQuery(req, false)
+		if err != nil {
+			return nil, fmt.Errorf("index: search %q: highlight: %w", req.Query, err)
+		}
+		if err := x.highlight(ctx, hq, br.Hits); err != nil {
 			return nil, fmt.Errorf("index: search %q: highlight: %w", req.Query, err)
 		}
 	}
@@ -225,14 +231,15 @@ func (x *Index) highlight(ctx context.Context, q query.Query, hits search.Docume
 }
 
 // buildQuery combines the query box and the filters. scored reports whether the query box had
-// anything to rank by; without it the hits are listed newest first.
-func (x *Index) buildQuery(req omgjort.SearchRequest) (q query.Query, scored bool, err error) {
+// anything to rank by; without it the hits are listed newest first. pairs matches phrases in the
+// word-pair fields (for the search; the highlighter needs phrase queries).
+func (x *Index) buildQuery(req omgjort.SearchRequest, pairs bool) (q query.Query, scored bool, err error) {
 	clauses, err := parseQuery(req.Query)
 	if err != nil {
 		return nil, false, err
 	}
 	m := x.idx.Mapping()
-	b := builder{da: m.AnalyzerNamed("da"), plain: m.AnalyzerNamed(plainAnalyzer)}
+	b := builder{da: m.AnalyzerNamed("da"), plain: m.AnalyzerNamed(plainAnalyzer), pairs: pairs}
 	if b.da == nil || b.plain == nil {
 		return nil, false, errors.New("index: search: analyzers missing from the index mapping")
 	}

@@ -1,0 +1,30 @@
+package index
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis/lang/da"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+func TestPairTerms(t *testing.T) {
+	an, err := registry.NewCache().AnalyzerNamed(da.AnalyzerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"lægelige oplysninger", []string{"læg oplysning"}},
+		{"ret til hjælp", []string{"ret _ hjælp"}},
+		{"til hjælp", nil},
+		{"retten til og hjælp til", []string{"ret _ _ hjælp"}},
+		{"varigt nedsat arbejdsevne varigt nedsat", []string{"var nedsat", "nedsat arbejdsevn", "arbejdsevn var"}},
+	} {
+		if got := pairTerms(an.Analyze([]byte(tc.in))); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
