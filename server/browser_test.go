@@ -58,6 +58,18 @@ func browser(t *testing.T) context.Context {
 	return bctx
 }
 
+// waitPage waits until cond (a JavaScript expression) is true on a fully loaded page.
+func waitPage(t *testing.T, ctx context.Context, cond string) {
+	t.Helper()
+	for range 200 {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (`+cond+`)`)); err == nil && ok {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("page never satisfied %s", cond)
+}
+
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
@@ -80,9 +92,14 @@ func TestBrowserSearchFacetDecisionEvidence(t *testing.T) {
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), "kommunen"+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS("ol.hits")),
 	); err != nil {
 		t.Fatalf("search: %v", err)
+	}
+	// The front page lists every decision in the same "ol.hits", so wait for the results page
+	// itself before counting, or the count may come from the page being left.
+	waitPage(t, ctx, `location.search.includes("q=kommunen")`)
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("ol.hits"))); err != nil {
+		t.Fatalf("search results: %v", err)
 	}
 	if n := eval[int](t, ctx, `document.querySelectorAll("ol.hits > li").length`); n != 2 {
 		t.Fatalf("%d hits for kommunen, want 2 (43-19 and 8-25)", n)
@@ -102,9 +119,10 @@ func TestBrowserSearchFacetDecisionEvidence(t *testing.T) {
 	if !found {
 		t.Fatal("the Hjemvist facet cannot be reached with the Tab key")
 	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS("section.active-filters"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatalf("follow facet: %v", err)
 	}
+	waitPage(t, ctx, `location.search.includes("udfald=hjemvist") && document.querySelector("section.active-filters") !== null`)
 	if loc := eval[string](t, ctx, `location.search`); !strings.Contains(loc, "udfald=hjemvist") {
 		t.Errorf("facet did not filter: %s", loc)
 	}
