@@ -30,6 +30,9 @@ type app struct {
 	idx    *index.Index
 	cls    *classify.Classifier
 	log    *slog.Logger
+	// builtOnOpen is set when opening found the index missing, outdated or broken and built it
+	// from the whole store.
+	builtOnOpen bool
 }
 
 // openApp opens the store and the index in dir. A missing, outdated or broken index is rebuilt
@@ -106,6 +109,8 @@ func (a *app) reconcile() error {
 	if len(stale) == 0 && len(extra) == 0 {
 		return nil
 	}
+	// An empty index filled with everything is a full build: `reindex` need not do it again.
+	a.builtOnOpen = len(stamps) == 0 && len(stale) == len(want)
 	a.log.Info("repairing index from store", "missing_or_stale", len(stale), "extra", len(extra))
 	for len(stale) > 0 {
 		n := min(len(stale), reconcileBatch)

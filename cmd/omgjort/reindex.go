@@ -12,14 +12,21 @@ func runReindex(_ context.Context, env *environ, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	start := time.Now()
 	a, err := openApp(*data, env.log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	start := time.Now()
-	n, err := a.reindex()
-	if err != nil {
+	var n int
+	if a.builtOnOpen {
+		// Opening already rebuilt a missing or outdated index from the whole store.
+		c, err := a.idx.Count()
+		if err != nil {
+			return err
+		}
+		n = int(c)
+	} else if n, err = a.reindex(); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "reindexed %d decisions in %s\n", n, time.Since(start).Round(time.Millisecond))
