@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -488,4 +489,23 @@ func (h *hitRecorder) loadIDs(r bindex.IndexReader, hs []dateHit) bool {
 		hs[i].id = id
 	}
 	return true
+}
+
+// Warm reads the facet table of the index's current snapshot, so that the first search after
+// opening does not pay for it (≈ 140 ms at 100,000 decisions). Searches on a later snapshot
+// read their own table as before.
+func (x *Index) Warm(ctx context.Context) error {
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: warm: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("index: warm: %w", err)
+	}
+	defer r.Close()
+	if _, err := x.facetTables.get(ctx, r); err != nil {
+		return fmt.Errorf("index: warm: %w", err)
+	}
+	return nil
 }
