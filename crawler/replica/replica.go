@@ -21,48 +21,19 @@ import (
 	"strings"
 	"time"
 
-	"omgjort"
+	"omgjort/crawler/replica/internal/sitegen"
 )
 
 //go:embed site
 var site embed.FS
 
-// ExpectedCase is the ground truth of one concrete letter on a page, in page order.
-type ExpectedCase struct {
-	ID string `json:"id"`
-	// Journal is set when the letter's heading gives a journal number.
-	Journal string          `json:"journal,omitempty"`
-	Outcome omgjort.Outcome `json:"outcome"`
-	// Kritik says whether the letter criticises the first instance ("Vi kritiserer, at …").
-	Kritik bool `json:"kritik"`
-}
+// ExpectedCase is the ground truth of one concrete letter on a page, in page order; the
+// generator writes it into expected.json.
+type ExpectedCase = sitegen.ExpectedCase
 
 // ExpectedDecision is the ground truth of one detail page of the replica, so that tests can
 // check what the crawler and classifier made of it.
-type ExpectedDecision struct {
-	Number string `json:"number"`
-	// ID is omgjort.NormalizeNumber(Number).
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	// Path is the URL path on the site, e.g. /for-myndigheder/principmeddelelser/2025/….
-	Path string `json:"path"`
-	// Status is "gaeldende" or "historisk" (omgjort.Status values).
-	Status  string `json:"status"`
-	Journal string `json:"journal"`
-	// Published and Signed are YYYY-MM-DD; Signed is empty when the page gives no date.
-	Published string `json:"published"`
-	Signed    string `json:"signed,omitempty"`
-	// Lastmod is the page's <lastmod> in the sitemap.
-	Lastmod   string   `json:"lastmod"`
-	Laws      []string `json:"laws"`
-	Keywords  []string `json:"keywords"`
-	Authority string   `json:"authority"`
-	// Numbers is every number the decision was published under, Number first.
-	Numbers []string `json:"numbers"`
-	// Outcome is the roll-up of Cases (omgjort.RollUp); ukendt when there are none.
-	Outcome omgjort.Outcome `json:"outcome"`
-	Cases   []ExpectedCase  `json:"cases"`
-}
+type ExpectedDecision = sitegen.ExpectedDecision
 
 // Expected returns the ground truth of every principmeddelelse on the site, in the order
 // they were generated (by year, then number).

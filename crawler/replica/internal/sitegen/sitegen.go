@@ -22,33 +22,41 @@ import (
 // og:url are absolute on it, as on www.ast.dk.
 const Origin = "https://www.ast.dk"
 
-// ExpectedCase is the ground truth of one concrete letter. The JSON names match
-// replica.ExpectedCase.
+// ExpectedCase is the ground truth of one concrete letter (exported as replica.ExpectedCase).
 type ExpectedCase struct {
-	ID      string          `json:"id"`
+	ID string `json:"id"`
+	// Journal is set when the letter's heading gives a journal number.
 	Journal string          `json:"journal,omitempty"`
 	Outcome omgjort.Outcome `json:"outcome"`
-	Kritik  bool            `json:"kritik"`
+	// Kritik says whether the letter criticises the first instance ("Vi kritiserer, at …").
+	Kritik bool `json:"kritik"`
 }
 
-// ExpectedDecision is the ground truth of one detail page. The JSON names match
-// replica.ExpectedDecision.
+// ExpectedDecision is the ground truth of one detail page (exported as
+// replica.ExpectedDecision).
 type ExpectedDecision struct {
-	Number    string          `json:"number"`
-	ID        string          `json:"id"`
-	Title     string          `json:"title"`
-	Path      string          `json:"path"`
-	Status    string          `json:"status"`
-	Journal   string          `json:"journal"`
-	Published string          `json:"published"`
-	Signed    string          `json:"signed,omitempty"`
-	Lastmod   string          `json:"lastmod"`
-	Laws      []string        `json:"laws"`
-	Keywords  []string        `json:"keywords"`
-	Authority string          `json:"authority"`
-	Numbers   []string        `json:"numbers"`
-	Outcome   omgjort.Outcome `json:"outcome"`
-	Cases     []ExpectedCase  `json:"cases"`
+	Number string `json:"number"`
+	// ID is omgjort.NormalizeNumber(Number).
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Path is the URL path on the site, e.g. /for-myndigheder/principmeddelelser/2025/….
+	Path string `json:"path"`
+	// Status is "gaeldende" or "historisk" (omgjort.Status values).
+	Status  string `json:"status"`
+	Journal string `json:"journal"`
+	// Published and Signed are YYYY-MM-DD; Signed is empty when the page gives no date.
+	Published string `json:"published"`
+	Signed    string `json:"signed,omitempty"`
+	// Lastmod is the page's <lastmod> in the sitemap.
+	Lastmod   string   `json:"lastmod"`
+	Laws      []string `json:"laws"`
+	Keywords  []string `json:"keywords"`
+	Authority string   `json:"authority"`
+	// Numbers is every number the decision was published under, Number first.
+	Numbers []string `json:"numbers"`
+	// Outcome is the roll-up of Cases (omgjort.RollUp); ukendt when there are none.
+	Outcome omgjort.Outcome `json:"outcome"`
+	Cases   []ExpectedCase  `json:"cases"`
 }
 
 // ManifestEntry says which file answers a URL path, with its Content-Type and the date used
