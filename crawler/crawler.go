@@ -265,6 +265,30 @@ func (r *runRecord) fail(msg string) {
 	}
 }
 
+// count adds what the sink did with a fetched page to the run's counts.
+func (r *runRecord) count(ch Change) {
+	switch ch {
+	case ChangeNew:
+		r.run.New++
+	case ChangeChanged:
+		r.run.Changed++
+	case ChangeUnchanged:
+		r.run.Unchanged++
+	}
+}
+
+// alarm fails the run when more than 20 % of the fetched units (pages, documents) did not
+// parse — the site's structure may have changed — or when some could not be saved.
+func (r *runRecord) alarm(unit string, saveFailed int, firstSaveErr error) {
+	run := &r.run
+	switch {
+	case run.Fetched > 0 && run.ParseFailed*5 > run.Fetched:
+		r.fail(fmt.Sprintf("site structure may have changed: %d of %d fetched %s did not parse (more than 20 %%)", run.ParseFailed, run.Fetched, unit))
+	case saveFailed > 0:
+		r.fail(fmt.Sprintf("store: %d of %d fetched %s could not be saved: %v", saveFailed, run.Fetched, unit, firstSaveErr))
+	}
+}
+
 // finish closes the record (requests counted, end time, OK unless failed), logs it and returns
 // it with err.
 func (r *runRecord) finish(err error) (omgjort.CrawlRun, error) {
@@ -453,23 +477,11 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 				}
 				continue
 			}
-			switch ch {
-			case ChangeNew:
-				run.New++
-			case ChangeChanged:
-				run.Changed++
-			case ChangeUnchanged:
-				run.Unchanged++
-			}
+			rec.count(ch)
 		}
 	}
 
-	switch {
-	case run.Fetched > 0 && run.ParseFailed*5 > run.Fetched:
-		failRun(fmt.Sprintf("site structure may have changed: %d of %d fetched pages did not parse (more than 20 %%)", run.ParseFailed, run.Fetched))
-	case saveFailed > 0:
-		failRun(fmt.Sprintf("store: %d of %d fetched pages could not be saved: %v", saveFailed, run.Fetched, firstSaveErr))
-	}
+	rec.alarm("pages", saveFailed, firstSaveErr)
 	return finish(nil)
 }
 

@@ -390,21 +390,9 @@ func CrawlRetsinfo(ctx context.Context, cfg RetsinfoConfig, sink Sink) (omgjort.
 			}
 			continue
 		}
-		switch ch {
-		case ChangeNew:
-			run.New++
-		case ChangeChanged:
-			run.Changed++
-		case ChangeUnchanged:
-			run.Unchanged++
-		}
+		rec.count(ch)
 	}
-	switch {
-	case run.Fetched > 0 && run.ParseFailed*5 > run.Fetched:
-		failRun(fmt.Sprintf("site structure may have changed: %d of %d fetched documents did not parse (more than 20 %%)", run.ParseFailed, run.Fetched))
-	case saveFailed > 0:
-		failRun(fmt.Sprintf("store: %d of %d fetched documents could not be saved: %v", saveFailed, run.Fetched, firstSaveErr))
-	}
+	rec.alarm("documents", saveFailed, firstSaveErr)
 	return finish(nil)
 }
 

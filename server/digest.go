@@ -163,7 +163,7 @@ func (s *Server) handleDigestFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	root := baseURL(r)
-	feed := digestFeed{Lang: "da", ID: root + "/digests", Title: "Omgjort – ugebreve til teamledere",
+	feed := atomFeed{Lang: "da", ID: root + "/digests", Title: "Omgjort – ugebreve til teamledere",
 		Author: atomPerson{Name: "Omgjort"}, Gen: "Omgjort",
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: root + "/digests.atom"}, {Rel: "alternate", Type: "text/html", Href: root + "/digests"}}}
 	updated := time.Unix(0, 0).UTC()
@@ -171,7 +171,7 @@ func (s *Server) handleDigestFeed(w http.ResponseWriter, r *http.Request) {
 		if i == feedEntries {
 			break
 		}
-		e := digestEntry{ID: root + "/digests/" + d.WeekName, Title: d.Subject, Updated: d.Generated.UTC().Format(time.RFC3339),
+		e := atomEntry{ID: root + "/digests/" + d.WeekName, Title: d.Subject, Updated: d.Generated.UTC().Format(time.RFC3339),
 			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: root + "/digests/" + d.WeekName}}}
 		summary := itoa(len(d.New)) + " nye afgørelser, " + itoa(d.Reversed) + " omgjorte."
 		if full, err := s.cfg.Digests.Digest(d.Week); err == nil && full.Rendered != nil {
@@ -193,27 +193,4 @@ func (s *Server) handleDigestFeed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-cache")
 	_, _ = w.Write([]byte(xml.Header))
 	_, _ = w.Write(out)
-}
-
-// digestFeed is the Atom document of /digests.atom; entries carry full content, unlike the
-// search feed's summaries.
-type digestFeed struct {
-	XMLName xml.Name      `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang    string        `xml:"xml:lang,attr"`
-	ID      string        `xml:"id"`
-	Title   string        `xml:"title"`
-	Updated string        `xml:"updated"`
-	Author  atomPerson    `xml:"author"`
-	Links   []atomLink    `xml:"link"`
-	Gen     string        `xml:"generator"`
-	Entries []digestEntry `xml:"entry"`
-}
-
-type digestEntry struct {
-	ID      string     `xml:"id"`
-	Title   string     `xml:"title"`
-	Updated string     `xml:"updated"`
-	Links   []atomLink `xml:"link"`
-	Summary atomText   `xml:"summary"`
-	Content *atomText  `xml:"content,omitempty"`
 }

@@ -56,6 +56,7 @@ type atomEntry struct {
 	Published  string         `xml:"published,omitempty"`
 	Links      []atomLink     `xml:"link"`
 	Summary    atomText       `xml:"summary"`
+	Content    *atomText      `xml:"content,omitempty"` // the digests' feed carries the whole text
 	Categories []atomCategory `xml:"category"`
 }
 
