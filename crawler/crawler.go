@@ -179,8 +179,8 @@ type Sink interface {
 	Fail(ctx context.Context, url string, reason string) error
 }
 
-// countingTransport counts every HTTP request of a run, colly's own robots.txt fetch
-// included, for CrawlRun.Requests. While a detail page is being fetched it also keeps the
+// countingTransport counts every HTTP request of a run, robots.txt and the sitemap included,
+// for CrawlRun.Requests. While a detail page is being fetched it also keeps the
 // body exactly as it came off the wire (colly hands callbacks a body it may have re-encoded),
 // so the archive holds what the server sent.
 type countingTransport struct {
@@ -326,7 +326,8 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 	g := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.Delay, log: log}
 
 	delay := cfg.Delay
-	if cd, err := g.crawlDelay(ctx, base, ua); err != nil {
+	robotsRules, err := g.robotsGroup(ctx, base, ua)
+	if err != nil {
 		if ctx.Err() != nil {
 			failRun("cancelled")
 			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
@@ -335,8 +336,9 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 		// stops before touching any page, and the next run asks again.
 		failRun(fmt.Sprintf("robots.txt unavailable, nothing fetched this run (the next run tries again): %v", err))
 		return finish(nil)
-	} else if cd > delay {
-		delay = cd
+	}
+	if robotsRules != nil && robotsRules.CrawlDelay > delay {
+		delay = robotsRules.CrawlDelay
 	}
 	g.delay = delay
 
@@ -412,13 +414,20 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 		}
 		*cur = &attempt{e: e}
 		a := *cur
-		tap := new(bytes.Buffer)
-		transport.tap.Store(tap)
-		verr := c.Request(http.MethodGet, e.target, nil, nil, hdr)
-		transport.tap.Store(nil)
+		var verr error
+		if robotsAllowed(robotsRules, e.target) {
+			tap := new(bytes.Buffer)
+			transport.tap.Store(tap)
+			verr = c.Request(http.MethodGet, e.target, nil, nil, hdr)
+			transport.tap.Store(nil)
+			if a.out == outOK {
+				// The bytes as sent by the server, not colly's re-encoded copy.
+				a.body = tap.Bytes()
+			}
+		} else {
+			verr = colly.ErrRobotsTxtBlocked
+		}
 		if a.out == outOK {
-			// The bytes as sent by the server, not colly's re-encoded copy.
-			a.body = tap.Bytes()
 			if int64(len(a.body)) > cfg.MaxBodySize {
 				a.fail(a.status, fmt.Sprintf("body larger than %d bytes", cfg.MaxBodySize))
 			}
@@ -518,7 +527,9 @@ func fetched(a *attempt) *Fetched {
 // returned pointer holds the current attempt the callbacks write to.
 func newCollector(ctx context.Context, cfg Config, ua string, delay time.Duration, rt http.RoundTripper) (*colly.Collector, **attempt, error) {
 	c := colly.NewCollector(colly.StdlibContext(ctx))
-	c.IgnoreRobotsTxt = false
+	// robots.txt is read once per run by the crawler itself (robotsGroup), which also honours
+	// Crawl-delay; colly's own check would fetch the file a second time.
+	c.IgnoreRobotsTxt = true
 	c.UserAgent = ua
 	c.AllowURLRevisit = true
 	c.MaxDepth = 0

@@ -163,17 +163,32 @@ func (g *getter) once(ctx context.Context, u string, limit int64, hdr http.Heade
 	return r, nil
 }
 
-// crawlDelay reads robots.txt for the Crawl-delay that applies to ua; colly enforces the
-// Disallow rules itself but ignores Crawl-delay.
-func (g *getter) crawlDelay(ctx context.Context, base *url.URL, ua string) (time.Duration, error) {
+// robotsGroup reads robots.txt once and returns the group of rules that applies to ua (nil
+// when none does): the crawler enforces its Disallow rules and its Crawl-delay itself, so the
+// file is fetched once per run.
+func (g *getter) robotsGroup(ctx context.Context, base *url.URL, ua string) (*robotstxt.Group, error) {
 	data, err := g.robots(ctx, base)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if grp := data.FindGroup(ua); grp != nil {
-		return grp.CrawlDelay, nil
+	return data.FindGroup(ua), nil
+}
+
+// robotsAllowed reports whether grp lets the crawler fetch target, testing the path and
+// query the way colly's own check did.
+func robotsAllowed(grp *robotstxt.Group, target string) bool {
+	if grp == nil {
+		return true
 	}
-	return 0, nil
+	u, err := url.Parse(target)
+	if err != nil {
+		return false
+	}
+	p := u.EscapedPath()
+	if u.RawQuery != "" {
+		p += "?" + u.Query().Encode()
+	}
+	return grp.Test(p)
 }
 
 // robots fetches and parses the host's robots.txt: a 4xx allows everything, a 5xx or a
