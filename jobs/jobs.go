@@ -142,9 +142,9 @@ func New(cfg Config, jobs ...Job) (*Scheduler, error) {
 	return s, nil
 }
 
-// Start marks runs that a killed process left "running" as failed, then starts the schedule.
+// Start starts the schedule. (Runs a killed process left "running" are marked failed when the
+// data directory is opened, before any scheduler exists.)
 func (s *Scheduler) Start() {
-	s.repairInterrupted()
 	s.cron.Start()
 	for _, st := range s.Jobs() {
 		s.log.Info("job scheduled", "job", st.Name, "spec", st.Spec, "next", st.Next.In(s.cfg.Location).Format(time.DateTime))
@@ -325,31 +325,6 @@ func (s *Scheduler) execute(e *entry, trigger string) {
 		return
 	}
 	log.Info("job finished", "duration", run.Ended.Sub(run.Started), "new", run.New, "changed", run.Changed)
-}
-
-// repairScan is how many of the newest run records are checked for runs left "running".
-const repairScan = 500
-
-// repairInterrupted marks every run record still "running" as failed: only one process can
-// hold the data directory, so at start such a record belongs to a process that died.
-func (s *Scheduler) repairInterrupted() {
-	runs, err := s.cfg.Recorder.Runs(repairScan)
-	if err != nil {
-		s.log.Error("cannot read runs to repair interrupted ones", "error", err)
-		return
-	}
-	for _, r := range runs {
-		if r.Result != omgjort.RunRunning {
-			continue
-		}
-		r.Result, r.Ended = omgjort.RunFailed, time.Now()
-		r.Error = "afbrudt: programmet stoppede, mens kørslen var i gang"
-		if err := s.cfg.Recorder.FinishRun(&r); err != nil {
-			s.log.Error("cannot repair interrupted run", "run", r.ID, "error", err)
-			continue
-		}
-		s.log.Warn("marked an interrupted run as failed", "run", r.ID, "job", r.Job, "started", r.Started)
-	}
 }
 
 // repairJob marks the self-recorded run of job that started at or after since and is still

@@ -249,24 +249,6 @@ func TestShutdownWaitsThenCancels(t *testing.T) {
 	}
 }
 
-func TestStartRepairsInterruptedRuns(t *testing.T) {
-	db := openStore(t)
-	r := &omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: time.Now().Add(-time.Hour)}
-	if err := db.StartRun(r); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Config{Recorder: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Start()
-	defer s.Stop(time.Second)
-	runs, _ := db.Runs(1)
-	if runs[0].Result != omgjort.RunFailed || !strings.Contains(runs[0].Error, "afbrudt") {
-		t.Errorf("interrupted run = %+v", runs[0])
-	}
-}
-
 func TestBackupRotation(t *testing.T) {
 	db := openStore(t)
 	if _, err := db.PutDecision(&omgjort.Decision{ID: "1-26", Number: "1-26", ContentHash: "x"}, nil); err != nil {

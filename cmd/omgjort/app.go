@@ -35,6 +35,10 @@ type app struct {
 	builtOnOpen bool
 }
 
+// interruptedRun is the error recorded (and shown on /status) for a run that a crash or a kill
+// left "running": only one process can hold the data directory, so at open such a run is dead.
+const interruptedRun = "afbrudt: programmet stoppede, mens kørslen var i gang (nedbrud eller kill); næste kørsel gør arbejdet færdigt"
+
 // openApp opens the store and the index in dir. A missing, outdated or broken index is rebuilt
 // from the store, and a store/index mismatch (a crash between the two writes) is repaired.
 func openApp(dir string, log *slog.Logger) (*app, error) {
@@ -62,7 +66,7 @@ func openApp(dir string, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	if n, err := db.InterruptRuns("interrupted: the process ended before the run finished (crash or kill); the next run picks up the work"); err != nil {
+	if n, err := db.InterruptRuns(interruptedRun); err != nil {
 		a.Close()
 		return nil, err
 	} else if n > 0 {

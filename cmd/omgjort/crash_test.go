@@ -132,7 +132,7 @@ func TestCrashSafety(t *testing.T) {
 		switch {
 		case r.Result == omgjort.RunRunning:
 			t.Errorf("run %d still marked running", r.ID)
-		case r.Result == omgjort.RunFailed && strings.Contains(r.Error, "interrupted"):
+		case r.Result == omgjort.RunFailed && strings.HasPrefix(r.Error, "afbrudt:"):
 			interrupted++
 		case r.Result == omgjort.RunOK:
 			ok++
@@ -170,4 +170,28 @@ func checkStoreComplete(t *testing.T, dir string, at int64) {
 		t.Errorf("after a kill at page %d and reopening: index %d, store %d (not reconciled)", at, c, n)
 	}
 	t.Logf("killed after %d detail requests: %d decisions stored, all complete", at, n)
+}
+
+// TestOpenMarksInterruptedRunsFailed checks that a run a dead process left "running" is shown
+// as failed, in Danish, as soon as the data directory is opened again.
+func TestOpenMarksInterruptedRunsFailed(t *testing.T) {
+	dir := t.TempDir()
+	a, err := openApp(dir, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: time.Now().Add(-time.Hour)}
+	if err := a.db.StartRun(r); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	a, err = openApp(dir, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	runs, _ := a.db.Runs(1)
+	if runs[0].Result != omgjort.RunFailed || runs[0].Error != interruptedRun || runs[0].Ended.IsZero() {
+		t.Errorf("interrupted run = %+v", runs[0])
+	}
 }
