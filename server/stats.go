@@ -12,12 +12,13 @@ import (
 const (
 	chartQuarters = 16  // quarters in the charts (the tables hold them all)
 	chartLaws     = 12  // law areas in the charts
-	barWidth      = 40  // width of one quarter's column in the rate chart
+	barWidth      = 48  // width of one quarter's column in the rate chart (fits "100,0 %")
 	barHeight     = 160 // height of the rate chart's plot area
 	barLabelW     = 220 // width of the law names in the law chart
 	rowHeight     = 24  // height of a row in the law chart and the heat maps
 	cellWidth     = 44  // width of a heat-map cell
 	heatLabelW    = 250 // width of the error-type names in the heat maps
+	heatRightPad  = 70  // room for the last column's label, which is slanted up to the right
 )
 
 // statsPage is the data of /stats. Every number the charts draw is also in a table.
@@ -251,7 +252,7 @@ func buildLawChart(rows []omgjort.StatsRow) lawChart {
 
 func buildHeat(rows []omgjort.StatsRow, labels []string, cols []errorCol) heatMap {
 	const top = 70
-	h := heatMap{Width: heatLabelW + len(rows)*cellWidth + 10, Height: top + len(cols)*rowHeight + 8}
+	h := heatMap{Width: heatLabelW + len(rows)*cellWidth + heatRightPad, Height: top + len(cols)*rowHeight + 8}
 	maxN := 0
 	for _, r := range rows {
 		for _, c := range cols {
