@@ -162,7 +162,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("sources = %+v, want ast.dk fresh", d.Sources)
 	}
 	line := FreshnessLine(d.Sources[0], week47, cph)
-	if want := "Kilden ast.dk blev tjekket mandag 23. november kl. 06.16 — 0 nye afgørelser i uge 47."; line != want {
+	if want := "Kilden ast.dk blev tjekket mandag 23. november kl. 06.16 — kørslerne i uge 47 hentede 0 nye afgørelser."; line != want {
 		t.Errorf("freshness line = %q, want %q", line, want)
 	}
 

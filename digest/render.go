@@ -102,14 +102,16 @@ func DanishWhen(t time.Time, loc *time.Location) string {
 }
 
 // FreshnessLine is the digest's sentence on one source: "Kilden ast.dk blev tjekket mandag
-// 24. november kl. 06.15 — 0 nye afgørelser i uge 47.", or a warning when it failed or went stale.
+// 24. november kl. 06.15 — kørslerne i uge 47 hentede 0 nye afgørelser.", or a warning when it failed or went stale.
 func FreshnessLine(s omgjort.SourceCheck, w omgjort.Week, loc *time.Location) string {
 	var b strings.Builder
 	switch {
 	case s.LastOK.IsZero():
 		fmt.Fprintf(&b, "ADVARSEL: Kilden %s er aldrig blevet tjekket med succes.", s.Name)
 	default:
-		fmt.Fprintf(&b, "Kilden %s blev tjekket %s — %d %s i uge %d.", s.Name, DanishWhen(s.LastOK, loc), s.New, plural(s.New, "ny afgørelse", "nye afgørelser"), w.Num)
+		// s.New counts what the week's runs fetched, not what was published that week (the
+		// digest's own lists), so the line says so: the two can differ.
+		fmt.Fprintf(&b, "Kilden %s blev tjekket %s — kørslerne i uge %d hentede %d %s.", s.Name, DanishWhen(s.LastOK, loc), w.Num, s.New, plural(s.New, "ny afgørelse", "nye afgørelser"))
 		if s.Stale {
 			fmt.Fprintf(&b, " ADVARSEL: Ingen vellykket kørsel i over %d dage – ugebrevet kan mangle afgørelser.", int(omgjort.StaleAfter.Hours()/24))
 		}
