@@ -152,6 +152,10 @@ func (e ErrorType) Label() string {
 	return string(e)
 }
 
+// IsError reports whether the label blames the first instance: every error type does except
+// nye_oplysninger, where the result changed because of information that came later.
+func (e ErrorType) IsError() bool { return e != ErrNyeOplysninger }
+
 // Valid reports whether e is one of the known slugs.
 func (e ErrorType) Valid() bool { _, ok := errorTypeLabels[e]; return ok }
 

@@ -161,7 +161,7 @@ func decisionView(d *omgjort.Decision) decisionPage {
 		p.SourceURL = u.String()
 	}
 	for _, e := range d.Errors {
-		p.ErrorLabels = append(p.ErrorLabels, e.Label())
+		p.ErrorLabels = append(p.ErrorLabels, labelOf(e))
 	}
 	if len(d.Sections) == 0 && d.Holding != "" {
 		p.Holding = paragraphs(d.Holding)
@@ -237,7 +237,7 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 	v.KritikLinks = links(kritikRefs)
 	v.UgyldigLinks = links(ugyldigRefs)
 	for i, e := range c.Errors {
-		v.Errors = append(v.Errors, errorView{Label: e.Type.Label(), Links: links(errRefs[i])})
+		v.Errors = append(v.Errors, errorView{Label: labelOf(e.Type), Links: links(errRefs[i])})
 	}
 	v.Paragraphs = highlight(c.Text, spans, ids)
 	return v
@@ -482,4 +482,13 @@ func (s *Server) citedBy(r *http.Request, d *omgjort.Decision) []link {
 		}
 	}
 	return out
+}
+
+// labelOf is an error type's name on the decision page; a label that blames nobody
+// (nye_oplysninger) says so, so a reader does not count it against the first instance.
+func labelOf(e omgjort.ErrorType) string {
+	if !e.IsError() {
+		return e.Label() + " (ikke en fejl)"
+	}
+	return e.Label()
 }

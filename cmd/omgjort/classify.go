@@ -174,7 +174,11 @@ func printClassification(env *environ, r classifyResult) {
 			fmt.Fprintf(w, "    fordi: »%s«\n", e.Text)
 		}
 		for _, e := range c.Errors {
-			fmt.Fprintf(w, "    fejl: %s\n", e.Type.Label())
+			if e.Type.IsError() {
+				fmt.Fprintf(w, "    fejl: %s\n", e.Type.Label())
+			} else {
+				fmt.Fprintf(w, "    grund: %s (ikke en fejl hos førsteinstansen)\n", e.Type.Label())
+			}
 			for _, ev := range e.Evidence {
 				fmt.Fprintf(w, "      »%s«\n", ev.Text)
 			}
