@@ -120,6 +120,11 @@ type Index struct {
 	facetCache *resultCache
 	// facetTables holds the facet postings of the latest snapshot searched.
 	facetTables facetTables
+	// postings keeps the postings of the terms searched, for relevance searches without
+	// Bleve's searchers (fastscore.go); noFast turns that off (tests compare the two).
+	postings postingsCache
+	noFast   bool
+	fastRuns atomic.Uint64 // searches the fast path answered
 }
 
 // SetCacheSize sets how many search results are kept (DefaultCacheSize after Open); 0 turns the

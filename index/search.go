@@ -97,7 +97,27 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	known := x.facetCache.get(epoch, setKey)
 	byDate := sortBy[0] == "-"+fPublished
 	var br *bleve.SearchResult
-	if known == nil || byDate {
+	if scored && !byDate && !x.noFast {
+		// Relevance from the postings of the query's terms (fastscore.go), when it can.
+		fr, err := x.searchFast(ctx, q, req.From, size)
+		if err != nil {
+			return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
+		}
+		if fr != nil {
+			page, ok, err := x.fastHits(ctx, fr.page)
+			if err != nil {
+				return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
+			}
+			if ok {
+				x.fastRuns.Add(1)
+				br = &bleve.SearchResult{Total: fr.total, Hits: page}
+				if known == nil {
+					br.Facets = fr.table.counts(fr.hits, facetTermsMax)
+				}
+			}
+		}
+	}
+	if br == nil && (known == nil || byDate) {
 		// Count the facets from the hit set and sort by date from the snapshot's dates
 		// (see facetbits.go); Bleve's own facets and sort when that cannot be done.
 		rec := &hitRecorder{Query: q, tables: &x.facetTables, byDate: byDate, k: req.From + size}

@@ -41,6 +41,7 @@ type serveOptions struct {
 	backupDir       string
 	backupKeep      int
 	shutdownTimeout time.Duration
+	debugAddr       string
 	crawl           crawlFlags
 	mail            mailFlags
 	// listener, when set, is used instead of listening on addr (tests).
@@ -97,6 +98,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.backupDir, "backup-dir", "", "folder for backups (default DATA/backups)")
 	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
+	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
 }
 
 // skipFlags registers every flag except the named ones: serve shares the crawl settings but
@@ -168,6 +170,13 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	srv, err := server.New(cfg, a.idx, a.db)
 	if err != nil {
 		return err
+	}
+	if o.debugAddr != "" {
+		stop, err := serveDebug(o.debugAddr, a.log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if sched != nil {
 		sched.Start()
