@@ -309,9 +309,6 @@ func anyTerm(field string, values []string) query.Query {
 type builder struct {
 	da    analysis.Analyzer
 	plain analysis.Analyzer
-	// pairs matches phrases of free text in the word-pair fields (matchPairs); without it they
-	// are phrase queries on the text fields, which the highlighter needs to mark the words.
-	pairs bool
 }
 
 // textFields are the fields a free-text word is matched in, with their boosts and word-pair
@@ -386,13 +383,7 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 	case "":
 		var qs []query.Query
 		for _, f := range textFields {
-			var q query.Query
-			if b.pairs {
-				q = matchPairs(b.da, f.name, f.pairs, c.value, c.phrase, f.boost)
-			} else {
-				q = match(b.da, f.name, c.value, c.phrase, f.boost)
-			}
-			if q != nil {
+			if q := matchPairs(b.da, f.name, f.pairs, c.value, c.phrase, f.boost); q != nil {
 				qs = append(qs, q)
 			}
 		}

@@ -55,7 +55,7 @@ var facetTermsMax = func() int {
 }()
 
 // hitFields are the stored fields a SearchHit is built from, so Search never reads the store.
-var hitFields = []string{fNumber, fTitle, fPubDate, fStatus, fOutcome, fErrors, fLaw, fSummary}
+var hitFields = []string{fNumber, fTitle, fPubDate, fStatus, fOutcome, fErrors, fLaw, fSummary, fText}
 
 // Search runs req: the query box text ANDed with the filters, one page of hits with highlighted
 // snippets, and facet counts over all hits. A badly written request is a *omgjort.QueryError
@@ -80,7 +80,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	defer recoverTo(&err, "search")
 	start := time.Now()
 
-	q, scored, err := x.buildQuery(req, true)
+	q, scored, err := x.buildQuery(req)
 	if err != nil {
 		return nil, err
 	}
@@ -150,15 +150,12 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
 	if scored && len(br.Hits) > 0 {
-		// Highlight with phrase queries, not word pairs: the highlighter marks the words of
-		// the text field, and only on the page's hits are their positions read.
-		hq, _, err := x.buildQuery(req, false)
-		if err != nil {
-			return nil, fmt.Errorf("index: search %q: highlight: %w", req.Query, err)
+		if err := x.snippets(req, br.Hits); err != nil {
+			return nil, fmt.Errorf("index: search %q: snippets: %w", req.Query, err)
 		}
-		if err := x.highlight(ctx, hq, br.Hits); err != nil {
-			return nil, fmt.Errorf("index: search %q: highlight: %w", req.Query, err)
-		}
+	}
+	for _, h := range br.Hits {
+		delete(h.Fields, fText)
 	}
 
 	out := &omgjort.SearchResult{
@@ -223,43 +220,40 @@ func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int) (*
 	return out, nil
 }
 
-// highlight sets the highlighted fragments of the text on the hits of one page. It is a second
-// search, of q restricted to those hits: asking Bleve to highlight in the main search makes it
-// read the term positions of every hit (tens of thousands for a common word, and the pages of
-// the index that hold them), while only the page's hits are shown.
-func (x *Index) highlight(ctx context.Context, q query.Query, hits search.DocumentMatchCollection) error {
-	ids := make([]string, 0, len(hits))
-	for _, h := range hits {
-		ids = append(ids, h.ID)
-	}
-	hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), q})
-	hr := bleve.NewSearchRequestOptions(hq, len(ids), 0, false)
-	hr.Highlight = bleve.NewHighlightWithStyle("html")
-	hr.Highlight.AddField(fText)
-	res, err := x.idx.SearchInContext(ctx, hr)
+// snippets sets the snippet of each hit: the passage of its text (loaded with the hit's fields)
+// with the most query words, marked (snippet.go).
+func (x *Index) snippets(req omgjort.SearchRequest, hits search.DocumentMatchCollection) error {
+	clauses, err := parseQuery(req.Query)
 	if err != nil {
 		return err
 	}
-	frags := make(map[string]search.FieldFragmentMap, len(res.Hits))
-	for _, h := range res.Hits {
-		frags[h.ID] = h.Fragments
+	an := x.idx.Mapping().AnalyzerNamed("da")
+	if an == nil {
+		return errors.New("analyzer da missing from the index mapping")
+	}
+	m := newMarker(an, clauses)
+	if m == nil {
+		return nil
 	}
 	for _, h := range hits {
-		h.Fragments = frags[h.ID]
+		if text, ok := h.Fields[fText].(string); ok {
+			if sn := m.snippet(text); sn != "" {
+				h.Fragments = search.FieldFragmentMap{fText: {sn}}
+			}
+		}
 	}
 	return nil
 }
 
 // buildQuery combines the query box and the filters. scored reports whether the query box had
-// anything to rank by; without it the hits are listed newest first. pairs matches phrases in the
-// word-pair fields (for the search; the highlighter needs phrase queries).
-func (x *Index) buildQuery(req omgjort.SearchRequest, pairs bool) (q query.Query, scored bool, err error) {
+// anything to rank by; without it the hits are listed newest first.
+func (x *Index) buildQuery(req omgjort.SearchRequest) (q query.Query, scored bool, err error) {
 	clauses, err := parseQuery(req.Query)
 	if err != nil {
 		return nil, false, err
 	}
 	m := x.idx.Mapping()
-	b := builder{da: m.AnalyzerNamed("da"), plain: m.AnalyzerNamed(plainAnalyzer), pairs: pairs}
+	b := builder{da: m.AnalyzerNamed("da"), plain: m.AnalyzerNamed(plainAnalyzer)}
 	if b.da == nil || b.plain == nil {
 		return nil, false, errors.New("index: search: analyzers missing from the index mapping")
 	}
