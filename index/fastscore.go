@@ -10,8 +10,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -155,18 +153,19 @@ func compileNode(q query.Query, m mapping.IndexMapping) (*fnode, bool) {
 	return nil, false
 }
 
-// postings are one term's postings in one snapshot.
+// postings are one term's postings in one snapshot, with the part of each posting's score
+// that does not depend on the query: sqrt(freq)·norm·idf, the product Bleve's term scorer
+// forms before multiplying by the query weight (so base·weight is Bleve's score to the bit).
 type postings struct {
 	docs  []uint32 // ascending document numbers
-	freq  []uint32
-	norm  []float32
+	base  []float64
 	count uint64 // the reader's Count(), as Bleve's scorer uses it
 }
 
 func (p *postings) size() int { return 12*len(p.docs) + 64 }
 
 // postingsCache keeps the postings read for the fast path, for the latest snapshot only, least
-// recently used first out beyond fastBudget bytes.
+// recently used first out beyond fastBudget bytes, and the external IDs of documents shown.
 type postingsCache struct {
 	mu    sync.Mutex
 	snap  bindex.IndexReader // identity only
@@ -174,6 +173,7 @@ type postingsCache struct {
 	lru   list.List // of *postingsEntry, most recent first
 	bytes int
 	max   int
+	ids   map[uint32]string
 }
 
 type postingsEntry struct {
@@ -184,14 +184,48 @@ type postingsEntry struct {
 	size int
 }
 
-// get returns the postings of field:term in snapshot r, reading them on first use.
-func (c *postingsCache) get(ctx context.Context, r bindex.IndexReader, field, term string) (*postings, error) {
-	key := field + "\x00" + term
-	c.mu.Lock()
+// maxIDs bounds the external IDs kept per snapshot.
+const maxIDs = 1 << 16
+
+// reset starts over when r is another snapshot than the cache's. c.mu must be held.
+func (c *postingsCache) reset(r bindex.IndexReader) {
 	if c.snap != r || c.m == nil {
-		c.snap, c.m, c.bytes = r, map[string]*list.Element{}, 0
+		c.snap, c.m, c.bytes, c.ids = r, map[string]*list.Element{}, 0, map[uint32]string{}
 		c.lru.Init()
 	}
+}
+
+// externalID returns the ID of document number d of snapshot r.
+func (c *postingsCache) externalID(r bindex.IndexReader, d uint32) (string, error) {
+	c.mu.Lock()
+	c.reset(r)
+	id, ok := c.ids[d]
+	c.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	iid := make(bindex.IndexInternalID, 8)
+	iid.SetValue(uint64(d))
+	id, err := r.ExternalID(iid)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	if c.snap == r {
+		if len(c.ids) >= maxIDs {
+			clear(c.ids)
+		}
+		c.ids[d] = id
+	}
+	c.mu.Unlock()
+	return id, nil
+}
+
+// get returns the postings of field:term in snapshot r, reading them on first use.
+func (c *postingsCache) get(ctx context.Context, r bindex.IndexReader, docTotal uint64, field, term string) (*postings, error) {
+	key := field + "\x00" + term
+	c.mu.Lock()
+	c.reset(r)
 	el, ok := c.m[key]
 	if ok {
 		c.lru.MoveToFront(el)
@@ -202,49 +236,48 @@ func (c *postingsCache) get(ctx context.Context, r bindex.IndexReader, field, te
 	e := el.Value.(*postingsEntry)
 	c.mu.Unlock()
 
-	e.once.Do(func() { e.p, e.err = readPostings(ctx, r, field, term) })
+	e.once.Do(func() { e.p, e.err = readPostings(ctx, r, docTotal, field, term) })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, ok := c.m[key]
+	ours := ok && cur == el && c.snap == r
 	if e.err != nil {
-		c.mu.Lock()
-		if cur, ok := c.m[key]; ok && cur == el {
+		if ours {
 			delete(c.m, key)
 			c.lru.Remove(el)
 		}
-		c.mu.Unlock()
 		return nil, e.err
 	}
-	c.mu.Lock()
-	if e.size == 0 && c.snap == r {
-		if cur, ok := c.m[key]; ok && cur == el {
-			e.size = e.p.size()
-			c.bytes += e.size
-			max := c.max
-			if max <= 0 {
-				max = fastBudget
+	if ours && e.size == 0 {
+		e.size = e.p.size()
+		c.bytes += e.size
+		max := c.max
+		if max <= 0 {
+			max = fastBudget
+		}
+		for c.bytes > max && c.lru.Len() > 1 {
+			last := c.lru.Back()
+			le := last.Value.(*postingsEntry)
+			if le == e {
+				break
 			}
-			for c.bytes > max && c.lru.Len() > 1 {
-				last := c.lru.Back()
-				le := last.Value.(*postingsEntry)
-				if le == e {
-					break
-				}
-				c.lru.Remove(last)
-				delete(c.m, le.key)
-				c.bytes -= le.size
-			}
+			c.lru.Remove(last)
+			delete(c.m, le.key)
+			c.bytes -= le.size
 		}
 	}
-	c.mu.Unlock()
 	return e.p, nil
 }
 
-func readPostings(ctx context.Context, r bindex.IndexReader, field, term string) (*postings, error) {
+func readPostings(ctx context.Context, r bindex.IndexReader, docTotal uint64, field, term string) (*postings, error) {
 	tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, false)
 	if err != nil {
 		return nil, err
 	}
 	defer tfr.Close()
 	n := tfr.Count()
-	p := &postings{count: n, docs: make([]uint32, 0, n), freq: make([]uint32, 0, n), norm: make([]float32, 0, n)}
+	idf := 1.0 + math.Log(float64(docTotal)/float64(n+1.0)) // TermQueryScorer.computeIDF
+	p := &postings{count: n, docs: make([]uint32, 0, n), base: make([]float64, 0, n)}
 	tfd := &bindex.TermFieldDoc{}
 	for {
 		next, err := tfr.Next(tfd.Reset())
@@ -256,24 +289,32 @@ func readPostings(ctx context.Context, r bindex.IndexReader, field, term string)
 		}
 		tfd = next
 		d := next.ID.Value()
-		if d > math.MaxUint32 || next.Freq > math.MaxUint32 {
+		if d > math.MaxUint32 {
 			return nil, errFastUnsupported
 		}
+		var tf float64
+		if next.Freq < scorer.MaxSqrtCache {
+			tf = scorer.SqrtCache[int(next.Freq)]
+		} else {
+			tf = math.Sqrt(float64(next.Freq))
+		}
 		p.docs = append(p.docs, uint32(d))
-		p.freq = append(p.freq, uint32(next.Freq))
-		p.norm = append(p.norm, float32(next.Norm))
+		p.base = append(p.base, tf*next.Norm*idf)
 	}
 	return p, nil
 }
 
 var errFastUnsupported = errors.New("index: fast search not applicable")
 
-// slist is a sorted list of document numbers with their scores (nil when only the set counts).
+// slist is a sorted list of document numbers with their scores: score[i]·mul (mul is a term's
+// query weight, 1 for computed lists). score is nil when only the set counts.
 type slist struct {
 	docs  []uint32
 	score []float64
-	n     []uint8 // disjunction only: matching clauses per document
+	mul   float64
 }
+
+func (l *slist) val(i int) float64 { return l.score[i] * l.mul }
 
 // fastSearch is one evaluation of a plan on a snapshot.
 type fastSearch struct {
@@ -288,7 +329,7 @@ type fastSearch struct {
 func (f *fastSearch) load(n *fnode) error {
 	switch n.op {
 	case fTerm:
-		p, err := f.cache.get(f.ctx, f.r, n.field, n.term)
+		p, err := f.cache.get(f.ctx, f.r, f.docTotal, n.field, n.term)
 		if err != nil {
 			return err
 		}
@@ -334,25 +375,9 @@ func (f *fastSearch) weight(n *fnode) float64 {
 func (f *fastSearch) eval(n *fnode, scored bool) slist {
 	switch n.op {
 	case fTerm:
-		p := n.post
-		out := slist{docs: p.docs}
+		out := slist{docs: n.post.docs}
 		if scored {
-			idf := f.idf(n)
-			qw := n.boost * idf * f.norm
-			out.score = make([]float64, len(p.docs))
-			for i, fr := range p.freq {
-				var tf float64
-				if fr < scorer.MaxSqrtCache {
-					tf = scorer.SqrtCache[int(fr)]
-				} else {
-					tf = math.Sqrt(float64(fr))
-				}
-				s := tf * float64(p.norm[i]) * idf
-				if qw != 1.0 {
-					s *= qw
-				}
-				out.score[i] = s
-			}
+			out.score, out.mul = n.post.base, n.boost*f.idf(n)*f.norm
 		}
 		return out
 	case fConj:
@@ -375,7 +400,7 @@ func intersect(ls []slist, scored bool) slist {
 	if len(ls) == 1 {
 		return ls[0]
 	}
-	// Drive by the shortest list; sums stay in the lists' order.
+	// Driven by the shortest list; the sums stay in the lists' order.
 	short := 0
 	for i := range ls {
 		if len(ls[i].docs) < len(ls[short].docs) {
@@ -383,7 +408,7 @@ func intersect(ls []slist, scored bool) slist {
 		}
 	}
 	pos := make([]int, len(ls))
-	out := slist{docs: make([]uint32, 0, len(ls[short].docs))}
+	out := slist{docs: make([]uint32, 0, len(ls[short].docs)), mul: 1}
 	if scored {
 		out.score = make([]float64, 0, len(ls[short].docs))
 	}
@@ -407,9 +432,9 @@ next:
 			var sum float64
 			for i := range ls {
 				if i == short {
-					sum += ls[i].score[j]
+					sum += ls[i].val(j)
 				} else {
-					sum += ls[i].score[pos[i]]
+					sum += ls[i].val(pos[i])
 				}
 			}
 			out.score = append(out.score, sum)
@@ -433,22 +458,74 @@ func seek(docs []uint32, from int, d uint32) int {
 	if hi > len(docs) {
 		hi = len(docs)
 	}
-	// docs[lo] < d; docs[hi] ≥ d or hi == len
+	// docs[lo] < d; docs[hi] ≥ d or hi == len(docs)
 	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return docs[lo+1+i] >= d })
 }
 
 // union is a disjunction: documents in any list, the scores of the matching lists summed in
 // list order and multiplied by the share of lists that match (Bleve's coord).
 func union(ls []slist, scored bool) slist {
+	if len(ls) == 1 && !scored {
+		return ls[0]
+	}
+	// Most disjunctions are a word in the text and in the short meta field: when one list
+	// holds every document of the others, the union is that list and its documents are shared.
+	big := 0
+	for i := range ls {
+		if len(ls[i].docs) > len(ls[big].docs) {
+			big = i
+		}
+	}
+	contained := true
+	for i := range ls {
+		if i == big {
+			continue
+		}
+		p := 0
+		for _, d := range ls[i].docs {
+			p = seek(ls[big].docs, p, d)
+			if p == len(ls[big].docs) || ls[big].docs[p] != d {
+				contained = false
+				break
+			}
+		}
+		if !contained {
+			break
+		}
+	}
+	coord := func(matched int) float64 { return float64(matched) / float64(len(ls)) }
+	pos := make([]int, len(ls))
+	if contained {
+		out := slist{docs: ls[big].docs, mul: 1}
+		if !scored {
+			return out
+		}
+		out.score = make([]float64, len(out.docs))
+		for j, d := range out.docs {
+			var sum float64
+			matched := 0
+			for i := range ls {
+				if i == big {
+					sum += ls[i].val(j)
+					matched++
+				} else if p := pos[i]; p < len(ls[i].docs) && ls[i].docs[p] == d {
+					sum += ls[i].val(p)
+					matched++
+					pos[i]++
+				}
+			}
+			out.score[j] = sum * coord(matched)
+		}
+		return out
+	}
 	total := 0
 	for _, l := range ls {
 		total += len(l.docs)
 	}
-	out := slist{docs: make([]uint32, 0, total)}
+	out := slist{docs: make([]uint32, 0, total), mul: 1}
 	if scored {
 		out.score = make([]float64, 0, total)
 	}
-	pos := make([]int, len(ls))
 	for {
 		min, any := uint32(math.MaxUint32), false
 		for i, l := range ls {
@@ -464,7 +541,7 @@ func union(ls []slist, scored bool) slist {
 		for i, l := range ls {
 			if pos[i] < len(l.docs) && l.docs[pos[i]] == min {
 				if scored {
-					sum += l.score[pos[i]]
+					sum += l.val(pos[i])
 				}
 				matched++
 				pos[i]++
@@ -472,7 +549,7 @@ func union(ls []slist, scored bool) slist {
 		}
 		out.docs = append(out.docs, min)
 		if scored {
-			out.score = append(out.score, sum*(float64(matched)/float64(len(ls))))
+			out.score = append(out.score, sum*coord(matched))
 		}
 	}
 	return out
@@ -484,7 +561,7 @@ func minus(l slist, sets []slist) slist {
 		return l
 	}
 	not := union(sets, false)
-	out := slist{docs: make([]uint32, 0, len(l.docs))}
+	out := slist{docs: make([]uint32, 0, len(l.docs)), mul: l.mul}
 	if l.score != nil {
 		out.score = make([]float64, 0, len(l.docs))
 	}
@@ -502,17 +579,18 @@ func minus(l slist, sets []slist) slist {
 	return out
 }
 
-// fastResult is what the fast path found: the hit set and the page.
+// fastResult is what the fast path found: the hit set and the page, with the hits' fields.
 type fastResult struct {
 	total uint64
-	hits  *roaring.Bitmap
-	page  search.DocumentMatchCollection // ID and Score set
+	hits  bitset
+	page  search.DocumentMatchCollection
 	table *facetTable
 }
 
 // searchFast runs q by relevance on the current snapshot, or returns nil when the fast path
-// does not apply (the caller then asks Bleve).
-func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int) (*fastResult, error) {
+// does not apply (the caller then asks Bleve). fields are the stored fields loaded for the
+// page's hits.
+func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, fields []string) (*fastResult, error) {
 	m := x.idx.Mapping()
 	if im, ok := m.(*mapping.IndexMappingImpl); !ok || (im.ScoringModel != "" && im.ScoringModel != bindex.TFIDFScoring) {
 		return nil, nil
@@ -559,22 +637,37 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int) (
 	if err != nil {
 		return nil, err
 	}
-	out := &fastResult{total: uint64(len(res.docs)), hits: roaring.New(), table: table}
-	out.hits.AddMany(res.docs)
+	out := &fastResult{total: uint64(len(res.docs)), hits: bitsetOf(res.docs), table: table}
 	idx := topK(res, from+size)
 	if from < len(idx) {
 		idx = idx[from:]
 	} else {
 		idx = nil
 	}
-	iid := make(bindex.IndexInternalID, 8)
+	want := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		want[f] = true
+	}
 	for _, i := range idx {
-		iid.SetValue(uint64(res.docs[i]))
-		id, err := r.ExternalID(iid)
+		id, err := x.postings.externalID(r, res.docs[i])
 		if err != nil {
 			return nil, fmt.Errorf("index: fast search: external ID of %d: %w", res.docs[i], err)
 		}
-		out.page = append(out.page, &search.DocumentMatch{ID: id, Score: res.score[i]})
+		dm := &search.DocumentMatch{ID: id, Score: res.val(i)}
+		doc, err := r.Document(id)
+		if err != nil {
+			return nil, fmt.Errorf("index: fast search: document %s: %w", id, err)
+		}
+		if doc == nil {
+			return nil, nil // deleted since: let Bleve search
+		}
+		// The stored fields as Bleve's LoadAndHighlightFields gives them (all text fields).
+		doc.VisitFields(func(fl bindex.Field) {
+			if tf, ok := fl.(bindex.TextField); ok && want[fl.Name()] {
+				dm.AddFieldValue(fl.Name(), tf.Text())
+			}
+		})
+		out.page = append(out.page, dm)
 	}
 	return out, nil
 }
@@ -582,17 +675,17 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int) (
 // topK returns the indexes of the best k entries of l, best first: highest score, then lowest
 // document number (Bleve's order for equal scores: the order the hits were found in).
 func topK(l slist, k int) []int {
-	better := func(a, b int) bool { // a before b
-		if l.score[a] != l.score[b] {
-			return l.score[a] > l.score[b]
-		}
-		return l.docs[a] < l.docs[b]
-	}
 	if k <= 0 {
 		return nil
 	}
+	better := func(a, b int) bool { // a before b
+		if sa, sb := l.val(a), l.val(b); sa != sb {
+			return sa > sb
+		}
+		return l.docs[a] < l.docs[b]
+	}
 	h := make([]int, 0, min(k, len(l.docs)))
-	// Min-heap on "better": the root is the worst kept.
+	// A heap with the worst kept at the root.
 	worse := func(i, j int) bool { return better(h[j], h[i]) }
 	down := func(i int) {
 		for {
@@ -638,33 +731,4 @@ func topK(l slist, k int) []int {
 		return 0
 	})
 	return h
-}
-
-// fastHits loads the stored fields of the page's hits (a search by ID, as the date sort does).
-func (x *Index) fastHits(ctx context.Context, page search.DocumentMatchCollection) (search.DocumentMatchCollection, bool, error) {
-	if len(page) == 0 {
-		return page, true, nil
-	}
-	ids := make([]string, len(page))
-	for i, h := range page {
-		ids[i] = h.ID
-	}
-	fr := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	fr.Fields = hitFields
-	fres, err := x.idx.SearchInContext(ctx, fr)
-	if err != nil {
-		return nil, false, err
-	}
-	fields := make(map[string]map[string]interface{}, len(fres.Hits))
-	for _, h := range fres.Hits {
-		fields[h.ID] = h.Fields
-	}
-	for _, h := range page {
-		f, ok := fields[h.ID]
-		if !ok {
-			return nil, false, nil // deleted since: search again
-		}
-		h.Fields = f
-	}
-	return page, true, nil
 }

@@ -99,21 +99,15 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	var br *bleve.SearchResult
 	if scored && !byDate && !x.noFast {
 		// Relevance from the postings of the query's terms (fastscore.go), when it can.
-		fr, err := x.searchFast(ctx, q, req.From, size)
+		fr, err := x.searchFast(ctx, q, req.From, size, hitFields)
 		if err != nil {
 			return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 		}
 		if fr != nil {
-			page, ok, err := x.fastHits(ctx, fr.page)
-			if err != nil {
-				return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
-			}
-			if ok {
-				x.fastRuns.Add(1)
-				br = &bleve.SearchResult{Total: fr.total, Hits: page}
-				if known == nil {
-					br.Facets = fr.table.counts(fr.hits, facetTermsMax)
-				}
+			x.fastRuns.Add(1)
+			br = &bleve.SearchResult{Total: fr.total, Hits: fr.page}
+			if known == nil {
+				br.Facets = fr.table.counts(fr.hits, facetTermsMax)
 			}
 		}
 	}
@@ -130,7 +124,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 			br, err = x.idx.SearchInContext(ctx, sr)
 		}
 		if err == nil && br != nil && known == nil {
-			if rec.err == nil && rec.hits != nil && rec.table != nil {
+			if rec.err == nil && rec.table != nil {
 				br.Facets = rec.table.counts(rec.hits, facetTermsMax)
 			} else {
 				br = nil

@@ -8,7 +8,6 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-
 // TestSnippet checks the snippet marker against texts written for it: stemmed matches, case,
 // phrases in order only, a stop word inside a phrase, no match inside a longer word, negated
 // words unmarked, markup escaped, and a passage of about snippetRunes characters.
