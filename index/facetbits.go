@@ -41,6 +41,18 @@ func (b *bitset) add(d uint32) {
 	(*b)[w] |= 1 << (d & 63)
 }
 
+// docs returns the documents of the set in order (n is a capacity hint).
+func (b bitset) docs(n int) []uint32 {
+	out := make([]uint32, 0, n)
+	for i, w := range b {
+		for w != 0 {
+			out = append(out, uint32(i<<6+bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+	return out
+}
+
 // andCount is the number of documents in both sets.
 func (b bitset) andCount(o bitset) int {
 	n := 0

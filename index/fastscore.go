@@ -42,6 +42,7 @@ const (
 	fTerm fop = iota
 	fConj
 	fDisj
+	fNone // Bleve's MatchNone: no documents, no weight
 )
 
 // fnode is a query tree node the fast path can evaluate.
@@ -56,16 +57,18 @@ type fnode struct {
 	count uint64 // Bleve's Count(): a term's document frequency, a composite's sum
 }
 
-// fplan is a compiled BooleanQuery: the scored must tree, and the sets it must not match.
+// fplan is a compiled BooleanQuery: the scored must tree, the set it is filtered by (not
+// scored, as Bleve's filter), and the sets it must not match.
 type fplan struct {
-	must *fnode
-	not  []*fnode
+	must   *fnode
+	filter *fnode
+	not    []*fnode
 }
 
 // compileFast returns the plan of q, or false when q has a part the fast path does not handle.
 func compileFast(q query.Query, m mapping.IndexMapping) (*fplan, bool) {
 	bq, ok := q.(*query.BooleanQuery)
-	if !ok || bq.Must == nil || bq.Should != nil || bq.Filter != nil {
+	if !ok || bq.Must == nil || bq.Should != nil {
 		return nil, false
 	}
 	must, ok := compileNode(bq.Must, m)
@@ -73,6 +76,11 @@ func compileFast(q query.Query, m mapping.IndexMapping) (*fplan, bool) {
 		return nil, false
 	}
 	p := &fplan{must: must}
+	if bq.Filter != nil {
+		if p.filter, ok = compileNode(bq.Filter, m); !ok {
+			return nil, false
+		}
+	}
 	if bq.MustNot != nil {
 		dq, ok := bq.MustNot.(*query.DisjunctionQuery)
 		if !ok || dq.Min > 1 {
@@ -91,6 +99,8 @@ func compileFast(q query.Query, m mapping.IndexMapping) (*fplan, bool) {
 
 func compileNode(q query.Query, m mapping.IndexMapping) (*fnode, bool) {
 	switch q := q.(type) {
+	case *query.MatchNoneQuery:
+		return &fnode{op: fNone}, true
 	case *query.TermQuery:
 		field := q.FieldVal
 		if field == "" {
@@ -334,6 +344,8 @@ func (f *fastSearch) load(n *fnode) error {
 			return err
 		}
 		n.post, n.count = p, p.count
+	case fNone:
+		n.count = 0
 	default:
 		n.count = 0
 		for _, k := range n.kids {
@@ -360,9 +372,12 @@ func (f *fastSearch) idf(n *fnode) float64 {
 
 // weight is Bleve's sum of squared weights of the tree (its queryNorm is 1/sqrt of it).
 func (f *fastSearch) weight(n *fnode) float64 {
-	if n.op == fTerm {
+	switch n.op {
+	case fTerm:
 		w := n.boost * f.idf(n)
 		return w * w
+	case fNone:
+		return 0
 	}
 	s := 0.0
 	for _, k := range n.kids {
@@ -380,6 +395,8 @@ func (f *fastSearch) eval(n *fnode, scored bool) slist {
 			out.score, out.mul = n.post.base, n.boost*f.idf(n)*f.norm
 		}
 		return out
+	case fNone:
+		return slist{mul: 1}
 	case fConj:
 		kids := make([]slist, len(n.kids))
 		for i, k := range n.kids {
@@ -468,6 +485,18 @@ func union(ls []slist, scored bool) slist {
 	if len(ls) == 1 && !scored {
 		return ls[0]
 	}
+	if !scored && len(ls) > 2 {
+		// A set of many lists (years, outcomes): a bitset, then its documents in order.
+		var b bitset
+		n := 0
+		for _, l := range ls {
+			for _, d := range l.docs {
+				b.add(d)
+			}
+			n += len(l.docs)
+		}
+		return slist{docs: b.docs(n)}
+	}
 	// Most disjunctions are a word in the text and in the short meta field: when one list
 	// holds every document of the others, the union is that list and its documents are shared.
 	big := 0
@@ -555,6 +584,29 @@ func union(ls []slist, scored bool) slist {
 	return out
 }
 
+// keep returns the documents of l that are in set, with their scores.
+func keep(l, set slist) slist {
+	out := slist{docs: make([]uint32, 0, min(len(l.docs), len(set.docs))), mul: l.mul}
+	if l.score != nil {
+		out.score = make([]float64, 0, cap(out.docs))
+	}
+	p := 0
+	for i, d := range l.docs {
+		p = seek(set.docs, p, d)
+		if p == len(set.docs) {
+			break
+		}
+		if set.docs[p] != d {
+			continue
+		}
+		out.docs = append(out.docs, d)
+		if l.score != nil {
+			out.score = append(out.score, l.score[i])
+		}
+	}
+	return out
+}
+
 // minus removes from l the documents in any of the sets.
 func minus(l slist, sets []slist) slist {
 	if len(sets) == 0 {
@@ -587,10 +639,10 @@ type fastResult struct {
 	table *facetTable
 }
 
-// searchFast runs q by relevance on the current snapshot, or returns nil when the fast path
-// does not apply (the caller then asks Bleve). fields are the stored fields loaded for the
-// page's hits.
-func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, fields []string) (*fastResult, error) {
+// searchFast runs q on the current snapshot, by relevance or byDate (newest first), or returns
+// nil when the fast path does not apply (the caller then asks Bleve). fields are the stored
+// fields loaded for the page's hits.
+func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, byDate bool, fields []string) (*fastResult, error) {
 	m := x.idx.Mapping()
 	if im, ok := m.(*mapping.IndexMappingImpl); !ok || (im.ScoringModel != "" && im.ScoringModel != bindex.TFIDFScoring) {
 		return nil, nil
@@ -613,7 +665,11 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, f
 		return nil, err
 	}
 	f := &fastSearch{ctx: ctx, r: r, cache: &x.postings, docTotal: docTotal}
-	for _, n := range append([]*fnode{plan.must}, plan.not...) {
+	nodes := append([]*fnode{plan.must}, plan.not...)
+	if plan.filter != nil {
+		nodes = append(nodes, plan.filter)
+	}
+	for _, n := range nodes {
 		if err := f.load(n); err != nil {
 			if errors.Is(err, errFastUnsupported) {
 				return nil, nil
@@ -626,6 +682,9 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, f
 	}
 	f.norm = 1.0 / math.Sqrt(f.weight(plan.must))
 	res := f.eval(plan.must, true)
+	if plan.filter != nil {
+		res = keep(res, f.eval(plan.filter, false))
+	}
 	if len(plan.not) > 0 {
 		sets := make([]slist, len(plan.not))
 		for i, n := range plan.not {
@@ -638,22 +697,43 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, f
 		return nil, err
 	}
 	out := &fastResult{total: uint64(len(res.docs)), hits: bitsetOf(res.docs), table: table}
-	idx := topK(res, from+size)
-	if from < len(idx) {
-		idx = idx[from:]
+	type pageHit struct {
+		doc   uint32
+		score float64
+		id    string
+	}
+	var page []pageHit
+	if byDate {
+		// Newest first, then score, then ID, as the date sort of facetbits.go does it.
+		rec := &hitRecorder{byDate: true, k: from + size, table: table}
+		for i, d := range res.docs {
+			rec.addDated(dateHit{doc: d, score: res.val(i)})
+		}
+		rec.finishDate(r)
+		if rec.dateFailed || !rec.dateDone {
+			return nil, nil
+		}
+		for _, h := range rec.sorted[min(from, len(rec.sorted)):] {
+			page = append(page, pageHit{h.doc, h.score, h.id})
+		}
 	} else {
-		idx = nil
+		idx := topK(res, from+size)
+		for _, i := range idx[min(from, len(idx)):] {
+			page = append(page, pageHit{doc: res.docs[i], score: res.val(i)})
+		}
 	}
 	want := make(map[string]bool, len(fields))
 	for _, f := range fields {
 		want[f] = true
 	}
-	for _, i := range idx {
-		id, err := x.postings.externalID(r, res.docs[i])
-		if err != nil {
-			return nil, fmt.Errorf("index: fast search: external ID of %d: %w", res.docs[i], err)
+	for _, h := range page {
+		id := h.id
+		if id == "" {
+			if id, err = x.postings.externalID(r, h.doc); err != nil {
+				return nil, fmt.Errorf("index: fast search: external ID of %d: %w", h.doc, err)
+			}
 		}
-		dm := &search.DocumentMatch{ID: id, Score: res.val(i)}
+		dm := &search.DocumentMatch{ID: id, Score: h.score}
 		doc, err := r.Document(id)
 		if err != nil {
 			return nil, fmt.Errorf("index: fast search: document %s: %w", id, err)

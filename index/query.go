@@ -269,21 +269,20 @@ func parseYears(v string) (lo, hi *int, ok bool) {
 	return lo, lo, ok
 }
 
-// yearRange is an inclusive numeric range query on the year field.
-func yearRange(lo, hi *int) query.Query {
-	var min, max *float64
-	if lo != nil {
-		f := float64(*lo)
-		min = &f
+// yearTerms matches the years from lo to hi (either may be open) among the years present in
+// the index: a disjunction of year terms, so that the fast path (fastscore.go) can take it as a
+// set. Without any year in the range it matches nothing.
+func yearTerms(lo, hi *int, present []int) query.Query {
+	var qs []query.Query
+	for _, y := range present {
+		if (lo == nil || y >= *lo) && (hi == nil || y <= *hi) {
+			qs = append(qs, term(fYearKey, strconv.Itoa(y)))
+		}
 	}
-	if hi != nil {
-		f := float64(*hi)
-		max = &f
+	if len(qs) == 0 {
+		return query.NewMatchNoneQuery()
 	}
-	t := true
-	q := query.NewNumericRangeInclusiveQuery(min, max, &t, &t)
-	q.SetField(fYear)
-	return q
+	return query.NewDisjunctionQuery(qs)
 }
 
 func term(field, value string) query.Query {
@@ -309,6 +308,8 @@ func anyTerm(field string, values []string) query.Query {
 type builder struct {
 	da    analysis.Analyzer
 	plain analysis.Analyzer
+	// years are the years present in the index (for år:).
+	years []int
 }
 
 // textFields are the fields a free-text word is matched in, with their boosts and word-pair
@@ -439,7 +440,7 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 			return nil, queryError(fmt.Sprintf("%q er ikke et gyldigt år. Skriv fx år:2024, år:2020..2024 eller år:>=2020.", c.alias+":"+c.value),
 				fmt.Errorf("invalid year %q", c.value))
 		}
-		return yearRange(lo, hi), nil
+		return yearTerms(lo, hi, b.years), nil
 	case "number":
 		n := omgjort.NormalizeNumber(c.value)
 		if n == "" {

@@ -7,6 +7,7 @@ import (
 	"html"
 	"maps"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -97,9 +98,9 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	known := x.facetCache.get(epoch, setKey)
 	byDate := sortBy[0] == "-"+fPublished
 	var br *bleve.SearchResult
-	if scored && !byDate && !x.noFast {
-		// Relevance from the postings of the query's terms (fastscore.go), when it can.
-		fr, err := x.searchFast(ctx, q, req.From, size, hitFields)
+	if !x.noFast {
+		// From the postings of the query's terms (fastscore.go), when it can.
+		fr, err := x.searchFast(ctx, q, req.From, size, byDate, hitFields)
 		if err != nil {
 			return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 		}
@@ -251,18 +252,29 @@ func (x *Index) buildQuery(req omgjort.SearchRequest) (q query.Query, scored boo
 	if b.da == nil || b.plain == nil {
 		return nil, false, errors.New("index: search: analyzers missing from the index mapping")
 	}
-	var must, mustNot []query.Query
+	for _, c := range clauses {
+		if c.field == "year" {
+			if b.years, err = x.years(); err != nil {
+				return nil, false, err
+			}
+			break
+		}
+	}
+	// Words and query-box fields are scored; år: and the facet filters only narrow the hits
+	// (a year or a law is no reason to rank one decision above another).
+	var must, mustNot, filter []query.Query
 	for _, c := range clauses {
 		cq, err := b.clauseQuery(c)
 		if err != nil {
 			return nil, false, err
 		}
-		if cq == nil {
-			continue
-		}
-		if c.occur == occurMustNot {
+		switch {
+		case cq == nil:
+		case c.occur == occurMustNot:
 			mustNot = append(mustNot, cq)
-		} else {
+		case c.field == "year":
+			filter = append(filter, cq)
+		default:
 			must = append(must, cq)
 		}
 	}
@@ -282,13 +294,39 @@ func (x *Index) buildQuery(req omgjort.SearchRequest) (q query.Query, scored boo
 			if err != nil {
 				return nil, false, err
 			}
-			must = append(must, fq)
+			filter = append(filter, fq)
 		}
 	}
 	if len(must) == 0 {
 		must = append(must, query.NewMatchAllQuery())
 	}
-	return query.NewBooleanQuery(must, nil, mustNot), scored, nil
+	bq := query.NewBooleanQuery(must, nil, mustNot)
+	if len(filter) > 0 {
+		bq.AddFilter(query.NewConjunctionQuery(filter))
+	}
+	return bq, scored, nil
+}
+
+// years returns the years of the decisions in the index, from the year terms.
+func (x *Index) years() ([]int, error) {
+	dict, err := x.idx.FieldDict(fYearKey)
+	if err != nil {
+		return nil, fmt.Errorf("index: years: %w", err)
+	}
+	defer dict.Close()
+	var out []int
+	for {
+		de, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("index: years: %w", err)
+		}
+		if de == nil {
+			return out, nil
+		}
+		if y, err := strconv.Atoi(de.Term); err == nil {
+			out = append(out, y)
+		}
+	}
 }
 
 func pageSize(req omgjort.SearchRequest) (int, error) {
