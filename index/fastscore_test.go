@@ -81,7 +81,7 @@ func TestFastScoreMatchesBleve(t *testing.T) {
 		"partshøring fejl:partshøring", "kommunen udfald:omgjort", "status:gældende vejledning",
 		"emne:fleksjob", "titel:sanktion", "§:19", "kommunen §:19", "+kommunen +sanktion",
 		"kommunen kommunen", "17-25", "nr:17-25 kommunen", "citerer:43-19", "aktivloven sygedagpengeloven",
-		"kommunen år:2020..2024", "sanktion år:>=2022", "kommunen -år:2019", "partshøring år:1990",
+		"kommunen år:2020..2024", "sanktion år:>=2022", "kommunen -år:2019", "partshøring år:1990", `"sanktion"`, `kommunen "afgørelsen"`,
 	}
 	filters := []map[string][]string{nil, {"outcome": {"hjemvist"}}, {"errors": {"partshoering"}, "status": {"gaeldende"}}}
 	ctx := context.Background()

@@ -34,7 +34,7 @@ import (
 // the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
 // the mapping an index was created with and silently searches with it. Bump it on any change to
 // buildMapping or to the document fields.
-const MappingVersion = "5"
+const MappingVersion = "6"
 
 // ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
 // partly there, or was built with another MappingVersion. The caller should Destroy the directory,
@@ -80,7 +80,6 @@ const (
 	fKeywordText = "keyword_text"
 	fOutcome     = "outcome"
 	fErrors      = "errors"
-	fYear        = "year"
 	fYearKey     = "year_key"
 	fPublished   = "published"
 	fPubDate     = "pubdate"
@@ -429,7 +428,6 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	doc[fTextPairs] = text
 	doc[fMetaPairs] = meta
 	if d.Year > 0 {
-		doc[fYear] = float64(d.Year)
 		doc[fYearKey] = strconv.Itoa(d.Year)
 	}
 	fv := make([]string, 0, 4+len(d.Laws)+len(errs))
@@ -539,8 +537,16 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	add := func(name string, f *mapping.FieldMapping) { dm.AddFieldMappingsAt(name, f) }
 	add(fTitle, text(da.AnalyzerName, true))
 	// fText and fMeta: "da", sharing the analysis with their pair fields (pairs.go).
-	add(fText, text(textAnalyzer, true)) // stored: the highlighter reads it
-	add(fMeta, text(textAnalyzer, false))
+	// Stored (snippets are cut from it) but without term vectors: phrases are matched by the
+	// pair fields and snippets are found in the text itself (snippet.go), so no query reads
+	// their positions.
+	plainText := func(store bool) *mapping.FieldMapping {
+		f := text(textAnalyzer, store)
+		f.IncludeTermVectors = false
+		return f
+	}
+	add(fText, plainText(true))
+	add(fMeta, plainText(false))
 	// pairs: no term vectors, not stored, no doc values; only looked up.
 	pairs := text(pairAnalyzer, false)
 	pairs.IncludeTermVectors = false
@@ -569,12 +575,6 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	add(fCounted, kw(false, false))
 	add(fPubDate, storedOnly())
 	add(fSummary, storedOnly())
-
-	year := bleve.NewNumericFieldMapping()
-	year.Store = false
-	year.IncludeInAll = false
-	year.DocValues = false
-	add(fYear, year)
 
 	pub := bleve.NewDateTimeFieldMapping()
 	pub.Store = false

@@ -147,6 +147,8 @@ func TestSearchQueries(t *testing.T) {
 		{"stop words are ignored", "sygedagpenge og om", []string{"17-25"}},
 		{"phrase in order", `"konkret og individuel vurdering"`, []string{"3-24"}},
 		{"same words without quotes", "konkret individuel vurdering", []string{"3-24", "20-25"}},
+		{"one quoted word is the word", `"sanktion"`, []string{"3-24"}},
+		{"år: a year no decision has", "sanktion år:1990", nil},
 		{"plus is must", "+sanktion kommunen", []string{"3-24"}},
 		{"minus excludes", "kommunen -sanktion", []string{"17-25", "20-25"}},
 		{"minus phrase excludes", `kommunen -"konkret og individuel"`, []string{"17-25", "20-25"}},

@@ -344,7 +344,8 @@ func pairTerms(toks analysis.TokenStream) []string {
 func matchPairs(an analysis.Analyzer, field, pairField, value string, phrase bool, boost float64) query.Query {
 	toks := an.Analyze([]byte(value))
 	if len(toks) < 2 {
-		return match(an, field, value, phrase, boost)
+		// One word, quoted or not: the word (the text fields keep no positions).
+		return match(an, field, value, false, boost)
 	}
 	pairs := pairTerms(toks)
 	qs := make([]query.Query, 0, len(pairs))
