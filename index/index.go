@@ -250,24 +250,61 @@ func (x *Index) Close() error {
 func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
 	defer x.epoch.Add(1) // after the write: cached results are of the old content
 	defer recoverTo(&err, "put")
-	b := x.idx.NewBatch()
 	for _, d := range ds {
 		if d == nil || d.ID == "" {
 			return errors.New("index: put: decision without ID")
 		}
-		if err := b.Index(d.ID, document(d)); err != nil {
-			return fmt.Errorf("index: put %s: %w", d.ID, err)
-		}
-		if b.Size() >= batchSize {
-			if err := x.idx.Batch(b); err != nil {
-				return fmt.Errorf("index: put batch ending with %s: %w", d.ID, err)
-			}
-			b.Reset()
-		}
 	}
-	if b.Size() > 0 {
-		if err := x.idx.Batch(b); err != nil {
-			return fmt.Errorf("index: put batch of %d: %w", b.Size(), err)
+	// Mapping decisions to Bleve documents runs on the calling goroutine inside b.Index;
+	// Bleve then analyses a batch in parallel and builds its segment on one goroutine. A
+	// second goroutine maps the next batch while Bleve indexes this one.
+	type built struct {
+		b    *bleve.Batch
+		last string
+		err  error
+	}
+	ch := make(chan built, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(ch)
+		send := func(bt built) bool {
+			select {
+			case ch <- bt:
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				send(built{err: fmt.Errorf("index: put: bleve panicked: %v", r)})
+			}
+		}()
+		for i := 0; i < len(ds); i += batchSize {
+			b := x.idx.NewBatch()
+			part := ds[i:min(i+batchSize, len(ds))]
+			for _, d := range part {
+				if err := b.Index(d.ID, document(d)); err != nil {
+					send(built{err: fmt.Errorf("index: put %s: %w", d.ID, err)})
+					return
+				}
+			}
+			if !send(built{b: b, last: part[len(part)-1].ID}) {
+				return
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		for range ch { // let the mapper finish
+		}
+	}()
+	for bt := range ch {
+		if bt.err != nil {
+			return bt.err
+		}
+		if err := x.idx.Batch(bt.b); err != nil {
+			return fmt.Errorf("index: put batch ending with %s: %w", bt.last, err)
 		}
 	}
 	return nil

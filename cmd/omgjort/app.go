@@ -116,16 +116,21 @@ func (a *app) reconcile() error {
 	// An empty index filled with everything is a full build: `reindex` need not do it again.
 	a.builtOnOpen = len(stamps) == 0 && len(stale) == len(want)
 	a.log.Info("repairing index from store", "missing_or_stale", len(stale), "extra", len(extra))
-	for len(stale) > 0 {
-		n := min(len(stale), reconcileBatch)
-		ds, err := a.db.GetMany(stale[:n])
-		if err != nil {
-			return fmt.Errorf("reconcile: %w", err)
+	if _, err := a.putAll(func(emit func(...*omgjort.Decision) error) error {
+		for len(stale) > 0 {
+			n := min(len(stale), reconcileBatch)
+			ds, err := a.db.GetMany(stale[:n])
+			if err != nil {
+				return err
+			}
+			if err := emit(ds...); err != nil {
+				return err
+			}
+			stale = stale[n:]
 		}
-		if err := a.idx.Put(ds...); err != nil {
-			return fmt.Errorf("reconcile: %w", err)
-		}
-		stale = stale[n:]
+		return nil
+	}); err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
 	if err := a.idx.Delete(extra...); err != nil {
 		return fmt.Errorf("reconcile: %w", err)
@@ -149,27 +154,66 @@ func (a *app) reindex() (int, error) {
 	if a.idx, err = index.Open(idxDir); err != nil {
 		return 0, err
 	}
-	const batch = reconcileBatch
-	var buf []*omgjort.Decision
-	n := 0
-	err = a.db.ForEach(func(d *omgjort.Decision) error {
-		buf = append(buf, d)
-		n++
-		if len(buf) == batch {
-			err := a.idx.Put(buf...)
-			buf = buf[:0]
-			return err
-		}
-		return nil
+	n, err := a.putAll(func(emit func(...*omgjort.Decision) error) error {
+		return a.db.ForEach(func(d *omgjort.Decision) error { return emit(d) })
 	})
-	if err == nil && len(buf) > 0 {
-		err = a.idx.Put(buf...)
-	}
 	if err != nil {
 		return n, fmt.Errorf("reindex: %w", err)
 	}
 	return n, nil
 }
+
+// putAll indexes the decisions that produce emits, reading them from the store on one goroutine
+// while the index writes the previous ones on another. It returns how many were indexed.
+func (a *app) putAll(produce func(emit func(...*omgjort.Decision) error) error) (int, error) {
+	const chunk = 4 * reconcileBatch
+	ch := make(chan []*omgjort.Decision, 1)
+	stop := make(chan struct{})
+	perr := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		var buf []*omgjort.Decision
+		send := func() error {
+			select {
+			case ch <- buf:
+				buf = nil
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		}
+		err := produce(func(ds ...*omgjort.Decision) error {
+			buf = append(buf, ds...)
+			if len(buf) >= chunk {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(buf) > 0 {
+			err = send()
+		}
+		perr <- err
+	}()
+	n := 0
+	var werr error
+	for ds := range ch {
+		if werr != nil {
+			continue
+		}
+		if werr = a.idx.Put(ds...); werr == nil {
+			n += len(ds)
+		} else {
+			close(stop)
+		}
+	}
+	if err := <-perr; werr == nil && err != nil && !errors.Is(err, errStopped) {
+		return n, err
+	}
+	return n, werr
+}
+
+// errStopped ends a producer whose consumer has failed.
+var errStopped = errors.New("stopped")
 
 // enrich derives everything the pipeline adds to a parsed decision before it is stored: labels
 // (classifier) and citations. Every path that stores a decision (crawl, reparse, reclassify, gen)
