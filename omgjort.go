@@ -468,6 +468,9 @@ type SearchRequest struct {
 	Sort string
 	From int
 	Size int
+	// NoSnippets leaves the hits without highlighted snippets, for callers that do not show
+	// them (the CSV export): finding them means reading each hit's whole text.
+	NoSnippets bool
 }
 
 // FacetValue is one value of a facet with the number of hits that have it.

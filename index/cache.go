@@ -168,7 +168,7 @@ func (c *resultCache) stats() (hits, misses uint64) {
 // the filters in a fixed order (filters are ANDed, so their order does not matter).
 func cacheKey(req omgjort.SearchRequest) string {
 	return strings.ToLower(strings.TrimSpace(req.Sort)) + "\x00" + strconv.Itoa(req.From) + "\x00" +
-		strconv.Itoa(req.Size) + "\x00" + hitSetKey(req)
+		strconv.Itoa(req.Size) + "\x00" + strconv.FormatBool(req.NoSnippets) + "\x00" + hitSetKey(req)
 }
 
 // hitSetKey normalises what decides the set of hits, and so the total and the facets: the

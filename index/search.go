@@ -56,7 +56,11 @@ var facetTermsMax = func() int {
 }()
 
 // hitFields are the stored fields a SearchHit is built from, so Search never reads the store.
-var hitFields = []string{fNumber, fTitle, fPubDate, fStatus, fOutcome, fErrors, fLaw, fSummary, fText}
+// The text is read for the snippets only (hitFieldsNoText without them).
+var (
+	hitFields       = []string{fNumber, fTitle, fPubDate, fStatus, fOutcome, fErrors, fLaw, fSummary, fText}
+	hitFieldsNoText = hitFields[:len(hitFields)-1]
+)
 
 // Search runs req: the query box text ANDed with the filters, one page of hits with highlighted
 // snippets, and facet counts over all hits. A badly written request is a *omgjort.QueryError
@@ -97,10 +101,14 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	setKey := hitSetKey(req)
 	known := x.facetCache.get(epoch, setKey)
 	byDate := sortBy[0] == "-"+fPublished
+	fields := hitFields
+	if req.NoSnippets {
+		fields = hitFieldsNoText
+	}
 	var br *bleve.SearchResult
 	if !x.noFast {
 		// From the postings of the query's terms (fastscore.go), when it can.
-		fr, err := x.searchFast(ctx, q, req.From, size, byDate, hitFields)
+		fr, err := x.searchFast(ctx, q, req.From, size, byDate, fields)
 		if err != nil {
 			return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 		}
@@ -117,11 +125,11 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		// (see facetbits.go); Bleve's own facets and sort when that cannot be done.
 		rec := &hitRecorder{Query: q, tables: &x.facetTables, byDate: byDate, k: req.From + size}
 		if byDate {
-			br, err = x.searchByDate(ctx, rec, req.From)
+			br, err = x.searchByDate(ctx, rec, req.From, fields)
 		} else {
 			sr := bleve.NewSearchRequestOptions(rec, size, req.From, false)
 			sr.SortBy(sortBy)
-			sr.Fields = hitFields
+			sr.Fields = fields
 			br, err = x.idx.SearchInContext(ctx, sr)
 		}
 		if err == nil && br != nil && known == nil {
@@ -135,7 +143,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	if err == nil && br == nil {
 		sr := bleve.NewSearchRequestOptions(q, size, req.From, false)
 		sr.SortBy(sortBy)
-		sr.Fields = hitFields
+		sr.Fields = fields
 		if known == nil {
 			sr.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, facetTermsMax))
 		}
@@ -144,7 +152,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
-	if scored && len(br.Hits) > 0 {
+	if scored && !req.NoSnippets && len(br.Hits) > 0 {
 		if err := x.snippets(req, br.Hits); err != nil {
 			return nil, fmt.Errorf("index: search %q: snippets: %w", req.Query, err)
 		}
@@ -173,7 +181,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 // searchByDate runs rec (with byDate) newest first, then by score and ID, as Bleve's sort
 // would, without Bleve reading the date and ID of every hit. It returns nil when the facet
 // table cannot stand in for Bleve's sort; the caller then searches again the usual way.
-func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int) (*bleve.SearchResult, error) {
+func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int, fields []string) (*bleve.SearchResult, error) {
 	sr := bleve.NewSearchRequestOptions(rec, 0, 0, false)
 	sr.SortBy([]string{"-_score"})
 	res, err := x.idx.SearchInContext(ctx, sr)
@@ -196,17 +204,17 @@ func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int) (*
 		ids[i] = h.id
 	}
 	fr := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	fr.Fields = hitFields
+	fr.Fields = fields
 	fres, err := x.idx.SearchInContext(ctx, fr)
 	if err != nil {
 		return nil, err
 	}
-	fields := make(map[string]map[string]interface{}, len(fres.Hits))
+	byID := make(map[string]map[string]interface{}, len(fres.Hits))
 	for _, h := range fres.Hits {
-		fields[h.ID] = h.Fields
+		byID[h.ID] = h.Fields
 	}
 	for _, h := range page {
-		f, ok := fields[h.id]
+		f, ok := byID[h.id]
 		if !ok {
 			return nil, nil // deleted since: search again
 		}

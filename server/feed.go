@@ -201,6 +201,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	}
 	req := in.request()
 	req.Size = exportPage
+	req.NoSnippets = true
 	if req.Sort == "relevance" && in.Query == "" {
 		req.Sort = "date"
 	}
@@ -240,6 +241,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cw.Flush()
+	s.releaseStore()
 	if err := cw.Error(); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -289,4 +291,14 @@ func cellSafe(v string) string {
 		return "'" + v
 	}
 	return v
+}
+
+// releaseStore lets the store drop the pages a bulk read mapped (see store.DB.ReleaseMemory),
+// when it can.
+func (s *Server) releaseStore() {
+	if m, ok := s.decisions.(interface{ ReleaseMemory() error }); ok {
+		if err := m.ReleaseMemory(); err != nil {
+			s.log.Warn("could not release the store's mapped pages", "error", err)
+		}
+	}
 }

@@ -3,27 +3,26 @@ package store
 import (
 	"os"
 	"syscall"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // ReleaseMemory drops the store file's pages from this process's memory map (madvise
 // MADV_DONTNEED on bbolt's read-only shared mapping). Nothing is lost: the pages stay in the
 // kernel's page cache and the next read maps them again. serve calls it after its start-up
-// checks, which read the stamps bucket and, through the kernel's fault-around, map many
-// neighbouring pages that serving searches never touches; without it they count in the RSS of
-// serve until memory gets short. It must not run while anything writes to the store (a write
-// may grow and re-map the file).
+// checks and after reading many decisions (a CSV export), whose pages would otherwise count in
+// its RSS until memory gets short. It runs inside a read transaction, which keeps bbolt from
+// re-mapping the file meanwhile, over the part of the file that transaction can see (all of
+// it mapped), so it is safe while others read and write.
 func (s *DB) ReleaseMemory() error {
-	fi, err := os.Stat(s.path)
-	if err != nil {
-		return err
-	}
-	size := uintptr(fi.Size()) &^ uintptr(os.Getpagesize()-1)
-	if size == 0 {
+	return s.bolt.View(func(tx *bolt.Tx) error {
+		size := uintptr(tx.Size()) &^ uintptr(os.Getpagesize()-1)
+		if size == 0 {
+			return nil
+		}
+		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, s.bolt.Info().Data, size, syscall.MADV_DONTNEED); errno != 0 {
+			return errno
+		}
 		return nil
-	}
-	// bbolt maps at least the whole file, from Info().Data.
-	if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, s.bolt.Info().Data, size, syscall.MADV_DONTNEED); errno != 0 {
-		return errno
-	}
-	return nil
+	})
 }

@@ -134,6 +134,9 @@ func (a *app) serve(ctx context.Context, env *environ, addr string) error {
 	return a.serveWith(ctx, serveOptions{addr: addr})
 }
 
+// releaseEvery is how often serve drops the store's mapped pages from its memory.
+const releaseEvery = time.Minute
+
 // serveWith serves the site and, when enabled, runs the scheduled jobs. Shutdown order on ctx:
 // the HTTP server stops taking requests, then the scheduler waits for (and if need be cancels)
 // running jobs; the caller closes the index and then the store.
@@ -171,6 +174,26 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	// Reading decisions (decision pages, feeds) maps pages of the store that stay in the
+	// process's memory map; drop them now and then (they stay in the page cache).
+	relCtx, stopRelease := context.WithCancel(ctx)
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		t := time.NewTicker(releaseEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-relCtx.Done():
+				return
+			case <-t.C:
+				if err := a.db.ReleaseMemory(); err != nil {
+					a.log.Warn("could not release the store's mapped pages", "error", err)
+				}
+			}
+		}
+	}()
+	defer func() { stopRelease(); <-released }()
 	if o.debugAddr != "" {
 		stop, err := serveDebug(o.debugAddr, a.log)
 		if err != nil {
