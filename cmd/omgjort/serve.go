@@ -174,8 +174,9 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	// Reading decisions (decision pages, feeds) maps pages of the store that stay in the
-	// process's memory map; drop them now and then (they stay in the page cache).
+	// Reading decisions (decision pages, feeds) and searching map pages of the store and of
+	// the index that stay in the process's memory map; drop them now and then (they stay in
+	// the page cache, and what searches need is mapped again at once).
 	relCtx, stopRelease := context.WithCancel(ctx)
 	released := make(chan struct{})
 	go func() {
@@ -189,6 +190,9 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			case <-t.C:
 				if err := a.db.ReleaseMemory(); err != nil {
 					a.log.Warn("could not release the store's mapped pages", "error", err)
+				}
+				if err := a.idx.ReleaseMemory(); err != nil {
+					a.log.Warn("could not release the index's mapped pages", "error", err)
 				}
 			}
 		}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package index
+
+// ReleaseMemory does nothing outside Linux.
+func (x *Index) ReleaseMemory() error { return nil }
