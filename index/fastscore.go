@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"sync"
@@ -316,6 +317,75 @@ func readPostings(ctx context.Context, r bindex.IndexReader, docTotal uint64, fi
 
 var errFastUnsupported = errors.New("index: fast search not applicable")
 
+// arena hands out the buffers of one evaluation and takes them back to pools (by power-of-two
+// size) when the search is done: the lists of a common word are 100,000 entries, megabytes a
+// search that would otherwise be allocated, zeroed and collected each time.
+type arena struct {
+	fs [][]float64
+	us [][]uint32
+}
+
+const (
+	poolMinShift, poolMaxShift = 10, 20 // pooled capacities: 1,024 … 1,048,576 entries
+)
+
+var (
+	f64Pools [poolMaxShift + 1]sync.Pool // of *[]float64
+	u32Pools [poolMaxShift + 1]sync.Pool // of *[]uint32
+)
+
+// poolClass is the pool of capacity ≥ n, or -1 when n is too large to pool.
+func poolClass(n int) int {
+	c := max(poolMinShift, bits.Len(uint(max(n, 1)-1)))
+	if c > poolMaxShift {
+		return -1
+	}
+	return c
+}
+
+func (a *arena) floats(n int) []float64 {
+	c := poolClass(n)
+	var b []float64
+	if c < 0 {
+		return make([]float64, 0, n)
+	}
+	if p, ok := f64Pools[c].Get().(*[]float64); ok {
+		b = (*p)[:0]
+	} else {
+		b = make([]float64, 0, 1<<c)
+	}
+	a.fs = append(a.fs, b)
+	return b
+}
+
+func (a *arena) uints(n int) []uint32 {
+	c := poolClass(n)
+	var b []uint32
+	if c < 0 {
+		return make([]uint32, 0, n)
+	}
+	if p, ok := u32Pools[c].Get().(*[]uint32); ok {
+		b = (*p)[:0]
+	} else {
+		b = make([]uint32, 0, 1<<c)
+	}
+	a.us = append(a.us, b)
+	return b
+}
+
+// release returns the buffers; nothing handed out may be used afterwards.
+func (a *arena) release() {
+	for _, b := range a.fs {
+		b = b[:0]
+		f64Pools[poolClass(cap(b))].Put(&b)
+	}
+	for _, b := range a.us {
+		b = b[:0]
+		u32Pools[poolClass(cap(b))].Put(&b)
+	}
+	a.fs, a.us = nil, nil
+}
+
 // slist is a sorted list of document numbers with their scores: score[i]·mul (mul is a term's
 // query weight, 1 for computed lists). score is nil when only the set counts.
 type slist struct {
@@ -328,6 +398,7 @@ func (l *slist) val(i int) float64 { return l.score[i] * l.mul }
 
 // fastSearch is one evaluation of a plan on a snapshot.
 type fastSearch struct {
+	arena
 	ctx      context.Context
 	r        bindex.IndexReader
 	cache    *postingsCache
@@ -402,18 +473,18 @@ func (f *fastSearch) eval(n *fnode, scored bool) slist {
 		for i, k := range n.kids {
 			kids[i] = f.eval(k, scored)
 		}
-		return intersect(kids, scored)
+		return f.intersect(kids, scored)
 	default:
 		kids := make([]slist, len(n.kids))
 		for i, k := range n.kids {
 			kids[i] = f.eval(k, scored)
 		}
-		return union(kids, scored)
+		return f.union(kids, scored)
 	}
 }
 
 // intersect is a conjunction: documents in every list, scores summed in list order.
-func intersect(ls []slist, scored bool) slist {
+func (a *arena) intersect(ls []slist, scored bool) slist {
 	if len(ls) == 1 {
 		return ls[0]
 	}
@@ -425,9 +496,9 @@ func intersect(ls []slist, scored bool) slist {
 		}
 	}
 	pos := make([]int, len(ls))
-	out := slist{docs: make([]uint32, 0, len(ls[short].docs)), mul: 1}
+	out := slist{docs: a.uints(len(ls[short].docs)), mul: 1}
 	if scored {
-		out.score = make([]float64, 0, len(ls[short].docs))
+		out.score = a.floats(len(ls[short].docs))
 	}
 next:
 	for j, d := range ls[short].docs {
@@ -481,7 +552,7 @@ func seek(docs []uint32, from int, d uint32) int {
 
 // union is a disjunction: documents in any list, the scores of the matching lists summed in
 // list order and multiplied by the share of lists that match (Bleve's coord).
-func union(ls []slist, scored bool) slist {
+func (a *arena) union(ls []slist, scored bool) slist {
 	if len(ls) == 1 && !scored {
 		return ls[0]
 	}
@@ -529,7 +600,7 @@ func union(ls []slist, scored bool) slist {
 		if !scored {
 			return out
 		}
-		out.score = make([]float64, len(out.docs))
+		out.score = a.floats(len(out.docs))[:len(out.docs)]
 		for j, d := range out.docs {
 			var sum float64
 			matched := 0
@@ -551,9 +622,9 @@ func union(ls []slist, scored bool) slist {
 	for _, l := range ls {
 		total += len(l.docs)
 	}
-	out := slist{docs: make([]uint32, 0, total), mul: 1}
+	out := slist{docs: a.uints(total), mul: 1}
 	if scored {
-		out.score = make([]float64, 0, total)
+		out.score = a.floats(total)
 	}
 	for {
 		min, any := uint32(math.MaxUint32), false
@@ -585,10 +656,11 @@ func union(ls []slist, scored bool) slist {
 }
 
 // keep returns the documents of l that are in set, with their scores.
-func keep(l, set slist) slist {
-	out := slist{docs: make([]uint32, 0, min(len(l.docs), len(set.docs))), mul: l.mul}
+func (a *arena) keep(l, set slist) slist {
+	n := min(len(l.docs), len(set.docs))
+	out := slist{docs: a.uints(n), mul: l.mul}
 	if l.score != nil {
-		out.score = make([]float64, 0, cap(out.docs))
+		out.score = a.floats(n)
 	}
 	p := 0
 	for i, d := range l.docs {
@@ -608,14 +680,14 @@ func keep(l, set slist) slist {
 }
 
 // minus removes from l the documents in any of the sets.
-func minus(l slist, sets []slist) slist {
+func (a *arena) minus(l slist, sets []slist) slist {
 	if len(sets) == 0 {
 		return l
 	}
-	not := union(sets, false)
-	out := slist{docs: make([]uint32, 0, len(l.docs)), mul: l.mul}
+	not := a.union(sets, false)
+	out := slist{docs: a.uints(len(l.docs)), mul: l.mul}
 	if l.score != nil {
-		out.score = make([]float64, 0, len(l.docs))
+		out.score = a.floats(len(l.docs))
 	}
 	p := 0
 	for i, d := range l.docs {
@@ -665,6 +737,7 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 		return nil, err
 	}
 	f := &fastSearch{ctx: ctx, r: r, cache: &x.postings, docTotal: docTotal}
+	defer f.release()
 	nodes := append([]*fnode{plan.must}, plan.not...)
 	if plan.filter != nil {
 		nodes = append(nodes, plan.filter)
@@ -683,14 +756,14 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 	f.norm = 1.0 / math.Sqrt(f.weight(plan.must))
 	res := f.eval(plan.must, true)
 	if plan.filter != nil {
-		res = keep(res, f.eval(plan.filter, false))
+		res = f.keep(res, f.eval(plan.filter, false))
 	}
 	if len(plan.not) > 0 {
 		sets := make([]slist, len(plan.not))
 		for i, n := range plan.not {
 			sets[i] = f.eval(n, false)
 		}
-		res = minus(res, sets)
+		res = f.minus(res, sets)
 	}
 	table, err := x.facetTables.get(ctx, r)
 	if err != nil {
