@@ -21,9 +21,9 @@ import (
 // Facet counting without Bleve's facets. Bleve counts a terms facet by reading the doc values
 // of every hit (one compressed chunk decoded per hit), which for a common word (40 % of the
 // corpus) was a third of a search's CPU. Instead, per index snapshot, facetTable holds one
-// bitmap of internal document numbers per fFacets term, read once from the postings; a search
-// records its hits as a bitmap (hitRecorder, wrapping the query's searcher) and each facet
-// value's count is the cardinality of an intersection.
+// bitset of internal document numbers per fFacets term, read once from the postings; a search
+// gives its hits as a bitset (from the fast path, fastscore.go, or recorded by hitRecorder,
+// wrapping the query's searcher) and each facet value's count is a popcount of an intersection.
 //
 // Internal document numbers are only meaningful within one snapshot (a merge renumbers them),
 // so the table is rebuilt whenever the search runs on another snapshot than the table's.

@@ -18,20 +18,23 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
-// Relevance search without Bleve's searchers. Bleve scores a query by walking its searcher tree
-// one hit at a time: for a common word ("kommunen" is in 93 % of the decisions) that is tens of
+// Searching without Bleve's searchers. Bleve scores a query by walking its searcher tree one hit
+// at a time: for a common word ("kommunen" is in 93 % of the decisions) that is tens of
 // thousands of postings decoded, DocumentMatch objects recycled and a heap kept, 4–13 ms of CPU
-// per search at 100,000 decisions, most of a search's cost. Here a relevance search whose query
-// is made of term queries (every free-text word and phrase, most query-box fields and all
-// filters) is instead evaluated list-at-a-time on the postings of its terms, kept per index
-// snapshot in memory (postingsCache): sorted document numbers with their frequency and norm.
+// per search at 100,000 decisions, most of a search's cost. Here a search whose query is made of
+// term queries (every free-text word and phrase, most query-box fields, år: and all filters) is
+// instead evaluated list-at-a-time on the postings of its terms, kept per index snapshot in
+// memory (postingsCache): sorted document numbers with the query-independent part of their
+// scores. The page is then picked by relevance (topK) or by date (the date sort of facetbits.go),
+// and its stored fields read directly from the snapshot.
 //
 // The scores are Bleve's own, computed the same way and in the same order (TF-IDF: the term
 // scorer's sqrt(freq)·norm·idf·boost·idf·queryNorm, conjunctions summing, disjunctions summing
-// times the share of matching clauses, clauses ordered by their document counts), and hits of
-// equal score keep Bleve's order (by document number). TestFastScoreMatchesBleve checks totals,
-// facets, hits and scores against Bleve's search. Any other query, or an index scored with
-// BM25, is left to Bleve.
+// times the share of matching clauses, clauses ordered by their document counts, filters and
+// negations not scored), and hits of equal score keep Bleve's order (by document number).
+// TestFastScoreMatchesBleve checks totals, facets, hits, scores and snippets against Bleve's
+// search. Any other query (a phrase on a field with positions, an empty query box without
+// filters), or an index scored with BM25, is left to Bleve.
 
 // fastBudget bounds the memory of the postings kept per snapshot (12 bytes per posting: 64 MB
 // hold ≈ 5.5 million postings, the 55 most common words of 100,000 decisions twice over).

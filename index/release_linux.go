@@ -15,7 +15,9 @@ import (
 // (madvise MADV_DONTNEED on zapx's read-only shared mappings), as store.DB.ReleaseMemory does
 // for the store: nothing is lost, the pages stay in the kernel's page cache and the next read
 // maps them again. Searches touch the postings and stored documents of a wide part of the
-// index over time, which would otherwise all count in the RSS of serve.
+// index over time, which would otherwise all count in the RSS of serve. The mappings are also
+// marked MADV_RANDOM: reading one stored document then maps its page, not the 64 KB around it
+// the kernel's fault-around would map (most of which no search reads).
 //
 // Only the files of the current snapshot are released, while a reader holds that snapshot:
 // their mappings cannot be unmapped (and the address range reused) meanwhile.
@@ -63,8 +65,10 @@ func (x *Index) ReleaseMemory() error {
 		if err1 != nil || err2 != nil || end <= start {
 			continue
 		}
-		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(start), uintptr(end-start), syscall.MADV_DONTNEED); errno != 0 {
-			return fmt.Errorf("index: release memory: madvise %s: %w", fields[5], errno)
+		for _, advice := range []uintptr{syscall.MADV_RANDOM, syscall.MADV_DONTNEED} {
+			if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(start), uintptr(end-start), advice); errno != 0 {
+				return fmt.Errorf("index: release memory: madvise %s: %w", fields[5], errno)
+			}
 		}
 	}
 	return sc.Err()

@@ -81,6 +81,9 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	if err := a.db.ReleaseMemory(); err != nil {
 		a.log.Warn("could not release the store's mapped pages", "error", err)
 	}
+	if err := a.idx.ReleaseMemory(); err != nil {
+		a.log.Warn("could not release the index's mapped pages", "error", err)
+	}
 	if err := a.idx.Warm(ctx); err != nil {
 		a.log.Warn("could not prepare the search index's facet table; the first search will", "error", err)
 	}
