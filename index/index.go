@@ -299,15 +299,65 @@ func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
 		for range ch { // let the mapper finish
 		}
 	}()
+	// Batches of distinct decisions are committed two at a time: Bleve analyses a batch on
+	// every core but builds its segment on one, so a second batch's analysis fills the gap.
+	// When a decision comes twice, one batch at a time keeps the later version last.
+	workers := 2
+	seen := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		if seen[d.ID] {
+			workers = 1
+			break
+		}
+		seen[d.ID] = true
+	}
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		firstEr error
+	)
+	sem := make(chan struct{}, workers)
 	for bt := range ch {
 		if bt.err != nil {
-			return bt.err
+			mu.Lock()
+			if firstEr == nil {
+				firstEr = bt.err
+			}
+			mu.Unlock()
+			break
 		}
-		if err := x.idx.Batch(bt.b); err != nil {
-			return fmt.Errorf("index: put batch ending with %s: %w", bt.last, err)
+		sem <- struct{}{}
+		mu.Lock()
+		failed := firstEr != nil
+		mu.Unlock()
+		if failed {
+			<-sem
+			break
 		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					if firstEr == nil {
+						firstEr = fmt.Errorf("index: put: bleve panicked: %v", r)
+					}
+					mu.Unlock()
+				}
+			}()
+			if err := x.idx.Batch(bt.b); err != nil {
+				mu.Lock()
+				if firstEr == nil {
+					firstEr = fmt.Errorf("index: put batch ending with %s: %w", bt.last, err)
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return firstEr
 }
 
 // Delete removes the decisions with the given IDs; unknown IDs are ignored.

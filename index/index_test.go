@@ -762,3 +762,31 @@ func BenchmarkSearch(b *testing.B) {
 		i++
 	}
 }
+
+// A decision given twice to one Put, in different batches, ends up indexed as its later
+// version (batches of distinct decisions are committed concurrently, these may not be).
+func TestPutSameDecisionTwiceKeepsTheLater(t *testing.T) {
+	x, err := index.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ds := generate(1200)
+	first, later := *ds[0], *ds[0]
+	first.Title, later.Title = "Første udgave om kvotering", "Sidste udgave om brobygning"
+	first.ContentHash, later.ContentHash = "first", "later"
+	batch := append([]*omgjort.Decision{&first}, ds[1:]...)
+	batch = append(batch, &later)
+	if err := x.Put(batch...); err != nil {
+		t.Fatal(err)
+	}
+	if res := search(t, x, omgjort.SearchRequest{Query: "titel:brobygning"}); !slices.Equal(ids(res), []string{later.ID}) {
+		t.Errorf("titel:brobygning: %v", ids(res))
+	}
+	if res := search(t, x, omgjort.SearchRequest{Query: "titel:kvotering"}); len(res.Hits) != 0 {
+		t.Errorf("titel:kvotering still finds %v", ids(res))
+	}
+	if n, err := x.Count(); err != nil || n != 1200 {
+		t.Errorf("count %d, %v", n, err)
+	}
+}
