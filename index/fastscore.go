@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -188,6 +189,9 @@ type postingsCache struct {
 	bytes int
 	max   int
 	ids   map[uint32]string
+	// read counts the postings read from the index files since the last release (see
+	// Index.afterSearch): once in the cache, their pages of the files are not read again.
+	read atomic.Int64
 }
 
 type postingsEntry struct {
@@ -250,7 +254,12 @@ func (c *postingsCache) get(ctx context.Context, r bindex.IndexReader, docTotal 
 	e := el.Value.(*postingsEntry)
 	c.mu.Unlock()
 
-	e.once.Do(func() { e.p, e.err = readPostings(ctx, r, docTotal, field, term) })
+	e.once.Do(func() {
+		e.p, e.err = readPostings(ctx, r, docTotal, field, term)
+		if e.err == nil {
+			c.read.Add(int64(len(e.p.docs)))
+		}
+	})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cur, ok := c.m[key]

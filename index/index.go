@@ -124,6 +124,11 @@ type Index struct {
 	postings postingsCache
 	noFast   bool
 	fastRuns atomic.Uint64 // searches the fast path answered
+	// releasing is set while a release of mapped pages runs (afterSearch); lastRelease is
+	// when the last one started (Unix ns).
+	releasing   atomic.Bool
+	lastRelease atomic.Int64
+	background  sync.WaitGroup
 }
 
 // SetCacheSize sets how many search results are kept (DefaultCacheSize after Open); 0 turns the
@@ -238,6 +243,7 @@ func looksLikeIndex(dir string) bool {
 // second Close does nothing (Bleve itself panics on it).
 func (x *Index) Close() error {
 	x.closeOnce.Do(func() {
+		x.background.Wait() // a release of mapped pages (afterSearch)
 		if err := x.idx.Close(); err != nil {
 			x.closeErr = fmt.Errorf("index: close %s: %w", x.dir, err)
 		}

@@ -114,6 +114,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		}
 		if fr != nil {
 			x.fastRuns.Add(1)
+			x.afterSearch()
 			br = &bleve.SearchResult{Total: fr.total, Hits: fr.page}
 			if known == nil {
 				br.Facets = fr.table.counts(fr.hits, facetTermsMax)
@@ -221,6 +222,30 @@ func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int, fi
 		out.Hits = append(out.Hits, &search.DocumentMatch{ID: h.id, Score: h.score, Fields: f})
 	}
 	return out, nil
+}
+
+// releaseAfter is how many postings read from the index files make a search release the files'
+// mapped pages (ReleaseMemory), at most once a second: the postings of thirty common words. Read
+// once into the postings cache, their pages would otherwise stay in the RSS of serve.
+const releaseAfter = 3_000_000
+
+// afterSearch releases the index's mapped pages in the background when many postings have been
+// read since the last release.
+func (x *Index) afterSearch() {
+	if x.postings.read.Load() < releaseAfter || time.Now().UnixNano()-x.lastRelease.Load() < int64(time.Second) {
+		return
+	}
+	if !x.releasing.CompareAndSwap(false, true) {
+		return
+	}
+	x.postings.read.Store(0)
+	x.lastRelease.Store(time.Now().UnixNano())
+	x.background.Add(1)
+	go func() {
+		defer x.background.Done()
+		defer x.releasing.Store(false)
+		_ = x.ReleaseMemory() // best effort; serve also releases every so often
+	}()
 }
 
 // snippets sets the snippet of each hit: the passage of its text (loaded with the hit's fields)

@@ -138,7 +138,7 @@ func (a *app) serve(ctx context.Context, env *environ, addr string) error {
 }
 
 // releaseEvery is how often serve drops the store's mapped pages from its memory.
-const releaseEvery = time.Minute
+const releaseEvery = 30 * time.Second
 
 // serveWith serves the site and, when enabled, runs the scheduled jobs. Shutdown order on ctx:
 // the HTTP server stops taking requests, then the scheduler waits for (and if need be cancels)
