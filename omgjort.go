@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Version is the program version, shown in the User-Agent and by `omgjort version`.
@@ -181,14 +182,45 @@ func (s Status) Label() string {
 }
 
 // Evidence is the text that made the classifier set a label: a legal professional checks the
-// label against it, and the decision page highlights it at Start:End (byte offsets into the
-// case text).
+// label against it, and the decision page highlights it at Start:End. Start and End count
+// characters (Unicode code points) of the case text, as labels.md specifies, so that a tool in
+// any language can slice the text with them; ByteRange gives the byte offsets Go slices by.
 type Evidence struct {
 	Text    string  `json:"text"`
 	Section string  `json:"section"`
 	Start   int     `json:"start"`
 	End     int     `json:"end"`
 	Score   float64 `json:"score,omitempty"`
+}
+
+// ByteRange returns the byte offsets in text of the evidence's character offsets, or false when
+// they do not fit the text (a text changed since it was labelled).
+func (e Evidence) ByteRange(text string) (start, end int, ok bool) {
+	if e.Start < 0 || e.End <= e.Start {
+		return 0, 0, false
+	}
+	n := 0
+	start = -1
+	for i := range text {
+		if n == e.Start {
+			start = i
+		}
+		if n == e.End {
+			return start, i, start >= 0
+		}
+		n++
+	}
+	if n == e.End && start >= 0 {
+		return start, len(text), true
+	}
+	return 0, 0, false
+}
+
+// CharRange returns the character offsets of the byte range [start, end) of text, as Evidence
+// keeps them.
+func CharRange(text string, start, end int) (int, int) {
+	s := utf8.RuneCountInString(text[:start])
+	return s, s + utf8.RuneCountInString(text[start:end])
 }
 
 // ErrorLabel is one error type set on a case, with the evidence for it.

@@ -55,11 +55,16 @@ func newFromRules(src string) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256([]byte(src))
+	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src))
 	return &Classifier{rules: rs, version: hex.EncodeToString(sum[:])[:12]}, nil
 }
 
-// Version is a short hash of the rules file. It is stored as Decision.RulesVersion, so the
+// labelFormat names the form of the labels the classifier writes. It is part of Version, so
+// that decisions labelled in an older form are labelled again (reclassify, and serve and crawl
+// on start): evidence offsets were bytes before they were characters.
+const labelFormat = "evidence offsets in characters"
+
+// Version is a short hash of the rules file (and of labelFormat). It is stored as Decision.RulesVersion, so the
 // decisions labelled by older rules can be found and reclassified.
 func (c *Classifier) Version() string { return c.version }
 
@@ -70,7 +75,8 @@ type hit struct {
 }
 
 // ClassifyCase labels one case letter: Outcome with OutcomeEvidence, Kritik with
-// KritikEvidence and Ugyldig with UgyldigEvidence. Evidence offsets are byte offsets into text.
+// KritikEvidence and Ugyldig with UgyldigEvidence. Evidence offsets count characters of text
+// (see omgjort.Evidence).
 // The returned case has Text set to text, Errors empty, and no ID or heading.
 func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	out := omgjort.Case{Text: text, Outcome: omgjort.OutcomeUkendt, Errors: []omgjort.ErrorLabel{}}
@@ -334,11 +340,12 @@ func evidence(text string, sents []sentence, hits []hit, factor float64) []omgjo
 		}
 		s := sents[h.sent]
 		index[h.sent] = len(out)
+		start, end := omgjort.CharRange(text, s.start, s.end)
 		out = append(out, omgjort.Evidence{
 			Text:    text[s.start:s.end],
 			Section: s.section,
-			Start:   s.start,
-			End:     s.end,
+			Start:   start,
+			End:     end,
 			Score:   score,
 		})
 	}

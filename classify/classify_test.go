@@ -32,11 +32,16 @@ func checkOffsets(t *testing.T, c omgjort.Case) {
 		all = append(all, l.Evidence...)
 	}
 	for _, e := range all {
-		if e.Start < 0 || e.End > len(c.Text) || e.Start >= e.End {
-			t.Fatalf("evidence offsets %d:%d outside text of length %d", e.Start, e.End, len(c.Text))
+		// Character offsets: the evidence is the text's runes Start to End.
+		runes := []rune(c.Text)
+		if e.Start < 0 || e.End > len(runes) || e.Start >= e.End {
+			t.Fatalf("evidence offsets %d:%d outside text of %d characters", e.Start, e.End, len(runes))
 		}
-		if c.Text[e.Start:e.End] != e.Text {
-			t.Fatalf("text[%d:%d] = %q, evidence says %q", e.Start, e.End, c.Text[e.Start:e.End], e.Text)
+		if got := string(runes[e.Start:e.End]); got != e.Text {
+			t.Fatalf("characters %d:%d = %q, evidence says %q", e.Start, e.End, got, e.Text)
+		}
+		if bs, be, ok := e.ByteRange(c.Text); !ok || c.Text[bs:be] != e.Text {
+			t.Fatalf("ByteRange of %d:%d = %d:%d (%v)", e.Start, e.End, bs, be, ok)
 		}
 		if e.Score <= 0 || e.Score > 1 {
 			t.Fatalf("evidence score %v not in (0,1]", e.Score)

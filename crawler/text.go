@@ -181,3 +181,14 @@ func nodeText(n *html.Node) string {
 	rec(n)
 	return collapseSpace(b.String())
 }
+
+// HTMLText is the plain text of any HTML page (a letter saved as HTML, a page that is not in
+// ast.dk's markup), in the form the classifier reads: paragraphs and headings separated by a
+// blank line, list items prefixed "• ", scripts, styles and page chrome left out.
+func HTMLText(body []byte) (string, error) {
+	doc, err := html.Parse(strings.NewReader(string(body)))
+	if err != nil {
+		return "", err
+	}
+	return renderBlocks(blocksOf(doc)), nil
+}

@@ -246,11 +246,10 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 // span is an evidence range of byte offsets into a case text.
 type span struct{ start, end int }
 
-// locate finds the evidence in text: its offsets when they are inside the text, on character
-// boundaries and non-empty; otherwise the first occurrence of its text.
+// locate finds the evidence in text (byte offsets): where its character offsets say, when they
+// fit the text and hold its words; otherwise the first occurrence of its text.
 func locate(text string, ev omgjort.Evidence) (int, int, bool) {
-	st, en := ev.Start, ev.End
-	if st >= 0 && en > st && en <= len(text) && utf8.RuneStart(text[st]) && (en == len(text) || utf8.RuneStart(text[en])) {
+	if st, en, ok := ev.ByteRange(text); ok && (ev.Text == "" || text[st:en] == ev.Text) {
 		return st, en, true
 	}
 	if t := strings.TrimSpace(ev.Text); t != "" {

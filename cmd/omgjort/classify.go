@@ -20,6 +20,8 @@ type classifyError struct {
 	Evidence []classifyEvidence `json:"evidence"`
 }
 
+// classifyEvidence is one piece of evidence; Start and End count characters of its case's
+// text (the case's "text" field).
 type classifyEvidence struct {
 	Text    string `json:"text"`
 	Section string `json:"section"`
@@ -34,6 +36,8 @@ type classifyCase struct {
 	Kritik   bool               `json:"kritik"`
 	Ugyldig  bool               `json:"ugyldig"`
 	Errors   []classifyError    `json:"errors"`
+	// Text is the case letter the evidence offsets refer to.
+	Text string `json:"text"`
 }
 
 // classifyResult is one line of `omgjort classify --json` (architecture.md): the top-level
@@ -65,7 +69,7 @@ func errorsOut(labels []omgjort.ErrorLabel) []classifyError {
 	return out
 }
 
-// decisionFromFile reads a decision as an ast.dk HTML page or as plain text.
+// decisionFromFile reads a decision as an ast.dk HTML page, another HTML page or plain text.
 func decisionFromFile(name string, body []byte) (*omgjort.Decision, error) {
 	head := strings.ToLower(string(body[:min(len(body), 1024)]))
 	if strings.Contains(head, "<html") || strings.Contains(head, "<!doctype html") || bytes.Contains(body, []byte("rich-text")) {
@@ -76,6 +80,12 @@ func decisionFromFile(name string, body []byte) (*omgjort.Decision, error) {
 		if err != nil && !strings.Contains(head, "<html") {
 			return nil, err
 		}
+		// Another HTML page: its text, without the markup.
+		text, err := crawler.HTMLText(body)
+		if err != nil {
+			return nil, err
+		}
+		return &omgjort.Decision{Cases: classify.SplitCases(text)}, nil
 	}
 	text := string(body)
 	return &omgjort.Decision{Cases: classify.SplitCases(text)}, nil
@@ -119,7 +129,7 @@ func runClassify(_ context.Context, env *environ, args []string) error {
 		for i := range d.Cases {
 			c := &d.Cases[i]
 			res.Cases = append(res.Cases, classifyCase{ID: c.ID, Outcome: c.Outcome, Evidence: evidenceOut(c.OutcomeEvidence),
-				Kritik: c.Kritik, Ugyldig: c.Ugyldig, Errors: errorsOut(c.Errors)})
+				Kritik: c.Kritik, Ugyldig: c.Ugyldig, Errors: errorsOut(c.Errors), Text: c.Text})
 			for _, l := range c.Errors {
 				e := byType[l.Type]
 				if e == nil {
