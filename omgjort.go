@@ -462,6 +462,15 @@ const (
 	RunFailed  RunResult = "failed"
 )
 
+// JobTitles are the Danish names of the jobs whose runs are recorded, by job name, as
+// operators see them on /status (the name stays for logs, metrics and the admin URL).
+var JobTitles = map[string]string{
+	"crawl-astdk":           "Hent fra ast.dk",
+	"crawl-retsinformation": "Hent fra retsinformation.dk",
+	"digest":                "Ugebrev",
+	"backup":                "Sikkerhedskopi",
+}
+
 // CrawlRun records one run of a job (a crawl, a reindex …): when, what it did, what went wrong.
 type CrawlRun struct {
 	ID      uint64    `json:"id"`

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"maps"
 	"net/http"
 	"time"
 
@@ -36,7 +37,8 @@ type jobView struct {
 
 type runView struct {
 	ID                          uint64
-	Job, Started, Duration      string
+	Job, Title, Started         string
+	Duration                    string
 	Result                      string
 	Failed, Running             bool
 	New, Changed, Fetched, Errs int
@@ -79,12 +81,19 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 			p.Jobs = append(p.Jobs, v)
 		}
 	}
+	titles := maps.Clone(omgjort.JobTitles)
+	for _, j := range p.Jobs {
+		titles[j.Name] = j.Title
+	}
 	for i, run := range runs {
 		if i == statusRuns {
 			break
 		}
-		v := runView{ID: run.ID, Job: run.Job, Started: s.danishTime(run.Started), New: run.New, Changed: run.Changed,
-			Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: run.Error}
+		v := runView{ID: run.ID, Job: run.Job, Title: titles[run.Job], Started: s.danishTime(run.Started), New: run.New,
+			Changed: run.Changed, Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: run.Error}
+		if v.Title == "" {
+			v.Title = run.Job
+		}
 		switch run.Result {
 		case omgjort.RunOK:
 			v.Result = "OK"

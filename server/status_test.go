@@ -87,6 +87,10 @@ func TestFailedJobOnStatusNotOnPages(t *testing.T) {
 	if !strings.Contains(b, `class="state-bad"`) || !strings.Contains(b, "disken er fuld") || !strings.Contains(b, "Mislykkedes") {
 		t.Error("/status does not show the failed backup in red")
 	}
+	// Runs are named in Danish even when this process runs no jobs (the name stays beside it).
+	if !strings.Contains(b, "Sikkerhedskopi <span class=\"muted\">(backup)</span>") || !strings.Contains(b, "Hent fra ast.dk") {
+		t.Error("/status does not name the runs in Danish")
+	}
 	if !strings.Contains(b, "Planlagte kørsler er slået fra") {
 		t.Error("/status should say that jobs are off in this process")
 	}

@@ -243,7 +243,7 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 	}
 	// scheduled: crawl ast.dk. The crawl records its own run; a failure is retried by the
 	// next scheduled run, and every page shows it in red until a crawl succeeds.
-	add(o.crawlSpec, jobs.Job{Name: "crawl-astdk", Title: "Hent fra ast.dk", Source: "astdk", SelfRecorded: true,
+	add(o.crawlSpec, jobs.Job{Name: "crawl-astdk", Title: omgjort.JobTitles["crawl-astdk"], Source: "astdk", SelfRecorded: true,
 		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
 			r, err := a.crawl(ctx, o.crawl.config())
 			*run = r
@@ -254,7 +254,7 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	add(o.retsinfoSpec, jobs.Job{Name: "crawl-retsinformation", Title: "Hent fra retsinformation.dk", Source: "retsinformation",
+	add(o.retsinfoSpec, jobs.Job{Name: "crawl-retsinformation", Title: omgjort.JobTitles["crawl-retsinformation"], Source: "retsinformation",
 		Window: window, SelfRecorded: true,
 		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
 			r, err := a.crawlRetsinfo(ctx, o.crawl.retsinfoConfig())
@@ -263,12 +263,12 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 		}})
 	// scheduled: the digest of the ISO week that just ended. Re-running it (schedule or admin)
 	// rebuilds the stored digest and sends only to recipients that have not had it.
-	add(o.digestSpec, jobs.Job{Name: "digest", Title: "Ugebrev",
+	add(o.digestSpec, jobs.Job{Name: "digest", Title: omgjort.JobTitles["digest"],
 		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
 			return a.digestJob(ctx, o.mail, &digest.Deliverer{Mailer: o.mailer}, run)
 		}})
 	// scheduled: hot backup with rotation; a failure shows on /status and in the metrics.
-	add(o.backupSpec, jobs.Job{Name: "backup", Title: "Sikkerhedskopi",
+	add(o.backupSpec, jobs.Job{Name: "backup", Title: omgjort.JobTitles["backup"],
 		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
 			path, n, err := jobs.Backup(a.db, o.backupDir, o.backupKeep, time.Now())
 			if err != nil {
