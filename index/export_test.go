@@ -1,7 +1,7 @@
 package index
 
-// SetFast turns the fast relevance path (fastscore.go) on or off, so tests can compare it with
-// Bleve's own search.
+// SetFast turns the fast path (fastscore.go) and the facet table's counts and date sort
+// (facetbits.go) on or off, so tests can compare them with Bleve's own search.
 func SetFast(x *Index, on bool) { x.noFast = !on }
 
 // FastRuns is how many searches the fast path answered.

@@ -437,45 +437,13 @@ func (h *hitRecorder) finishDate(r bindex.IndexReader) {
 	if len(items) <= k {
 		sel = items
 	} else {
-		// Heap of the k best, worst at the root.
-		hp := make([]dateHit, 0, k)
-		worse := func(i, j int) bool { return hp[i].before(&hp[j]) > 0 }
-		down := func(i int) {
-			for {
-				l, m := 2*i+1, i
-				if l < len(hp) && worse(l, m) {
-					m = l
-				}
-				if l+1 < len(hp) && worse(l+1, m) {
-					m = l + 1
-				}
-				if m == i {
-					return
-				}
-				hp[i], hp[m] = hp[m], hp[i]
-				i = m
-			}
-		}
-		for _, it := range items {
-			if len(hp) < k {
-				hp = append(hp, it)
-				for i := len(hp) - 1; i > 0; {
-					p := (i - 1) / 2
-					if !worse(i, p) {
-						break
-					}
-					hp[i], hp[p] = hp[p], hp[i]
-					i = p
-				}
-				continue
-			}
-			if it.before(&hp[0]) < 0 {
-				hp[0] = it
-				down(0)
-			}
+		best := bestK(len(items), k, func(i, j int) bool { return items[i].before(&items[j]) < 0 })
+		hp := make([]dateHit, len(best))
+		for i, j := range best {
+			hp[i] = items[j]
 		}
 		// Hits tied with the k-th on date and score are ordered by ID: take the right ones.
-		bound := hp[0]
+		bound := hp[len(hp)-1]
 		tiedIn := 0
 		for i := range hp {
 			if hp[i].before(&bound) == 0 {

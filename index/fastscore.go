@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -840,60 +839,10 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 // topK returns the indexes of the best k entries of l, best first: highest score, then lowest
 // document number (Bleve's order for equal scores: the order the hits were found in).
 func topK(l slist, k int) []int {
-	if k <= 0 {
-		return nil
-	}
-	better := func(a, b int) bool { // a before b
+	return bestK(len(l.docs), k, func(a, b int) bool {
 		if sa, sb := l.val(a), l.val(b); sa != sb {
 			return sa > sb
 		}
 		return l.docs[a] < l.docs[b]
-	}
-	h := make([]int, 0, min(k, len(l.docs)))
-	// A heap with the worst kept at the root.
-	worse := func(i, j int) bool { return better(h[j], h[i]) }
-	down := func(i int) {
-		for {
-			c, m := 2*i+1, i
-			if c < len(h) && worse(c, m) {
-				m = c
-			}
-			if c+1 < len(h) && worse(c+1, m) {
-				m = c + 1
-			}
-			if m == i {
-				return
-			}
-			h[i], h[m] = h[m], h[i]
-			i = m
-		}
-	}
-	for i := range l.docs {
-		if len(h) < k {
-			h = append(h, i)
-			for j := len(h) - 1; j > 0; {
-				p := (j - 1) / 2
-				if !worse(j, p) {
-					break
-				}
-				h[j], h[p] = h[p], h[j]
-				j = p
-			}
-			continue
-		}
-		if better(i, h[0]) {
-			h[0] = i
-			down(0)
-		}
-	}
-	slices.SortFunc(h, func(a, b int) int {
-		if better(a, b) {
-			return -1
-		}
-		if better(b, a) {
-			return 1
-		}
-		return 0
 	})
-	return h
 }

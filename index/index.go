@@ -119,8 +119,9 @@ type Index struct {
 	facetCache *resultCache
 	// facetTables holds the facet postings of the latest snapshot searched.
 	facetTables facetTables
-	// postings keeps the postings of the terms searched, for relevance searches without
-	// Bleve's searchers (fastscore.go); noFast turns that off (tests compare the two).
+	// postings keeps the postings of the terms searched, for searches without Bleve's
+	// searchers (fastscore.go); noFast turns that, the facet table and the date sort of
+	// facetbits.go off, leaving the search to Bleve alone (tests compare the two).
 	postings postingsCache
 	noFast   bool
 	fastRuns atomic.Uint64 // searches the fast path answered
