@@ -85,7 +85,11 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	defer recoverTo(&err, "search")
 	start := time.Now()
 
-	q, scored, err := x.buildQuery(req)
+	clauses, err := parseQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	q, scored, err := x.buildQuery(req, clauses)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +158,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
 	if scored && !req.NoSnippets && len(br.Hits) > 0 {
-		if err := x.snippets(req, br.Hits); err != nil {
+		if err := x.snippets(clauses, br.Hits); err != nil {
 			return nil, fmt.Errorf("index: search %q: snippets: %w", req.Query, err)
 		}
 	}
@@ -250,11 +254,7 @@ func (x *Index) afterSearch() {
 
 // snippets sets the snippet of each hit: the passage of its text (loaded with the hit's fields)
 // with the most query words, marked (snippet.go).
-func (x *Index) snippets(req omgjort.SearchRequest, hits search.DocumentMatchCollection) error {
-	clauses, err := parseQuery(req.Query)
-	if err != nil {
-		return err
-	}
+func (x *Index) snippets(clauses []clause, hits search.DocumentMatchCollection) error {
 	an := x.idx.Mapping().AnalyzerNamed("da")
 	if an == nil {
 		return errors.New("analyzer da missing from the index mapping")
@@ -273,13 +273,9 @@ func (x *Index) snippets(req omgjort.SearchRequest, hits search.DocumentMatchCol
 	return nil
 }
 
-// buildQuery combines the query box and the filters. scored reports whether the query box had
-// anything to rank by; without it the hits are listed newest first.
-func (x *Index) buildQuery(req omgjort.SearchRequest) (q query.Query, scored bool, err error) {
-	clauses, err := parseQuery(req.Query)
-	if err != nil {
-		return nil, false, err
-	}
+// buildQuery combines the parsed query box (clauses of req.Query) and the filters. scored reports
+// whether the query box had anything to rank by; without it the hits are listed newest first.
+func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query.Query, scored bool, err error) {
 	m := x.idx.Mapping()
 	b := builder{da: m.AnalyzerNamed("da"), plain: m.AnalyzerNamed(plainAnalyzer)}
 	if b.da == nil || b.plain == nil {
