@@ -8,7 +8,8 @@ import (
 )
 
 // TestWarmReadsTheTableSearchesUse checks that Warm prepares the facet table of the current
-// snapshot and that the next search uses it instead of reading its own.
+// snapshot and the postings of its common words, and that the next search uses them instead
+// of reading its own.
 func TestWarmReadsTheTableSearchesUse(t *testing.T) {
 	x, err := Open(t.TempDir())
 	if err != nil {
@@ -33,6 +34,11 @@ func TestWarmReadsTheTableSearchesUse(t *testing.T) {
 	if warmed == nil {
 		t.Fatal("Warm kept no facet table")
 	}
+	// The words in every decision are read already: the search reads no postings.
+	read := x.postings.read.Load()
+	if read == 0 {
+		t.Fatal("Warm read no postings")
+	}
 	res, err := x.Search(context.Background(), omgjort.SearchRequest{Query: "kommunen"})
 	if err != nil {
 		t.Fatal(err)
@@ -42,5 +48,8 @@ func TestWarmReadsTheTableSearchesUse(t *testing.T) {
 	}
 	if x.facetTables.cur != warmed {
 		t.Error("the search read a new facet table instead of the warmed one")
+	}
+	if n := x.postings.read.Load(); n != read {
+		t.Errorf("the search read %d postings after Warm read the common words'", n-read)
 	}
 }

@@ -81,11 +81,12 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	if err := a.db.ReleaseMemory(); err != nil {
 		a.log.Warn("could not release the store's mapped pages", "error", err)
 	}
+	if err := a.idx.Warm(ctx); err != nil {
+		a.log.Warn("could not prepare the search index's facet table and common words; the first searches will", "error", err)
+	}
+	// Warm read its postings into memory: their pages of the index files are not needed.
 	if err := a.idx.ReleaseMemory(); err != nil {
 		a.log.Warn("could not release the index's mapped pages", "error", err)
-	}
-	if err := a.idx.Warm(ctx); err != nil {
-		a.log.Warn("could not prepare the search index's facet table; the first search will", "error", err)
 	}
 	return a.serveWith(ctx, o)
 }
