@@ -11,11 +11,13 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Searching without Bleve's searchers. Bleve scores a query by walking its searcher tree one hit
@@ -810,17 +812,38 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 	for _, f := range fields {
 		want[f] = true
 	}
+	stored := storedByNumber(r)
 	for _, h := range page {
-		id := h.id
-		if id == "" {
-			if id, err = x.postings.externalID(r, h.doc); err != nil {
+		dm := &search.DocumentMatch{ID: h.id, Score: h.score}
+		if stored != nil {
+			// One read of the document's stored fields, by number: its ID and the fields.
+			dm.ID = ""
+			err := stored(h.doc, func(name string, typ byte, val []byte, _ []uint64) bool {
+				switch {
+				case name == "_id":
+					dm.ID = string(val)
+				case typ == 't' && want[name]:
+					dm.AddFieldValue(name, string(val))
+				}
+				return true
+			})
+			if err != nil {
+				return nil, fmt.Errorf("index: fast search: document %d: %w", h.doc, err)
+			}
+			if dm.ID == "" {
+				return nil, fmt.Errorf("index: fast search: document %d has no ID", h.doc)
+			}
+			out.page = append(out.page, dm)
+			continue
+		}
+		if dm.ID == "" {
+			if dm.ID, err = x.postings.externalID(r, h.doc); err != nil {
 				return nil, fmt.Errorf("index: fast search: external ID of %d: %w", h.doc, err)
 			}
 		}
-		dm := &search.DocumentMatch{ID: id, Score: h.score}
-		doc, err := r.Document(id)
+		doc, err := r.Document(dm.ID)
 		if err != nil {
-			return nil, fmt.Errorf("index: fast search: document %s: %w", id, err)
+			return nil, fmt.Errorf("index: fast search: document %s: %w", dm.ID, err)
 		}
 		if doc == nil {
 			return nil, nil // deleted since: let Bleve search
@@ -834,6 +857,33 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 		out.page = append(out.page, dm)
 	}
 	return out, nil
+}
+
+// storedByNumber returns a function that visits the stored fields of a document of snapshot r
+// by its number, or nil when r is not a scorch snapshot. r.Document(id) finds the number from
+// the ID in the ID dictionary of every segment, and the ID itself is one more read of the
+// stored fields: twice the reads for each hit of a page. The numbering is scorch's: segments in
+// order, each numbering all its documents (deleted ones too) after the previous segment's.
+func storedByNumber(r bindex.IndexReader) func(doc uint32, visit segment.StoredFieldValueVisitor) error {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	segs := is.Segments()
+	offsets := make([]uint64, len(segs))
+	var running uint64
+	for i, sg := range segs {
+		offsets[i] = running
+		running += uint64(sg.FullSize())
+	}
+	return func(doc uint32, visit segment.StoredFieldValueVisitor) error {
+		d := uint64(doc)
+		i := sort.Search(len(offsets), func(i int) bool { return offsets[i] > d }) - 1
+		if i < 0 || d >= running {
+			return fmt.Errorf("document number %d outside the snapshot", doc)
+		}
+		return segs[i].VisitDocument(d-offsets[i], visit)
+	}
 }
 
 // topK returns the indexes of the best k entries of l, best first: highest score, then lowest
