@@ -113,51 +113,18 @@ func (t *facetTables) get(ctx context.Context, r bindex.IndexReader) (*facetTabl
 
 func readFacetTable(ctx context.Context, r bindex.IndexReader) (_ *facetTable, err error) {
 	tbl := &facetTable{snap: r}
-	dict, err := r.FieldDict(fFacets)
-	if err != nil {
-		return nil, err
-	}
 	var terms []string
-	for {
-		de, err := dict.Next()
-		if err != nil {
-			_ = dict.Close()
-			return nil, err
-		}
-		if de == nil {
-			break
-		}
-		terms = append(terms, de.Term)
-	}
-	if err := dict.Close(); err != nil {
+	dict, err := r.FieldDict(fFacets)
+	if err := eachTerm(dict, err, func(de *bindex.DictEntry) { terms = append(terms, de.Term) }); err != nil {
 		return nil, err
 	}
 	sort.Strings(terms)
-	tfd := &bindex.TermFieldDoc{}
 	for _, term := range terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), fFacets, false, false, false)
-		if err != nil {
-			return nil, err
-		}
 		var b bitset
-		for {
-			next, err := tfr.Next(tfd.Reset())
-			if err != nil {
-				_ = tfr.Close()
-				return nil, err
-			}
-			if next == nil {
-				break
-			}
-			tfd = next
-			n := next.ID.Value()
-			if n > math.MaxUint32 {
-				_ = tfr.Close()
-				return nil, errors.New("index: facet table: document number over 32 bits")
-			}
-			b.add(uint32(n))
-		}
-		if err := tfr.Close(); err != nil {
+		if _, err := eachPosting(ctx, r, fFacets, term, false, func(doc uint32, _ *bindex.TermFieldDoc) error {
+			b.add(doc)
+			return nil
+		}); err != nil {
 			return nil, err
 		}
 		if len(b) == 0 {
@@ -176,65 +143,38 @@ func readFacetTable(ctx context.Context, r bindex.IndexReader) (_ *facetTable, e
 // at several precisions) into tbl.pub.
 func (tbl *facetTable) readPublished(ctx context.Context, r bindex.IndexReader) error {
 	// Full precision: the terms of shift 0.
-	dict, err := r.FieldDictPrefix(fPublished, []byte{numeric.ShiftStartInt64})
-	if err != nil {
-		return err
-	}
 	var terms []string
-	for {
-		de, err := dict.Next()
-		if err != nil {
-			_ = dict.Close()
-			return err
-		}
-		if de == nil {
-			break
-		}
+	dict, err := r.FieldDictPrefix(fPublished, []byte{numeric.ShiftStartInt64})
+	if err := eachTerm(dict, err, func(de *bindex.DictEntry) {
 		if shift, err := numeric.PrefixCoded(de.Term).Shift(); err == nil && shift == 0 {
 			terms = append(terms, de.Term)
 		}
-	}
-	if err := dict.Close(); err != nil {
+	}); err != nil {
 		return err
 	}
 	tbl.pubOK = true
-	tfd := &bindex.TermFieldDoc{}
+	// errTwoDates stops the reading: a document with two dates leaves the sort to Bleve.
+	errTwoDates := errors.New("two dates")
 	for _, term := range terms {
 		v, err := numeric.PrefixCoded(term).Int64()
 		if err != nil {
 			return err
 		}
-		tfr, err := r.TermFieldReader(ctx, []byte(term), fPublished, false, false, false)
-		if err != nil {
-			return err
-		}
-		for {
-			next, err := tfr.Next(tfd.Reset())
-			if err != nil {
-				_ = tfr.Close()
-				return err
-			}
-			if next == nil {
-				break
-			}
-			tfd = next
-			n := next.ID.Value()
-			if n > math.MaxUint32 {
-				_ = tfr.Close()
-				return errors.New("index: facet table: document number over 32 bits")
-			}
-			for uint64(len(tbl.pub)) <= n {
+		_, err = eachPosting(ctx, r, fPublished, term, false, func(doc uint32, _ *bindex.TermFieldDoc) error {
+			for uint32(len(tbl.pub)) <= doc {
 				tbl.pub = append(tbl.pub, noPub)
 			}
-			if tbl.pub[n] != noPub {
-				// Two dates on one document: leave the sort to Bleve.
-				_ = tfr.Close()
-				tbl.pub, tbl.pubOK = nil, false
-				return nil
+			if tbl.pub[doc] != noPub {
+				return errTwoDates
 			}
-			tbl.pub[n] = v
+			tbl.pub[doc] = v
+			return nil
+		})
+		if errors.Is(err, errTwoDates) {
+			tbl.pub, tbl.pubOK = nil, false
+			return nil
 		}
-		if err := tfr.Close(); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -279,8 +219,8 @@ type hitRecorder struct {
 	// dateFailed.
 	byDate     bool
 	k          int
-	dated      []dateHit // candidates (see addDated)
-	best       []dateHit // heap of the best k so far, worst at the root
+	dated      []dateHit       // candidates (see addDated)
+	best       *kBest[dateHit] // the best k so far
 	sorted     []dateHit
 	dateFailed bool
 	dateDone   bool
@@ -382,43 +322,22 @@ func (h *hitRecorder) addDated(it dateHit) {
 		h.dateFailed = true
 		return
 	}
-	hp := h.best
-	worse := func(i, j int) bool { return hp[i].before(&hp[j]) > 0 }
-	if len(hp) < h.k {
-		hp = append(hp, it)
-		for i := len(hp) - 1; i > 0; {
-			p := (i - 1) / 2
-			if !worse(i, p) {
-				break
-			}
-			hp[i], hp[p] = hp[p], hp[i]
-			i = p
-		}
-		h.best = hp
+	if h.best == nil {
+		h.best = newKBest(h.k, func(a, b dateHit) bool { return a.before(&b) < 0 })
+	}
+	if !h.best.full() {
+		h.best.push(it)
 		h.dated = append(h.dated, it)
 		return
 	}
-	c := it.before(&hp[0])
+	worst := h.best.worst()
+	c := it.before(&worst)
 	if c > 0 {
 		return
 	}
 	h.dated = append(h.dated, it)
 	if c < 0 {
-		hp[0] = it
-		for i := 0; ; {
-			l, m := 2*i+1, i
-			if l < len(hp) && worse(l, m) {
-				m = l
-			}
-			if l+1 < len(hp) && worse(l+1, m) {
-				m = l + 1
-			}
-			if m == i {
-				break
-			}
-			hp[i], hp[m] = hp[m], hp[i]
-			i = m
-		}
+		h.best.replaceWorst(it)
 	}
 }
 
@@ -535,29 +454,17 @@ func (x *Index) warmPostings(ctx context.Context, r bindex.IndexReader) error {
 	if err != nil || docTotal == 0 {
 		return err
 	}
-	dict, err := r.FieldDict(fText)
-	if err != nil {
-		return err
-	}
 	type common struct {
 		term  string
 		count uint64
 	}
 	var terms []common
-	for {
-		de, err := dict.Next()
-		if err != nil {
-			_ = dict.Close()
-			return err
-		}
-		if de == nil {
-			break
-		}
+	dict, err := r.FieldDict(fText)
+	if err := eachTerm(dict, err, func(de *bindex.DictEntry) {
 		if de.Count*10 >= docTotal {
 			terms = append(terms, common{de.Term, de.Count})
 		}
-	}
-	if err := dict.Close(); err != nil {
+	}); err != nil {
 		return err
 	}
 	slices.SortFunc(terms, func(a, b common) int { return cmp.Compare(b.count, a.count) })

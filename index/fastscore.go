@@ -294,36 +294,28 @@ func (c *postingsCache) get(ctx context.Context, r bindex.IndexReader, docTotal 
 }
 
 func readPostings(ctx context.Context, r bindex.IndexReader, docTotal uint64, field, term string) (*postings, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, false)
+	p := &postings{}
+	count, err := eachPosting(ctx, r, field, term, true, func(doc uint32, tfd *bindex.TermFieldDoc) error {
+		var tf float64
+		if tfd.Freq < scorer.MaxSqrtCache {
+			tf = scorer.SqrtCache[int(tfd.Freq)]
+		} else {
+			tf = math.Sqrt(float64(tfd.Freq))
+		}
+		p.docs = append(p.docs, doc)
+		p.base = append(p.base, tf*tfd.Norm) // times idf below, in Bleve's order
+		return nil
+	})
+	if errors.Is(err, errDocNumber) {
+		return nil, errFastUnsupported
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer tfr.Close()
-	n := tfr.Count()
-	idf := 1.0 + math.Log(float64(docTotal)/float64(n+1.0)) // TermQueryScorer.computeIDF
-	p := &postings{count: n, docs: make([]uint32, 0, n), base: make([]float64, 0, n)}
-	tfd := &bindex.TermFieldDoc{}
-	for {
-		next, err := tfr.Next(tfd.Reset())
-		if err != nil {
-			return nil, err
-		}
-		if next == nil {
-			break
-		}
-		tfd = next
-		d := next.ID.Value()
-		if d > math.MaxUint32 {
-			return nil, errFastUnsupported
-		}
-		var tf float64
-		if next.Freq < scorer.MaxSqrtCache {
-			tf = scorer.SqrtCache[int(next.Freq)]
-		} else {
-			tf = math.Sqrt(float64(next.Freq))
-		}
-		p.docs = append(p.docs, uint32(d))
-		p.base = append(p.base, tf*next.Norm*idf)
+	p.count = count
+	idf := 1.0 + math.Log(float64(docTotal)/float64(count+1.0)) // TermQueryScorer.computeIDF
+	for i := range p.base {
+		p.base[i] *= idf
 	}
 	return p, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"omgjort"
 )
@@ -338,24 +339,16 @@ func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query
 
 // years returns the years of the decisions in the index, from the year terms.
 func (x *Index) years() ([]int, error) {
-	dict, err := x.idx.FieldDict(fYearKey)
-	if err != nil {
-		return nil, fmt.Errorf("index: years: %w", err)
-	}
-	defer dict.Close()
 	var out []int
-	for {
-		de, err := dict.Next()
-		if err != nil {
-			return nil, fmt.Errorf("index: years: %w", err)
-		}
-		if de == nil {
-			return out, nil
-		}
+	dict, err := x.idx.FieldDict(fYearKey)
+	if err := eachTerm(dict, err, func(de *bindex.DictEntry) {
 		if y, err := strconv.Atoi(de.Term); err == nil {
 			out = append(out, y)
 		}
+	}); err != nil {
+		return nil, fmt.Errorf("index: years: %w", err)
 	}
+	return out, nil
 }
 
 func pageSize(req omgjort.SearchRequest) (int, error) {
