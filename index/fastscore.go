@@ -326,18 +326,42 @@ var errFastUnsupported = errors.New("index: fast search not applicable")
 // size) when the search is done: the lists of a common word are 100,000 entries, megabytes a
 // search that would otherwise be allocated, zeroed and collected each time.
 type arena struct {
-	fs [][]float64
-	us [][]uint32
+	fs bufs[float64]
+	us bufs[uint32]
+}
+
+func (a *arena) floats(n int) []float64 { return a.fs.get(n) }
+func (a *arena) uints(n int) []uint32   { return a.us.get(n) }
+
+// release returns the buffers; nothing handed out may be used afterwards.
+func (a *arena) release() {
+	a.fs.release()
+	a.us.release()
 }
 
 const (
 	poolMinShift, poolMaxShift = 10, 20 // pooled capacities: 1,024 … 1,048,576 entries
 )
 
+// bufs hands out buffers of one element type from pools shared by all searches (one per
+// capacity class) and remembers them for release.
+type bufs[T any] struct{ out [][]T }
+
+// f64Pools and u32Pools are the pools of each element type, by capacity class (holding *[]T).
 var (
-	f64Pools [poolMaxShift + 1]sync.Pool // of *[]float64
-	u32Pools [poolMaxShift + 1]sync.Pool // of *[]uint32
+	f64Pools [poolMaxShift + 1]sync.Pool
+	u32Pools [poolMaxShift + 1]sync.Pool
 )
+
+func poolsOf[T any]() *[poolMaxShift + 1]sync.Pool {
+	switch any((*T)(nil)).(type) {
+	case *float64:
+		return &f64Pools
+	case *uint32:
+		return &u32Pools
+	}
+	panic("index: no buffer pool for this type")
+}
 
 // poolClass is the pool of capacity ≥ n, or -1 when n is too large to pool.
 func poolClass(n int) int {
@@ -348,47 +372,29 @@ func poolClass(n int) int {
 	return c
 }
 
-func (a *arena) floats(n int) []float64 {
+// get returns an empty buffer of capacity ≥ n.
+func (bs *bufs[T]) get(n int) []T {
 	c := poolClass(n)
-	var b []float64
 	if c < 0 {
-		return make([]float64, 0, n)
+		return make([]T, 0, n)
 	}
-	if p, ok := f64Pools[c].Get().(*[]float64); ok {
+	var b []T
+	if p, ok := poolsOf[T]()[c].Get().(*[]T); ok {
 		b = (*p)[:0]
 	} else {
-		b = make([]float64, 0, 1<<c)
+		b = make([]T, 0, 1<<c)
 	}
-	a.fs = append(a.fs, b)
+	bs.out = append(bs.out, b)
 	return b
 }
 
-func (a *arena) uints(n int) []uint32 {
-	c := poolClass(n)
-	var b []uint32
-	if c < 0 {
-		return make([]uint32, 0, n)
-	}
-	if p, ok := u32Pools[c].Get().(*[]uint32); ok {
-		b = (*p)[:0]
-	} else {
-		b = make([]uint32, 0, 1<<c)
-	}
-	a.us = append(a.us, b)
-	return b
-}
-
-// release returns the buffers; nothing handed out may be used afterwards.
-func (a *arena) release() {
-	for _, b := range a.fs {
+func (bs *bufs[T]) release() {
+	pools := poolsOf[T]()
+	for _, b := range bs.out {
 		b = b[:0]
-		f64Pools[poolClass(cap(b))].Put(&b)
+		pools[poolClass(cap(b))].Put(&b)
 	}
-	for _, b := range a.us {
-		b = b[:0]
-		u32Pools[poolClass(cap(b))].Put(&b)
-	}
-	a.fs, a.us = nil, nil
+	bs.out = nil
 }
 
 // slist is a sorted list of document numbers with their scores: score[i]·mul (mul is a term's
