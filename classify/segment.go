@@ -120,7 +120,7 @@ func (rs *ruleSet) inlineHeadings(para string) []headingHit {
 	lower := strings.ToLower(para)
 	for i := range rs.headings {
 		h := &rs.headings[i]
-		if !h.inline || !literalsIn(lower, h.gate) {
+		if !h.inline || !passes(lower, h.gate) {
 			continue
 		}
 		for _, m := range h.re.FindAllStringSubmatchIndex(para, -1) {
@@ -252,21 +252,4 @@ func isAbbreviation(before string) bool {
 	}
 	word := strings.ToLower(strings.TrimLeft(before[i:], "."))
 	return word != "" && abbreviation(word)
-}
-
-// literalsIn reports whether lower holds a literal of every set of gate.
-func literalsIn(lower string, gate [][]string) bool {
-	for _, set := range gate {
-		ok := false
-		for _, l := range set {
-			if strings.Contains(lower, l) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
