@@ -136,17 +136,7 @@ func ParseLexDania(docURL string, body []byte) (*omgjort.Decision, error) {
 			cur.blocks = append(cur.blocks, b.block)
 		}
 	}
-	assemble(d, sections)
-	if len(d.Sections) == 0 && len(d.Cases) == 0 {
-		return nil, fmt.Errorf("crawler: parse %s: decision %s has no section or case text: %w", docURL, d.Number, ErrImplausible)
-	}
-	if d.Journal == "" && len(d.Cases) > 0 {
-		d.Journal = d.Cases[0].Journal
-	}
-	d.Year = yearOf(d.Number, d.Published, d.Signed)
-	d.Errors = []omgjort.ErrorType{}
-	d.ContentHash = contentHash(d)
-	return d, nil
+	return finish(d, sections, docURL)
 }
 
 // isoOrEmpty accepts the XML's YYYY-MM-DD dates and drops anything else.

@@ -146,9 +146,16 @@ func ParseDetail(pageURL string, body []byte) (*omgjort.Decision, error) {
 	if len(sections) == 0 {
 		sections = headingSections(main)
 	}
+	return finish(d, sections, pageURL)
+}
+
+// finish assembles the sections and cases of a parsed decision (from an ast.dk page or a
+// LexDania document) and derives what both sources derive alike: the journal number from the
+// first case, the year, the content hash. A decision without any text is implausible.
+func finish(d *omgjort.Decision, sections []rawSection, docURL string) (*omgjort.Decision, error) {
 	assemble(d, sections)
 	if len(d.Sections) == 0 && len(d.Cases) == 0 {
-		return nil, fmt.Errorf("crawler: parse %s: decision %s has no section or case text: %w", pageURL, d.Number, ErrImplausible)
+		return nil, fmt.Errorf("crawler: parse %s: decision %s has no section or case text: %w", docURL, d.Number, ErrImplausible)
 	}
 	if d.Journal == "" && len(d.Cases) > 0 {
 		d.Journal = d.Cases[0].Journal

@@ -89,14 +89,8 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	req := in.request()
 	req.Sort, req.From, req.Size = "date", 0, feedEntries
-	res, err := s.search.Search(r.Context(), req)
-	var qe *omgjort.QueryError
-	if errors.As(err, &qe) {
-		s.badRequest(w, r, qe.Message)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	res, ok := s.searchOr400(w, r, req)
+	if !ok {
 		return
 	}
 	base := baseURL(r)
@@ -214,14 +208,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	_ = cw.Write(csvHeader)
 	rows := 0
 	for req.From = 0; req.From < exportMax; req.From += exportPage {
-		res, err := s.search.Search(r.Context(), req)
-		var qe *omgjort.QueryError
-		if errors.As(err, &qe) {
-			s.badRequest(w, r, qe.Message)
-			return
-		}
-		if err != nil {
-			s.serverError(w, r, err)
+		res, ok := s.searchOr400(w, r, req)
+		if !ok {
 			return
 		}
 		for _, h := range res.Hits {

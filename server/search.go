@@ -443,14 +443,8 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.badRequest(w, r, msg)
 		return
 	}
-	res, err := s.search.Search(r.Context(), in.request())
-	var qe *omgjort.QueryError
-	if errors.As(err, &qe) {
-		s.badRequest(w, r, qe.Message)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	res, ok := s.searchOr400(w, r, in.request())
+	if !ok {
 		return
 	}
 	out := apiSearchResult{Total: res.Total, Hits: res.Hits, Facets: res.Facets, Took: float64(res.Took.Microseconds()) / 1000}
@@ -474,4 +468,21 @@ func trustedSnippet(sn string) template.HTML {
 	esc := template.HTMLEscapeString(sn)
 	esc = strings.NewReplacer("&lt;mark&gt;", "<mark>", "&lt;/mark&gt;", "</mark>").Replace(esc)
 	return template.HTML(esc) // #nosec G203 -- everything escaped but <mark>
+}
+
+// searchOr400 runs req for a handler that answers with data (JSON, Atom, CSV): a badly written
+// query is a 400 with the Danish message, any other failure a 500. ok is false when the
+// response has been written.
+func (s *Server) searchOr400(w http.ResponseWriter, r *http.Request, req omgjort.SearchRequest) (res *omgjort.SearchResult, ok bool) {
+	res, err := s.search.Search(r.Context(), req)
+	var qe *omgjort.QueryError
+	switch {
+	case errors.As(err, &qe):
+		s.badRequest(w, r, qe.Message)
+		return nil, false
+	case err != nil:
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	return res, true
 }
