@@ -462,6 +462,24 @@ const (
 	RunFailed  RunResult = "failed"
 )
 
+// Finish completes a run that has returned err: its end time (now, unless the job set it), and
+// its result: failed with err's message (unless the job wrote a better one), else OK unless the
+// job set a result of its own.
+func (r *CrawlRun) Finish(err error) {
+	if r.Ended.IsZero() {
+		r.Ended = time.Now().UTC()
+	}
+	switch {
+	case err != nil:
+		r.Result = RunFailed
+		if r.Error == "" {
+			r.Error = err.Error()
+		}
+	case r.Result == "" || r.Result == RunRunning:
+		r.Result = RunOK
+	}
+}
+
 // JobTitles are the Danish names of the jobs whose runs are recorded, by job name, as
 // operators see them on /status (the name stays for logs, metrics and the admin URL).
 var JobTitles = map[string]string{

@@ -50,20 +50,7 @@ type sitemapXML struct {
 // www.ast.dk or ast.dk keep their path and query but take the base's scheme and host, so a
 // replica on loopback serves as the site. Other hosts are not the site and give ok=false.
 func reroot(base *url.URL, loc string) (*url.URL, bool) {
-	u, err := base.Parse(strings.TrimSpace(loc))
-	if err != nil {
-		return nil, false
-	}
-	host := strings.ToLower(u.Hostname())
-	if u.Host != base.Host && host != "www.ast.dk" && host != "ast.dk" {
-		return nil, false
-	}
-	out := *base
-	out.Path = strings.TrimSuffix(base.Path, "/") + u.Path
-	out.RawPath = ""
-	out.RawQuery = u.RawQuery
-	out.Fragment = ""
-	return &out, true
+	return rerootHost(base, loc, "www.ast.dk", "ast.dk")
 }
 
 // isDetailPath reports whether a sitemap loc is a principmeddelelse detail page.

@@ -292,7 +292,7 @@ func (s *Scheduler) execute(e *entry, trigger string) {
 		}
 		msg := fmt.Sprintf("panik i kørslen: %v", v)
 		log.Error("job panicked", "panic", v, "stack", string(debug.Stack()))
-		run.Result, run.Error, run.Ended = omgjort.RunFailed, msg, time.Now()
+		run.Result, run.Error, run.Ended = omgjort.RunFailed, msg, time.Now().UTC()
 		if j.SelfRecorded {
 			s.repairJob(j.Name, run.Started, msg)
 		} else if err := s.cfg.Recorder.FinishRun(run); err != nil {
@@ -302,18 +302,7 @@ func (s *Scheduler) execute(e *entry, trigger string) {
 	}()
 
 	err := j.Run(s.ctx, run)
-	if run.Ended.IsZero() {
-		run.Ended = time.Now()
-	}
-	switch {
-	case err != nil:
-		run.Result = omgjort.RunFailed
-		if run.Error == "" {
-			run.Error = err.Error()
-		}
-	case run.Result == "" || run.Result == omgjort.RunRunning:
-		run.Result = omgjort.RunOK
-	}
+	run.Finish(err)
 	if !j.SelfRecorded {
 		if ferr := s.cfg.Recorder.FinishRun(run); ferr != nil {
 			log.Error("cannot record job end", "error", ferr)

@@ -256,18 +256,7 @@ func (a *app) recordRun(job, source string, do func() (omgjort.CrawlRun, error))
 	if run.Started.IsZero() {
 		run.Started = rec.Started
 	}
-	if run.Ended.IsZero() {
-		run.Ended = time.Now().UTC()
-	}
-	switch {
-	case err != nil:
-		run.Result = omgjort.RunFailed
-		if run.Error == "" {
-			run.Error = err.Error()
-		}
-	case run.Result == "" || run.Result == omgjort.RunRunning:
-		run.Result = omgjort.RunOK
-	}
+	run.Finish(err)
 	if ferr := a.db.FinishRun(&run); ferr != nil {
 		return run, errors.Join(err, ferr)
 	}
