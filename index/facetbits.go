@@ -222,6 +222,7 @@ type hitRecorder struct {
 	dated      []dateHit       // candidates (see addDated)
 	best       *kBest[dateHit] // the best k so far
 	sorted     []dateHit
+	allIDs     bool // sorted gets every hit's ID, not only those of tied hits
 	dateFailed bool
 	dateDone   bool
 }
@@ -392,15 +393,23 @@ func (h *hitRecorder) finishDate(r bindex.IndexReader) {
 		}
 	}
 	sel = slices.Clone(sel)
-	if !h.loadIDs(r, sel) {
-		return
-	}
-	slices.SortFunc(sel, func(a, b dateHit) int {
-		if c := a.before(&b); c != 0 {
-			return c
+	slices.SortFunc(sel, func(a, b dateHit) int { return a.before(&b) })
+	// The ID orders hits of equal date and score: read the IDs of those runs only, unless the
+	// caller needs every ID (Bleve's search by ID for the page's fields).
+	for i := 0; i < len(sel); {
+		j := i + 1
+		for j < len(sel) && sel[j].before(&sel[i]) == 0 {
+			j++
 		}
-		return strings.Compare(a.id, b.id)
-	})
+		if j-i > 1 || h.allIDs {
+			run := sel[i:j]
+			if !h.loadIDs(r, run) {
+				return
+			}
+			slices.SortFunc(run, func(a, b dateHit) int { return strings.Compare(a.id, b.id) })
+		}
+		i = j
+	}
 	h.sorted = sel
 	h.dateDone = true
 }

@@ -129,7 +129,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	if br == nil && (known == nil || byDate) && !x.noFast {
 		// Count the facets from the hit set and sort by date from the snapshot's dates
 		// (see facetbits.go); Bleve's own facets and sort when that cannot be done.
-		rec := &hitRecorder{Query: q, tables: &x.facetTables, byDate: byDate, k: req.From + size}
+		rec := &hitRecorder{Query: q, tables: &x.facetTables, byDate: byDate, k: req.From + size, allIDs: true}
 		if byDate {
 			br, err = x.searchByDate(ctx, rec, req.From, fields)
 		} else {
