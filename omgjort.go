@@ -278,8 +278,11 @@ type Decision struct {
 	Numbers []string `json:"numbers"`
 	Title   string   `json:"title"`
 	URL     string   `json:"url"`
-	// Source names where the record came from: "astdk" or "retsinformation".
-	Source    string `json:"source"`
+	// Source names where the record came from: "astdk", "retsinformation", or SourceOwn for
+	// the municipality's own decision letters.
+	Source string `json:"source"`
+	// Team is the municipal team that made the first-instance decision (own decisions only).
+	Team      string `json:"team,omitempty"`
 	Status    Status `json:"status"`
 	Published string `json:"published"` // YYYY-MM-DD or empty
 	Signed    string `json:"signed"`    // YYYY-MM-DD or empty
