@@ -296,6 +296,10 @@ func (s *DB) putDecisionValue(tx *bolt.Tx, bucket, key []byte, d *omgjort.Decisi
 // decodeDecision reads a decision stored under key in bucket, opening it when sealed.
 func (s *DB) decodeDecision(bucket, key, v []byte, d *omgjort.Decision) error {
 	plain, err := s.keys.open(where(bucket, key), v)
+	if errors.Is(err, ErrKeyDestroyed) {
+		// A record restored from a backup older than its deletion: deleted, for every reader.
+		return fmt.Errorf("%w: %w", omgjort.ErrNotFound, err)
+	}
 	if err != nil {
 		return err
 	}

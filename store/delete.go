@@ -31,6 +31,8 @@ type Deleted struct {
 	// Relinked are the family members whose ReplacedBy/Replaces named it and were stored
 	// again without it: the index must be given them again.
 	Relinked []*omgjort.Decision
+	// staleKeys are the keys of the digest copies the deletion replaced.
+	staleKeys []string
 }
 
 // Delete removes a decision for good: the current record, every older version, the archived
@@ -53,7 +55,7 @@ func (s *DB) Delete(id string) (*Deleted, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: delete %s: %w", d.ID, err)
 	}
-	if err := s.keys.destroy(d.ID); err != nil {
+	if err := s.keys.destroy(append(del.staleKeys, d.ID)...); err != nil {
 		return del, fmt.Errorf("store: delete %s: destroy key: %w", d.ID, err)
 	}
 	return del, nil
@@ -214,16 +216,16 @@ func (s *DB) deleteTx(tx *bolt.Tx, d *omgjort.Decision, del *Deleted) error {
 		return err
 	}
 	del.Corrections = n
-	del.Digests, err = dropFromDigestsTx(tx, d.ID)
+	del.Digests, del.staleKeys, err = s.dropFromDigestsTx(tx, d.ID)
 	return err
 }
 
 // dropFromDigestsTx takes decision id out of every stored digest that lists it and drops
 // those digests' rendered bodies (which name it); it returns how many digests changed.
-func dropFromDigestsTx(tx *bolt.Tx, id string) (int, error) {
+func (s *DB) dropFromDigestsTx(tx *bolt.Tx, id string) (int, []string, error) {
 	b := tx.Bucket(bucketDigests)
 	if b == nil {
-		return 0, nil
+		return 0, nil, nil
 	}
 	type upd struct {
 		k []byte
@@ -232,8 +234,10 @@ func dropFromDigestsTx(tx *bolt.Tx, id string) (int, error) {
 	var ups []upd
 	err := b.ForEach(func(k, v []byte) error {
 		var dg omgjort.Digest
-		if err := json.Unmarshal(v, &dg); err != nil {
-			return fmt.Errorf("decode digest %s: %w", k, err)
+		if err := s.decodeDigest(k, v, &dg); errors.Is(err, ErrKeyDestroyed) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("decode digest %q: %w", k, err)
 		}
 		if !digestDrop(&dg, id) {
 			return nil
@@ -242,14 +246,17 @@ func dropFromDigestsTx(tx *bolt.Tx, id string) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
+	var stale []string
 	for _, u := range ups {
-		if err := putJSON(b, u.k, u.d); err != nil {
-			return 0, err
+		st, err := s.putDigestTx(b, u.k, u.d)
+		if err != nil {
+			return 0, nil, err
 		}
+		stale = append(stale, st...)
 	}
-	return len(ups), nil
+	return len(ups), stale, nil
 }
 
 // digestDrop removes id's entries from dg and reports whether it listed id.
@@ -314,8 +321,21 @@ func (s *DB) SweepKeys() (int, error) {
 	var gone []string
 	err := s.bolt.View(func(tx *bolt.Tx) error {
 		decs := tx.Bucket(bucketDecisions)
+		used := map[string]bool{}
+		if b := tx.Bucket(bucketDigests); b != nil {
+			if err := b.ForEach(func(_, v []byte) error {
+				if sealed(v) {
+					if o, _, err := sealOwner(v); err == nil {
+						used[o] = true
+					}
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
 		for _, o := range s.keys.owners() {
-			if decs.Get([]byte(o)) == nil {
+			if decs.Get([]byte(o)) == nil && !used[o] {
 				gone = append(gone, o)
 			}
 		}

@@ -352,7 +352,9 @@ func (s *DB) GetMany(ids []string) ([]*omgjort.Decision, error) {
 				continue
 			}
 			d := new(omgjort.Decision)
-			if err := s.decodeDecision(bucketDecisions, []byte(id), v, d); err != nil {
+			if err := s.decodeDecision(bucketDecisions, []byte(id), v, d); errors.Is(err, ErrKeyDestroyed) {
+				continue
+			} else if err != nil {
 				return fmt.Errorf("decode %s: %w", id, err)
 			}
 			out = append(out, d)
@@ -418,7 +420,9 @@ func (s *DB) ForEach(fn func(d *omgjort.Decision) error) error {
 	err := s.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
 			d := new(omgjort.Decision)
-			if err := s.decodeDecision(bucketDecisions, k, v, d); err != nil {
+			if err := s.decodeDecision(bucketDecisions, k, v, d); errors.Is(err, ErrKeyDestroyed) {
+				return nil
+			} else if err != nil {
 				return fmt.Errorf("decode %s: %w", k, err)
 			}
 			return fn(d)
