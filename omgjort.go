@@ -228,6 +228,8 @@ type ErrorLabel struct {
 	Type     ErrorType  `json:"type"`
 	Score    float64    `json:"score"`
 	Evidence []Evidence `json:"evidence"`
+	// Correction is set when a jurist confirmed or added the label (ApplyCorrections).
+	Correction *LabelCorrection `json:"correction,omitempty"`
 }
 
 // Section is one headed part of a published decision (e.g. "Principmeddelelsen fastslår").
@@ -249,13 +251,15 @@ type Case struct {
 	// offsets point into it.
 	Text string `json:"text"`
 
-	Outcome         Outcome      `json:"outcome"`
-	OutcomeEvidence []Evidence   `json:"outcome_evidence,omitempty"`
-	Kritik          bool         `json:"kritik"`
-	KritikEvidence  []Evidence   `json:"kritik_evidence,omitempty"`
-	Ugyldig         bool         `json:"ugyldig"`
-	UgyldigEvidence []Evidence   `json:"ugyldig_evidence,omitempty"`
-	Errors          []ErrorLabel `json:"errors"`
+	Outcome         Outcome    `json:"outcome"`
+	OutcomeEvidence []Evidence `json:"outcome_evidence,omitempty"`
+	// OutcomeCorrection is set when a jurist confirmed, set or removed the outcome.
+	OutcomeCorrection *LabelCorrection `json:"outcome_correction,omitempty"`
+	Kritik            bool             `json:"kritik"`
+	KritikEvidence    []Evidence       `json:"kritik_evidence,omitempty"`
+	Ugyldig           bool             `json:"ugyldig"`
+	UgyldigEvidence   []Evidence       `json:"ugyldig_evidence,omitempty"`
+	Errors            []ErrorLabel     `json:"errors"`
 }
 
 // ErrorSlugs returns the case's error types in label order.
