@@ -97,6 +97,9 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		}
 	}
 	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
+	if out.Outcome == omgjort.OutcomeUkendt {
+		out.Outcome, out.OutcomeEvidence = c.rules.structuralOutcome(text, sents)
+	}
 	if len(kritik) > 0 {
 		out.Kritik, out.KritikEvidence = true, evidence(text, sents, kritik, 1)
 	}
