@@ -81,6 +81,9 @@ type hit struct {
 func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	out := omgjort.Case{Text: text, Outcome: omgjort.OutcomeUkendt, Errors: []omgjort.ErrorLabel{}}
 	sents := c.rules.segment(text)
+	if !courtJudgment(text, sents) {
+		readUnheaded(sents)
+	}
 	var outcomes, kritik, ugyldig, errs []hit
 	for i := range sents {
 		for _, h := range c.sentenceHits(text, sents, i) {
@@ -199,7 +202,11 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	}
 	for ri := range c.rules.rules {
 		r := &c.rules.rules[ri]
-		if !r.sections[s.section] {
+		sec := s.section
+		if s.readAs != "" && r.kind != kindOutcome {
+			sec = s.readAs
+		}
+		if !r.sections[sec] {
 			continue
 		}
 		negated := false
@@ -390,3 +397,25 @@ func Load(path string) (*Classifier, error) {
 // EmbeddedRules returns the text of the built-in rules file, the starting point for an edited
 // copy.
 func EmbeddedRules() string { return rulesFile }
+
+// judgedSections are the sections that hold Ankestyrelsen's own assessment (rules.txt's group
+// "judged").
+var judgedSections = map[string]bool{"resultat": true, "afgoerelse": true, "begrundelse": true, "vurdering": true, "afgoerende": true, "bemaerkninger": true}
+
+// readUnheaded lets the error and flag rules read a text that has no assessment section at all
+// — a third-person principle text or an older format told in one run ("Resumé", "Den konkrete
+// sag", no headings) — where Ankestyrelsen's assessment stands in the opening or the summary:
+// those sentences are read as an assessment. The vetoes (claims, hypotheticals, denials) still
+// apply sentence by sentence.
+func readUnheaded(sents []sentence) {
+	for _, s := range sents {
+		if judgedSections[s.section] {
+			return
+		}
+	}
+	for i := range sents {
+		if sents[i].section == startSection || sents[i].section == "resume" {
+			sents[i].readAs = "vurdering"
+		}
+	}
+}
