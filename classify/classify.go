@@ -249,7 +249,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 				}
 				continue
 			}
-			if re.MatchString(st) {
+			if m := re.FindStringIndex(st); m != nil && !concession(st[:m[0]]) {
 				for k := range v.targets {
 					vetoed[k] = true
 				}
@@ -408,14 +408,34 @@ var judgedSections = map[string]bool{"resultat": true, "afgoerelse": true, "begr
 // those sentences are read as an assessment. The vetoes (claims, hypotheticals, denials) still
 // apply sentence by sentence.
 func readUnheaded(sents []sentence) {
+	for i := range sents {
+		// A summary ("Resumé", "Den konkrete sag") is Ankestyrelsen's own account of its
+		// result and reasons.
+		if sents[i].section == "resume" {
+			sents[i].readAs = "vurdering"
+		}
+	}
 	for _, s := range sents {
 		if judgedSections[s.section] {
 			return
 		}
 	}
 	for i := range sents {
-		if sents[i].section == startSection || sents[i].section == "resume" {
+		if sents[i].section == startSection {
 			sents[i].readAs = "vurdering"
 		}
 	}
+}
+
+// concession reports whether text ends with a concessive conjunction ("selv om", "skønt"): a
+// claim retold in a concession ("…, selv om du har oplyst, at din søn er flyttet") is part of
+// Ankestyrelsen's own criticism, not the citizen's argument, so it vetoes nothing.
+func concession(before string) bool {
+	b := strings.ToLower(strings.TrimRight(before, " \t\u00a0"))
+	for _, c := range []string{"selv om", "selvom", "skønt", "uanset at", "til trods for at", "på trods af at"} {
+		if strings.HasSuffix(b, c) {
+			return true
+		}
+	}
+	return false
 }

@@ -422,6 +422,34 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 		case t.w == "ret" && i >= 2 && (ws[i-1].w == "kommunen" || strings.HasSuffix(ws[i-1].w, "nævnet") || strings.HasPrefix(ws[i-1].w, "jobcent") || ws[i-1].w == "danmark") &&
 			(ws[i-2].w == "giver" || ws[i-2].w == "gav") && !before(i, 4, isNeg):
 			add(omgjort.OutcomeStadfaestet, 3)
+		case t.w == "ret" && i >= 1 && (ws[i-1].w == "får" || ws[i-1].w == "fik" || ws[i-1].w == "fået" || ws[i-1].w == "ikke" ||
+			((ws[i-1].w == "dig" || ws[i-1].w == "jer") && i >= 2 && (ws[i-2].w == "giver" || ws[i-2].w == "gav"))) &&
+			within(i+1, 1, func(w string) bool { return w == "i" }) && within(i+2, 2, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "din" || w == "jeres" }):
+			// "Du får (ikke) ret i din klage", "Vi giver dig ret i klagen".
+			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
+				continue
+			}
+			if before(i, 4, isNeg) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			} else {
+				add(omgjort.OutcomeAendret, 2)
+			}
+		case (t.w == "orden" && i >= 2 && ws[i-1].w == "i" && (ws[i-2].w == "er" || ws[i-2].w == "var")) ||
+			((t.w == "korrekt" || t.w == "rigtig" || t.w == "lovlig") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
+			// "Kommunens afgørelse er i orden / korrekt / rigtig."
+			if i <= 8 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
+				!within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "hvorvidt" }) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case t.w == "gældende" && before(i, 3, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
+			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "gjort" || w == "gør" }):
+			// "Kommunens afgørelse er derfor ikke længere gældende."
+			add(omgjort.OutcomeOphaevet, 2)
+		case (t.w == "afsluttet" || t.w == "afslutter" || t.w == "henlagt" || t.w == "henlægger") && ankeSubject &&
+			within(i+1, 4, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "behandlingen" }) && !before(i, 4, isModal) && !before(i, 3, isNeg):
+			add(omgjort.OutcomeAfvist, 2)
+		case has(i, "uden", "at", "tage", "stilling") && within(i+4, 4, func(w string) bool { return w == "indhold" || w == "realiteten" || strings.HasPrefix(w, "klage") }) && ankeSubject:
+			add(omgjort.OutcomeAfvist, 2)
 		case t.w == "medhold":
 			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
 				continue
@@ -456,7 +484,11 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			if !before(i, 3, isNeg) && !before(i, 3, isModal) {
 				add(omgjort.OutcomeOphaevet, 2)
 			}
-		case t.w == "tilbage" && i >= 1 && before(i, 6, func(w string) bool {
+		case (t.w == "genoptage" || t.w == "genoptages" || t.w == "genbehandle" || t.w == "genbehandles") && before(i, 3, func(w string) bool { return w == "skal" }):
+			if !before(i, 4, isNeg) && !before(i, 6, isModal) {
+				add(omgjort.OutcomeHjemvist, 2)
+			}
+		case (t.w == "tilbage" || t.w == "retur") && i >= 1 && before(i, 6, func(w string) bool {
 			return w == "sendes" || w == "sender" || w == "sendt" || w == "sendte" || w == "skal" || w == "går"
 		}) && within(0, i, func(w string) bool { return w == "sagen" || w == "sag" || w == "den" || w == "klagen" }) && within(i+1, 2, func(w string) bool { return w == "til" }):
 			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && main != actorOther {
