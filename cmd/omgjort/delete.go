@@ -44,21 +44,8 @@ func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id,
 }
 
 func (a *app) deleteDecisionNoAudit(ctx context.Context, id string) (*store.Deleted, error) {
-	a.saveMu.Lock() // no crawl links a family with it while it goes
-	defer a.saveMu.Unlock()
-	del, err := a.db.Delete(id)
+	del, err := a.Delete(ctx, id)
 	if err != nil {
-		return del, err
-	}
-	if err := a.idx.Delete(del.ID); err != nil {
-		return del, err
-	}
-	if len(del.Relinked) > 0 {
-		if err := a.idx.Put(del.Relinked...); err != nil {
-			return del, err
-		}
-	}
-	if err := a.idx.Purge(ctx); err != nil {
 		return del, err
 	}
 	a.log.Info("decision deleted", "id", del.ID, "own", del.Own, "versions", del.Versions,
