@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -101,29 +100,4 @@ func (p *Pipeline) SetTeam(id, team string) error {
 		return err
 	}
 	return p.idx.Put(d)
-}
-
-// Delete removes a decision for good from the store and the index (issue 8's deletion): the
-// store deletes it with its versions and raw pages and relinks its family, the index drops it,
-// re-indexes the relinked members and purges what it kept of the deleted one. It is serialised
-// with saves, so no crawl links a family with it while it goes.
-func (p *Pipeline) Delete(ctx context.Context, id string) (*store.Deleted, error) {
-	p.saveMu.Lock()
-	defer p.saveMu.Unlock()
-	del, err := p.db.Delete(id)
-	if err != nil {
-		return del, err
-	}
-	if err := p.idx.Delete(del.ID); err != nil {
-		return del, err
-	}
-	if len(del.Relinked) > 0 {
-		if err := p.idx.Put(del.Relinked...); err != nil {
-			return del, err
-		}
-	}
-	if err := p.idx.Purge(ctx); err != nil {
-		return del, err
-	}
-	return del, nil
 }

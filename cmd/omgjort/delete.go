@@ -44,13 +44,7 @@ func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id,
 }
 
 func (a *app) deleteDecisionNoAudit(ctx context.Context, id string) (*store.Deleted, error) {
-	del, err := a.Delete(ctx, id)
-	if err != nil {
-		return del, err
-	}
-	a.log.Info("decision deleted", "id", del.ID, "own", del.Own, "versions", del.Versions,
-		"raw_pages", del.Raw, "digests", del.Digests, "corrections", del.Corrections)
-	return del, nil
+	return a.Pipeline.Delete(ctx, id)
 }
 
 func runDelete(ctx context.Context, env *environ, args []string) error {
