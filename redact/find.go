@@ -293,7 +293,7 @@ var genericMailbox = map[string]bool{"ast": true, "post": true, "kontakt": true,
 
 func (f *finder) findEmails() {
 	for _, m := range emailRe.FindAllStringIndex(f.text, -1) {
-		local := strings.ToLower(strings.TrimSpace(f.text[m[0]:strings.IndexByte(f.text[m[0]:m[1]], '@')+m[0]]))
+		local := strings.ToLower(strings.TrimSpace(f.text[m[0] : strings.IndexByte(f.text[m[0]:m[1]], '@')+m[0]]))
 		if genericMailbox[local] {
 			continue
 		}
@@ -874,7 +874,7 @@ func (f *finder) findKnownStreets() {
 }
 
 var (
-	streetRe = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ \-]){0,3}\p{Lu}[\p{L}]*(?:vej|vejen|gade|gaden|allé|alle|plads|pladsen|stræde|strædet|vænge|vænget|park|parken|torv|torvet|boulevard|have|haven|bakke|bakken|høj|højen|toft|toften|sti|stien|vang|vangen|strand|kaj|krog|krogen|mark|marken|eng|engen|hegn|lund|lunden|ager|kvarter|dal|dalen|bro|gård|gårdsvej|skov|skoven|bjerg|rød|huse|mose|hus)(?:en|n|et|t)?(?:[ ]\d{1,4}[ ]?[A-Za-z]?)(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
+	streetRe      = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ \-]){0,3}\p{Lu}[\p{L}]*(?:vej|vejen|gade|gaden|allé|alle|plads|pladsen|stræde|strædet|vænge|vænget|park|parken|torv|torvet|boulevard|have|haven|bakke|bakken|høj|højen|toft|toften|sti|stien|vang|vangen|strand|kaj|krog|krogen|mark|marken|eng|engen|hegn|lund|lunden|ager|kvarter|dal|dalen|bro|gård|gårdsvej|skov|skoven|bjerg|rød|huse|mose|hus)(?:en|n|et|t)?(?:[ ]\d{1,4}[ ]?[A-Za-z]?)(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
 	streetWordsRe = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ ]){1,3}(?:Vej|Gade|Allé|Alle|Plads|Boulevard|Torv|Stræde|Vænge|Have|Bakke|Park|Kvarter)[ ]\d{1,4}[ ]?[A-Za-z]?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
 	postcodeRe    = regexp.MustCompile(`(?:DK-)?([1-9]\d{3})[ \x{a0}]+\p{Lu}[\p{L}]*\.?(?:[ \-](?:\p{Lu}[\p{L}]+\.?|\p{Lu}{1,2}))?`)
 )
