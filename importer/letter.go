@@ -380,6 +380,13 @@ func reflow(s string) string { return strings.Join(strings.Fields(s), " ") }
 func ReflowText(s string) string {
 	var out []string
 	for _, blk := range strings.Split(s, "\n\n") {
+		blk = strings.TrimSpace(blk)
+		// A heading line on top of its paragraph ("Resultat" / "Vi ændrer …") stays a
+		// paragraph of its own.
+		if first, rest, ok := strings.Cut(blk, "\n"); ok && headingRe.MatchString(first) && len(strings.Fields(first)) <= 8 && !strings.Contains(first, "[") {
+			out = append(out, reflow(first))
+			blk = rest
+		}
 		if b := reflow(blk); b != "" {
 			out = append(out, b)
 		}
