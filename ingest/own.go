@@ -61,6 +61,9 @@ func (p *Pipeline) SaveOwn(d *omgjort.Decision) (OwnChange, error) {
 		old.Team = d.Team // a team given now for a letter imported without one
 		d = old
 	} else {
+		if old != nil && d.Team == "" {
+			d.Team = old.Team // a corrected letter stays with its team
+		}
 		p.Enrich(d)
 	}
 	ch, err := p.db.PutDecision(d, nil)
