@@ -12,7 +12,7 @@ import (
 
 // needTools skips a test when a Debian tool it needs is absent, except under CI, where the
 // tools are installed by .ci/run and their absence is a failure.
-func needTools(t *testing.T, tools ...string) {
+func needTools(t testing.TB, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {

@@ -19,7 +19,7 @@ import (
 )
 
 // needImportTools skips when poppler, Tesseract or the font are absent outside CI.
-func needImportTools(t *testing.T) {
+func needImportTools(t testing.TB) {
 	t.Helper()
 	missing := ""
 	for _, tool := range []string{"pdftotext", "pdfinfo", "pdftoppm", "tesseract"} {
