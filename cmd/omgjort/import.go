@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -58,7 +57,22 @@ type importOpts struct {
 	timeout       time.Duration
 }
 
-func importFlags(fs *flag.FlagSet) *importOpts {
+// importFlagSet is a flag set or serve's skipFlags (serve has no --team).
+type importFlagSet interface {
+	StringVar(p *string, name, value, usage string)
+	Float64Var(p *float64, name string, value float64, usage string)
+	DurationVar(p *time.Duration, name string, value time.Duration, usage string)
+}
+
+// Float64Var registers a float flag unless skipped.
+func (s skipFlags) Float64Var(p *float64, name string, value float64, usage string) {
+	*p = value
+	if !s.skip[name] {
+		s.fs.Float64Var(p, name, value, usage)
+	}
+}
+
+func importFlags(fs importFlagSet) *importOpts {
 	o := &importOpts{}
 	fs.StringVar(&o.team, "team", "", "the team the letters belong to (one of --teams when that is set)")
 	fs.StringVar(&o.teams, "teams", "", "the municipality's teams, comma-separated (the list a letter's team is chosen from)")
