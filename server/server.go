@@ -70,6 +70,9 @@ type Config struct {
 	// StatsAccess is the hook that restricts /stats (and its CSV/JSON) to teamleder and up once
 	// sign-in lands; nil lets everyone see it.
 	StatsAccess StatsAccess
+	// Imports is the upload and review queue of own letters (/admin/import, /admin/review);
+	// nil turns those pages off.
+	Imports Imports
 }
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
@@ -181,7 +184,13 @@ func (s *Server) routes() http.Handler {
 	s.opsRoutes(mux)                                                // status, metrics, digests, admin (digest.go)
 	mux.HandleFunc("GET /healthz", handleHealth)                    // liveness for the supervisor
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.HandleFunc("/", s.handleNotFound) // everything else: a Danish 404
+	mux.HandleFunc("GET /admin/import", s.handleImportForm)          // jurist/admin: upload own letters
+	mux.HandleFunc("POST /admin/import", s.handleImportUpload)       // the upload itself
+	mux.HandleFunc("GET /admin/import/{id}", s.handleImportBatch)    // an upload's progress and report
+	mux.HandleFunc("GET /admin/review", s.handleReviewList)          // letters awaiting review
+	mux.HandleFunc("GET /admin/review/{key}", s.handleReview)        // one letter, removals marked
+	mux.HandleFunc("POST /admin/review/{key}", s.handleReviewAction) // remove more, approve, reject
+	mux.HandleFunc("/", s.handleNotFound)                            // everything else: a Danish 404
 	return s.secure(s.recoverPanics(mux))
 }
 
@@ -204,6 +213,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 			limit := int64(maxBodyBytes)
 			if r.URL.Path == "/admin/stats/import" {
 				limit = maxStatsUpload
+			}
+			if r.URL.Path == "/admin/import" {
+				limit = maxImportUpload
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}

@@ -43,6 +43,7 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	if err != nil {
 		return err
 	}
+	a.importDemoLetters(ctx, env) // made-up own letters through the importer (demo_import.go)
 	n, _ := a.db.Count()
 	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s\n\nOmgjort is running at http://%s/  (Ctrl+C stops it)\n", n, dir, *addr)
 	return a.serve(ctx, env, *addr)

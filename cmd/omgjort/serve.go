@@ -45,6 +45,8 @@ type serveOptions struct {
 	debugAddr       string
 	crawl           crawlFlags
 	mail            mailFlags
+	// imports are the upload's settings (team list, OCR confidence, tool timeout).
+	imports *importOpts
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
 	// started, when set, receives the scheduler once it runs (tests).
@@ -104,6 +106,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
+	o.imports = importFlags(skipFlags{fs, map[string]bool{"team": true}})
 }
 
 // skipFlags registers every flag except the named ones: serve shares the crawl settings but
@@ -160,6 +163,11 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
 		Official: officialstats.New(a.db)}
+	imports, err := a.importService(o.imports, a.auditLog())
+	if err != nil {
+		return err
+	}
+	cfg.Imports = imports
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
