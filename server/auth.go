@@ -55,30 +55,30 @@ type rule struct {
 // route registered in this package must be here (TestEveryRouteHasARule reads the source);
 // own decisions are guarded again where they are read (allowDecision, ownSearcher).
 var routeRules = map[string]rule{
-	"GET /{$}":                    {level: accessRead},
-	"GET /d/{id}":                 {level: accessRead},
-	"GET /api/search":             {level: accessRead},
-	"GET /api/decisions/{id}":     {level: accessRead},
-	"GET /feed.atom":              {level: accessRead},
-	"GET /export.csv":             {level: accessRead},
-	"GET /stats":                  {level: accessRead},
-	"GET /status":                 {level: accessRead},
-	"GET /metrics":                {level: accessRead},
-	"GET /digests":                {level: accessRead},
-	"GET /digests.atom":           {level: accessRead},
-	"GET /digests/{week}":         {level: accessRead},
-	"GET /digests/{week}/mail":    {level: accessRead},
-	"POST /admin/run/{job}":       {level: accessPerm, perm: omgjort.PermAdminJobs},
-	"GET /admin/audit":            {level: accessPerm, perm: omgjort.PermAudit},
-	"GET /admin/audit.jsonl":      {level: accessPerm, perm: omgjort.PermAudit},
-	"GET /healthz":                {level: accessOpen},
-	"GET /static/":                {level: accessOpen},
-	"GET /signin":                 {level: accessOpen},
-	"POST /signin":                {level: accessOpen},
-	"POST /signout":               {level: accessSignedIn},
-	"GET /auth/oidc/start":        {level: accessOpen},
-	"GET /auth/oidc/callback":     {level: accessOpen},
-	"/":                           {level: accessOpen},
+	"GET /{$}":                 {level: accessRead},
+	"GET /d/{id}":              {level: accessRead},
+	"GET /api/search":          {level: accessRead},
+	"GET /api/decisions/{id}":  {level: accessRead},
+	"GET /feed.atom":           {level: accessRead},
+	"GET /export.csv":          {level: accessRead},
+	"GET /stats":               {level: accessRead},
+	"GET /status":              {level: accessRead},
+	"GET /metrics":             {level: accessRead},
+	"GET /digests":             {level: accessRead},
+	"GET /digests.atom":        {level: accessRead},
+	"GET /digests/{week}":      {level: accessRead},
+	"GET /digests/{week}/mail": {level: accessRead},
+	"POST /admin/run/{job}":    {level: accessPerm, perm: omgjort.PermAdminJobs},
+	"GET /admin/audit":         {level: accessPerm, perm: omgjort.PermAudit},
+	"GET /admin/audit.jsonl":   {level: accessPerm, perm: omgjort.PermAudit},
+	"GET /healthz":             {level: accessOpen},
+	"GET /static/":             {level: accessOpen},
+	"GET /signin":              {level: accessOpen},
+	"POST /signin":             {level: accessOpen},
+	"POST /signout":            {level: accessSignedIn},
+	"GET /auth/oidc/start":     {level: accessOpen},
+	"GET /auth/oidc/callback":  {level: accessOpen},
+	"/":                        {level: accessOpen},
 }
 
 // ruleFor returns the rule of a mux pattern. A pattern missing from the table (a route added
@@ -370,7 +370,9 @@ type ownStatsSearcher struct {
 	stats omgjort.StatsSource
 }
 
-func (o ownStatsSearcher) Stats(ctx context.Context) (*omgjort.Stats, error) { return o.stats.Stats(ctx) }
+func (o ownStatsSearcher) Stats(ctx context.Context) (*omgjort.Stats, error) {
+	return o.stats.Stats(ctx)
+}
 
 // describeSearch is the search criterion as the audit log records it.
 func describeSearch(req omgjort.SearchRequest) string {
