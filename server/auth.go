@@ -214,13 +214,6 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				info.csrf = c.Value
 			}
 		}
-		// Without sign-in (Auth nil) no request carries ambient credentials: nothing to forge.
-		if !safeMethod(r.Method) && !info.bearer && s.cfg.Auth != nil && !s.csrfOK(r, info) {
-			s.audit(r, omgjort.AuditEntry{Action: omgjort.AuditRefused, Outcome: omgjort.AuditDenied,
-				Detail: "manglende eller forkert CSRF-nøgle på " + r.Method + " " + r.URL.Path})
-			s.denied(w, r, http.StatusForbidden, "Formularen manglede sin sikkerhedsnøgle eller var for gammel, så intet blev ændret. Gå tilbage, genindlæs siden og prøv igen.")
-			return
-		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -273,6 +266,15 @@ func (s *Server) authorize(mux *http.ServeMux) http.Handler {
 		}
 		if !allowed {
 			s.refuse(w, r, "adgang nægtet til "+r.Method+" "+r.URL.Path, "")
+			return
+		}
+		// CSRF after the rights check, so a refusal says why. Without sign-in (Auth nil) no
+		// request carries ambient credentials: there is nothing to forge.
+		info := infoFrom(r.Context())
+		if !safeMethod(r.Method) && !info.bearer && s.cfg.Auth != nil && !s.csrfOK(r, info) {
+			s.audit(r, omgjort.AuditEntry{Action: omgjort.AuditRefused, Outcome: omgjort.AuditDenied,
+				Detail: "manglende eller forkert CSRF-nøgle på " + r.Method + " " + r.URL.Path})
+			s.denied(w, r, http.StatusForbidden, "Formularen manglede sin sikkerhedsnøgle eller var for gammel, så intet blev ændret. Gå tilbage, genindlæs siden og prøv igen.")
 			return
 		}
 		mux.ServeHTTP(w, r)
@@ -745,7 +747,7 @@ type userMenu struct {
 	Audit   bool
 }
 
-const userMenuMarker = "<!--omgjort:user-->"
+const userMenuMarker = "<span data-omgjort-user-menu hidden></span>"
 
 var userMenuTmpl = template.Must(template.New("usermenu").Parse(
 	`{{if .User}}<div class="user-menu"><p>Logget ind som <strong>{{.User.Name}}</strong> <span class="roles">({{.Roles}})</span></p>` +
