@@ -44,6 +44,7 @@ type serveOptions struct {
 	debugAddr       string
 	crawl           crawlFlags
 	mail            mailFlags
+	access          accessFlags
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
 	// started, when set, receives the scheduler once it runs (tests).
@@ -103,6 +104,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
+	o.access.register(fs)
 }
 
 // skipFlags registers every flag except the named ones: serve shares the crawl settings but
@@ -158,6 +160,17 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			Help: "Searches computed (not in the result cache)."},
 			func() float64 { _, m := a.idx.CacheStats(); return float64(m) }))
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken}
+	listenAddr := o.addr
+	if o.listener != nil {
+		listenAddr = o.listener.Addr().String()
+	}
+	acc := o.access
+	acc.siteURL = o.mail.siteURL
+	stopAccess, err := a.setupAccess(ctx, listenAddr, acc, &cfg) // sign-in, roles, audit (access.go)
+	if err != nil {
+		return err
+	}
+	defer stopAccess()
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
