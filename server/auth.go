@@ -309,7 +309,7 @@ func (s *Server) denied(w http.ResponseWriter, r *http.Request, status int, msg 
 		writeJSON(w, status, apiError{Error: msg})
 		return
 	}
-	p := deniedPage{base: base{Title: "Adgang nægtet"}, Status: status, Message: msg, Heading: "Adgang nægtet"}
+	p := deniedPage{base: base{Title: "Adgang nægtet", Fresh: s.freshness()}, Status: status, Message: msg, Heading: "Adgang nægtet"}
 	if status == http.StatusUnauthorized {
 		p.Heading = "Log ind for at fortsætte"
 		if s.cfg.Auth != nil {
@@ -454,7 +454,7 @@ func (s *Server) handleSignInPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request, status int, name, msg string) {
-	p := signinPage{base: base{Title: "Log ind"}, Next: localPath(r.FormValue("next")), Name: name, Error: msg,
+	p := signinPage{base: base{Title: "Log ind", Fresh: s.freshness()}, Next: localPath(r.FormValue("next")), Name: name, Error: msg,
 		Local: s.cfg.Auth != nil, OIDC: s.cfg.OIDC != nil, Disabled: s.cfg.Auth == nil}
 	p.CSRF = s.csrfForPage(w, r)
 	s.render(w, r, status, "signin.html", p)
