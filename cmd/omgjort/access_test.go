@@ -5,12 +5,17 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oauth2-proxy/mockoidc"
 	bolt "go.etcd.io/bbolt"
 
 	"omgjort/store"
@@ -132,4 +137,100 @@ func TestParseRetention(t *testing.T) {
 	if !loopbackOnly("127.0.0.1:8080") || !loopbackOnly("[::1]:80") || !loopbackOnly("localhost:1") || loopbackOnly(":8080") || loopbackOnly("0.0.0.0:80") {
 		t.Error("loopbackOnly")
 	}
+}
+
+// TestServeWithOIDCAndPrivateSite runs serve as configured in production: --public=false, an
+// OpenID provider (mockoidc on loopback) with a role map, --site-url, and a personal API token
+// made with the CLI. Anonymous visitors are refused, the OIDC round trip signs in, the token
+// reads the API, and the audit log verifies afterwards.
+func TestServeWithOIDCAndPrivateSite(t *testing.T) {
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Shutdown() })
+	m.QueueUser(&mockoidc.MockUser{Subject: "x1", PreferredUsername: "lise@kommune.dk", Groups: []string{"GG-Jura"}})
+
+	dir := t.TempDir()
+	if code, _, errs := cli(t, "en lang nok adgangskode\n", "user", "add", "--data", dir, "--role", "laeser", "bi"); code != 0 {
+		t.Fatal(errs)
+	}
+	_, tok, _ := cli(t, "", "token", "create", "--data", dir, "--user", "bi")
+	tok = strings.TrimSpace(tok)
+
+	a, err := openApp(dir, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	o := serveOptions{listener: ln, crawlSpec: "off", retsinfoSpec: "off", digestSpec: "off", backupSpec: "off"}
+	o.mail.siteURL = base
+	o.access = accessFlags{oidcIssuer: m.Issuer(), oidcClientID: m.ClientID, oidcRolesClaim: "groups",
+		oidcRoleMap: "GG-Jura=jurist", oidcScopes: "profile,email,groups", auditRetention: "180d"}
+	_ = o.access.public.Set("false")
+	t.Setenv("OMGJORT_OIDC_CLIENT_SECRET", m.ClientSecret)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- a.serveWith(ctx, o) }()
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		a.Close()
+		if code, out, errs := cli(t, "", "audit", "verify", "--data", dir); code != 0 {
+			t.Errorf("audit verify after serving: %d %s %s", code, out, errs)
+		}
+		_, out, _ := cli(t, "", "audit", "export", "--data", dir, "--user", "lise@kommune.dk")
+		if !strings.Contains(out, `"action":"signin"`) {
+			t.Errorf("no OIDC sign-in in the audit export: %s", out)
+		}
+	}()
+	waitUp(t, base+"/healthz")
+
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("anonymous on a private site: %d", resp.StatusCode)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err = c.Get(base + "/auth/oidc/start?next=/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/stats" || !strings.Contains(string(b), "lise@kommune.dk") {
+		t.Fatalf("after the OIDC round trip: %d %s", resp.StatusCode, resp.Request.URL)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/search?q=kommune", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("API token on a private site: %d", resp.StatusCode)
+	}
+}
+
+func waitUp(t *testing.T, u string) {
+	t.Helper()
+	for range 200 {
+		if resp, err := http.Get(u); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("%s never answered", u)
 }
