@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/jobs"
 	"omgjort/store"
 )
 
@@ -136,4 +137,23 @@ type slogAudit struct{ log *slog.Logger }
 func (s slogAudit) Record(_ context.Context, e omgjort.AuditEntry) error {
 	s.log.Info("audit", "action", e.Action, "user", e.User, "decision", e.DecisionID, "outcome", e.Outcome, "detail", e.Detail)
 	return nil
+}
+
+// retentionJob is the name of the daily job that deletes own decisions past --retention-own.
+const retentionJob = "retention-own"
+
+// expireOwn deletes every own decision older than ret (by its decision date), each as
+// `omgjort delete` does and audited as the system user "opbevaringsregel"; the run records
+// how many went.
+func (a *app) expireOwn(ctx context.Context, ret jobs.Retention, now time.Time, run *omgjort.CrawlRun) error {
+	ctx = omgjort.WithUser(ctx, &omgjort.User{Name: "opbevaringsregel", Roles: []omgjort.Role{omgjort.RoleAdmin}, Method: "job"})
+	n, err := jobs.Expire(ctx, ret.Cutoff(now), a.db.Expired, func(ctx context.Context, id string) error {
+		_, err := a.deleteDecision(ctx, a.auditLog(), id, "opbevaringsperiode "+ret.String()+" udløbet")
+		return err
+	})
+	if run != nil {
+		run.Changed = n
+	}
+	a.log.Info("retention of own decisions", "retention", ret.String(), "deleted", n)
+	return err
 }

@@ -121,3 +121,45 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 		t.Fatalf("second delete: exit %d, %s", code, errb.String())
 	}
 }
+
+// TestRetentionDeletesOldOwnDecisions runs the retention job's work: an own decision older
+// than the retention goes, a newer one and a published one stay.
+func TestRetentionDeletesOldOwnDecisions(t *testing.T) {
+	a, err := openApp(t.TempDir(), testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	old, oraw := ownLetter("egen-1", "Gammelord")
+	recent, rraw := ownLetter("egen-2", "Nyord")
+	recent.Signed = "2025-01-10"
+	pub, praw := ownLetter("3-19", "Offentligord")
+	pub.Source, pub.URL, praw.URL = "astdk", "https://ast.dk/3-19", "https://ast.dk/3-19"
+	for _, x := range []struct {
+		d *omgjort.Decision
+		r *omgjort.RawPage
+	}{{old, oraw}, {recent, rraw}, {pub, praw}} {
+		if _, err := a.storeDecision(x.d, x.r, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ret, err := jobs.ParseRetention("5y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run omgjort.CrawlRun
+	if err := a.expireOwn(context.Background(), ret, time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC), &run); err != nil {
+		t.Fatal(err)
+	}
+	if run.Changed != 1 {
+		t.Fatalf("deleted %d, want 1", run.Changed)
+	}
+	if _, err := a.db.Decision("egen-1"); !errors.Is(err, omgjort.ErrNotFound) {
+		t.Fatalf("old own decision: %v", err)
+	}
+	for _, id := range []string{"egen-2", "3-19"} {
+		if _, err := a.db.Decision(id); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+	}
+}
