@@ -538,6 +538,10 @@ type SearchRequest struct {
 	// NoSnippets leaves the hits without highlighted snippets, for callers that do not show
 	// them (the CSV export): finding them means reading each hit's whole text.
 	NoSnippets bool
+	// IncludeOwn lets the municipality's own decisions (Source == SourceOwn) into the hits.
+	// The zero value leaves them out, so a caller that forgets the principal's rights never
+	// shows personal data; set it only for principals with PermReadOwn.
+	IncludeOwn bool
 }
 
 // FacetValue is one value of a facet with the number of hits that have it.

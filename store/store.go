@@ -650,3 +650,8 @@ func versionKey(id string, version int) []byte {
 }
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+// Bolt returns the open bbolt file, for packages that keep their own buckets in it (auth's
+// users and sessions, audit's log) under the same single-process lock and in the same backups.
+// They must not touch the store's buckets.
+func (s *DB) Bolt() *bolt.DB { return s.bolt }
