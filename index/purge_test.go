@@ -35,7 +35,7 @@ func TestPurgeLeavesNoTrace(t *testing.T) {
 	if err := x.Put(fx[3]); err != nil {
 		t.Fatal(err)
 	}
-	if res := search(t, x, omgjort.SearchRequest{Query: marker}); res.Total != 1 {
+	if res := search(t, x, omgjort.SearchRequest{Query: marker, IncludeOwn: true}); res.Total != 1 {
 		t.Fatalf("marker found %d times before deletion", res.Total)
 	}
 	if err := x.Delete("egen-9"); err != nil {

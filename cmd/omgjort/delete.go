@@ -10,15 +10,13 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/audit"
 	"omgjort/jobs"
 	"omgjort/store"
 )
 
-// deleteDecision removes a decision for good (issue 11 point 5): from the store (record,
-// versions, raw pages, aliases, corrections, digest entries; an own decision's key is
-// destroyed), from the index, whose segments are then merged so its words leave the index files,
-// and re-indexes the family members whose links named it. The deletion is written to the audit
-// log with the acting user from ctx; a failed deletion is audited too.
+// deleteDecision removes a decision for good (ingest.Pipeline.Delete) and writes the deletion
+// to the audit log with the acting user from ctx; a failed deletion is audited too.
 func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id, detail string) (*store.Deleted, error) {
 	if audit == nil {
 		audit = omgjort.NopAudit{}
@@ -27,7 +25,7 @@ func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id,
 	if u := omgjort.UserFrom(ctx); u != nil {
 		entry.User = u.Name
 	}
-	del, err := a.deleteDecisionNoAudit(ctx, id)
+	del, err := a.Delete(ctx, id)
 	if del != nil {
 		entry.DecisionID = del.ID
 	}
@@ -42,29 +40,6 @@ func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id,
 		err = errors.Join(err, fmt.Errorf("delete %s: audit: %w", id, aerr))
 	}
 	return del, err
-}
-
-func (a *app) deleteDecisionNoAudit(ctx context.Context, id string) (*store.Deleted, error) {
-	a.saveMu.Lock() // no crawl links a family with it while it goes
-	defer a.saveMu.Unlock()
-	del, err := a.db.Delete(id)
-	if err != nil {
-		return del, err
-	}
-	if err := a.idx.Delete(del.ID); err != nil {
-		return del, err
-	}
-	if len(del.Relinked) > 0 {
-		if err := a.idx.Put(del.Relinked...); err != nil {
-			return del, err
-		}
-	}
-	if err := a.idx.Purge(ctx); err != nil {
-		return del, err
-	}
-	a.log.Info("decision deleted", "id", del.ID, "own", del.Own, "versions", del.Versions,
-		"raw_pages", del.Raw, "digests", del.Digests, "corrections", del.Corrections)
-	return del, nil
 }
 
 func runDelete(ctx context.Context, env *environ, args []string) error {
@@ -127,9 +102,16 @@ func osUser() string {
 	return "cli"
 }
 
-// auditLog is where the commands of this file record what they do. Until the data directory
-// has an audit log of its own (issue 11 point 4), entries go to the structured log.
-func (a *app) auditLog() omgjort.AuditLogger { return slogAudit{a.log} }
+// auditLog is the data directory's audit log (audit package, in the store's bbolt file); when
+// it cannot be opened the entries go to the structured log, so a deletion is never unrecorded.
+func (a *app) auditLog() omgjort.AuditLogger {
+	l, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		a.log.Error("audit log unavailable, recording to the process log", "error", err)
+		return slogAudit{a.log}
+	}
+	return l
+}
 
 // slogAudit writes audit entries to the structured log.
 type slogAudit struct{ log *slog.Logger }

@@ -60,14 +60,14 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, raw := ownLetter("egen-77", marker)
-	if _, err := a.storeDecision(d, raw, nil, nil); err != nil {
+	if _, err := a.Save(d, raw, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	keep, kraw := ownLetter("egen-78", "Bevarord")
-	if _, err := a.storeDecision(keep, kraw, nil, nil); err != nil {
+	if _, err := a.Save(keep, kraw, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.idx.Search(context.Background(), omgjort.SearchRequest{Query: marker, Size: 10})
+	res, err := a.Index().Search(context.Background(), omgjort.SearchRequest{Query: marker, Size: 10, IncludeOwn: true})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("search for the marker before deletion: %v, %v", res, err)
 	}
@@ -108,10 +108,10 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	if got, err := a.db.Decision("egen-78"); err != nil || got.Title != keep.Title {
 		t.Fatalf("the other own decision: %+v, %v", got, err)
 	}
-	if res, err := a.idx.Search(context.Background(), omgjort.SearchRequest{Query: "Bevarord", Size: 10}); err != nil || res.Total != 1 {
+	if res, err := a.Index().Search(context.Background(), omgjort.SearchRequest{Query: "Bevarord", Size: 10, IncludeOwn: true}); err != nil || res.Total != 1 {
 		t.Fatalf("the other own decision in the index: %v, %v", res, err)
 	}
-	if n, _ := a.idx.Count(); n != 1 {
+	if n, _ := a.Index().Count(); n != 1 {
 		t.Fatalf("index holds %d decisions, want 1", n)
 	}
 	// Deleting what is not there says so and fails.
@@ -139,7 +139,7 @@ func TestRetentionDeletesOldOwnDecisions(t *testing.T) {
 		d *omgjort.Decision
 		r *omgjort.RawPage
 	}{{old, oraw}, {recent, rraw}, {pub, praw}} {
-		if _, err := a.storeDecision(x.d, x.r, nil, nil); err != nil {
+		if _, err := a.Save(x.d, x.r, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
