@@ -440,6 +440,9 @@ type PageState struct {
 	Hash         string    `json:"hash,omitempty"`
 	DecisionID   string    `json:"decision_id,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
+	// Checked is when the page was last confirmed current by a conditional request (304);
+	// the crawler asks again at least every 30 days even when the sitemap lastmod is unchanged.
+	Checked time.Time `json:"checked,omitzero"`
 	// Failures counts consecutive failed fetches or parses; NextAttempt is when to try again.
 	Failures    int       `json:"failures,omitempty"`
 	LastError   string    `json:"last_error,omitempty"`

@@ -16,6 +16,7 @@ import (
 	"omgjort"
 	"omgjort/digest"
 	"omgjort/jobs"
+	"omgjort/officialstats"
 	"omgjort/server"
 )
 
@@ -161,7 +162,8 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_misses_total",
 			Help: "Searches computed (not in the result cache)."},
 			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
-	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken}
+	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
+		Official: officialstats.New(a.db)}
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
