@@ -17,7 +17,7 @@ import (
 
 // pageFiles are the page templates; each is parsed together with the layout into its own set,
 // so that every page can define the same "title" and "content" blocks.
-var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.html", "status.html", "digests.html", "digest.html"}
+var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.html", "status.html", "digests.html", "digest.html", "corrections.html"}
 
 // parseTemplates parses every page once at start-up and fails if a page is missing or broken.
 func parseTemplates() (map[string]*template.Template, error) {

@@ -70,6 +70,9 @@ type Config struct {
 	// StatsAccess is the hook that restricts /stats (and its CSV/JSON) to teamleder and up once
 	// sign-in lands; nil lets everyone see it.
 	StatsAccess StatsAccess
+	// Curation corrects labels, lists the correction queue and deletes decisions for good
+	// (curation.go); nil turns those routes into 404s.
+	Curation Curation
 }
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
@@ -168,18 +171,22 @@ func (s *Server) routes() http.Handler {
 		panic(fmt.Sprintf("server: static files: %v", err))
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.handleSearch)                      // search page
-	mux.HandleFunc("GET /d/{id}", s.handleDecision)                 // one decision with highlighted evidence
-	mux.HandleFunc("GET /api/search", s.handleAPISearch)            // search as JSON
-	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision)  // one decision as JSON
-	mux.HandleFunc("GET /feed.atom", s.handleFeed)                  // any search as an Atom feed
-	mux.HandleFunc("GET /export.csv", s.handleExport)               // any search as CSV for Excel
-	mux.HandleFunc("GET /stats", s.handleStats)                     // reversal statistics
-	mux.HandleFunc("GET /stats.json", s.handleStatsJSON)            // every figure of /stats as JSON
-	mux.HandleFunc("GET /stats.csv", s.handleStatsCSV)              // every figure of /stats as CSV
-	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport) // operators: upload official statistics
-	s.opsRoutes(mux)                                                // status, metrics, digests, admin (digest.go)
-	mux.HandleFunc("GET /healthz", handleHealth)                    // liveness for the supervisor
+	mux.HandleFunc("GET /{$}", s.handleSearch)                                 // search page
+	mux.HandleFunc("GET /d/{id}", s.handleDecision)                            // one decision with highlighted evidence
+	mux.HandleFunc("GET /api/search", s.handleAPISearch)                       // search as JSON
+	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision)             // one decision as JSON
+	mux.HandleFunc("GET /feed.atom", s.handleFeed)                             // any search as an Atom feed
+	mux.HandleFunc("GET /export.csv", s.handleExport)                          // any search as CSV for Excel
+	mux.HandleFunc("GET /stats", s.handleStats)                                // reversal statistics
+	mux.HandleFunc("GET /stats.json", s.handleStatsJSON)                       // every figure of /stats as JSON
+	mux.HandleFunc("GET /stats.csv", s.handleStatsCSV)                         // every figure of /stats as CSV
+	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport)            // operators: upload official statistics
+	s.opsRoutes(mux)                                                           // status, metrics, digests, admin (digest.go)
+	mux.HandleFunc("POST /api/decisions/{id}/corrections", s.handleCorrection) // jurists: correct a label
+	mux.HandleFunc("GET /api/queue", s.handleAPIQueue)                         // jurists: labels worth a check
+	mux.HandleFunc("GET /rettelser", s.handleQueuePage)                        // the same as a page
+	mux.HandleFunc("POST /admin/decisions/{id}/delete", s.handleAdminDelete)   // admins: delete for good
+	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("/", s.handleNotFound) // everything else: a Danish 404
 	return s.secure(s.recoverPanics(mux))

@@ -293,3 +293,23 @@ func evalCorrections(env *environ, cls *classify.Classifier, dir string) error {
 	fmt.Fprintln(env.stdout)
 	return nil
 }
+
+// curation is the server's way to correct labels, list the queue and delete decisions: the
+// pipeline's, with every correction and deletion written to the audit log.
+type curation struct {
+	a     *app
+	audit omgjort.AuditLogger
+}
+
+func (c curation) Correct(ctx context.Context, corr omgjort.Correction) (*omgjort.Decision, error) {
+	return c.a.correct(ctx, c.audit, corr)
+}
+
+func (c curation) Queue(ctx context.Context, n int, withOwn bool) ([]omgjort.QueueItem, error) {
+	return c.a.Queue(ctx, n, withOwn)
+}
+
+func (c curation) Delete(ctx context.Context, id string) error {
+	_, err := c.a.deleteDecision(ctx, c.audit, id, "")
+	return err
+}
