@@ -40,9 +40,9 @@ func (s *Server) allowed(r *http.Request, perm omgjort.Permission) (*omgjort.Use
 	return nil, false
 }
 
-// refuse answers a request without the right: 401 with how to sign in when nobody is signed
+// refuseCuration answers a request without the right: 401 with how to sign in when nobody is signed
 // in, 403 when the signed-in user lacks the role.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, what string) {
+func (s *Server) refuseCuration(w http.ResponseWriter, r *http.Request, what string) {
 	status, heading, msg := http.StatusForbidden, "Ingen adgang", "Din rolle giver ikke adgang til at "+what+". Kontakt en administrator, hvis du skal have adgang."
 	if omgjort.UserFrom(r.Context()) == nil {
 		status, heading, msg = http.StatusUnauthorized, "Log ind", "Log ind som jurist eller administrator for at "+what+"."
@@ -84,7 +84,7 @@ func (s *Server) handleCorrection(w http.ResponseWriter, r *http.Request) {
 	}
 	u, ok := s.allowed(r, omgjort.PermCorrectLabels)
 	if !ok {
-		s.refuse(w, r, "rette etiketter")
+		s.refuseCuration(w, r, "rette etiketter")
 		return
 	}
 	var req correctionRequest
@@ -185,7 +185,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) ([]omgjort.QueueI
 	}
 	u, ok := s.allowed(r, omgjort.PermCorrectLabels)
 	if !ok {
-		s.refuse(w, r, "se køen af etiketter, der bør tjekkes")
+		s.refuseCuration(w, r, "se køen af etiketter, der bør tjekkes")
 		return nil, false
 	}
 	n, ok := queueLimit(r)
@@ -211,7 +211,7 @@ func (s *Server) handleAdminDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	u, ok := s.allowed(r, omgjort.PermDelete)
 	if !ok {
-		s.refuse(w, r, "slette afgørelser")
+		s.refuseCuration(w, r, "slette afgørelser")
 		return
 	}
 	id := strings.TrimSpace(r.PathValue("id"))
