@@ -98,6 +98,10 @@ func TestCurationRoutes(t *testing.T) {
 		t.Fatalf("answer without the corrected label: %s", body)
 	}
 
+	code, body = do("GET", "/d/9-25", "", "")
+	if code != http.StatusOK || !strings.Contains(body, `<span class="tag tag-corrected">rettet af jurist</span>`) {
+		t.Fatalf("decision page without the jurist's mark: %d", code)
+	}
 	if code, _ := do("GET", "/api/queue", "", ""); code != http.StatusUnauthorized {
 		t.Fatalf("queue without a token: %d", code)
 	}
