@@ -163,3 +163,49 @@ func TestRetentionDeletesOldOwnDecisions(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreWithKeys: a backup holds own decisions sealed; restored with the keys file they
+// read again, restored without it they stay unreadable (and are not indexed).
+func TestRestoreWithKeys(t *testing.T) {
+	dir := t.TempDir()
+	a, err := openApp(dir, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, raw := ownLetter("egen-40", "Gendanord")
+	if _, err := a.Save(d, raw, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	file, _, err := jobs.Backup(a.db, filepath.Join(dir, "backups"), 3, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	var out, errb bytes.Buffer
+	with := filepath.Join(t.TempDir(), "med")
+	if code := run(context.Background(), []string{"restore", file, "--data", with, "--keys", filepath.Join(dir, "omgjort.keys")}, &out, &errb); code != 0 {
+		t.Fatalf("restore with keys: %d %s", code, errb.String())
+	}
+	without := filepath.Join(t.TempDir(), "uden")
+	if code := run(context.Background(), []string{"restore", file, "--data", without}, &out, &errb); code != 0 {
+		t.Fatalf("restore without keys: %d %s", code, errb.String())
+	}
+	for _, c := range []struct {
+		dir  string
+		want bool
+	}{{with, true}, {without, false}} {
+		a, err := openApp(c.dir, testLogger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.db.Decision("egen-40")
+		res, serr := a.Index().Search(context.Background(), omgjort.SearchRequest{Query: "Gendanord", IncludeOwn: true, Size: 5})
+		a.Close()
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		if got := err == nil; got != c.want || (res.Total == 1) != c.want {
+			t.Fatalf("%s: readable %v (err %v), indexed %d; want %v", c.dir, got, err, res.Total, c.want)
+		}
+	}
+}
