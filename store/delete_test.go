@@ -233,6 +233,9 @@ func TestOpenSweepsKeysOfDeletedDecisions(t *testing.T) {
 	if err := db.PutDigest(&omgjort.Digest{WeekName: "2026-W11", New: []omgjort.DigestEntry{{ID: "egen-5"}}}); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.keys.ensure("review:abc", "\x00digest\x00stale"); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.keys.ensure("egen-ghost"); err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +249,9 @@ func TestOpenSweepsKeysOfDeletedDecisions(t *testing.T) {
 	defer db.Close()
 	if db.keys.has("egen-ghost") {
 		t.Fatal("the key of a decision that is gone survived opening")
+	}
+	if db.keys.has("\x00digest\x00stale") || !db.keys.has("review:abc") {
+		t.Fatal("an unused digest key survived, or another package's key was destroyed")
 	}
 	if got, err := db.Get("egen-5"); err != nil || got.Title != d.Title {
 		t.Fatalf("live own decision after the sweep: %v", err)
