@@ -34,7 +34,7 @@ func TestCurationRoutes(t *testing.T) {
 	if _, err := a.Save(unknown, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: testLogger(t), AdminToken: "hemmelig", Curation: curation{a: a, audit: a.auditLog()}}, a.Index(), a.db)
+	srv, err := server.New(server.Config{Logger: testLogger(t), AdminToken: "hemmelig", Curation: newCuration(a, a.auditLog())}, a.Index(), a.db)
 	if err != nil {
 		t.Fatal(err)
 	}

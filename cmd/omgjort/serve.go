@@ -164,7 +164,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
 		Official: officialstats.New(a.db)}
-	cfg.Curation = curation{a: a, audit: a.auditLog()}
+	cfg.Curation = newCuration(a, a.auditLog())
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
