@@ -501,6 +501,7 @@ var JobTitles = map[string]string{
 	"crawl-retsinformation": "Hent fra retsinformation.dk",
 	"digest":                "Ugebrev",
 	"backup":                "Sikkerhedskopi",
+	"retention-own":         "Sletning af egne afgørelser",
 }
 
 // CrawlRun records one run of a job (a crawl, a reindex …): when, what it did, what went wrong.
