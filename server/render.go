@@ -23,6 +23,7 @@ var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.ht
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"thousands": thousands,
+		"date":      danishDate,
 		"inc":       func(i int) int { return i + 1 },
 		"u64":       func(i int) uint64 { return uint64(max(i, 0)) },
 		"evidence":  func(label string, ids []string) evidenceLinks { return evidenceLinks{Label: label, IDs: ids} },

@@ -227,7 +227,9 @@ func (a *app) enrich(d *omgjort.Decision) {
 func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
 	return a.recordRun(crawler.Job, crawler.Source, func() (omgjort.CrawlRun, error) {
-		return crawler.Crawl(ctx, cfg, &sink{a: a})
+		run, err := crawler.Crawl(ctx, cfg, &sink{a: a})
+		run.Backfill = cfg.Full || cfg.Since != ""
+		return run, err
 	})
 }
 
@@ -237,7 +239,9 @@ func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, 
 func (a *app) crawlRetsinfo(ctx context.Context, cfg crawler.RetsinfoConfig) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
 	return a.recordRun(crawler.RetsinfoJob, crawler.SourceRetsinfo, func() (omgjort.CrawlRun, error) {
-		return crawler.CrawlRetsinfo(ctx, cfg, &sink{a: a})
+		run, err := crawler.CrawlRetsinfo(ctx, cfg, &sink{a: a})
+		run.Backfill = cfg.Full || cfg.Since != ""
+		return run, err
 	})
 }
 

@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"omgjort"
 	"omgjort/store"
 )
 
@@ -69,5 +75,64 @@ func TestLockedHintNamesTheAdminRoute(t *testing.T) {
 	}
 	if lockedHint(fmt.Errorf("other"), "crawl", nil) != "" {
 		t.Error("a hint for an error that is not the lock")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the command writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestDemoChecksItsPortAndShowsItsDigest(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	code, out, errs := runCmd("demo", "--addr", busy.Addr().String())
+	if code != 1 || strings.Contains(out, "Replica") || !strings.Contains(errs, "--addr") {
+		t.Fatalf("busy port: %d %q %q (must fail before crawling)", code, out, errs)
+	}
+
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.Addr().String()
+	free.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"demo", "--addr", addr}, &stdout, &stderr) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(stdout.String(), "Omgjort is running") {
+		if time.Now().After(deadline) {
+			t.Fatalf("demo did not start: %s %s", stdout.String(), stderr.String())
+		}
+		select {
+		case c := <-done:
+			t.Fatalf("demo ended with %d: %s %s", c, stdout.String(), stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	loc, _ := time.LoadLocation("Europe/Copenhagen")
+	week := omgjort.WeekOf(time.Now().In(loc))
+	resp, err := http.Get("http://" + addr + "/digests/" + week.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(body)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Indlæsning fra ast.dk") || !strings.Contains(stdout.String(), "/digests/"+week.String()) {
+		t.Errorf("demo digest: %d\n%s\n%s", resp.StatusCode, stdout.String(), page)
 	}
 }
