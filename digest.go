@@ -236,6 +236,8 @@ type SourceCheck struct {
 	New      int  `json:"new"`
 	Backfill int  `json:"backfill,omitempty"`
 	Failed   bool `json:"failed"`
+	// FailedAt is when the failed newest run ended.
+	FailedAt time.Time `json:"failed_at,omitzero"`
 	// Stale is true when no crawl of the source succeeded in StaleAfter.
 	Stale bool   `json:"stale"`
 	Error string `json:"error,omitempty"`
@@ -400,6 +402,10 @@ func SourceChecks(runs []CrawlRun, now time.Time) []SourceCheck {
 				if r.Result == RunFailed {
 					sc.Failed = true
 					sc.Error = r.Error
+					sc.FailedAt = r.Ended
+					if sc.FailedAt.IsZero() {
+						sc.FailedAt = r.Started
+					}
 				}
 			}
 			if r.Succeeded() {
