@@ -301,7 +301,7 @@ func (b backfills) is(t time.Time, source string) bool {
 		if omgjort.RunSource(*r) == "" || r.Started.After(t) {
 			continue
 		}
-		if !r.Ended.IsZero() && t.After(r.Ended.Add(time.Minute)) {
+		if !r.Ended.IsZero() && t.After(r.Ended) {
 			continue
 		}
 		if hit == nil || omgjort.RunSource(*r) == sourceOfName(source) {

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/crawler"
+	"omgjort/crawler/replica"
 	"omgjort/store"
 )
 
@@ -138,5 +140,56 @@ func TestDemoChecksItsPortAndShowsItsDigest(t *testing.T) {
 	page := string(body)
 	if resp.StatusCode != 200 || !strings.Contains(page, "Indlæsning fra ast.dk") || !strings.Contains(stdout.String(), "/digests/"+week.String()) {
 		t.Errorf("demo digest: %d\n%s\n%s", resp.StatusCode, stdout.String(), page)
+	}
+}
+
+// TestBackfillRunsAreSummarised: the first crawl and a --full crawl are backfills (one line in
+// the digest); a decision a normal run stores later is listed, whatever its publication date.
+func TestBackfillRunsAreSummarised(t *testing.T) {
+	site, baseURL, err := replica.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer site.Close()
+	a, err := openApp(t.TempDir(), testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	cfg := crawler.Config{BaseURL: baseURL, Contact: "test", Delay: crawler.NoDelay, Timeout: 10 * time.Second}
+	first, err := a.crawl(context.Background(), cfg)
+	if err != nil || first.New == 0 {
+		t.Fatalf("first crawl: %v %+v", err, first)
+	}
+	cfg.Full = true
+	full, err := a.crawl(context.Background(), cfg)
+	if err != nil || !full.Backfill {
+		t.Fatalf("--full run not marked as a backfill: %v %+v", err, full)
+	}
+	loc, _ := time.LoadLocation("Europe/Copenhagen")
+	week := omgjort.WeekOf(time.Now().In(loc))
+	d, err := a.makeDigest(week, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.New) != 0 || len(d.Backfill) != 1 || d.Backfill[0].Count != first.New {
+		t.Errorf("digest after the first crawl: %d new, backfill %+v; want the %d as one line", len(d.New), d.Backfill, first.New)
+	}
+	// A normal run later stores a decision published years ago: it is listed.
+	if err := a.db.PutDigest(d); err != nil {
+		t.Fatal(err)
+	}
+	late := &omgjort.Decision{ID: "99-19", Number: "99-19", Title: "Sent offentliggjort", Source: "astdk", Published: "2019-03-01",
+		ContentHash: "late", Cases: []omgjort.Case{{ID: "1", Outcome: omgjort.OutcomeStadfaestet}}}
+	late.RollUpCases()
+	if _, err := a.db.PutDecision(late, nil); err != nil {
+		t.Fatal(err)
+	}
+	next, err := a.makeDigest(week.Add(1), nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(next.New) != 1 || next.New[0].ID != "99-19" || len(next.Backfill) != 0 {
+		t.Errorf("next digest: %+v %+v, want only 99-19", next.New, next.Backfill)
 	}
 }
