@@ -194,12 +194,17 @@ func (b BackfillLine) Text() string {
 
 // Empty reports whether nothing new reached the store in the digest's span: no new, changed or
 // backfilled decision.
-func (d *Digest) Empty() bool { return len(d.New) == 0 && len(d.Changed) == 0 && len(d.Backfill) == 0 }
+func (d *Digest) Empty() bool {
+	return len(d.New) == 0 && len(d.Changed) == 0 && len(d.Backfill) == 0 && d.OwnNew == 0
+}
 
 // Summary is the digest's first sentence, the same on the page, in the mail and in the feed.
 func (d *Digest) Summary() string {
 	if d.Empty() {
 		return "Ingen nye afgørelser i ugen."
+	}
+	if len(d.New)+len(d.Changed)+len(d.Backfill) == 0 {
+		return "Ingen nye offentliggjorte afgørelser i ugen. " + CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " blev importeret; de står ikke i ugebrevet, men kan ses i Omgjort med login."
 	}
 	parts := []string{CountOf(len(d.New), "ny afgørelse", "nye afgørelser")}
 	if len(d.Changed) > 0 {
@@ -221,7 +226,10 @@ func (d *Digest) Summary() string {
 	if n > 0 {
 		s += " Desuden " + CountOf(n, "afgørelse", "afgørelser") + " fra en indlæsning (se nedenfor)."
 	}
-	return s
+	if d.OwnNew > 0 {
+		s += " " + CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " blev importeret; de står ikke i ugebrevet, men kan ses i Omgjort med login."
+	}
+	return strings.TrimSpace(s)
 }
 
 // SourceCheck is how one source stood when the digest was made: when it was last checked, how
@@ -264,6 +272,9 @@ type Digest struct {
 	Changed []DigestEntry `json:"changed"`
 	// Backfill summarises, per source, what a first or --full/--since run stored in the span.
 	Backfill []BackfillLine `json:"backfill,omitempty"`
+	// OwnNew counts the municipality's own decision letters imported in the span: counted, never
+	// listed, since the digest is mailed and public and they hold personal data.
+	OwnNew int `json:"own_new,omitempty"`
 	// SourceLines are the sentences on the sources' state, as the page and the mail print them.
 	SourceLines []string `json:"source_lines,omitempty"`
 	// Reversed counts the reversed decisions (new or changed) in the week.

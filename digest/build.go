@@ -149,6 +149,14 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 		if !lawMatch(d.Laws, opt.Laws) {
 			return nil
 		}
+		if d.IsOwn() {
+			// The municipality's own letters hold personal data: the digest, which is mailed
+			// and shown on /digests, only counts them.
+			if in(firstStored(d, nil)) {
+				dg.OwnNew++
+			}
+			return nil
+		}
 		var versions []omgjort.Decision
 		if d.Version > 1 {
 			var err error

@@ -749,3 +749,24 @@ func TestParseWeekAndMessageID(t *testing.T) {
 		t.Error("duplicate recipient accepted")
 	}
 }
+
+// TestOwnDecisionsOnlyCounted: the municipality's own letters are counted, never listed, in the
+// digest (it is mailed and public).
+func TestOwnDecisionsOnlyCounted(t *testing.T) {
+	db := openStore(t, t.TempDir())
+	own := stored(dec("egen-1", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrPartshoering)), day(17, 9))
+	own.Source, own.Title = omgjort.SourceOwn, "Afgørelse om Jens Hansen"
+	put(t, db, own, stored(dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeStadfaestet)), day(17, 6)))
+	d, err := Build(db, Options{Week: week47, Now: day(23, 7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := NewRenderer(cph)
+	out, _ := r.Render(d)
+	if d.OwnNew != 1 || len(d.New) != 1 || d.Reversed != 0 || strings.Contains(out.Text+out.HTML, "Jens Hansen") || strings.Contains(out.Text, "egen-1") {
+		t.Errorf("own decision listed: %+v\n%s", d, out.Text)
+	}
+	if !strings.Contains(d.Summary(), "1 egen afgørelse blev importeret") {
+		t.Errorf("summary %q", d.Summary())
+	}
+}
