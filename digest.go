@@ -198,38 +198,43 @@ func (d *Digest) Empty() bool {
 	return len(d.New) == 0 && len(d.Changed) == 0 && len(d.Backfill) == 0 && d.OwnNew == 0
 }
 
+// Listed reports whether the digest lists any decision (new or changed).
+func (d *Digest) Listed() bool { return len(d.New)+len(d.Changed) > 0 }
+
 // Summary is the digest's first sentence, the same on the page, in the mail and in the feed.
 func (d *Digest) Summary() string {
 	if d.Empty() {
 		return "Ingen nye afgørelser i ugen."
 	}
-	if len(d.New)+len(d.Changed)+len(d.Backfill) == 0 {
-		return "Ingen nye offentliggjorte afgørelser i ugen. " + CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " blev importeret; de står ikke i ugebrevet, men kan ses i Omgjort med login."
-	}
-	parts := []string{CountOf(len(d.New), "ny afgørelse", "nye afgørelser")}
-	if len(d.Changed) > 0 {
-		parts = append(parts, CountOf(len(d.Changed), "ændret", "ændrede"))
-	}
-	s := strings.Join(parts, " og ")
-	if len(d.New)+len(d.Changed) > 0 {
-		if d.Reversed == 0 {
-			s += ", ingen af dem omgjort"
-		} else {
-			s += ", heraf " + CountOf(d.Reversed, "omgjort", "omgjorte")
-		}
-	}
-	s += "."
 	n := 0
 	for _, b := range d.Backfill {
 		n += b.Count
 	}
-	if n > 0 {
-		s += " Desuden " + CountOf(n, "afgørelse", "afgørelser") + " fra en indlæsning (se nedenfor)."
+	var s string
+	if d.Listed() {
+		parts := []string{CountOf(len(d.New), "ny afgørelse", "nye afgørelser")}
+		if len(d.Changed) > 0 {
+			parts = append(parts, CountOf(len(d.Changed), "ændret", "ændrede"))
+		}
+		s = strings.Join(parts, " og ")
+		if d.Reversed == 0 {
+			s += ", ingen af dem omgjort."
+		} else {
+			s += ", heraf " + CountOf(d.Reversed, "omgjort", "omgjorte") + "."
+		}
+		if n > 0 {
+			s += " Desuden " + CountOf(n, "afgørelse", "afgørelser") + " fra en indlæsning."
+		}
+	} else {
+		s = "Ingen nye afgørelser at liste i ugen."
+		if n > 0 {
+			s += " " + CountOf(n, "afgørelse", "afgørelser") + " kom ved en indlæsning."
+		}
 	}
 	if d.OwnNew > 0 {
 		s += " " + CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " blev importeret; de står ikke i ugebrevet, men kan ses i Omgjort med login."
 	}
-	return strings.TrimSpace(s)
+	return s
 }
 
 // SourceCheck is how one source stood when the digest was made: when it was last checked, how

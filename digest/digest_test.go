@@ -178,7 +178,7 @@ func TestBuild(t *testing.T) {
 	if d.Reversed != 5 {
 		t.Errorf("reversed = %d, want 5", d.Reversed)
 	}
-	if want := "7 nye afgørelser og 1 ændret, heraf 5 omgjorte. Desuden 3 afgørelser fra en indlæsning (se nedenfor)."; d.Summary() != want {
+	if want := "7 nye afgørelser og 1 ændret, heraf 5 omgjorte. Desuden 3 afgørelser fra en indlæsning."; d.Summary() != want {
 		t.Errorf("summary %q, want %q", d.Summary(), want)
 	}
 	if want := "Omgjort uge 47, 2026: 7 nye afgørelser, 1 ændret, 5 omgjorte"; d.Subject != want {
