@@ -563,6 +563,7 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	}
 	addFacet("status", string(d.Status))
 	addFacet("authority", d.Authority)
+	addFacet("kritik", yesNoTerm(d.Kritik))
 	doc[fFacets] = fv
 	if t, err := time.Parse(time.DateOnly, d.Published); err == nil {
 		doc[fPublished] = t

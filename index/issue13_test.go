@@ -167,3 +167,23 @@ func TestThesaurusAndStemExceptions(t *testing.T) {
 		t.Errorf("LAS: the snippet should mark the act's name: %+v %v", res, err)
 	}
 }
+
+// TestSuggestFromTheIndexTerms: a misspelt word is replaced by the nearest word of the index, as
+// the decisions write it; known words and a query without near words get no suggestion.
+func TestSuggestFromTheIndexTerms(t *testing.T) {
+	a := statDecision("1-23", "2023-01-01", "Sygedagpengeloven", omgjort.OutcomeHjemvist)
+	a.Cases[0].Text = "Efter sygedagpengeloven har kommunen pligt til opfølgning. Sygedagpengeloven gælder også her, jf. sygedagpengelovens § 7."
+	x := openWith(t, a)
+	for q, want := range map[string]string{
+		"sygedagpengelovn":          "sygedagpengeloven",
+		"kommunen sygedagpengelovn": "kommunen sygedagpengeloven",
+		"opfølgnng lov:aktivloven":  "opfølgning lov:aktivloven",
+		"sygedagpengeloven":         "",
+		"xqzvwkjh":                  "",
+	} {
+		got, err := x.Suggest(context.Background(), q)
+		if err != nil || got != want {
+			t.Errorf("Suggest(%q) = %q, %v; want %q", q, got, err, want)
+		}
+	}
+}
