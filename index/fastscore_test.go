@@ -84,7 +84,7 @@ func TestFastScoreMatchesBleve(t *testing.T) {
 		"kommunen år:2020..2024", "sanktion år:>=2022", "kommunen -år:2019", "partshøring år:1990", `"sanktion"`, `kommunen "afgørelsen"`,
 		// Issue 13: thesaurus, stem exceptions, provisions by act, kritik, date ranges.
 		"sdp", "LAS", "lov om aktiv socialpolitik", "læge", `§:"aktivloven 14"`, "kommunen kritik:ja",
-		"kommunen dato:2020-01-01..2023-06-30",
+		"kommunen dato:2020-01-01..2023-06-30", `"varigt nedsat arbejdsevne"`, `kommunen "lægelige oplysninger i sagen"`,
 	}
 	filters := []map[string][]string{nil, {"outcome": {"hjemvist", "aendret"}}, {"errors": {"partshoering"}, "status": {"gaeldende"}}}
 	ctx := context.Background()

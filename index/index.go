@@ -692,9 +692,10 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	add(fText, plainText(true))
 	add(fMeta, plainText(false))
-	// pairs: no term vectors, not stored, no doc values; only looked up.
+	// pairs: not stored, no doc values; with positions, which only phrases of three words or
+	// more read (phrase.go).
 	pairs := text(pairAnalyzer, false)
-	pairs.IncludeTermVectors = false
+	pairs.IncludeTermVectors = true
 	add(fTextPairs, pairs)
 	add(fMetaPairs, pairs)
 	add(fLawText, text(danishAnalyzer, false))

@@ -550,23 +550,31 @@ func pairTerms(toks analysis.TokenStream) []string {
 }
 
 // matchPairs is match for a free-text field: a value of two words or more (a phrase, or a token
-// that splits, "17-25") must have all its word pairs in pairField, term lookups instead of the
-// positions of every document holding the words. Pairs are adjacent words, so two words match
-// as a phrase does (a stop word between them must be a stop word, where the phrase query lets
-// any word stand in its place); for three or more, the pairs could in principle occur apart in
-// one document ("a b … b c" for "a b c"), which the phrase query would not match.
+// that splits, "17-25") is matched on pairField, whose terms are the adjacent word pairs, term
+// lookups instead of the positions of every document holding the words. Two words are one pair,
+// exact by construction (a stop word between them must be a stop word, where Bleve's phrase
+// query lets any word stand in its place). Three or more words are several pairs, which must
+// stand at the phrase's relative positions: a PhraseQuery on the pair field, whose positions
+// are indexed (phrase.go), so "a b … b c" does not match "a b c".
 func matchPairs(an analysis.Analyzer, field, pairField, value string, phrase bool, boost float64) query.Query {
 	toks := an.Analyze([]byte(value))
 	if len(toks) < 2 {
 		// One word, quoted or not: the word (the text fields keep no positions).
 		return match(an, field, value, false, boost)
 	}
-	pairs := pairTerms(toks)
-	qs := make([]query.Query, 0, len(pairs))
-	for _, p := range pairs {
-		qs = append(qs, term(pairField, p))
+	pairs := newPairFilter().Filter(toks)
+	if len(pairs) == 1 {
+		q := query.NewConjunctionQuery([]query.Query{term(pairField, string(pairs[0].Term))})
+		q.SetBoost(boost)
+		return q
 	}
-	q := query.NewConjunctionQuery(qs)
+	// The pairs at their positions relative to the first; "" where a position has no pair.
+	first := pairs[0].Position
+	terms := make([]string, pairs[len(pairs)-1].Position-first+1)
+	for _, p := range pairs {
+		terms[p.Position-first] = string(p.Term)
+	}
+	q := query.NewPhraseQuery(terms, pairField)
 	q.SetBoost(boost)
 	return q
 }
