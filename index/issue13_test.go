@@ -35,7 +35,7 @@ func TestSearchByProvisionOfAct(t *testing.T) {
 	b.Paragraphs = []string{"§ 14, stk. 1 og 2"}
 	b.Citations = omgjort.CitationsOf(b)
 	c := statDecision("3-25", "2025-03-10", "Serviceloven", omgjort.OutcomeAendret)
-	c.Cases[0].Text = "Det følger af § 54 i sygedagpengeloven og af servicelovens § 14, at …"
+	c.Cases[0].Text = "Det følger af § 54 i sygedagpengeloven og af servicelovens § 14, at … Se også arbejdsmiljølovens § 5."
 	c.Citations = omgjort.CitationsOf(c)
 	// Two laws: the bare provision's act is not guessed.
 	d := statDecision("4-25", "2025-04-10", "Aktivloven", omgjort.OutcomeAfvist)
@@ -59,6 +59,7 @@ func TestSearchByProvisionOfAct(t *testing.T) {
 		{`§:"fvl 19"`, []string{"1-25"}},
 		{`§:sygedagpengeloven`, []string{"1-25", "3-25"}},
 		{`§:14`, []string{"2-25", "3-25", "4-25"}},
+		{`§:"arbejdsmiljøloven § 5"`, []string{"3-25"}}, // outside omgjort.Acts, but cited
 	} {
 		if got := search13(t, x, tc.q, nil); !reflect.DeepEqual(got, sorted(tc.want)) {
 			t.Errorf("%s: got %v, want %v", tc.q, got, tc.want)

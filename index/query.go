@@ -417,7 +417,17 @@ func termsInRange(field, lo, hi string, present []string) query.Query {
 // Paragraf list (fProvisions). ok is false when the value names no act (a bare "§:47" searches
 // the paragraphs as written); an act without a paragraph number, or words that are no act,
 // are errors.
-func provisionQuery(c clause) (query.Query, bool, error) {
+func provisionQuery(c clause, cited func(act string) bool) (query.Query, bool, error) {
+	actByName := func(name string) (omgjort.Act, bool) {
+		if a, ok := omgjort.ActByName(name); ok {
+			return a, true
+		}
+		// An act outside omgjort.Acts that decisions cite ("arbejdsmiljølovens § 5").
+		if key := omgjort.NormalizeAct(name); cited != nil && strings.Contains(key, "lov") && cited(key) {
+			return omgjort.Act{Key: key}, true
+		}
+		return omgjort.Act{}, false
+	}
 	v := strings.TrimSpace(strings.ReplaceAll(c.value, "§", " § "))
 	words := strings.Fields(v)
 	firstDigit := -1
@@ -429,7 +439,7 @@ func provisionQuery(c clause) (query.Query, bool, error) {
 	}
 	if firstDigit < 0 {
 		// An act alone: every decision citing any of its provisions.
-		if a, ok := omgjort.ActByName(strings.TrimSpace(strings.ReplaceAll(v, "§", ""))); ok {
+		if a, ok := actByName(strings.TrimSpace(strings.ReplaceAll(v, "§", ""))); ok {
 			return term(fProvisions, a.Key+"|"), true, nil
 		}
 		return nil, false, nil
@@ -439,7 +449,7 @@ func provisionQuery(c clause) (query.Query, bool, error) {
 	found := false
 	// The act before the number ("sdpl § 54") …
 	if pre := strings.TrimSpace(strings.TrimSuffix(strings.Join(words[:firstDigit], " "), "§")); pre != "" {
-		a, ok := omgjort.ActByName(strings.TrimSpace(strings.TrimSuffix(pre, "§")))
+		a, ok := actByName(strings.TrimSpace(strings.TrimSuffix(pre, "§")))
 		if !ok {
 			return nil, false, unknownAct(c, pre)
 		}
@@ -453,7 +463,7 @@ func provisionQuery(c clause) (query.Query, bool, error) {
 			if strings.HasPrefix(tail, "i ") {
 				tail = strings.TrimPrefix(tail, "i ")
 			}
-			if a, ok := omgjort.ActByName(tail); ok {
+			if a, ok := actByName(tail); ok {
 				act, found = a, true
 				rest = strings.TrimSuffix(strings.Join(para[:i], " "), " i")
 				break
@@ -524,6 +534,8 @@ type builder struct {
 	// fSignedDay (for dato: and afgørelsesdato:).
 	years []int
 	days  map[string][]string
+	// actCited reports whether any decision cites a provision of the act (its "act|" term).
+	actCited func(act string) bool
 }
 
 // textFields are the fields a free-text word is matched in, with their boosts and word-pair
@@ -619,7 +631,7 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 		}
 		return query.NewDisjunctionQuery(qs), nil
 	case "paragraphs":
-		if q, ok, err := provisionQuery(c); ok || err != nil {
+		if q, ok, err := provisionQuery(c, b.actCited); ok || err != nil {
 			return q, err
 		}
 		q := match(b.plain, fParagraphs, c.value, c.phrase, 1)

@@ -280,7 +280,7 @@ func (x *Index) snippets(clauses []clause, hits search.DocumentMatchCollection) 
 // whether the query box had anything to rank by; without it the hits are listed newest first.
 func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query.Query, scored bool, err error) {
 	m := x.idx.Mapping()
-	b := builder{da: m.AnalyzerNamed(danishAnalyzer), plain: m.AnalyzerNamed(plainAnalyzer)}
+	b := builder{da: m.AnalyzerNamed(danishAnalyzer), plain: m.AnalyzerNamed(plainAnalyzer), actCited: x.actCited}
 	if b.da == nil || b.plain == nil {
 		return nil, false, errors.New("index: search: analyzers missing from the index mapping")
 	}
@@ -365,6 +365,21 @@ func (x *Index) terms(field string) ([]string, error) {
 		return nil, fmt.Errorf("index: terms of %s: %w", field, err)
 	}
 	return out, nil
+}
+
+// actCited reports whether a decision cites a provision of act (a name outside omgjort.Acts).
+func (x *Index) actCited(act string) bool {
+	ai, err := x.idx.Advanced()
+	if err != nil {
+		return false
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		return false
+	}
+	defer r.Close()
+	n, err := docFreq(context.Background(), r, fProvisions, act+"|")
+	return err == nil && n > 0
 }
 
 // expandSynonyms applies the legal thesaurus (thesaurus.go) to the query's clauses.
