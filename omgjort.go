@@ -249,6 +249,10 @@ type Case struct {
 	// Text is the letter as plain text; paragraphs are separated by "\n\n" and evidence
 	// offsets point into it.
 	Text string `json:"text"`
+	// Headings are the paragraphs of Text that the page marked up as headings, so the
+	// decision page can show the letter's structure (records parsed before this field have
+	// none; the page then restores the LetterHeadings it recognises).
+	Headings []string `json:"headings,omitempty"`
 
 	Outcome         Outcome      `json:"outcome"`
 	OutcomeEvidence []Evidence   `json:"outcome_evidence,omitempty"`

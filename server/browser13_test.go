@@ -32,6 +32,17 @@ func flattened() *omgjort.Decision {
 	return d
 }
 
+// paragraphed is a letter parsed with its own heading markup (Case.Headings): a heading the
+// classifier does not know is a heading too.
+func paragraphed() *omgjort.Decision {
+	text := "Resultatet er:\n\nVi stadfæster afgørelsen.\n\nSærlige forhold i din sag\n\nDu har boet i udlandet."
+	d := &omgjort.Decision{ID: "10-26", Number: "10-26", Numbers: []string{"10-26"}, Title: "Principmeddelelse 10-26 om boligstøtte",
+		Status: omgjort.StatusGaeldende, Published: "2026-02-06", Laws: []string{"Boligstøtteloven"},
+		Cases: []omgjort.Case{{ID: "1", Text: text, Headings: []string{"Resultatet er:", "Særlige forhold i din sag"}, Outcome: omgjort.OutcomeStadfaestet}}, ContentHash: "10-26"}
+	d.RollUpCases()
+	return d
+}
+
 // TestBrowserZeroHitsNoDeadEnd: a misspelt search under a filter offers the spelling from the
 // index and the filter that emptied the result, with working links, in an intact layout at
 // desktop width and at 390 px.
@@ -88,10 +99,16 @@ func TestBrowserZeroHitsNoDeadEnd(t *testing.T) {
 // permalink are there; at 390 px the page fits; printing hides the navigation and keeps the marks.
 func TestBrowserDecisionStructureAndEvidence(t *testing.T) {
 	ctx := browser(t)
-	f := newRealFixture(t, append(family(), flattened())...)
+	f := newRealFixture(t, append(family(), flattened(), paragraphed())...)
 	ts := httptest.NewServer(f.srv.Handler())
 	defer ts.Close()
 
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/d/10-26"), chromedp.WaitVisible(chromedp.CSS("article.decision"))); err != nil {
+		t.Fatal(err)
+	}
+	if hs := eval[[]string](t, ctx, `[...document.querySelectorAll(".case-text h3")].map(h => h.textContent)`); strings.Join(hs, "|") != "Resultatet er:|Særlige forhold i din sag" {
+		t.Errorf("the page's own headings %q", hs)
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/d/9-26"), chromedp.WaitVisible(chromedp.CSS("article.decision"))); err != nil {
 		t.Fatal(err)
 	}

@@ -301,7 +301,7 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 			labels[id] = append(labels[id], owners[i])
 		}
 	}
-	v.Blocks = highlight(c.Text, spans, ids, labels)
+	v.Blocks = highlight(c.Text, c.Headings, spans, ids, labels)
 	return v
 }
 
@@ -364,10 +364,10 @@ type textBlock struct {
 	kind       string // "p", "h" or "li"
 }
 
-// structure splits a letter into blocks: paragraphs at blank lines, list items ("• "), and the
-// headings of the letter inside paragraphs (omgjort.SplitHeadings), which a flattened letter
+// structure splits a letter into blocks: paragraphs at blank lines, list items ("• "), the
+// paragraphs the page marked up as headings (heads), and the headings of the letter inside paragraphs (omgjort.SplitHeadings), which a flattened letter
 // holds as running text.
-func structure(text string) []textBlock {
+func structure(text string, heads []string) []textBlock {
 	var out []textBlock
 	pos := 0
 	for pos <= len(text) {
@@ -384,6 +384,9 @@ func structure(text string) []textBlock {
 		case strings.TrimSpace(para) == "":
 		case strings.HasPrefix(trimmed, "• "):
 			out = append(out, textBlock{pos + lead + len("• "), end, "li"})
+		case slices.Contains(heads, strings.TrimSpace(para)):
+			// Marked up as a heading on the page (omgjort.Case.Headings).
+			out = append(out, textBlock{pos + lead, pos + lead + len(strings.TrimSpace(para)), "h"})
 		default:
 			for _, tp := range omgjort.SplitHeadings(para) {
 				kind := "p"
@@ -404,7 +407,7 @@ func structure(text string) []textBlock {
 // highlight lays out text as blocks of plain and marked segments. A mark that runs across a
 // block boundary is continued in the next block; only its first piece carries the ID and the
 // links back to its labels.
-func highlight(text string, spans []span, ids []string, labels map[string][]labelRef) []blockView {
+func highlight(text string, heads []string, spans []span, ids []string, labels map[string][]labelRef) []blockView {
 	// One entry per distinct mark, in text order.
 	type mark struct {
 		span
@@ -420,7 +423,7 @@ func highlight(text string, spans []span, ids []string, labels map[string][]labe
 
 	var out []blockView
 	used := map[string]bool{}
-	for _, b := range structure(text) {
+	for _, b := range structure(text, heads) {
 		var para []segment
 		at := b.start
 		for _, m := range marks {
