@@ -680,7 +680,7 @@ func TestDecisionPage(t *testing.T) {
 		"<p>Kommunen skal partshøre borgeren.</p>", "<p>Det gælder også ved sanktioner.</p>",
 		"Numre", "17-25, O-26-96", "Offentliggjort", "9. januar 2026", "Underskrevet", "18. december 2025",
 		"Journalnummer", "25-1234", "Aktivloven", "Sanktion", "§ 35", "Kommunal", "Gældende",
-		`href="https://www.ast.dk/principmeddelelser/17-25"`, "blandet udfald",
+		`href="https://www.ast.dk/principmeddelelser/17-25"`, "blandet udfald", "Blandet udfald: principmeddelelsen har flere konkrete sager",
 		`<span class="badge badge-stadfaestet">Stadfæstet</span>`,
 		"Manglende partshøring", "Kritik",
 	} {
