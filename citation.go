@@ -399,12 +399,39 @@ func actBefore(text string, i int) (string, int) {
 		k -= size
 	}
 	w := strings.ToLower(text[k:j])
+	if w == "lov" || w == "lovs" {
+		// "barnets lov § 5": the act's name is two words.
+		if prev, at := wordBefore(text, k); strings.ToLower(prev) == "barnets" {
+			return "barnets lov", at
+		}
+	}
 	for _, s := range actSuffixes {
 		if strings.HasSuffix(w, s.gen) && len(w) > len(s.gen) {
 			return strings.TrimSuffix(w, s.gen) + s.base, k
 		}
 	}
 	return "", i
+}
+
+// wordBefore returns the word ending before the spaces before k, and where it starts.
+func wordBefore(text string, k int) (string, int) {
+	j := k
+	for j > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:j])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		j -= size
+	}
+	i := j
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		i -= size
+	}
+	return text[i:j], i
 }
 
 // actAfter finds "i <act>" right after a paragraph ("§ 110 i serviceloven").

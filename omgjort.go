@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -250,6 +251,10 @@ type Case struct {
 	// Text is the letter as plain text; paragraphs are separated by "\n\n" and evidence
 	// offsets point into it.
 	Text string `json:"text"`
+	// Headings are the paragraphs of Text that the page marked up as headings, so the
+	// decision page can show the letter's structure (records parsed before this field have
+	// none; the page then restores the LetterHeadings it recognises).
+	Headings []string `json:"headings,omitempty"`
 
 	Outcome         Outcome    `json:"outcome"`
 	OutcomeEvidence []Evidence `json:"outcome_evidence,omitempty"`
@@ -627,6 +632,13 @@ type Searcher interface {
 	Search(ctx context.Context, req SearchRequest) (*SearchResult, error)
 }
 
+// Suggester proposes a corrected query for a search without hits ("Mente du …"), from the words
+// the index holds, so a misspelt search is no dead end. The index implements it; a searcher
+// without it simply shows no suggestion. It returns "" when it has nothing better to offer.
+type Suggester interface {
+	Suggest(ctx context.Context, query string) (string, error)
+}
+
 // DecisionReader reads stored decisions and run records; the store implements it, and the
 // server reads through it.
 type DecisionReader interface {
@@ -635,4 +647,106 @@ type DecisionReader interface {
 	Decision(id string) (*Decision, error)
 	// Runs returns the newest n run records, newest first.
 	Runs(n int) ([]CrawlRun, error)
+}
+
+// LetterHeadings are the headings of Ankestyrelsen's letters that the classifier recognises as
+// sections (classify/rules.txt). A flattened letter (one running paragraph) still holds them as
+// plain words; the decision page restores them as headings (SplitHeadings).
+var LetterHeadings = []string{
+	"Begrundelse for afgørelsen", "Begrundelsen for afgørelsen", "Ankestyrelsens begrundelse",
+	"Sådan vurderer vi sagen", "Sådan vurderer Ankestyrelsen sagen",
+	"Hvad er afgørende for resultatet", "Hvad er afgørende for sagen", "Hvad er afgørende",
+	"Hvad skal kommunen gøre", "Hvad skal kommunen gøre?", "Hvad skal jobcentret gøre",
+	"Bemærkninger til kommunens sagsbehandling", "Bemærkninger til kommunen",
+	"Om reglerne", "Love og bekendtgørelser", "Reglerne", "Mødebehandling",
+	"Oplysninger i sagen", "Klagevejledning", "Ankestyrelsens afgørelse",
+}
+
+// TextPart is one piece of a paragraph split by SplitHeadings: a heading or running text, as
+// byte offsets into the paragraph.
+type TextPart struct {
+	Start, End int
+	Heading    bool
+}
+
+// SplitHeadings finds the LetterHeadings standing as headings inside a paragraph: at its start
+// or right after a sentence ends, and followed by the paragraph's end or a capital letter (the
+// next heading or sentence), so "Begrundelse for afgørelsen er …" stays text. It returns the
+// paragraph's parts in order; a paragraph without headings is one text part.
+func SplitHeadings(p string) []TextPart {
+	var out []TextPart
+	at := 0 // start of the pending text part
+	i := 0
+	for i < len(p) {
+		h := headingAt(p, i)
+		if h == "" {
+			_, size := utf8.DecodeRuneInString(p[i:])
+			i += size
+			continue
+		}
+		if i > at {
+			out = append(out, TextPart{Start: at, End: i})
+		}
+		end := i + len(h)
+		out = append(out, TextPart{Start: i, End: end, Heading: true})
+		for end < len(p) && p[end] == ' ' {
+			end++
+		}
+		i, at = end, end
+	}
+	if at < len(p) {
+		out = append(out, TextPart{Start: at, End: len(p)})
+	}
+	// Drop parts that are only spaces.
+	kept := out[:0]
+	for _, t := range out {
+		if strings.TrimSpace(p[t.Start:t.End]) != "" {
+			kept = append(kept, t)
+		}
+	}
+	return kept
+}
+
+// headingAt returns the LetterHeading standing as a heading at i in p, or "".
+func headingAt(p string, i int) string {
+	if i > 0 {
+		before := strings.TrimRight(p[:i], " ")
+		if len(before) == len(p[:i]) || before == "" {
+			return "" // not after a space
+		}
+		last, _ := utf8.DecodeLastRuneInString(before)
+		if !strings.ContainsRune(".:!?", last) && headingAt(before, lastHeadingStart(before)) == "" {
+			return ""
+		}
+	}
+	for _, h := range LetterHeadings {
+		if !strings.HasPrefix(p[i:], h) {
+			continue
+		}
+		rest := p[i+len(h):]
+		if rest == "" {
+			return h
+		}
+		rest = strings.TrimLeft(rest, " ")
+		if len(rest) == len(p[i+len(h):]) && !strings.HasPrefix(rest, ":") {
+			continue // a longer word
+		}
+		rest = strings.TrimLeft(rest, ": ")
+		r, _ := utf8.DecodeRuneInString(rest)
+		if rest == "" || unicode.IsUpper(r) || unicode.IsDigit(r) {
+			return h
+		}
+	}
+	return ""
+}
+
+// lastHeadingStart is where a heading ending s would start, so that consecutive headings
+// ("Begrundelse for afgørelsen Sådan vurderer vi sagen") are each found.
+func lastHeadingStart(s string) int {
+	for _, h := range LetterHeadings {
+		if strings.HasSuffix(s, h) {
+			return len(s) - len(h)
+		}
+	}
+	return len(s)
 }

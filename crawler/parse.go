@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -535,14 +536,26 @@ func splitCases(bs []block) (pre []block, cases []omgjort.Case) {
 		if len(pre) == 0 {
 			return nil, nil
 		}
-		return nil, []omgjort.Case{{ID: "1", Text: renderBlocks(pre), Errors: []omgjort.ErrorLabel{}}}
+		return nil, []omgjort.Case{{ID: "1", Text: renderBlocks(pre), Headings: headingsOf(pre), Errors: []omgjort.ErrorLabel{}}}
 	}
 	for _, a := range all {
 		a.c.Text = renderBlocks(a.blocks)
+		a.c.Headings = headingsOf(a.blocks)
 		a.c.Errors = []omgjort.ErrorLabel{}
 		cases = append(cases, a.c)
 	}
 	return pre, cases
+}
+
+// headingsOf returns the texts of the heading blocks, in order, once each.
+func headingsOf(bs []block) []string {
+	var out []string
+	for _, b := range bs {
+		if b.kind == blockHeading && !slices.Contains(out, b.text) {
+			out = append(out, b.text)
+		}
+	}
+	return out
 }
 
 // nextCaseHead returns where the next case heading starts in text, or -1. A heading at the

@@ -49,6 +49,10 @@ const (
 	fConj
 	fDisj
 	fNone // Bleve's MatchNone: no documents, no weight
+	// fPhrase is Bleve's PhraseQuery on a word-pair field: a conjunction of its terms (each
+	// with the phrase's boost, as Bleve's phrase searcher scores it) whose documents must have
+	// the terms at the phrase's relative positions (phrase.go).
+	fPhrase
 )
 
 // fnode is a query tree node the fast path can evaluate.
@@ -57,6 +61,8 @@ type fnode struct {
 	field, term string
 	boost       float64
 	kids        []*fnode
+	// off is a phrase term's position relative to the phrase's first term.
+	off int
 
 	// Set per evaluation (a plan is compiled per search, never shared).
 	post  *postings
@@ -137,6 +143,20 @@ func compileNode(q query.Query, m mapping.IndexMapping) (*fnode, bool) {
 		n := &fnode{op: fConj}
 		for _, t := range toks {
 			n.kids = append(n.kids, &fnode{op: fTerm, field: field, term: string(t.Term), boost: q.BoostVal.Value()})
+		}
+		return n, true
+	case *query.PhraseQuery:
+		if q.Fuzziness != 0 || len(q.Terms) == 0 || q.FieldVal == "" {
+			return nil, false
+		}
+		n := &fnode{op: fPhrase, field: q.FieldVal}
+		for i, t := range q.Terms {
+			if t != "" {
+				n.kids = append(n.kids, &fnode{op: fTerm, field: q.FieldVal, term: t, boost: q.BoostVal.Value(), off: i})
+			}
+		}
+		if len(n.kids) == 0 {
+			return nil, false
 		}
 		return n, true
 	case *query.ConjunctionQuery:
@@ -415,6 +435,8 @@ type fastSearch struct {
 	cache    *postingsCache
 	docTotal uint64
 	norm     float64
+	// err is the first error of reading positions (inOrder), checked after the evaluation.
+	err error
 }
 
 // load reads the postings of every term of n and sets the counts.
@@ -485,6 +507,12 @@ func (f *fastSearch) eval(n *fnode, scored bool) slist {
 			kids[i] = f.eval(k, scored)
 		}
 		return f.intersect(kids, scored)
+	case fPhrase:
+		kids := make([]slist, len(n.kids))
+		for i, k := range n.kids {
+			kids[i] = f.eval(k, scored)
+		}
+		return f.inOrder(n, f.intersect(kids, scored))
 	default:
 		kids := make([]slist, len(n.kids))
 		for i, k := range n.kids {
@@ -775,6 +803,9 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 			sets[i] = f.eval(n, false)
 		}
 		res = f.minus(res, sets)
+	}
+	if f.err != nil {
+		return nil, f.err
 	}
 	table, err := x.facetTables.get(ctx, r)
 	if err != nil {

@@ -82,8 +82,11 @@ func TestFastScoreMatchesBleve(t *testing.T) {
 		"emne:fleksjob", "titel:sanktion", "§:19", "kommunen §:19", "+kommunen +sanktion",
 		"kommunen kommunen", "17-25", "nr:17-25 kommunen", "citerer:43-19", "aktivloven sygedagpengeloven",
 		"kommunen år:2020..2024", "sanktion år:>=2022", "kommunen -år:2019", "partshøring år:1990", `"sanktion"`, `kommunen "afgørelsen"`,
+		// Issue 13: thesaurus, stem exceptions, provisions by act, kritik, date ranges.
+		"sdp", "LAS", "lov om aktiv socialpolitik", "læge", `§:"aktivloven 14"`, "kommunen kritik:ja",
+		"kommunen dato:2020-01-01..2023-06-30", `"varigt nedsat arbejdsevne"`, `kommunen "lægelige oplysninger i sagen"`,
 	}
-	filters := []map[string][]string{nil, {"outcome": {"hjemvist"}}, {"errors": {"partshoering"}, "status": {"gaeldende"}}}
+	filters := []map[string][]string{nil, {"outcome": {"hjemvist", "aendret"}}, {"errors": {"partshoering"}, "status": {"gaeldende"}}}
 	ctx := context.Background()
 	checked, fast := 0, 0
 	for _, q := range queries {

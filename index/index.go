@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +22,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/da"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -34,7 +34,7 @@ import (
 // the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
 // the mapping an index was created with and silently searches with it. Bump it on any change to
 // buildMapping or to the document fields.
-const MappingVersion = "7"
+const MappingVersion = "8"
 
 // ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
 // partly there, or was built with another MappingVersion. The caller should Destroy the directory,
@@ -100,6 +100,16 @@ const (
 	fQuarter    = "quarter"
 	fErrQuarter = "err_quarter"
 	fErrLaw     = "err_law"
+	// fProvisions holds the provisions a decision cites, by act ("aktivloven|14",
+	// "aktivloven|14|stk. 1"; omgjort.Provision.Keys), for §:"aktivloven 14".
+	fProvisions = "provisions"
+	// fKritik and fUgyldig are "ja" or "nej": whether any case has the flag.
+	fKritik  = "kritik"
+	fUgyldig = "ugyldig"
+	// fDay and fSignedDay are the publication and decision dates (YYYY-MM-DD), for dato: and
+	// afgørelsesdato: ranges.
+	fDay       = "day"
+	fSignedDay = "signed_day"
 	// fCounted is "1" for decisions the statistics count: not a Historisk record republished
 	// under a stored Gældende number (which would count the same decision twice), and not one
 	// of the municipality's own decisions.
@@ -134,6 +144,9 @@ type Index struct {
 	releasing   atomic.Bool
 	lastRelease atomic.Int64
 	background  sync.WaitGroup
+	// thes is the legal thesaurus, analysed on first use.
+	thesOnce sync.Once
+	thes     thesaurus
 }
 
 // SetCacheSize sets how many search results are kept (DefaultCacheSize after Open); 0 turns the
@@ -490,6 +503,14 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	if outcome == "" {
 		outcome = omgjort.OutcomeUkendt
 	}
+	// Every case's outcome, the roll-up first (the hit shows it): udfald:afvist finds a
+	// decision whose second case was afvist, and the outcome facet counts it there too.
+	outcomes := []string{string(outcome)}
+	for _, c := range d.Cases {
+		if o := string(c.Outcome); o != "" && !slices.Contains(outcomes, o) {
+			outcomes = append(outcomes, o)
+		}
+	}
 	summary := d.Holding
 	text := d.Text()
 	if summary == "" {
@@ -504,7 +525,9 @@ func document(d *omgjort.Decision) map[string]interface{} {
 		fLawText:     d.Laws,
 		fKeyword:     d.Keywords,
 		fKeywordText: d.Keywords,
-		fOutcome:     string(outcome),
+		fOutcome:     outcomes,
+		fKritik:      yesNoTerm(d.Kritik),
+		fUgyldig:     yesNoTerm(d.Ugyldig),
 		fErrors:      errs,
 		fStatus:      string(d.Status),
 		fAuthority:   d.Authority,
@@ -537,13 +560,14 @@ func document(d *omgjort.Decision) map[string]interface{} {
 		}
 	}
 	addFacet("law", d.Laws...)
-	addFacet("outcome", string(outcome))
+	addFacet("outcome", outcomes...)
 	addFacet("errors", errs...)
 	if d.Year > 0 {
 		addFacet("year", strconv.Itoa(d.Year))
 	}
 	addFacet("status", string(d.Status))
 	addFacet("authority", d.Authority)
+	addFacet("kritik", yesNoTerm(d.Kritik))
 	doc[fFacets] = fv
 	if t, err := time.Parse(time.DateOnly, d.Published); err == nil {
 		doc[fPublished] = t
@@ -563,6 +587,26 @@ func document(d *omgjort.Decision) map[string]interface{} {
 		}
 	}
 	doc[fParagraphs] = paras
+	var provs []string
+	for _, p := range omgjort.ProvisionsOf(d) {
+		// "act|" for §:aktivloven (any provision of the act), then the provision's keys.
+		keys := p.Keys()
+		if p.Act != "" {
+			keys = append(keys, p.Act+"|")
+		}
+		for _, k := range keys {
+			if !slices.Contains(provs, k) {
+				provs = append(provs, k)
+			}
+		}
+	}
+	doc[fProvisions] = provs
+	if _, err := time.Parse(time.DateOnly, d.Published); err == nil {
+		doc[fDay] = d.Published
+	}
+	if _, err := time.Parse(time.DateOnly, d.Signed); err == nil {
+		doc[fSignedDay] = d.Signed
+	}
 	doc[fCites] = omgjort.SortStrings(cites)
 	date := d.Published
 	if date == "" {
@@ -593,11 +637,18 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	return doc
 }
 
+func yesNoTerm(b bool) string {
+	if b {
+		return "ja"
+	}
+	return "nej"
+}
+
 // buildMapping is the static mapping of a decision document. Nothing goes into _all: the query
 // builder names its fields, which keeps the index smaller (term vectors dominate its size).
 func buildMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = da.AnalyzerName
+	im.DefaultAnalyzer = danishAnalyzer
 	im.IndexDynamic = false
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
@@ -637,7 +688,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 
 	dm := bleve.NewDocumentStaticMapping()
 	add := func(name string, f *mapping.FieldMapping) { dm.AddFieldMappingsAt(name, f) }
-	add(fTitle, text(da.AnalyzerName, true))
+	add(fTitle, text(danishAnalyzer, true))
 	// fText and fMeta: "da", sharing the analysis with their pair fields (pairs.go).
 	// Stored (snippets are cut from it) but without term vectors: phrases are matched by the
 	// pair fields and snippets are found in the text itself (snippet.go), so no query reads
@@ -649,13 +700,14 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	add(fText, plainText(true))
 	add(fMeta, plainText(false))
-	// pairs: no term vectors, not stored, no doc values; only looked up.
+	// pairs: not stored, no doc values; with positions, which only phrases of three words or
+	// more read (phrase.go).
 	pairs := text(pairAnalyzer, false)
-	pairs.IncludeTermVectors = false
+	pairs.IncludeTermVectors = true
 	add(fTextPairs, pairs)
 	add(fMetaPairs, pairs)
-	add(fLawText, text(da.AnalyzerName, false))
-	add(fKeywordText, text(da.AnalyzerName, false))
+	add(fLawText, text(danishAnalyzer, false))
+	add(fKeywordText, text(danishAnalyzer, false))
 	add(fParagraphs, text(plainAnalyzer, false))
 	add(fNumber, kw(true, false))
 	add(fNumbers, kw(false, false))
@@ -676,6 +728,11 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	add(fErrLaw, kw(false, true))
 	add(fCounted, kw(false, false))
 	add(fOwn, kw(false, false))
+	add(fProvisions, kw(false, false))
+	add(fKritik, kw(false, false))
+	add(fUgyldig, kw(false, false))
+	add(fDay, kw(false, false))
+	add(fSignedDay, kw(false, false))
 	add(fPubDate, storedOnly())
 	add(fSummary, storedOnly())
 

@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/da"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -126,7 +125,7 @@ func cloneTokens(toks analysis.TokenStream) analysis.TokenStream {
 func init() {
 	ctor := func(pairs bool) registry.AnalyzerConstructor {
 		return func(config map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
-			an, err := cache.AnalyzerNamed(da.AnalyzerName)
+			an, err := cache.AnalyzerNamed(danishAnalyzer)
 			if err != nil {
 				return nil, err
 			}

@@ -10,8 +10,8 @@ import (
 	"omgjort/index"
 )
 
-// Phrases are matched by their word pairs: a three-word phrase must not match the same words in
-// another order, a stop word in a phrase is one place between its neighbours, and the highlighted snippet still marks the phrase's words.
+// Phrases are matched by their word pairs and, from three words, their positions: a three-word
+// phrase must not match the same words in another order nor its word pairs standing apart, a stop word in a phrase is one place between its neighbours, and the highlighted snippet still marks the phrase's words.
 func TestPhraseWordOrder(t *testing.T) {
 	x, err := index.Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
@@ -30,6 +30,10 @@ func TestPhraseWordOrder(t *testing.T) {
 		doc("4-25", "Alfa gamma beta."),
 		doc("5-25", "Alfa og beta gamma."),
 		doc("6-25", "Alfa til epsilon. Zeta til beta."),
+		// The pairs of "varigt nedsat arbejdsevne" apart: "varigt nedsat" and "nedsat arbejdsevne".
+		doc("7-25", "Hun har varigt nedsat hørelse. Lægen skriver om nedsat arbejdsevne i to år."),
+		doc("8-25", "Kommunen vurderer, at hun har varigt nedsat arbejdsevne."),
+		doc("9-25", "Omega psi chi. Psi chi tau. Omega psi."),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +52,13 @@ func TestPhraseWordOrder(t *testing.T) {
 		{`"zeta til beta"`, []string{"6-25"}},
 		{`"beta gamma"`, []string{"1-25", "3-25", "5-25"}},
 		{`delta -"beta gamma"`, []string{"2-25"}},
+		{`"varigt nedsat arbejdsevne"`, []string{"8-25"}},
+		{`"nedsat arbejdsevne"`, []string{"7-25", "8-25"}},
+		{`"har varigt nedsat arbejdsevne"`, []string{"8-25"}},
+		{`"omega psi chi tau"`, nil},
+		{`"psi chi tau"`, []string{"9-25"}},
+		{`hørelse -"varigt nedsat arbejdsevne"`, []string{"7-25"}},
+		{`arbejdsevne -"varigt nedsat arbejdsevne"`, []string{"7-25"}},
 	} {
 		res := search(t, x, omgjort.SearchRequest{Query: tc.q})
 		got := sorted(ids(res))

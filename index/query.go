@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -45,6 +46,9 @@ type clause struct {
 	alias  string // the field name as the user wrote it, for messages
 	value  string
 	phrase bool
+	// synonyms are the members of the thesaurus group the value belongs to (thesaurus.go):
+	// the clause matches any of them.
+	synonyms []string
 }
 
 // fieldAliases maps what the user may write before ":" to a canonical field key.
@@ -59,9 +63,12 @@ var fieldAliases = map[string]string{
 	"emne":   "keyword",
 	"titel":  "title", "title": "title",
 	"citerer": "cites",
+	"kritik":  "kritik", "ugyldig": "ugyldig",
+	"dato": "date", "date": "date", "offentliggjort": "date",
+	"afgørelsesdato": "signed", "afgjort": "signed",
 }
 
-const aliasHelp = "lov:, udfald:, fejl:, §:, år:, nr:, status:, emne:, titel: eller citerer:"
+const aliasHelp = "lov:, udfald:, fejl:, §:, år:, dato:, afgørelsesdato:, kritik:, ugyldig:, nr:, status:, emne:, titel: eller citerer:"
 
 func queryError(msg string, err error) error {
 	return &omgjort.QueryError{Message: msg, Err: err}
@@ -164,6 +171,14 @@ func example(field string) string {
 		return "titel:kontanthjælp"
 	case "cites":
 		return "citerer:43-19"
+	case "kritik":
+		return "kritik:ja"
+	case "ugyldig":
+		return "ugyldig:ja"
+	case "date":
+		return "dato:2024-01-01..2024-06-30"
+	case "signed":
+		return "afgørelsesdato:2024-01-01..2024-06-30"
 	}
 	return field + ":…"
 }
@@ -302,14 +317,225 @@ func anyTerm(field string, values []string) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
+// freeText is the query of free-text words or a phrase: in the text fields (their word pairs for
+// several words) and, for a value that looks like a number, the decision numbers.
+func (b builder) freeText(value string, phrase bool) query.Query {
+	var qs []query.Query
+	for _, f := range textFields {
+		if q := matchPairs(b.da, f.name, f.pairs, value, phrase, f.boost); q != nil {
+			qs = append(qs, q)
+		}
+	}
+	if n := omgjort.NormalizeNumber(value); strings.ContainsAny(n, "0123456789") {
+		q := query.NewTermQuery(n)
+		q.SetField(fNumbers)
+		q.SetBoost(10)
+		qs = append(qs, q)
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// yesNo reads ja/nej (also yes/no, true/false) as the "ja"/"nej" terms of fKritik and fUgyldig.
+func yesNo(v string) (string, bool) {
+	switch fold(v) {
+	case "ja", "yes", "true", "1":
+		return "ja", true
+	case "nej", "no", "false", "0":
+		return "nej", true
+	}
+	return "", false
+}
+
+// parseDates reads "2024-01-01..2024-06-30", "2024-01-01..", "..2024-06-30", a day
+// "2024-03-15", a month "2024-03" or a year "2024" into an inclusive range of days
+// ("YYYY-MM-DD", compared as strings); an open end is "".
+func parseDates(v string) (lo, hi string, ok bool) {
+	v = strings.TrimSpace(v)
+	bound := func(s string, upper bool) (string, bool) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return "", true
+		}
+		for _, layout := range []struct {
+			layout string
+			end    func(time.Time) time.Time
+		}{
+			{time.DateOnly, func(t time.Time) time.Time { return t }},
+			{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, -1) }},
+			{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, -1) }},
+		} {
+			if t, err := time.Parse(layout.layout, s); err == nil && len(s) == len(layout.layout) {
+				if upper {
+					t = layout.end(t)
+				}
+				return t.Format(time.DateOnly), true
+			}
+		}
+		return "", false
+	}
+	if a, b, found := strings.Cut(v, ".."); found {
+		if a == "" && b == "" {
+			return "", "", false
+		}
+		var okA, okB bool
+		lo, okA = bound(a, false)
+		hi, okB = bound(b, true)
+		if !okA || !okB || (lo != "" && hi != "" && lo > hi) {
+			return "", "", false
+		}
+		return lo, hi, true
+	}
+	if v == "" {
+		return "", "", false
+	}
+	var okA, okB bool
+	lo, okA = bound(v, false)
+	hi, okB = bound(v, true)
+	return lo, hi, okA && okB
+}
+
+// termsInRange matches the days from lo to hi ("" is open) among the days present in the
+// field: a disjunction of day terms, so the fast path (fastscore.go) takes it as a set.
+func termsInRange(field, lo, hi string, present []string) query.Query {
+	var qs []query.Query
+	for _, d := range present {
+		if (lo == "" || d >= lo) && (hi == "" || d <= hi) {
+			qs = append(qs, term(field, d))
+		}
+	}
+	if len(qs) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// provisionQuery is §: with an act ("sygedagpengeloven 54", "sdpl § 54", "§ 14, stk. 2 i
+// aktivloven"): the decisions citing that provision of that act, in their text or their
+// Paragraf list (fProvisions). ok is false when the value names no act (a bare "§:47" searches
+// the paragraphs as written); an act without a paragraph number, or words that are no act,
+// are errors.
+func provisionQuery(c clause, cited func(act string) bool) (query.Query, bool, error) {
+	actByName := func(name string) (omgjort.Act, bool) {
+		if a, ok := omgjort.ActByName(name); ok {
+			return a, true
+		}
+		// An act outside omgjort.Acts that decisions cite ("arbejdsmiljølovens § 5").
+		if key := omgjort.NormalizeAct(name); cited != nil && strings.Contains(key, "lov") && cited(key) {
+			return omgjort.Act{Key: key}, true
+		}
+		return omgjort.Act{}, false
+	}
+	v := strings.TrimSpace(strings.ReplaceAll(c.value, "§", " § "))
+	words := strings.Fields(v)
+	firstDigit := -1
+	for i, w := range words {
+		if w[0] >= '0' && w[0] <= '9' {
+			firstDigit = i
+			break
+		}
+	}
+	if firstDigit < 0 {
+		// An act alone: every decision citing any of its provisions.
+		if a, ok := actByName(strings.TrimSpace(strings.ReplaceAll(v, "§", ""))); ok {
+			return term(fProvisions, a.Key+"|"), true, nil
+		}
+		return nil, false, nil
+	}
+	var act omgjort.Act
+	var rest string
+	found := false
+	// The act before the number ("sdpl § 54") …
+	if pre := strings.TrimSpace(strings.TrimSuffix(strings.Join(words[:firstDigit], " "), "§")); pre != "" {
+		a, ok := actByName(strings.TrimSpace(strings.TrimSuffix(pre, "§")))
+		if !ok {
+			return nil, false, unknownAct(c, pre)
+		}
+		act, found, rest = a, true, strings.Join(words[firstDigit:], " ")
+	}
+	// … or after it ("§ 54 i sygedagpengeloven", "54 sdpl").
+	if !found {
+		para := words[firstDigit:]
+		for i := len(para) - 1; i > 0; i-- {
+			tail := strings.Join(para[i:], " ")
+			if strings.HasPrefix(tail, "i ") {
+				tail = strings.TrimPrefix(tail, "i ")
+			}
+			if a, ok := actByName(tail); ok {
+				act, found = a, true
+				rest = strings.TrimSuffix(strings.Join(para[:i], " "), " i")
+				break
+			}
+		}
+		if !found {
+			// Letters after the paragraph that are no qualifier and no act.
+			if tail := trailingWords(para); tail != "" {
+				return nil, false, unknownAct(c, tail)
+			}
+			return nil, false, nil
+		}
+	}
+	p, ok := omgjort.ParseParagraph(rest)
+	if !ok {
+		return nil, false, queryError(fmt.Sprintf("Paragraffen i %q kan ikke læses. Skriv fx §:\"%s 14\" eller §:\"%s § 14, stk. 2\".", c.alias+":"+c.value, act.Key, act.Key),
+			fmt.Errorf("unreadable provision %q", rest))
+	}
+	p.Act = act.Key
+	keys := p.Keys()
+	// The most specific key of each paragraph: "act|14|stk. 2" when stk. is given.
+	var want []string
+	for _, k := range keys {
+		if p.Stk == "" || strings.Count(k, "|") == 2 {
+			want = append(want, k)
+		}
+	}
+	return anyTerm(fProvisions, want), true, nil
+}
+
+// trailingWords returns the words after a paragraph that are neither numbers, paragraph letters
+// nor qualifiers ("stk.", "nr.", "pkt.", "og").
+func trailingWords(words []string) string {
+	var out []string
+	for _, w := range words {
+		lw := strings.Trim(strings.ToLower(w), ",.")
+		switch {
+		case lw == "" || lw == "§" || lw == "stk" || lw == "nr" || lw == "pkt" || lw == "og" || lw == "litra":
+		case lw[0] >= '0' && lw[0] <= '9':
+		case len([]rune(lw)) == 1:
+		default:
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func unknownAct(c clause, name string) error {
+	var names []string
+	for _, a := range omgjort.Acts[:6] {
+		n := a.Key
+		if len(a.Abbrevs) > 0 {
+			n += " (" + strings.ToUpper(a.Abbrevs[0]) + ")"
+		}
+		names = append(names, n)
+	}
+	return queryError(fmt.Sprintf("Loven %q i %q kender vi ikke. Skriv lovens navn eller forkortelse, fx %s.", name, c.alias+":"+c.value, strings.Join(names, ", ")),
+		fmt.Errorf("unknown act %q", name))
+}
+
 // builder turns clauses into Bleve queries. It analyses words itself, because a Bleve match query
 // whose words are all stop words becomes MatchNone, which a boolean query then silently drops
 // (turning "-og" into "everything").
 type builder struct {
 	da    analysis.Analyzer
 	plain analysis.Analyzer
-	// years are the years present in the index (for år:).
+	// years are the years present in the index (for år:); days the days of fDay and
+	// fSignedDay (for dato: and afgørelsesdato:).
 	years []int
+	days  map[string][]string
+	// actCited reports whether any decision cites a provision of the act (its "act|" term).
+	actCited func(act string) bool
 }
 
 // textFields are the fields a free-text word is matched in, with their boosts and word-pair
@@ -336,23 +562,31 @@ func pairTerms(toks analysis.TokenStream) []string {
 }
 
 // matchPairs is match for a free-text field: a value of two words or more (a phrase, or a token
-// that splits, "17-25") must have all its word pairs in pairField, term lookups instead of the
-// positions of every document holding the words. Pairs are adjacent words, so two words match
-// as a phrase does (a stop word between them must be a stop word, where the phrase query lets
-// any word stand in its place); for three or more, the pairs could in principle occur apart in
-// one document ("a b … b c" for "a b c"), which the phrase query would not match.
+// that splits, "17-25") is matched on pairField, whose terms are the adjacent word pairs, term
+// lookups instead of the positions of every document holding the words. Two words are one pair,
+// exact by construction (a stop word between them must be a stop word, where Bleve's phrase
+// query lets any word stand in its place). Three or more words are several pairs, which must
+// stand at the phrase's relative positions: a PhraseQuery on the pair field, whose positions
+// are indexed (phrase.go), so "a b … b c" does not match "a b c".
 func matchPairs(an analysis.Analyzer, field, pairField, value string, phrase bool, boost float64) query.Query {
 	toks := an.Analyze([]byte(value))
 	if len(toks) < 2 {
 		// One word, quoted or not: the word (the text fields keep no positions).
 		return match(an, field, value, false, boost)
 	}
-	pairs := pairTerms(toks)
-	qs := make([]query.Query, 0, len(pairs))
-	for _, p := range pairs {
-		qs = append(qs, term(pairField, p))
+	pairs := newPairFilter().Filter(toks)
+	if len(pairs) == 1 {
+		q := query.NewConjunctionQuery([]query.Query{term(pairField, string(pairs[0].Term))})
+		q.SetBoost(boost)
+		return q
 	}
-	q := query.NewConjunctionQuery(qs)
+	// The pairs at their positions relative to the first; "" where a position has no pair.
+	first := pairs[0].Position
+	terms := make([]string, pairs[len(pairs)-1].Position-first+1)
+	for _, p := range pairs {
+		terms[p.Position-first] = string(p.Term)
+	}
+	q := query.NewPhraseQuery(terms, pairField)
 	q.SetBoost(boost)
 	return q
 }
@@ -383,27 +617,49 @@ func match(an analysis.Analyzer, field, value string, phrase bool, boost float64
 func (b builder) clauseQuery(c clause) (query.Query, error) {
 	switch c.field {
 	case "":
+		if len(c.synonyms) == 0 {
+			return b.freeText(c.value, c.phrase), nil
+		}
 		var qs []query.Query
-		for _, f := range textFields {
-			if q := matchPairs(b.da, f.name, f.pairs, c.value, c.phrase, f.boost); q != nil {
+		for _, s := range c.synonyms {
+			if q := b.freeText(s, strings.Contains(strings.TrimSpace(s), " ")); q != nil {
 				qs = append(qs, q)
 			}
-		}
-		if n := omgjort.NormalizeNumber(c.value); strings.ContainsAny(n, "0123456789") {
-			q := query.NewTermQuery(n)
-			q.SetField(fNumbers)
-			q.SetBoost(10)
-			qs = append(qs, q)
 		}
 		if len(qs) == 0 {
 			return nil, nil
 		}
 		return query.NewDisjunctionQuery(qs), nil
-	case "law", "keyword", "title", "paragraphs":
-		field, an := map[string]string{"law": fLawText, "keyword": fKeywordText, "title": fTitle, "paragraphs": fParagraphs}[c.field], b.da
-		if c.field == "paragraphs" {
-			an = b.plain
+	case "paragraphs":
+		if q, ok, err := provisionQuery(c, b.actCited); ok || err != nil {
+			return q, err
 		}
+		q := match(b.plain, fParagraphs, c.value, c.phrase, 1)
+		if q == nil {
+			return nil, queryError(fmt.Sprintf("%q indeholder ingen paragraf, der kan søges på. Skriv fx %s eller §:\"aktivloven 14\".", c.alias+":"+c.value, example(c.field)),
+				fmt.Errorf("field %q: no searchable words in %q", c.alias, c.value))
+		}
+		return q, nil
+	case "kritik", "ugyldig":
+		v, ok := yesNo(c.value)
+		if !ok {
+			return nil, queryError(fmt.Sprintf("%q forstås ikke. Skriv %s:ja eller %s:nej.", c.alias+":"+c.value, c.alias, c.alias),
+				fmt.Errorf("field %q: not yes/no: %q", c.alias, c.value))
+		}
+		return term(map[string]string{"kritik": fKritik, "ugyldig": fUgyldig}[c.field], v), nil
+	case "date", "signed":
+		lo, hi, ok := parseDates(c.value)
+		if !ok {
+			return nil, queryError(fmt.Sprintf("%q er ikke en gyldig dato eller periode. Skriv fx %s:2024-01-01..2024-06-30, %s:2024-03 eller %s:2024-01-01.. (datoer som ÅÅÅÅ-MM-DD).", c.alias+":"+c.value, c.alias, c.alias, c.alias),
+				fmt.Errorf("invalid date range %q", c.value))
+		}
+		field := fDay
+		if c.field == "signed" {
+			field = fSignedDay
+		}
+		return termsInRange(field, lo, hi, b.days[field]), nil
+	case "law", "keyword", "title":
+		field, an := map[string]string{"law": fLawText, "keyword": fKeywordText, "title": fTitle}[c.field], b.da
 		q := match(an, field, c.value, c.phrase, 1)
 		if q == nil {
 			return nil, queryError(fmt.Sprintf("%q indeholder ingen ord, der kan søges på. Skriv fx %s.", c.alias+":"+c.value, example(c.field)),
@@ -463,13 +719,14 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 // filterKeys maps SearchRequest.Filters keys to the keyword fields they test.
 var filterKeys = map[string]string{
 	"law": fLaw, "outcome": fOutcome, "errors": fErrors, "year": fYearKey, "status": fStatus, "authority": fAuthority,
+	"kritik": fKritik, "ugyldig": fUgyldig,
 }
 
 // filterQuery is the exact-match query of one facet filter value.
 func filterQuery(key, value string) (query.Query, error) {
 	field, ok := filterKeys[key]
 	if !ok {
-		return nil, queryError(fmt.Sprintf("Filteret %q findes ikke. Brug law, outcome, errors, year, status eller authority.", key),
+		return nil, queryError(fmt.Sprintf("Filteret %q findes ikke. Brug law, outcome, errors, year, status, authority, kritik eller ugyldig.", key),
 			fmt.Errorf("unknown filter %q", key))
 	}
 	switch key {
@@ -491,6 +748,12 @@ func filterQuery(key, value string) (query.Query, error) {
 		if v, ok := statusValue(value); ok {
 			value = v
 		}
+	case "kritik", "ugyldig":
+		v, ok := yesNo(value)
+		if !ok {
+			return nil, queryError(fmt.Sprintf("Filteret %s=%q forstås ikke. Brug ja eller nej.", key, value), fmt.Errorf("invalid %s filter %q", key, value))
+		}
+		value = v
 	}
 	return term(field, value), nil
 }

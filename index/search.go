@@ -44,6 +44,7 @@ var facetFields = []struct {
 	{"year", fYearKey, 200},
 	{"status", fStatus, 5},
 	{"authority", fAuthority, 20},
+	{"kritik", fKritik, 2},
 }
 
 // facetTermsMax bounds the values counted in fFacets: the sum of the facets' sizes, so every
@@ -90,6 +91,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 	if err != nil {
 		return nil, err
 	}
+	clauses = x.expandSynonyms(clauses)
 	q, scored, err := x.buildQuery(req, clauses)
 	if err != nil {
 		return nil, err
@@ -159,7 +161,7 @@ func (x *Index) search(ctx context.Context, req omgjort.SearchRequest, epoch uin
 		return nil, fmt.Errorf("index: search %q: %w", req.Query, err)
 	}
 	if scored && !req.NoSnippets && len(br.Hits) > 0 {
-		if err := x.snippets(clauses, br.Hits); err != nil {
+		if err := x.snippets(markClauses(clauses), br.Hits); err != nil {
 			return nil, fmt.Errorf("index: search %q: snippets: %w", req.Query, err)
 		}
 	}
@@ -256,7 +258,7 @@ func (x *Index) afterSearch() {
 // snippets sets the snippet of each hit: the passage of its text (loaded with the hit's fields)
 // with the most query words, marked (snippet.go).
 func (x *Index) snippets(clauses []clause, hits search.DocumentMatchCollection) error {
-	an := x.idx.Mapping().AnalyzerNamed("da")
+	an := x.idx.Mapping().AnalyzerNamed(danishAnalyzer)
 	if an == nil {
 		return errors.New("analyzer da missing from the index mapping")
 	}
@@ -278,16 +280,25 @@ func (x *Index) snippets(clauses []clause, hits search.DocumentMatchCollection) 
 // whether the query box had anything to rank by; without it the hits are listed newest first.
 func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query.Query, scored bool, err error) {
 	m := x.idx.Mapping()
-	b := builder{da: m.AnalyzerNamed("da"), plain: m.AnalyzerNamed(plainAnalyzer)}
+	b := builder{da: m.AnalyzerNamed(danishAnalyzer), plain: m.AnalyzerNamed(plainAnalyzer), actCited: x.actCited}
 	if b.da == nil || b.plain == nil {
 		return nil, false, errors.New("index: search: analyzers missing from the index mapping")
 	}
 	for _, c := range clauses {
-		if c.field == "year" {
+		if c.field == "year" && b.years == nil {
 			if b.years, err = x.years(); err != nil {
 				return nil, false, err
 			}
-			break
+		}
+		if f := map[string]string{"date": fDay, "signed": fSignedDay}[c.field]; f != "" {
+			if b.days == nil {
+				b.days = map[string][]string{}
+			}
+			if _, ok := b.days[f]; !ok {
+				if b.days[f], err = x.terms(f); err != nil {
+					return nil, false, err
+				}
+			}
 		}
 	}
 	// Words and query-box fields are scored; år: and the facet filters only narrow the hits
@@ -302,7 +313,7 @@ func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query
 		case cq == nil:
 		case c.occur == occurMustNot:
 			mustNot = append(mustNot, cq)
-		case c.field == "year":
+		case c.field == "year" || c.field == "date" || c.field == "signed" || c.field == "kritik" || c.field == "ugyldig":
 			filter = append(filter, cq)
 		default:
 			must = append(must, cq)
@@ -316,6 +327,8 @@ func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		// Several values of one facet are alternatives (hjemvist or ændret); facets are ANDed.
+		var alts []query.Query
 		for _, v := range req.Filters[k] {
 			if strings.TrimSpace(v) == "" {
 				continue
@@ -324,7 +337,14 @@ func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query
 			if err != nil {
 				return nil, false, err
 			}
-			filter = append(filter, fq)
+			alts = append(alts, fq)
+		}
+		switch len(alts) {
+		case 0:
+		case 1:
+			filter = append(filter, alts[0])
+		default:
+			filter = append(filter, query.NewDisjunctionQuery(alts))
 		}
 	}
 	if len(must) == 0 {
@@ -338,6 +358,41 @@ func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query
 		bq.AddFilter(query.NewConjunctionQuery(filter))
 	}
 	return bq, scored, nil
+}
+
+// terms returns the terms of a keyword field, in order.
+func (x *Index) terms(field string) ([]string, error) {
+	var out []string
+	dict, err := x.idx.FieldDict(field)
+	if err := eachTerm(dict, err, func(de *bindex.DictEntry) { out = append(out, de.Term) }); err != nil {
+		return nil, fmt.Errorf("index: terms of %s: %w", field, err)
+	}
+	return out, nil
+}
+
+// actCited reports whether a decision cites a provision of act (a name outside omgjort.Acts).
+func (x *Index) actCited(act string) bool {
+	ai, err := x.idx.Advanced()
+	if err != nil {
+		return false
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		return false
+	}
+	defer r.Close()
+	n, err := docFreq(context.Background(), r, fProvisions, act+"|")
+	return err == nil && n > 0
+}
+
+// expandSynonyms applies the legal thesaurus (thesaurus.go) to the query's clauses.
+func (x *Index) expandSynonyms(cs []clause) []clause {
+	an := x.idx.Mapping().AnalyzerNamed(danishAnalyzer)
+	if an == nil {
+		return cs
+	}
+	x.thesOnce.Do(func() { x.thes = newThesaurus(an) })
+	return x.thes.expand(an, cs)
 }
 
 // years returns the years of the decisions in the index, from the year terms.

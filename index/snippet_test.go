@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2/analysis/lang/da"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -13,7 +12,7 @@ import (
 // words unmarked, markup escaped, and a passage of about snippetRunes characters.
 func TestSnippet(t *testing.T) {
 	cache := registry.NewCache()
-	an, err := cache.AnalyzerNamed(da.AnalyzerName)
+	an, err := cache.AnalyzerNamed(danishAnalyzer)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -182,6 +182,7 @@ var routeRequests = map[string][2]string{
 	"GET /api/queue":                       {"GET", "/api/queue"},
 	"GET /rettelser":                       {"GET", "/rettelser"},
 	"POST /admin/decisions/{id}/delete":    {"POST", "/admin/decisions/findes-ikke/delete"},
+	"POST /admin/status":                   {"POST", "/admin/status"},
 	"GET /healthz":                         {"GET", "/healthz"},
 	"GET /static/":                         {"GET", "/static/style.css"},
 	"GET /signin":                          {"GET", "/signin"},

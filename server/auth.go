@@ -84,6 +84,7 @@ var routeRules = map[string]rule{
 	"GET /api/queue":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"GET /rettelser":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"POST /admin/decisions/{id}/delete":    {level: accessPerm, perm: omgjort.PermDelete},
+	"POST /admin/status":                   {level: accessPerm, perm: omgjort.PermAdminJobs},
 	"GET /healthz":                         {level: accessOpen},
 	"GET /static/":                         {level: accessOpen},
 	"GET /signin":                          {level: accessOpen},
@@ -794,4 +795,15 @@ func (s *Server) withUserMenu(r *http.Request, page []byte) []byte {
 		return bytes.Replace(page, []byte(userMenuMarker), nil, 1)
 	}
 	return bytes.Replace(page, []byte(userMenuMarker), buf.Bytes(), 1)
+}
+
+// Suggest forwards "Mente du …" to the index when it can suggest. The words come from the
+// whole index; own decisions are redacted before they are indexed, so no personal detail can
+// be proposed.
+func (o ownSearcher) Suggest(ctx context.Context, query string) (string, error) {
+	sg, ok := o.inner.(omgjort.Suggester)
+	if !ok {
+		return "", nil
+	}
+	return sg.Suggest(ctx, query)
 }

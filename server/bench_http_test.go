@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,8 +133,28 @@ func BenchmarkHTTPSearch(b *testing.B) {
 		}
 		nDistinct = len(distinct)
 		benchGet(b, client, base+"/status") // connections only; no search is warmed
+	case "file":
+		// The shared query mix (OMGJORT_BENCH_QUERIES, ../shared/bench/queries.txt): lines 1–20
+		// warm the server, then the 1,000 distinct searches in order, again from the start when
+		// b.N is larger (a repeat is answered by the result cache unless it is off).
+		lines, err := queryLines(os.Getenv("OMGJORT_BENCH_QUERIES"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(lines) < 21 {
+			b.Fatalf("%d query lines", len(lines))
+		}
+		for _, q := range lines[:20] {
+			benchGet(b, client, base+"/?"+q)
+		}
+		rest := lines[20:]
+		seq = make([]string, b.N)
+		for i := range seq {
+			seq[i] = rest[i%len(rest)]
+		}
+		nDistinct = min(b.N, len(rest))
 	default:
-		b.Fatalf("OMGJORT_BENCH_MIX=%q: use cold or zipf", mix)
+		b.Fatalf("OMGJORT_BENCH_MIX=%q: use cold, zipf or file", mix)
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -181,6 +203,27 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "req/s")
 	// Distinct searches among the requests: each is computed once, the rest can be cached.
 	b.ReportMetric(float64(nDistinct), "distinct")
+}
+
+// queryLines reads the query strings of a queries.txt file, without comments and blank lines.
+func queryLines(path string) ([]string, error) {
+	if path == "" {
+		path = filepath.Join("..", "..", "shared", "bench", "queries.txt")
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range strings.Split(string(body), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		l = strings.TrimPrefix(strings.TrimPrefix(l, "/api/search?"), "/?")
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 func benchGet(b *testing.B, client *http.Client, u string) {

@@ -31,7 +31,15 @@ type decisionPage struct {
 	Cases        []caseView
 	// Cited are the principmeddelelser the text cites; Provisions the paragraphs it cites.
 	Cited      []citedView
-	Provisions []link
+	Provisions []provisionView
+	// MetaProvisions are the page's Paragraf list, each with its act.
+	MetaProvisions []provisionView
+	// Permalink is the decision's lasting address in Omgjort; Reference the citation to copy
+	// (number, title, j.nr., date, URL).
+	Permalink string
+	Reference string
+	// HistoricWhy explains a Historisk decision without a stored replacement.
+	HistoricWhy string
 	// CitedBy are the stored decisions that cite this one, newest first.
 	CitedBy []link
 	// ReplacedBy links a Historisk record to the Gældende one that republished it; Replaces
@@ -41,6 +49,17 @@ type decisionPage struct {
 	// Readers lists who has read this own decision (administrators only, auth.go).
 	Readers []auditRow
 	Own     bool
+}
+
+// provisionView is one cited provision: its act (linked to retsinformation.dk when known) and a
+// search for the decisions citing it.
+type provisionView struct {
+	Label      string // "Sygedagpengeloven § 54, stk. 1"
+	Para       string // "§ 54, stk. 1"
+	ActTitle   string
+	ActHref    string
+	SearchHref string
+	NoAct      bool
 }
 
 // citedView is one cited principmeddelelse: a link into Omgjort when it is stored, otherwise a
@@ -73,7 +92,11 @@ type caseView struct {
 	Ugyldig          bool
 	UgyldigLinks     []string
 	Errors           []errorView
-	Paragraphs       [][]segment
+	// Anchors of the labels, which the evidence marks link back to.
+	OutcomeAnchor, KritikAnchor, UgyldigAnchor string
+	// Blocks are the letter's paragraphs, headings (restored where the letter was flattened)
+	// and lists.
+	Blocks []blockView
 }
 
 // errorView is one error label of a case with links to its evidence.
@@ -82,6 +105,21 @@ type errorView struct {
 	Links []string
 	// Corrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged the label.
 	Corrected string
+	Anchor    string
+}
+
+// blockView is one block of a letter: a paragraph ("p"), a heading ("h") or a list ("ul").
+type blockView struct {
+	Kind  string
+	Segs  []segment
+	Items [][]segment
+}
+
+// labelRef is a label an evidence mark belongs to: the mark's style and the link back.
+type labelRef struct {
+	Class  string // ev-udfald, ev-kritik, ev-ugyldig, ev-fejl
+	Anchor string
+	Label  string
 }
 
 // maxCitedBy caps the "citeret af" list; a decision cited more often links to the search.
@@ -93,6 +131,10 @@ type segment struct {
 	Text string
 	Mark bool
 	ID   string
+	// Class is the style of the first label the mark is evidence for; Back (on the piece with
+	// the ID) links back to every label it is evidence for.
+	Class string
+	Back  []labelRef
 }
 
 // handleDecision serves one decision with its cases and the evidence for every label.
@@ -105,6 +147,8 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	p.Fresh = s.freshness()
 	s.links(r, d, &p)
 	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
+	p.Permalink = baseURL(r) + "/d/" + url.PathEscape(d.ID)
+	p.Reference = reference(d, p.Permalink)
 	s.render(w, r, http.StatusOK, "decision.html", p)
 }
 
@@ -196,21 +240,25 @@ func paragraphs(text string) []string {
 	return out
 }
 
-// caseToView lays out one case. Every evidence span gets a mark; overlapping spans share the
-// mark that covers them, and evidence whose offsets do not fit the text is located by its text
-// or, failing that, shown without a link.
+// caseToView lays out one case. Every evidence span gets a mark styled after its label, with a
+// link back to the label; overlapping spans share the mark that covers them, and evidence whose
+// offsets do not fit the text is located by its text or, failing that, shown without a link.
 func caseToView(c *omgjort.Case, idx int) caseView {
 	caseID := c.ID
 	if caseID == "" {
 		caseID = strconv.Itoa(idx + 1)
 	}
+	anchor := "sag-" + caseID
 	v := caseView{
-		Anchor:       "sag-" + caseID,
-		Heading:      "Sag nr. " + caseID,
-		Outcome:      badgeClass(c.Outcome),
-		OutcomeLabel: c.Outcome.Label(),
-		Kritik:       c.Kritik,
-		Ugyldig:      c.Ugyldig,
+		Anchor:        anchor,
+		Heading:       "Sag nr. " + caseID,
+		Outcome:       badgeClass(c.Outcome),
+		OutcomeLabel:  c.Outcome.Label(),
+		Kritik:        c.Kritik,
+		Ugyldig:       c.Ugyldig,
+		OutcomeAnchor: anchor + "-udfald",
+		KritikAnchor:  anchor + "-kritik",
+		UgyldigAnchor: anchor + "-ugyldig",
 	}
 	if c.OutcomeCorrection != nil {
 		v.OutcomeCorrected = c.OutcomeCorrection.Label()
@@ -219,22 +267,30 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 		v.Heading += ", j.nr. " + c.Journal
 	}
 	var spans []span
-	add := func(evs []omgjort.Evidence) []int {
+	var owners []labelRef // per span
+	add := func(evs []omgjort.Evidence, ref labelRef) []int {
 		var refs []int
 		for _, ev := range evs {
 			if st, en, ok := locate(c.Text, ev); ok {
 				refs = append(refs, len(spans))
 				spans = append(spans, span{start: st, end: en})
+				owners = append(owners, ref)
 			}
 		}
 		return refs
 	}
-	outRefs := add(c.OutcomeEvidence)
-	kritikRefs := add(c.KritikEvidence)
-	ugyldigRefs := add(c.UgyldigEvidence)
+	outRefs := add(c.OutcomeEvidence, labelRef{"ev-udfald", v.OutcomeAnchor, "udfaldet " + c.Outcome.Label()})
+	var kritikRefs, ugyldigRefs []int
+	if c.Kritik {
+		kritikRefs = add(c.KritikEvidence, labelRef{"ev-kritik", v.KritikAnchor, "Kritik"})
+	}
+	if c.Ugyldig {
+		ugyldigRefs = add(c.UgyldigEvidence, labelRef{"ev-ugyldig", v.UgyldigAnchor, "Ugyldig"})
+	}
 	errRefs := make([][]int, len(c.Errors))
 	for i, e := range c.Errors {
-		errRefs[i] = add(e.Evidence)
+		a := anchor + "-fejl-" + strconv.Itoa(i+1)
+		errRefs[i] = add(e.Evidence, labelRef{"ev-fejl", a, labelOf(e.Type)})
 	}
 	ids := assignMarks(spans, "ev-"+caseID+"-")
 	links := func(refs []int) []string {
@@ -250,13 +306,19 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 	v.KritikLinks = links(kritikRefs)
 	v.UgyldigLinks = links(ugyldigRefs)
 	for i, e := range c.Errors {
-		ev := errorView{Label: labelOf(e.Type), Links: links(errRefs[i])}
+		ev := errorView{Label: labelOf(e.Type), Links: links(errRefs[i]), Anchor: anchor + "-fejl-" + strconv.Itoa(i+1)}
 		if e.Correction != nil {
 			ev.Corrected = e.Correction.Label()
 		}
 		v.Errors = append(v.Errors, ev)
 	}
-	v.Paragraphs = highlight(c.Text, spans, ids)
+	labels := map[string][]labelRef{}
+	for i, id := range ids {
+		if !slices.ContainsFunc(labels[id], func(l labelRef) bool { return l.Anchor == owners[i].Anchor }) {
+			labels[id] = append(labels[id], owners[i])
+		}
+	}
+	v.Blocks = highlight(c.Text, c.Headings, spans, ids, labels)
 	return v
 }
 
@@ -313,9 +375,56 @@ func assignMarks(spans []span, prefix string) []string {
 	return ids
 }
 
-// highlight splits text into paragraphs of plain and marked segments. A mark that runs across a
-// paragraph break is continued in the next paragraph; only its first piece carries the ID.
-func highlight(text string, spans []span, ids []string) [][]segment {
+// textBlock is a block of a letter as byte offsets into its text.
+type textBlock struct {
+	start, end int
+	kind       string // "p", "h" or "li"
+}
+
+// structure splits a letter into blocks: paragraphs at blank lines, list items ("• "), the
+// paragraphs the page marked up as headings (heads), and the headings of the letter inside paragraphs (omgjort.SplitHeadings), which a flattened letter
+// holds as running text.
+func structure(text string, heads []string) []textBlock {
+	var out []textBlock
+	pos := 0
+	for pos <= len(text) {
+		end := strings.Index(text[pos:], "\n\n")
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		para := text[pos:end]
+		trimmed := strings.TrimLeft(para, " \t\r\n")
+		lead := len(para) - len(trimmed)
+		switch {
+		case strings.TrimSpace(para) == "":
+		case strings.HasPrefix(trimmed, "• "):
+			out = append(out, textBlock{pos + lead + len("• "), end, "li"})
+		case slices.Contains(heads, strings.TrimSpace(para)):
+			// Marked up as a heading on the page (omgjort.Case.Headings).
+			out = append(out, textBlock{pos + lead, pos + lead + len(strings.TrimSpace(para)), "h"})
+		default:
+			for _, tp := range omgjort.SplitHeadings(para) {
+				kind := "p"
+				if tp.Heading {
+					kind = "h"
+				}
+				out = append(out, textBlock{pos + tp.Start, pos + tp.End, kind})
+			}
+		}
+		if end == len(text) {
+			break
+		}
+		pos = end + 2
+	}
+	return out
+}
+
+// highlight lays out text as blocks of plain and marked segments. A mark that runs across a
+// block boundary is continued in the next block; only its first piece carries the ID and the
+// links back to its labels.
+func highlight(text string, heads []string, spans []span, ids []string, labels map[string][]labelRef) []blockView {
 	// One entry per distinct mark, in text order.
 	type mark struct {
 		span
@@ -329,45 +438,49 @@ func highlight(text string, spans []span, ids []string) [][]segment {
 	}
 	slices.SortFunc(marks, func(a, b mark) int { return a.start - b.start })
 
-	var out [][]segment
+	var out []blockView
 	used := map[string]bool{}
-	pos := 0
-	for pos <= len(text) {
-		end := strings.Index(text[pos:], "\n\n")
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += pos
-		}
+	for _, b := range structure(text, heads) {
 		var para []segment
-		at := pos
+		at := b.start
 		for _, m := range marks {
-			if m.end <= at || m.start >= end {
+			if m.end <= at || m.start >= b.end {
 				continue
 			}
 			st := max(m.start, at)
 			if st > at {
 				para = append(para, segment{Text: text[at:st]})
 			}
-			en := min(m.end, end)
+			en := min(m.end, b.end)
 			seg := segment{Text: text[st:en], Mark: true}
+			if ls := labels[m.id]; len(ls) > 0 {
+				seg.Class = ls[0].Class
+			}
 			if !used[m.id] {
 				seg.ID = m.id
+				seg.Back = labels[m.id]
 				used[m.id] = true
 			}
 			para = append(para, seg)
 			at = en
 		}
-		if at < end {
-			para = append(para, segment{Text: text[at:end]})
+		if at < b.end {
+			para = append(para, segment{Text: text[at:b.end]})
 		}
-		if !blank(para) {
-			out = append(out, trimEdges(para))
+		if blank(para) {
+			continue
 		}
-		if end == len(text) {
-			break
+		para = trimEdges(para)
+		switch b.kind {
+		case "li":
+			if n := len(out); n > 0 && out[n-1].Kind == "ul" {
+				out[n-1].Items = append(out[n-1].Items, para)
+			} else {
+				out = append(out, blockView{Kind: "ul", Items: [][]segment{para}})
+			}
+		default:
+			out = append(out, blockView{Kind: b.kind, Segs: para})
 		}
-		pos = end + 2
 	}
 	return out
 }
@@ -399,23 +512,80 @@ func trimEdges(para []segment) []segment {
 // Historisk/Gældende pair. A failing lookup is logged and leaves its link out, never the page.
 func (s *Server) links(r *http.Request, d *omgjort.Decision, p *decisionPage) {
 	for _, c := range d.Citations {
-		switch c.Kind {
-		case omgjort.CitationDecision:
+		if c.Kind == omgjort.CitationDecision {
 			p.Cited = append(p.Cited, s.cited(c.Number))
-		case omgjort.CitationParagraph:
-			label := strings.TrimSpace(c.Act + " " + c.Paragraph)
-			p.Provisions = append(p.Provisions, link{Label: label,
-				Href: searchInput{Query: "§:" + strconv.Quote(label)}.href()})
+		}
+	}
+	seen := map[string]bool{}
+	for _, pr := range omgjort.ProvisionsOf(d) {
+		v := provisionOf(pr)
+		if pr.Meta {
+			p.MetaProvisions = append(p.MetaProvisions, v)
+		}
+		if !seen[v.Label] {
+			seen[v.Label] = true
+			p.Provisions = append(p.Provisions, v)
 		}
 	}
 	p.CitedBy = s.citedBy(r, d)
 	if d.ReplacedBy != "" {
 		l := s.decisionLink(d.ReplacedBy)
 		p.ReplacedBy = &l
+	} else if d.Status == omgjort.StatusHistorisk {
+		p.HistoricWhy = "Ankestyrelsen har markeret principmeddelelsen som historisk: den er ikke længere udtryk for gældende praksis, fx fordi reglerne er ændret eller en nyere principmeddelelse har afløst den. Brug den kun som baggrund."
 	}
 	for _, id := range d.Replaces {
 		p.Replaces = append(p.Replaces, s.decisionLink(id))
 	}
+}
+
+// provisionOf names a provision's act and links it: to the act on retsinformation.dk when it is a
+// known act, and to the search for decisions citing the provision.
+func provisionOf(pr omgjort.Provision) provisionView {
+	para := "§ " + pr.Section
+	if strings.Contains(pr.Section, " og ") || strings.Contains(pr.Section, "-") {
+		para = "§§ " + pr.Section
+	}
+	for _, q := range []struct{ word, v string }{{"stk.", pr.Stk}, {"nr.", pr.Nr}} {
+		if q.v != "" {
+			para += ", " + q.word + " " + q.v
+		}
+	}
+	if pr.Pkt != "" {
+		para += ", " + pr.Pkt + ". pkt."
+	}
+	if pr.Act == "" {
+		return provisionView{Label: para, Para: para, NoAct: true, SearchHref: searchInput{Query: "§:" + strconv.Quote(para)}.href()}
+	}
+	v := provisionView{Para: para, ActTitle: strings.ToUpper(pr.Act[:1]) + pr.Act[1:]}
+	if a, ok := omgjort.ActByName(pr.Act); ok {
+		v.ActTitle, v.ActHref = a.Title(), a.URL()
+	}
+	v.Label = v.ActTitle + " " + para
+	v.SearchHref = searchInput{Query: "§:" + strconv.Quote(pr.Act+" "+para)}.href()
+	return v
+}
+
+// reference is the citation of a decision to copy into a letter or a note: number, title,
+// journal number, publication date and Omgjort's permanent address.
+func reference(d *omgjort.Decision, permalink string) string {
+	parts := []string{}
+	title := d.Title
+	if title == "" {
+		title = "Principmeddelelse " + d.Number
+	}
+	parts = append(parts, title)
+	if d.Number != "" && !strings.Contains(title, d.Number) {
+		parts = append(parts, "nr. "+d.Number)
+	}
+	if d.Journal != "" {
+		parts = append(parts, "j.nr. "+d.Journal)
+	}
+	if d.Published != "" {
+		parts = append(parts, "offentliggjort "+danishDate(d.Published))
+	}
+	parts = append(parts, permalink)
+	return strings.Join(parts, ", ")
 }
 
 // cited resolves one cited number: the stored decision, or the source's overview of the year

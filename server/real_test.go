@@ -105,7 +105,7 @@ func TestDecisionPageLinks(t *testing.T) {
 	for _, want := range []string{
 		`<a href="/d/43-19">43-19</a> – Principmeddelelse 43-19 om serviceloven`,                     // stored: opens in Omgjort
 		`href="https://www.ast.dk/for-myndigheder/principmeddelelser/2024" rel="external">99-24</a>`, // not stored
-		`forvaltningsloven § 19, stk. 1`,
+		`<a href="https://www.retsinformation.dk/documents?t=forvaltningsloven" rel="external">Forvaltningsloven</a> § 19, stk. 1 – <a href="/?q=%C2%A7%3A%22forvaltningsloven&#43;%C2%A7&#43;19%2C&#43;stk.&#43;1%22">`,
 		`<h2 id="henvisninger">Henvisninger</h2>`,
 	} {
 		if !strings.Contains(body, want) {

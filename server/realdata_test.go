@@ -90,12 +90,8 @@ func TestRealDecisionsRender(t *testing.T) {
 				t.Errorf("outcome badge %s missing", c.Outcome)
 			}
 			caseText := findAll(doc, func(n *xhtml.Node) bool { return attr(n, "class") == "case-text" })
-			var paras []string
-			for _, p := range findAll(caseText[0], func(n *xhtml.Node) bool { return n.Data == "p" }) {
-				paras = append(paras, textOf(p))
-			}
-			if got := strings.Join(paras, "\n\n"); got != strings.TrimSpace(rec.Text) {
-				t.Errorf("case text not shown whole: %d bytes shown of %d", len(got), len(rec.Text))
+			if got, want := shownCaseText(caseText[0]), squeeze(rec.Text); got != want {
+				t.Errorf("case text not shown whole: %d bytes shown of %d", len(got), len(want))
 			}
 		})
 	}

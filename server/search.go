@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"omgjort"
@@ -29,6 +30,7 @@ var filterParams = []filterParam{
 	{"aar", "year", "År"},
 	{"status", "status", "Status"},
 	{"myndighed", "authority", "Myndighed"},
+	{"kritik", "kritik", "Kritik"},
 }
 
 // valueLabel is the Danish display name of a facet or filter value.
@@ -40,6 +42,11 @@ func valueLabel(key, v string) string {
 		return omgjort.ErrorType(v).Label()
 	case "status":
 		return omgjort.Status(v).Label()
+	case "kritik":
+		if v == "ja" {
+			return "Med kritik"
+		}
+		return "Uden kritik"
 	}
 	return v
 }
@@ -50,6 +57,9 @@ type searchInput struct {
 	Filters map[string][]string // keyed by query parameter ("lov", "udfald" …)
 	Sort    string              // "" or "date"
 	Page    int                 // 1-based
+	// From and To are the publication date range of the form's date fields (YYYY-MM-DD, either
+	// may be empty); they become dato:From..To in the query.
+	From, To string
 }
 
 // parseSearch reads and bounds the search parameters. The returned message is Danish and
@@ -81,6 +91,21 @@ func parseSearch(r *http.Request) (searchInput, string) {
 	if q.Get("sort") == "date" {
 		in.Sort = "date"
 	}
+	for _, d := range []struct {
+		v    *string
+		name string
+	}{{&in.From, "fra"}, {&in.To, "til"}} {
+		*d.v = strings.TrimSpace(q.Get(d.name))
+		if *d.v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, *d.v); err != nil {
+			return in, "Datoen i feltet \"" + map[string]string{"fra": "Fra", "til": "Til"}[d.name] + "\" skal skrives som ÅÅÅÅ-MM-DD, fx 2024-01-31."
+		}
+	}
+	if in.From != "" && in.To != "" && in.From > in.To {
+		return in, "Fra-datoen ligger efter til-datoen. Byt om på dem."
+	}
 	if side := strings.TrimSpace(q.Get("side")); side != "" {
 		p, err := strconv.Atoi(side)
 		if err != nil || p < 1 {
@@ -97,6 +122,9 @@ func parseSearch(r *http.Request) (searchInput, string) {
 // request turns the parsed input into the searcher's request.
 func (in searchInput) request() omgjort.SearchRequest {
 	req := omgjort.SearchRequest{Query: in.Query, Sort: in.Sort, From: (in.Page - 1) * pageSize, Size: pageSize}
+	if r := in.dateRange(); r != "" {
+		req.Query = strings.TrimSpace(req.Query + " " + r)
+	}
 	if in.Sort == "" {
 		req.Sort = "relevance"
 	}
@@ -111,8 +139,18 @@ func (in searchInput) request() omgjort.SearchRequest {
 	return req
 }
 
+// dateRange is the query clause of the date fields, "" without dates.
+func (in searchInput) dateRange() string {
+	if in.From == "" && in.To == "" {
+		return ""
+	}
+	return "dato:" + in.From + ".." + in.To
+}
+
 // empty reports whether the user has asked for nothing yet (the bare front page).
-func (in searchInput) empty() bool { return in.Query == "" && len(in.Filters) == 0 }
+func (in searchInput) empty() bool {
+	return in.Query == "" && len(in.Filters) == 0 && in.dateRange() == ""
+}
 
 // values encodes the input as query parameters, for building links that change one thing.
 func (in searchInput) values() url.Values {
@@ -124,6 +162,12 @@ func (in searchInput) values() url.Values {
 		for _, x := range in.Filters[fp.Param] {
 			v.Add(fp.Param, x)
 		}
+	}
+	if in.From != "" {
+		v.Set("fra", in.From)
+	}
+	if in.To != "" {
+		v.Set("til", in.To)
 	}
 	if in.Sort != "" {
 		v.Set("sort", in.Sort)
@@ -172,6 +216,18 @@ type searchPage struct {
 	// FeedHref and ExportHref are the same search as an Atom feed and as CSV.
 	FeedHref   string
 	ExportHref string
+	// DateFrom and DateTo fill the date fields.
+	DateFrom, DateTo string
+	// Without hits: Suggestion is a corrected search ("Mente du …") and Emptied the filters
+	// that each emptied the result, with the search without them and its count.
+	Suggestion *link
+	Emptied    []emptiedFilter
+}
+
+// emptiedFilter is a filter without which the search has hits.
+type emptiedFilter struct {
+	Heading, Label, Href string
+	Total                uint64
 }
 
 // hiddenField is a name/value pair carried through the search form.
@@ -230,10 +286,10 @@ type activeFilter struct {
 // handleSearch serves the search page.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	in, msg := parseSearch(r)
-	p := searchPage{base: base{Title: "Søg i Ankestyrelsens principmeddelelser"}, Query: in.Query}
+	p := searchPage{base: base{Title: "Søg i Ankestyrelsens principmeddelelser"}, Query: in.Query, DateFrom: in.From, DateTo: in.To}
 	p.Fresh = s.freshness()
 	p.Hidden = hiddenFields(in)
-	p.Active = activeFilters(in)
+	p.Active = append(activeFilters(in), activeDates(in)...)
 	if msg != "" {
 		p.Error = msg
 		s.render(w, r, http.StatusBadRequest, "search.html", p)
@@ -266,6 +322,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p.Facets = facetViews(in, res.Facets)
 	p.SortLinks = sortLinks(in)
 	p.Pages, p.Prev, p.Next = pagination(in, res.Total)
+	if res.Total == 0 {
+		s.noDeadEnd(r, in, &p)
+	}
 	if res.Total > 0 {
 		all := in.with()
 		all.Page = 1
@@ -277,6 +336,62 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "search.html", p)
+}
+
+// noDeadEnd fills what a search without hits offers instead: a spelling from the index's own
+// words, and each filter or date range that emptied the result, with the link removing it.
+func (s *Server) noDeadEnd(r *http.Request, in searchInput, p *searchPage) {
+	if sg, ok := s.search.(omgjort.Suggester); ok && in.Query != "" {
+		q, err := sg.Suggest(r.Context(), in.Query)
+		if err != nil {
+			s.log.Warn("server: suggest", "error", err)
+		}
+		if q != "" {
+			alt := in.with()
+			alt.Query, alt.Page = q, 1
+			p.Suggestion = &link{Label: q, Href: alt.href()}
+		}
+	}
+	count := func(alt searchInput) (uint64, bool) {
+		req := alt.request()
+		req.From, req.Size, req.NoSnippets = 0, 1, true
+		res, err := s.search.Search(r.Context(), req)
+		if err != nil {
+			return 0, false
+		}
+		return res.Total, res.Total > 0
+	}
+	for _, fp := range filterParams {
+		for _, v := range in.Filters[fp.Param] {
+			alt := in.with()
+			alt.Page = 1
+			alt.Filters[fp.Param] = slices.DeleteFunc(alt.Filters[fp.Param], func(x string) bool { return x == v })
+			if len(alt.Filters[fp.Param]) == 0 {
+				delete(alt.Filters, fp.Param)
+			}
+			if n, ok := count(alt); ok {
+				p.Emptied = append(p.Emptied, emptiedFilter{Heading: fp.Heading, Label: valueLabel(fp.Key, v), Href: alt.href(), Total: n})
+			}
+		}
+	}
+	if in.dateRange() != "" {
+		alt := in.with()
+		alt.From, alt.To, alt.Page = "", "", 1
+		if n, ok := count(alt); ok {
+			p.Emptied = append(p.Emptied, emptiedFilter{Heading: "Periode", Label: danishRange(in.From, in.To), Href: alt.href(), Total: n})
+		}
+	}
+}
+
+// danishRange writes a date range for the page: "1. januar 2024 – 30. juni 2024".
+func danishRange(from, to string) string {
+	switch {
+	case from == "":
+		return "til " + danishDate(to)
+	case to == "":
+		return "fra " + danishDate(from)
+	}
+	return danishDate(from) + " – " + danishDate(to)
 }
 
 // hitToView prepares one hit for the page. Snippets are the only HTML taken from outside: the
@@ -325,6 +440,16 @@ func hiddenFields(in searchInput) []hiddenField {
 		out = append(out, hiddenField{"sort", in.Sort})
 	}
 	return out
+}
+
+// activeDates is the date range as an active filter, with the link removing it.
+func activeDates(in searchInput) []activeFilter {
+	if in.dateRange() == "" {
+		return nil
+	}
+	out := in.with()
+	out.From, out.To, out.Page = "", "", 1
+	return []activeFilter{{Heading: "Periode", Label: danishRange(in.From, in.To), Href: out.href()}}
 }
 
 // activeFilters lists the filters in effect, each with a link to the same search without it.

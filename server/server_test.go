@@ -23,6 +23,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	xhtml "golang.org/x/net/html"
 
@@ -416,6 +417,30 @@ func findAll(n *xhtml.Node, match func(*xhtml.Node) bool) []*xhtml.Node {
 	return out
 }
 
+// shownCaseText is the text of a case as the page shows it (paragraphs, restored headings, list
+// items; without the links back from the evidence to the labels), with white space and list
+// bullets removed, to compare with the stored text the same way.
+func shownCaseText(caseText *xhtml.Node) string {
+	for _, a := range findAll(caseText, func(n *xhtml.Node) bool { return strings.Contains(attr(n, "class"), "ev-back") }) {
+		a.Parent.RemoveChild(a)
+	}
+	var b strings.Builder
+	for _, n := range findAll(caseText, func(n *xhtml.Node) bool { return n.Data == "p" || n.Data == "h3" || n.Data == "li" }) {
+		b.WriteString(textOf(n))
+	}
+	return squeeze(b.String())
+}
+
+// squeeze drops white space and list bullets.
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '•' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 func textOf(n *xhtml.Node) string {
 	var b strings.Builder
 	var walk func(*xhtml.Node)
@@ -647,7 +672,7 @@ func TestDecisionPage(t *testing.T) {
 	for _, n := range findAll(doc, func(n *xhtml.Node) bool { return n.Data == "h2" }) {
 		h2s = append(h2s, textOf(n))
 	}
-	wantH2 := []string{"Principmeddelelsen fastslår", "Reglerne", "Sag nr. 1, j.nr. 24-1", "Sag nr. 2, j.nr. 24-2", "Citeret af"}
+	wantH2 := []string{"Principmeddelelsen fastslår", "Reglerne", "Sag nr. 1, j.nr. 24-1", "Sag nr. 2, j.nr. 24-2", "Henvisninger", "Citeret af"}
 	if !slices.Equal(h2s, wantH2) {
 		t.Errorf("h2 = %q, want %q", h2s, wantH2)
 	}
@@ -655,7 +680,7 @@ func TestDecisionPage(t *testing.T) {
 		"<p>Kommunen skal partshøre borgeren.</p>", "<p>Det gælder også ved sanktioner.</p>",
 		"Numre", "17-25, O-26-96", "Offentliggjort", "9. januar 2026", "Underskrevet", "18. december 2025",
 		"Journalnummer", "25-1234", "Aktivloven", "Sanktion", "§ 35", "Kommunal", "Gældende",
-		`href="https://www.ast.dk/principmeddelelser/17-25"`, "blandet udfald",
+		`href="https://www.ast.dk/principmeddelelser/17-25"`, "blandet udfald", "Blandet udfald: principmeddelelsen har flere konkrete sager",
 		`<span class="badge badge-stadfaestet">Stadfæstet</span>`,
 		"Manglende partshøring", "Kritik",
 	} {
@@ -693,7 +718,9 @@ func TestDecisionPage(t *testing.T) {
 		}
 	}
 	// The case text keeps its paragraphs, with the mark inside the right one.
-	if !strings.Contains(body, `<p><mark id="ev-1-2">Kommunen har ikke partshørt dig</mark>, før den traf afgørelse.</p>`) {
+	// The mark is styled after its label and links back to it.
+	if !strings.Contains(body, `<p><mark id="ev-1-2" class="ev ev-fejl">Kommunen har ikke partshørt dig</mark><a href="#sag-1-fejl-1" class="ev-back ev-fejl" title="Tilbage til Manglende partshøring">`) ||
+		!strings.Contains(body, `<li id="sag-1-fejl-1" class="label-fejl">`) {
 		t.Errorf("case paragraph with the error evidence not rendered as expected")
 	}
 }
@@ -756,12 +783,8 @@ func TestDecisionPageEscapesAndSurvivesBadOffsets(t *testing.T) {
 		t.Errorf("evidence located by its text not marked")
 	}
 	caseText := findAll(doc, func(n *xhtml.Node) bool { return attr(n, "class") == "case-text" })
-	var paras []string
-	for _, p := range findAll(caseText[0], func(n *xhtml.Node) bool { return n.Data == "p" }) {
-		paras = append(paras, textOf(p))
-	}
-	if got := strings.Join(paras, "\n\n"); got != text {
-		t.Errorf("case text changed by highlighting:\n got %q\nwant %q", got, text)
+	if got := shownCaseText(caseText[0]); got != squeeze(text) {
+		t.Errorf("case text changed by highlighting:\n got %q\nwant %q", got, squeeze(text))
 	}
 }
 

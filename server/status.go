@@ -63,7 +63,8 @@ const hiddenError = "Fejlbeskeden vises kun for administratorer (admin-nøglen n
 // the word "mislykkedes"; /metrics is the machine-readable twin. With the admin token
 // (Authorization: Bearer, or the form posting to /admin/status) it shows the raw errors.
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
-	detail := s.cfg.AdminToken != "" && s.adminAuthorized(r)
+	// A signed-in user who may run jobs sees the raw errors too (sign-in, auth.go).
+	detail := omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs) || (s.cfg.AdminToken != "" && s.adminAuthorized(r))
 	if r.Method == http.MethodPost && !detail {
 		if s.cfg.AdminToken == "" {
 			s.notFound(w, r, "Der findes ingen side på denne adresse.")
