@@ -176,6 +176,12 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 	if len(ws) == 0 {
 		return nil
 	}
+	// "når" after its subject is the verb "reach" ("vi når samme resultat"), not "when".
+	for k := 1; k < len(ws); k++ {
+		if ws[k].w == "når" && actorOf(ws[k-1].w) != actorNone {
+			ws[k].w = "når·"
+		}
+	}
 	var out []structHit
 	// The sentence's main subject: its first actor.
 	main := actorNone
@@ -202,8 +208,17 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 			sentenceHypo = t.w == "hvis" || t.w == "såfremt" || t.w == "når" || sentenceHypo
 		}
 	}
+	prevNeg := false
 	for _, cl := range clauses {
 		c := ws[cl[0]:cl[1]]
+		// A clause governed by a negated one: "fandt ikke grundlag for at ændre afgørelsen".
+		governedNeg := prevNeg && len(c) > 0 && c[0].w == "at"
+		prevNeg = false
+		for _, t := range c {
+			if negation[t.w] {
+				prevNeg = true
+			}
+		}
 		first := ""
 		if len(c) > 0 && !c[0].punct {
 			first = c[0].w
@@ -254,6 +269,7 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 					neg = true
 				}
 			}
+			neg = neg || governedNeg
 			if modal || hypo || sentenceHypo {
 				continue
 			}
@@ -293,7 +309,8 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 				strength = 2
 			}
 			if neg {
-				if o != omgjort.OutcomeAendret {
+				// Not changing or setting aside the decision leaves it standing.
+				if o != omgjort.OutcomeAendret && o != omgjort.OutcomeOphaevet {
 					continue
 				}
 				o, strength = omgjort.OutcomeStadfaestet, 2
@@ -491,9 +508,14 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 		case (t.w == "tilbage" || t.w == "retur") && i >= 1 && before(i, 6, func(w string) bool {
 			return w == "sendes" || w == "sender" || w == "sendt" || w == "sendte" || w == "skal" || w == "går"
 		}) && within(0, i, func(w string) bool { return w == "sagen" || w == "sag" || w == "den" || w == "klagen" }) && within(i+1, 2, func(w string) bool { return w == "til" }):
-			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && main != actorOther {
-				add(omgjort.OutcomeHjemvist, 2)
-			} else if main == actorOther && !before(i, 6, isModal) && !before(i, 6, isNeg) && within(0, i, func(w string) bool { return w == "vi" || w == "ankestyrelsen" }) {
+			subj := actorNone
+			for j := 0; j < i; j++ {
+				if a := actorOf(ws[j].w); a != actorNone {
+					subj = a
+					break
+				}
+			}
+			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && subj != actorOther {
 				add(omgjort.OutcomeHjemvist, 2)
 			}
 		case (t.w == "igen" || has(i, "på", "ny") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
