@@ -415,13 +415,19 @@ func readUnheaded(sents []sentence) {
 			sents[i].readAs = "vurdering"
 		}
 	}
+	own := 0
 	for _, s := range sents {
 		if judgedSections[s.section] {
 			return
 		}
+		if s.section == startSection || s.section == "resume" {
+			own++
+		}
 	}
 	for i := range sents {
-		if sents[i].section == startSection {
+		// A text that is nothing but its principle ("Principmeddelelsen fastslår, at … I
+		// sagen havde kommunen …") tells the case there too.
+		if sents[i].section == startSection || (own == 0 && sents[i].section == "princip") {
 			sents[i].readAs = "vurdering"
 		}
 	}

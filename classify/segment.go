@@ -83,6 +83,9 @@ func (rs *ruleSet) segment(text string) []sentence {
 			setSection(h)
 			continue
 		}
+		if principStart.MatchString(para) {
+			setSection(&principHeading)
+		}
 		pos := 0
 		for _, hh := range rs.inlineHeadings(para) {
 			out = splitSentences(out, text, ps+pos, ps+hh.start, section, block, result)
@@ -292,6 +295,16 @@ func genericHeading(para string) *headingRule {
 		return nil
 	}
 	lower := strings.ToLower(strings.TrimRight(para, ":? "))
+	// A sentence without its full stop ("Vi stadfæster afgørelsen") is not a heading.
+	ws := words(lower)
+	if len(ws) > 0 && actorOf(ws[0].w) != actorNone {
+		return nil
+	}
+	for _, w := range ws {
+		if o, _ := outcomeVerb(w.w); o != "" {
+			return nil
+		}
+	}
 	if strings.HasPrefix(lower, "kære") || strings.HasPrefix(lower, "sag nr") || strings.HasPrefix(lower, "din ") || strings.HasPrefix(lower, "jeres ") || strings.HasPrefix(lower, "vedr") {
 		return nil
 	}
@@ -304,3 +317,10 @@ func genericHeading(para string) *headingRule {
 	}
 	return nil
 }
+
+// principStart opens a paragraph that states the general principle ("Principmeddelelsen
+// fastslår, at …") without a heading of its own.
+var principStart = regexp.MustCompile(`^Princip(?:meddelelsen|afgørelsen) fastslår\b`)
+
+// principHeading is the section of such a paragraph.
+var principHeading = headingRule{section: "princip"}

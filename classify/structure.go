@@ -623,6 +623,16 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 	if courtJudgment(text, sents) {
 		return omgjort.OutcomeUkendt, nil
 	}
+	// The general principle counts only when nothing else in the text states an outcome.
+	var rest []structHit
+	for _, h := range hits {
+		if sents[h.sent].section != "princip" {
+			rest = append(rest, h)
+		}
+	}
+	if len(rest) > 0 {
+		hits = rest
+	}
 	best, counted := chooseStructural(hits, sents)
 	if best == omgjort.OutcomeUkendt {
 		return best, nil
