@@ -326,8 +326,9 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 	}
 	out = append(out, phraseOutcomes(ws, main, sent)...)
 	// Consequences are never read from a question or a condition ("hvorvidt hun havde ret til").
-	for _, t := range ws {
-		if t.w == "hvorvidt" || t.w == "om" || t.w == "hvis" || t.w == "såfremt" {
+	for k, t := range ws {
+		whether := t.w == "om" && k+1 < len(ws) && (actorOf(ws[k+1].w) != actorNone || ws[k+1].w == "der" || ws[k+1].w == "det" || ws[k+1].w == "man")
+		if t.w == "hvorvidt" || whether || t.w == "hvis" || t.w == "såfremt" {
 			kept := out[:0]
 			for _, h := range out {
 				if h.strength > 1 {
@@ -518,8 +519,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && subj != actorOther {
 				add(omgjort.OutcomeHjemvist, 2)
 			}
-		case (t.w == "igen" || has(i, "på", "ny") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
-			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
+		case has(i, "truffet", "den", "rigtige", "afgørelse") || has(i, "truffet", "den", "korrekte", "afgørelse") || has(i, "truffet", "en", "rigtig", "afgørelse") || has(i, "traf", "den", "rigtige", "afgørelse"):
+			if !before(i, 4, isNeg) && !before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "hvorvidt" }) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case (t.w == "igen" || has(i, "på", "ny") || has(i, "gang", "til") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
+			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "kigge" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
 		}) && before(i, 12, func(w string) bool { return w == "skal" }):
 			if !before(i, 12, isNeg) && !before(i, 12, isModal) {
 				add(omgjort.OutcomeHjemvist, 2)
@@ -527,7 +532,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 		case has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") || has(i, "fornyet", "behandling") || has(i, "fornyet", "vurdering"):
 			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !before(i, 6, isNeg) {
 				if has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") {
-					if !before(i, 6, func(w string) bool { return w == "skal" }) {
+					if !before(i, 14, func(w string) bool { return w == "skal" }) {
 						continue
 					}
 				}
@@ -555,8 +560,8 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			} else {
 				add(omgjort.OutcomeAendret, 1)
 			}
-		case (t.w == "betale" || t.w == "efterbetale" || t.w == "udbetale" || t.w == "dække" || t.w == "godtgøre") && before(i, 3, func(w string) bool { return w == "skal" }) &&
-			before(i, 5, func(w string) bool { return actorOf(w) == actorOther && w != "du" && w != "han" && w != "hun" }):
+		case (t.w == "betale" || t.w == "efterbetale" || t.w == "udbetale" || t.w == "dække" || t.w == "godtgøre") && (before(i, 3, func(w string) bool { return w == "skal" }) || within(0, i, func(w string) bool { return w == "skal" })) &&
+			firstActorIsAuthority(ws[:i]):
 			if !before(i, 4, isNeg) && !before(i, 6, isModal) {
 				add(omgjort.OutcomeAendret, 1)
 			}
@@ -701,6 +706,24 @@ func (rs *ruleSet) outcomeVetoed(st string) bool {
 			if re.MatchString(st) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// firstActorIsAuthority reports whether the first actor among ws is an authority (the first
+// instance, not the citizen): "Udbetaling Danmark skal … efterbetale".
+func firstActorIsAuthority(ws []word) bool {
+	for _, t := range ws {
+		switch actorOf(t.w) {
+		case actorAnke:
+			return false
+		case actorOther:
+			switch t.w {
+			case "du", "jeg", "han", "hun", "de", "borgeren", "klageren", "klagerne", "sikrede", "ansøgeren", "forældrene", "moren", "faren", "mor", "far", "manden", "kvinden", "advokaten", "sønnen", "datteren", "arbejdsgiveren", "lægen":
+				return false
+			}
+			return true
 		}
 	}
 	return false
