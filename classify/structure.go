@@ -617,7 +617,7 @@ var strengthScore = [...]float64{0, 0.55, 0.7, 0.8}
 
 // structuralOutcome reads the outcome from sentence structure (see structOutcomes) when no
 // formula of rules.txt was found.
-func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence) {
+func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence, string) {
 	var hits []structHit
 	for i, s := range sents {
 		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end]) {
@@ -626,7 +626,7 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 		hits = append(hits, structOutcomes(strings.ToLower(text[s.start:s.end]), i, s.result)...)
 	}
 	if courtJudgment(text, sents) {
-		return omgjort.OutcomeUkendt, nil
+		return omgjort.OutcomeUkendt, nil, ReasonCourt
 	}
 	// The general principle counts only when nothing else in the text states an outcome.
 	var rest []structHit
@@ -640,7 +640,7 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 	}
 	best, counted := chooseStructural(hits, sents)
 	if best == omgjort.OutcomeUkendt {
-		return best, nil
+		return best, nil, ReasonNoOutcome
 	}
 	// The sentences for the winning outcome first.
 	var ordered []structHit
@@ -660,7 +660,7 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 		rules[k] = rule{kind: kindOutcome, outcome: h.outcome, score: strengthScore[h.strength]}
 		hs = append(hs, hit{rule: &rules[k], sent: h.sent})
 	}
-	return best, evidence(text, sents, hs, 1)
+	return best, evidence(text, sents, hs, 1), ""
 }
 
 // courts are the courts whose judgments Ankestyrelsen republishes.
