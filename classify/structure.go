@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -172,9 +173,24 @@ func clauseBreak(t word) bool {
 
 // structOutcomes reads the outcome statements of one sentence.
 func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
+	return structOutcomesIn(lower, sent, resultBlock, false)
+}
+
+// structOutcomesIn is structOutcomes for a text in which "udvalget" may be Ankestyrelsen's own
+// committee (the text names "Ankestyrelsens …udvalg").
+func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []structHit {
 	ws := words(lower)
 	if len(ws) == 0 {
 		return nil
+	}
+	for k := range ws {
+		// "Ankestyrelsens Beskæftigelsesudvalg", and "Udvalget" in a text that names it, is
+		// Ankestyrelsen.
+		if strings.HasSuffix(ws[k].w, "udvalg") || strings.HasSuffix(ws[k].w, "udvalget") {
+			if (k > 0 && ws[k-1].w == "ankestyrelsens") || (ownCommittee && ws[k].w == "udvalget") {
+				ws[k].w = "ankestyrelsen"
+			}
+		}
 	}
 	// "når" after its subject is the verb "reach" ("vi når samme resultat"), not "when".
 	for k := 1; k < len(ws); k++ {
@@ -455,10 +471,18 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 		case (t.w == "orden" && i >= 2 && ws[i-1].w == "i" && (ws[i-2].w == "er" || ws[i-2].w == "var")) ||
 			((t.w == "korrekt" || t.w == "rigtig" || t.w == "lovlig") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
 			// "Kommunens afgørelse er i orden / korrekt / rigtig."
-			if i <= 8 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
-				!within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "hvorvidt" }) {
+			if i <= 16 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
+				!within(0, i, func(w string) bool { return w == "hvis" || w == "hvorvidt" }) && !whetherBefore(ws, i) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
+		case (t.w == "betale" || t.w == "tilbagebetale") && before(i, 2, isNeg) && before(i, 3, func(w string) bool { return w == "skal" }) &&
+			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }) && !before(i, 6, isModal):
+			// "Du skal ikke betale pengene tilbage."
+			add(omgjort.OutcomeAendret, 1)
+		case (t.w == "behandler" || t.w == "realitetsbehandler") && ankeSubject && within(i+1, 3, isNeg) &&
+			within(i+1, 5, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 4, isModal):
+			// "Vi realitetsbehandler derfor ikke din klage."
+			add(omgjort.OutcomeAfvist, 3)
 		case t.w == "gældende" && before(i, 3, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
 			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "gjort" || w == "gør" }):
 			// "Kommunens afgørelse er derfor ikke længere gældende."
@@ -619,11 +643,12 @@ var strengthScore = [...]float64{0, 0.55, 0.7, 0.8}
 // formula of rules.txt was found.
 func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence, string) {
 	var hits []structHit
+	own := ownCommittee.MatchString(text)
 	for i, s := range sents {
 		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end]) {
 			continue
 		}
-		hits = append(hits, structOutcomes(strings.ToLower(text[s.start:s.end]), i, s.result)...)
+		hits = append(hits, structOutcomesIn(strings.ToLower(text[s.start:s.end]), i, s.result, own)...)
 	}
 	if courtJudgment(text, sents) {
 		return omgjort.OutcomeUkendt, nil, ReasonCourt
@@ -723,6 +748,20 @@ func firstActorIsAuthority(ws []word) bool {
 			case "du", "jeg", "han", "hun", "de", "borgeren", "klageren", "klagerne", "sikrede", "ansøgeren", "forældrene", "moren", "faren", "mor", "far", "manden", "kvinden", "advokaten", "sønnen", "datteren", "arbejdsgiveren", "lægen":
 				return false
 			}
+			return true
+		}
+	}
+	return false
+}
+
+// ownCommittee finds a mention of one of Ankestyrelsen's own committees.
+var ownCommittee = regexp.MustCompile(`(?i)\bankestyrelsens (?:\p{L}+[- ]og )?\p{L}*udvalg`)
+
+// whetherBefore reports whether "om" in the sense "whether" ("om du har ret", "om der er")
+// stands before word i; "afgørelsen om hjemmehjælp" and "om måneden" do not count.
+func whetherBefore(ws []word, i int) bool {
+	for k := 0; k < i && k+1 < len(ws); k++ {
+		if ws[k].w == "om" && (actorOf(ws[k+1].w) != actorNone || ws[k+1].w == "der" || ws[k+1].w == "det" || ws[k+1].w == "man") {
 			return true
 		}
 	}
