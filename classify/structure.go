@@ -113,6 +113,15 @@ func outcomeVerb(w string) (omgjort.Outcome, verbForm) {
 		if !ok {
 			continue
 		}
+		if f.stem == "omgjort" && rest == "" {
+			return f.o, formParticiple
+		}
+		if f.stem == "omgjor" && rest == "de" {
+			return f.o, formActive
+		}
+		if f.stem == "omgør" && rest == "" {
+			return f.o, formActive
+		}
 		switch rest {
 		case "er", "e", "ede", "te":
 			return f.o, formActive
@@ -138,6 +147,9 @@ var verbFamilies = []struct {
 	{"hjemvis", omgjort.OutcomeHjemvist},
 	{"afvis", omgjort.OutcomeAfvist},
 	{"ændr", omgjort.OutcomeAendret},
+	{"omgør", omgjort.OutcomeAendret},
+	{"omgjor", omgjort.OutcomeAendret},
+	{"omgjort", omgjort.OutcomeAendret},
 }
 
 // structHit is an outcome read from the structure of one sentence.
@@ -469,9 +481,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 				add(omgjort.OutcomeAendret, 2)
 			}
 		case (t.w == "orden" && i >= 2 && ws[i-1].w == "i" && (ws[i-2].w == "er" || ws[i-2].w == "var")) ||
-			((t.w == "korrekt" || t.w == "rigtig" || t.w == "lovlig") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
-			// "Kommunens afgørelse er i orden / korrekt / rigtig."
-			if i <= 16 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
+			((t.w == "korrekt" || t.w == "rigtig" || t.w == "rigtigt" || t.w == "lovlig" || t.w == "lovligt") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
+			// "Kommunens afgørelse er i orden / korrekt / rigtig", "Afslaget er rigtigt".
+			if i <= 16 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
 				!within(0, i, func(w string) bool { return w == "hvis" || w == "hvorvidt" }) && !whetherBefore(ws, i) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
@@ -483,6 +495,34 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			within(i+1, 5, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 4, isModal):
 			// "Vi realitetsbehandler derfor ikke din klage."
 			add(omgjort.OutcomeAfvist, 3)
+		case (t.w == "tilslutter" || t.w == "tilsluttede") && within(i+1, 1, func(w string) bool { return w == "sig" }) && ankeSubject &&
+			within(i+2, 4, func(w string) bool {
+				return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "vurdering") || strings.HasPrefix(w, "kommune")
+			}):
+			if !before(i, 4, isNeg) && !before(i, 4, isModal) {
+				add(omgjort.OutcomeStadfaestet, 3)
+			}
+		case (t.w == "tilkendte" || t.w == "tilkender" || t.w == "bevilgede" || t.w == "bevilger") && ankeSubject && !before(i, 4, isNeg) && !before(i, 4, isModal):
+			// "Ankestyrelsen tilkendte borgeren førtidspension."
+			add(omgjort.OutcomeAendret, 2)
+		case (t.w == "bevilge" || t.w == "tilkende" || t.w == "yde" || t.w == "betale" || t.w == "udbetale") && before(i, 3, func(w string) bool { return w == "skal" }) &&
+			firstActorIsAuthority(ws[:i]) && !before(i, 4, isNeg) && !before(i, 6, isModal):
+			// "Kommunen skal bevilge dig …": the result of a changed decision.
+			add(omgjort.OutcomeAendret, 1)
+		case t.w == "berettiget" && before(i, 3, func(w string) bool { return w == "er" || w == "var" || w == "bliver" }) &&
+			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }) && !before(i, 6, isModal) && !whetherBefore(ws, i):
+			if before(i, 3, isNeg) {
+				add(omgjort.OutcomeStadfaestet, 1)
+			} else {
+				add(omgjort.OutcomeAendret, 1)
+			}
+		case ankeSubject && (has(i, "rette", "klageinstans") || has(i, "rette", "myndighed") || has(i, "kompetence", "til", "at", "behandle")) && before(i, 4, isNeg) && !before(i, 4, isModal):
+			// "Ankestyrelsen er ikke rette klageinstans" / "har ikke kompetence til at behandle".
+			add(omgjort.OutcomeAfvist, 2)
+		case t.w == "videre" && ankeSubject && before(i, 4, func(w string) bool { return w == "sender" || w == "sendt" || w == "sendte" || w == "videresender" }) &&
+			within(0, i, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 5, isModal):
+			// "Vi har sendt din klage videre til Udbetaling Danmark."
+			add(omgjort.OutcomeAfvist, 2)
 		case t.w == "gældende" && before(i, 3, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
 			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "gjort" || w == "gør" }):
 			// "Kommunens afgørelse er derfor ikke længere gældende."
@@ -493,6 +533,18 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 		case has(i, "uden", "at", "tage", "stilling") && within(i+4, 4, func(w string) bool { return w == "indhold" || w == "realiteten" || strings.HasPrefix(w, "klage") }) && ankeSubject:
 			add(omgjort.OutcomeAfvist, 2)
 		case t.w == "medhold":
+			if i >= 2 && (ws[i-2].w == "giver" || ws[i-2].w == "gav" || ws[i-2].w == "givet") && firstActorIsAuthority(ws[i-1:i]) {
+				// "Vi giver kommunen medhold": the first instance was right.
+				if !before(i, 4, isNeg) && !before(i, 4, isModal) {
+					add(omgjort.OutcomeStadfaestet, 2)
+				}
+				continue
+			}
+			if ankeSubject && before(i, 5, isNeg) && before(i, 5, func(w string) bool { return w == "kan" }) && !before(i, 6, func(w string) bool { return w == "hvis" || w == "om" }) {
+				// "Vi kan ikke give dig medhold."
+				add(omgjort.OutcomeStadfaestet, 2)
+				continue
+			}
 			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
 				continue
 			}
