@@ -352,6 +352,12 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 	if sentenceHypo {
 		return out
 	}
+	// A sentence about a court's judgment states no consequence of Ankestyrelsen's decision.
+	for _, t := range ws {
+		if strings.HasPrefix(t.w, "højesteret") || strings.HasPrefix(t.w, "landsret") || strings.HasPrefix(t.w, "byret") || t.w == "retten" || t.w == "dommen" {
+			return out
+		}
+	}
 	out = append(out, phraseOutcomes(ws, main, sent)...)
 	// Consequences are never read from a question or a condition ("hvorvidt hun havde ret til").
 	for k, t := range ws {
