@@ -83,6 +83,24 @@ func (rs *ruleSet) segment(text string) []sentence {
 			setSection(h)
 			continue
 		}
+		// A heading on a line of its own, with its text on the next line ("Konklusion\nAfgørelsen
+		// …"): the heading starts the section, and the rest of the paragraph is read in it.
+		if nl := strings.IndexByte(para, '\n'); nl > 0 {
+			first := strings.TrimRight(para[:nl], " \t\r\u00a0")
+			h := rs.paragraphHeading(first)
+			if h == nil {
+				h = genericHeading(first)
+			}
+			if h != nil {
+				setSection(h)
+				ps += nl + 1
+				for ps < pe && isSpaceByte(text, ps) {
+					_, w := utf8.DecodeRuneInString(text[ps:])
+					ps += w
+				}
+				para = text[ps:pe]
+			}
+		}
 		if principStart.MatchString(para) {
 			setSection(&principHeading)
 		}
@@ -279,8 +297,9 @@ var genericHeadings = []struct {
 	{[]string{"mødebehandling", "møde"}, headingRule{section: "moede"}},
 	{[]string{"hvad skal", "hvad sker", "det videre forløb", "videre behandling"}, headingRule{section: "instruks"}},
 	{[]string{"sagsbehandling", "bemærkning"}, headingRule{section: "bemaerkninger"}},
-	{[]string{"begrundelse", "vurdering", "vurderer", "vægt", "hvorfor", "afgørende", "overvejelser", "præmisser", "konklusion"}, headingRule{section: "begrundelse"}},
-	{[]string{"afgørelse", "resultat", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
+	{[]string{"konklusion", "resultat"}, headingRule{section: "afgoerelse", result: true}},
+	{[]string{"begrundelse", "vurdering", "vurderer", "vægt", "hvorfor", "afgørende", "overvejelser", "præmisser"}, headingRule{section: "begrundelse"}},
+	{[]string{"afgørelse", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
 }
 
 // genericHeading returns the heading a short paragraph is, when it looks like a heading (at

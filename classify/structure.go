@@ -236,7 +236,7 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			sentenceHypo = t.w == "hvis" || t.w == "såfremt" || t.w == "når" || sentenceHypo
 		}
 	}
-	prevNeg := false
+	prevNeg, curPerfect := false, false
 	for _, cl := range clauses {
 		c := ws[cl[0]:cl[1]]
 		// A clause governed by a negated one: "fandt ikke grundlag for at ændre afgørelsen".
@@ -245,6 +245,13 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 		for _, t := range c {
 			if negation[t.w] {
 				prevNeg = true
+			}
+		}
+		prevPerfect := curPerfect
+		curPerfect = false
+		for _, t := range c {
+			if t.w == "har" || t.w == "havde" {
+				curPerfect = true
 			}
 		}
 		first := ""
@@ -287,6 +294,11 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 						modal = true
 					}
 				}
+			}
+			if form == formParticiple && !passive && !perfect && prevPerfect && (first == "og" || first == "men" || first == "samt") {
+				// "Nævnet havde ophævet afgørelsen og hjemvist sagen": the auxiliary of the
+				// clause before carries over.
+				perfect = true
 			}
 			if form == formParticiple && !passive && !perfect {
 				// "afgørelsen stadfæstet" without an auxiliary: a heading or a note.
@@ -381,21 +393,22 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bool {
 	switch o {
 	case omgjort.OutcomeAendret:
+		// "ændre" acts on the decision or what it fixed ("ændrer beregningen af din
+		// boligstøtte"), but also on practice, opinions and one's own circumstances.
 		ws := after
 		if passive {
 			ws = before
 		}
 		for k, t := range ws {
-			if k > 7 {
+			if k > 3 || t.punct {
 				break
 			}
-			if strings.HasPrefix(t.w, "afgørelse") || strings.HasPrefix(t.w, "beslutning") || t.w == "den" || t.w == "dem" ||
-				t.w == "resultatet" || strings.HasPrefix(t.w, "sanktion") || strings.HasPrefix(t.w, "afslag") ||
-				strings.HasPrefix(t.w, "nedsættelse") || strings.HasPrefix(t.w, "krav") || strings.HasPrefix(t.w, "vurdering") {
-				return true
+			switch t.w {
+			case "praksis", "sin", "sine", "opfattelse", "holdning", "mening", "adresse", "forhold", "forholdene", "situation", "sig", "ansøgning", "ansøgningen", "klage", "klagen":
+				return false
 			}
 		}
-		return false
+		return len(ws) > 0 || passive
 	case omgjort.OutcomeAfvist:
 		ws := after
 		if passive {
@@ -465,7 +478,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 				return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "kommune") || strings.HasSuffix(w, "nævnet") ||
 					strings.HasSuffix(w, "nævnets") || strings.HasPrefix(w, "jobcent") || strings.HasSuffix(w, "udvalget") || strings.HasSuffix(w, "udvalgets")
 			}) {
-				add(omgjort.OutcomeStadfaestet, 3)
+				// Agreement may be partial ("enige med kommunen i, at …"): it does not outrank
+				// a change stated elsewhere.
+				add(omgjort.OutcomeStadfaestet, 2)
 			}
 		case has(i, "samme", "resultat"):
 			if ankeSubject && !before(i, 4, isNeg) && !before(i, 4, isModal) {
@@ -495,8 +510,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			}
 		case (t.w == "betale" || t.w == "tilbagebetale") && before(i, 2, isNeg) && before(i, 3, func(w string) bool { return w == "skal" }) &&
 			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }) && !before(i, 6, isModal):
-			// "Du skal ikke betale pengene tilbage."
-			add(omgjort.OutcomeAendret, 1)
+			// "Du skal ikke betale pengene tilbage": the repayment claim falls.
+			if within(i+1, 6, func(w string) bool { return w == "tilbage" }) || t.w == "tilbagebetale" {
+				add(omgjort.OutcomeOphaevet, 1)
+			} else {
+				add(omgjort.OutcomeAendret, 1)
+			}
 		case (t.w == "behandler" || t.w == "realitetsbehandler") && ankeSubject && within(i+1, 3, isNeg) &&
 			within(i+1, 5, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 4, isModal):
 			// "Vi realitetsbehandler derfor ikke din klage."
@@ -529,10 +548,26 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			within(0, i, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 5, isModal):
 			// "Vi har sendt din klage videre til Udbetaling Danmark."
 			add(omgjort.OutcomeAfvist, 2)
-		case t.w == "gældende" && before(i, 3, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
-			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "gjort" || w == "gør" }):
-			// "Kommunens afgørelse er derfor ikke længere gældende."
-			add(omgjort.OutcomeOphaevet, 2)
+		case t.w == "gældende" && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) &&
+			before(i, 4, func(w string) bool { return w == "er" || w == "var" || w == "bliver" || w == "forbliver" }) &&
+			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "gjort" || w == "gør" }) && !whetherBefore(ws, i):
+			if before(i, 3, isNeg) {
+				// "Kommunens afgørelse er derfor ikke længere gældende."
+				add(omgjort.OutcomeOphaevet, 2)
+			} else {
+				// "Kommunens afgørelse er derfor fortsat gældende."
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case (t.w == "nedsættes" || t.w == "forhøjes" || t.w == "hæves" || t.w == "sænkes") && i > 0 && !before(i, 4, isNeg) && !before(i, 4, isModal) &&
+			within(0, i, func(w string) bool {
+				return strings.HasPrefix(w, "krav") || strings.HasPrefix(w, "beløb") || strings.HasPrefix(w, "ydelse") || strings.HasPrefix(w, "tilskud") || strings.HasPrefix(w, "støtte") || strings.HasSuffix(w, "støtten") || strings.HasPrefix(w, "hjælp") || strings.HasPrefix(w, "tilbagebetaling")
+			}) && !whetherBefore(ws, i):
+			// "Kravet mod dig nedsættes fra 8.420 kr. til 2.115 kr."
+			add(omgjort.OutcomeAendret, 2)
+		case t.w == "kræve" && before(i, 3, isNeg) && before(i, 4, func(w string) bool { return w == "kan" || w == "må" }) && firstActorIsAuthority(ws[:i]) &&
+			within(i+1, 5, func(w string) bool { return w == "tilbage" || strings.HasPrefix(w, "tilbagebetal") }):
+			// "Kommunen kan ikke kræve pengene tilbage": the repayment claim falls.
+			add(omgjort.OutcomeOphaevet, 1)
 		case (t.w == "afsluttet" || t.w == "afslutter" || t.w == "henlagt" || t.w == "henlægger") && ankeSubject &&
 			within(i+1, 4, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "behandlingen" }) && !before(i, 4, isModal) && !before(i, 3, isNeg):
 			add(omgjort.OutcomeAfvist, 2)
@@ -590,13 +625,18 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			}
 		case (t.w == "tilbage" || t.w == "retur") && i >= 1 && before(i, 6, func(w string) bool {
 			return w == "sendes" || w == "sender" || w == "sendt" || w == "sendte" || w == "skal" || w == "går"
-		}) && within(0, i, func(w string) bool { return w == "sagen" || w == "sag" || w == "den" || w == "klagen" }) && within(i+1, 2, func(w string) bool { return w == "til" }):
+		}) && within(0, i, func(w string) bool { return w == "sagen" || w == "sag" || w == "den" || w == "klagen" }) && (i+1 == len(ws) || within(i+1, 2, func(w string) bool { return w == "til" })):
 			subj := actorNone
 			for j := 0; j < i; j++ {
 				if a := actorOf(ws[j].w); a != actorNone {
 					subj = a
 					break
 				}
+			}
+			if before(i, 6, func(w string) bool {
+				return w == "betale" || w == "tilbagebetale" || w == "kræve" || w == "kræves" || w == "give" || w == "trække"
+			}) {
+				continue // money paid back, not a case sent back
 			}
 			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && subj != actorOther {
 				add(omgjort.OutcomeHjemvist, 2)
@@ -642,9 +682,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			} else {
 				add(omgjort.OutcomeAendret, 1)
 			}
-		case (t.w == "betale" || t.w == "efterbetale" || t.w == "udbetale" || t.w == "dække" || t.w == "godtgøre") && (before(i, 3, func(w string) bool { return w == "skal" }) || within(0, i, func(w string) bool { return w == "skal" })) &&
+		case (t.w == "betale" || t.w == "efterbetale" || t.w == "udbetale" || t.w == "dække" || t.w == "godtgøre") && (before(i, 3, func(w string) bool { return w == "skal" }) || within(0, i, func(w string) bool { return w == "skal" || w == "vil" })) &&
 			firstActorIsAuthority(ws[:i]):
-			if !before(i, 4, isNeg) && !before(i, 6, isModal) {
+			if !before(i, 4, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "vil" }) {
 				add(omgjort.OutcomeAendret, 1)
 			}
 		case t.w == "ikke" && i >= 2 && ws[i-1].w == "må" && actorOf(ws[i-2].w) == actorOther && ws[i-2].w != "du":
@@ -673,14 +713,16 @@ func chooseStructural(hits []structHit, sents []sentence) (omgjort.Outcome, []st
 	if len(pool) == 0 {
 		pool = hits
 	}
-	top := 0
+	// Consequences count only when nothing states the result itself; among statements, the
+	// most far-reaching wins ("Vi har ophævet afgørelsen og sendt sagen tilbage": hjemvist).
+	top := 1
 	for _, h := range pool {
-		top = max(top, h.strength)
+		top = max(top, min(h.strength, 2))
 	}
 	var counted []structHit
 	best := omgjort.OutcomeUkendt
 	for _, h := range pool {
-		if h.strength == top {
+		if min(h.strength, 2) == top {
 			counted = append(counted, h)
 			if rank(h.outcome) > rank(best) {
 				best = h.outcome
