@@ -329,6 +329,14 @@ func genericHeading(para string) *headingRule {
 	}
 	for i := range genericHeadings {
 		for _, w := range genericHeadings[i].words {
+			// The letter's own appeal guidance is named first ("Klagevejledning", "Kan du
+			// klage?"); "Klagevejledning i kommunens brev" is about the first instance.
+			if genericHeadings[i].h.section == "klagevejl" {
+				if strings.HasPrefix(lower, w) && !strings.Contains(lower, "kommune") {
+					return &genericHeadings[i].h
+				}
+				continue
+			}
 			if strings.Contains(lower, w) {
 				return &genericHeadings[i].h
 			}
