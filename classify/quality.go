@@ -271,14 +271,14 @@ const minBin = 10
 const maxConfidence = 0.99
 
 // priorWeight is how many pseudo-observations at the bin's mean raw score each bin starts with.
-const priorWeight = 10.0
+const priorWeight = 30.0
 
 // WriteCalibration renders fitted bins in the calibration.txt format.
 func WriteCalibration(outcome, errs []bin, sources []string) string {
 	var b strings.Builder
 	b.WriteString("# Calibration of the classifier's confidences: raw score → probability that the label is\n")
 	b.WriteString("# right, fitted by isotonic regression on labelled letters (bins of at least 10 labels, each\n")
-	b.WriteString("# shrunk towards its mean raw score by 10 pseudo-labels).\n")
+	b.WriteString("# shrunk towards its mean raw score by 30 pseudo-labels).\n")
 	b.WriteString("# Written by `omgjort eval --calibrate classify/calibration.txt " + strings.Join(sources, " ") + "`; do not edit by hand.\n")
 	b.WriteString("# kind    lo      hi      confidence\n")
 	for _, x := range outcome {
