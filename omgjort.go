@@ -231,7 +231,17 @@ type ErrorLabel struct {
 	Evidence []Evidence `json:"evidence"`
 	// Correction is set when a jurist confirmed or added the label (ApplyCorrections).
 	Correction *LabelCorrection `json:"correction,omitempty"`
+	// Confidence is the calibrated probability in [0,1] that the label is right (measured on
+	// labelled letters); at or above ConfidentAt the label is "sikker", below it "bør tjekkes".
+	Confidence float64 `json:"confidence"`
 }
+
+// ConfidentAt is the confidence from which a label counts as "sikker"; below it the label is
+// shown as "bør tjekkes" and belongs in the queue of labels worth a jurist's look.
+const ConfidentAt = 0.85
+
+// Confident reports whether a confidence is at or above ConfidentAt.
+func Confident(c float64) bool { return c >= ConfidentAt }
 
 // Section is one headed part of a published decision (e.g. "Principmeddelelsen fastslår").
 type Section struct {
@@ -260,11 +270,17 @@ type Case struct {
 	OutcomeEvidence []Evidence `json:"outcome_evidence,omitempty"`
 	// OutcomeCorrection is set when a jurist confirmed, set or removed the outcome.
 	OutcomeCorrection *LabelCorrection `json:"outcome_correction,omitempty"`
-	Kritik            bool             `json:"kritik"`
-	KritikEvidence    []Evidence       `json:"kritik_evidence,omitempty"`
-	Ugyldig           bool             `json:"ugyldig"`
-	UgyldigEvidence   []Evidence       `json:"ugyldig_evidence,omitempty"`
-	Errors            []ErrorLabel     `json:"errors"`
+	// OutcomeConfidence is the calibrated probability in [0,1] that Outcome is right (0 for
+	// ukendt); see ConfidentAt.
+	OutcomeConfidence float64 `json:"outcome_confidence"`
+	// OutcomeReason says in Danish why the outcome is ukendt (an empty, foreign, garbled or
+	// overlong text, a retold court judgment, no outcome statement found); empty otherwise.
+	OutcomeReason   string       `json:"outcome_reason,omitempty"`
+	Kritik          bool         `json:"kritik"`
+	KritikEvidence  []Evidence   `json:"kritik_evidence,omitempty"`
+	Ugyldig         bool         `json:"ugyldig"`
+	UgyldigEvidence []Evidence   `json:"ugyldig_evidence,omitempty"`
+	Errors          []ErrorLabel `json:"errors"`
 }
 
 // ErrorSlugs returns the case's error types in label order.

@@ -40,6 +40,7 @@ const resultlessFactor = 0.85
 // for concurrent use, so one instance serves the crawler, the CLI and reclassification jobs.
 type Classifier struct {
 	rules   *ruleSet
+	calib   calibration
 	version string
 }
 
@@ -55,14 +56,21 @@ func newFromRules(src string) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src))
-	return &Classifier{rules: rs, version: hex.EncodeToString(sum[:])[:12]}, nil
+	cal, err := parseCalibration(calibrationFile)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src + "\x00" + calibrationFile))
+	return &Classifier{rules: rs, calib: cal, version: hex.EncodeToString(sum[:])[:12]}, nil
 }
 
 // labelFormat names the form of the labels the classifier writes. It is part of Version, so
 // that decisions labelled in an older form are labelled again (reclassify, and serve and crawl
 // on start): evidence offsets were bytes before they were characters.
-const labelFormat = "evidence offsets in characters"
+//
+// Bump it whenever the code (not rules.txt) changes what labels come out: the structural
+// outcome reading, the input checks, confidences and reasons came with "structure 1".
+const labelFormat = "evidence offsets in characters; structure 1"
 
 // Version is a short hash of the rules file (and of labelFormat). It is stored as Decision.RulesVersion, so the
 // decisions labelled by older rules can be found and reclassified.
@@ -80,6 +88,10 @@ type hit struct {
 // The returned case has Text set to text, Errors empty, and no ID or heading.
 func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	out := omgjort.Case{Text: text, Outcome: omgjort.OutcomeUkendt, Errors: []omgjort.ErrorLabel{}}
+	if reason := inputProblem(text); reason != "" {
+		out.OutcomeReason = reason
+		return out
+	}
 	sents := c.rules.segment(text)
 	if !courtJudgment(text, sents) {
 		readUnheaded(sents)
@@ -101,7 +113,10 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	}
 	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
 	if out.Outcome == omgjort.OutcomeUkendt {
-		out.Outcome, out.OutcomeEvidence = c.rules.structuralOutcome(text, sents)
+		out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rules.structuralOutcome(text, sents)
+	}
+	if out.Outcome != omgjort.OutcomeUkendt {
+		out.OutcomeConfidence = confidence(c.calib.outcome, outcomeRaw(out.Outcome, out.OutcomeEvidence))
 	}
 	if len(kritik) > 0 {
 		out.Kritik, out.KritikEvidence = true, evidence(text, sents, kritik, 1)
@@ -141,7 +156,7 @@ func (c *Classifier) errorLabels(text string, sents []sentence, hits []hit) []om
 		if score+1e-9 < c.rules.threshold {
 			continue
 		}
-		out = append(out, omgjort.ErrorLabel{Type: t, Score: round3(score), Evidence: ev})
+		out = append(out, omgjort.ErrorLabel{Type: t, Score: round3(score), Evidence: ev, Confidence: confidence(c.calib.errors, round3(score))})
 	}
 	return out
 }
@@ -156,6 +171,7 @@ func (c *Classifier) Classify(d *omgjort.Decision) {
 		cs := &d.Cases[i]
 		r := c.ClassifyCase(cs.Text)
 		cs.Outcome, cs.OutcomeEvidence = r.Outcome, r.OutcomeEvidence
+		cs.OutcomeConfidence, cs.OutcomeReason = r.OutcomeConfidence, r.OutcomeReason
 		cs.Kritik, cs.KritikEvidence = r.Kritik, r.KritikEvidence
 		cs.Ugyldig, cs.UgyldigEvidence = r.Ugyldig, r.UgyldigEvidence
 		cs.Errors = r.Errors
@@ -415,13 +431,19 @@ func readUnheaded(sents []sentence) {
 			sents[i].readAs = "vurdering"
 		}
 	}
+	own := 0
 	for _, s := range sents {
 		if judgedSections[s.section] {
 			return
 		}
+		if s.section == startSection || s.section == "resume" {
+			own++
+		}
 	}
 	for i := range sents {
-		if sents[i].section == startSection {
+		// A text that is nothing but its principle ("Principmeddelelsen fastslår, at … I
+		// sagen havde kommunen …") tells the case there too.
+		if sents[i].section == startSection || (own == 0 && sents[i].section == "princip") {
 			sents[i].readAs = "vurdering"
 		}
 	}

@@ -34,13 +34,24 @@ type GoldCase struct {
 	Traps []string
 }
 
-// LoadGold reads every *.txt file in dir as one labelled letter. A file starts with header
+// FirstScoreFile is the record, beside a held-out set's letters, of the score the set got the
+// one time it was measured before anything was changed because of it; LoadGold skips it.
+const FirstScoreFile = "FIRST-SCORE.txt"
+
+// LoadGold reads every *.txt file in dir (but FirstScoreFile) as one labelled letter. A file starts with header
 // lines "key: value" (outcome, errors, kritik, ugyldig, traps; "ja"/"nej" for the flags,
 // comma-separated slugs for errors and traps), then a blank line, then the letter.
 func LoadGold(dir string) ([]GoldCase, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	all, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil {
 		return nil, fmt.Errorf("classify: gold set: %w", err)
+	}
+	var files []string
+	for _, f := range all {
+		// A held-out set keeps the record of its first score beside its letters.
+		if filepath.Base(f) != FirstScoreFile {
+			files = append(files, f)
+		}
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("classify: gold set: no *.txt letters in %s", dir)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"omgjort"
 )
 
 // FuzzClassifyCase feeds arbitrary text to the splitter and the classifier: nothing may panic,
@@ -19,14 +21,18 @@ func FuzzClassifyCase(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	f.Add("Resumé:\n\nAnkestyrelsen ophævede afgørelsen, og sagen blev sendt tilbage. Nævnet havde stadfæstet den, men kommunen havde ikke givet borgeren mulighed for at udtale sig.")
+	f.Add("Konklusion\nAfgørelsen fra X Kommune af 3. maj 2013 ændres på ét punkt: Du skal ikke betale de 4.000 kr. tilbage.")
+	f.Add("A n k e s t y r e l s e n | | 0 0 1 ~~ ##")
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, cs := range SplitCases(text) {
 			got := c.ClassifyCase(cs.Text)
 			if utf8.ValidString(cs.Text) {
 				checkOffsets(t, got)
 			}
+			checkLabels(t, got)
 		}
-		c.ClassifyCase(text)
+		checkLabels(t, c.ClassifyCase(text))
 	})
 }
 
@@ -58,6 +64,28 @@ func TestLinearTime(t *testing.T) {
 		}
 		if r := float64(bb) / float64(sb); r < 7 || r > 9 {
 			t.Errorf("8× input gives %.1f× sentence bytes", r)
+		}
+	}
+}
+
+// checkLabels holds for every labelled case (issue 10): a known outcome has evidence and a
+// confidence in (0,1] and no reason; an unknown one has a reason, confidence 0 and no evidence;
+// every error label and flag has evidence, and error confidences are in (0,1].
+func checkLabels(t *testing.T, c omgjort.Case) {
+	t.Helper()
+	if c.Outcome == omgjort.OutcomeUkendt {
+		if c.OutcomeReason == "" || c.OutcomeConfidence != 0 || len(c.OutcomeEvidence) != 0 {
+			t.Errorf("ukendt with reason %q, confidence %v, %d evidence", c.OutcomeReason, c.OutcomeConfidence, len(c.OutcomeEvidence))
+		}
+	} else if c.OutcomeReason != "" || c.OutcomeConfidence <= 0 || c.OutcomeConfidence > 1 || len(c.OutcomeEvidence) == 0 {
+		t.Errorf("%s with reason %q, confidence %v, %d evidence", c.Outcome, c.OutcomeReason, c.OutcomeConfidence, len(c.OutcomeEvidence))
+	}
+	if c.Kritik != (len(c.KritikEvidence) > 0) || c.Ugyldig != (len(c.UgyldigEvidence) > 0) {
+		t.Errorf("flag without evidence: kritik %v/%d ugyldig %v/%d", c.Kritik, len(c.KritikEvidence), c.Ugyldig, len(c.UgyldigEvidence))
+	}
+	for _, l := range c.Errors {
+		if len(l.Evidence) == 0 || l.Confidence <= 0 || l.Confidence > 1 {
+			t.Errorf("%s: %d evidence, confidence %v", l.Type, len(l.Evidence), l.Confidence)
 		}
 	}
 }

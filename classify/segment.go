@@ -83,6 +83,27 @@ func (rs *ruleSet) segment(text string) []sentence {
 			setSection(h)
 			continue
 		}
+		// A heading on a line of its own, with its text on the next line ("Konklusion\nAfgørelsen
+		// …"): the heading starts the section, and the rest of the paragraph is read in it.
+		if nl := strings.IndexByte(para, '\n'); nl > 0 {
+			first := strings.TrimRight(para[:nl], " \t\r\u00a0")
+			h := rs.paragraphHeading(first)
+			if h == nil {
+				h = genericHeading(first)
+			}
+			if h != nil {
+				setSection(h)
+				ps += nl + 1
+				for ps < pe && isSpaceByte(text, ps) {
+					_, w := utf8.DecodeRuneInString(text[ps:])
+					ps += w
+				}
+				para = text[ps:pe]
+			}
+		}
+		if principStart.MatchString(para) {
+			setSection(&principHeading)
+		}
 		pos := 0
 		for _, hh := range rs.inlineHeadings(para) {
 			out = splitSentences(out, text, ps+pos, ps+hh.start, section, block, result)
@@ -276,8 +297,9 @@ var genericHeadings = []struct {
 	{[]string{"mødebehandling", "møde"}, headingRule{section: "moede"}},
 	{[]string{"hvad skal", "hvad sker", "det videre forløb", "videre behandling"}, headingRule{section: "instruks"}},
 	{[]string{"sagsbehandling", "bemærkning"}, headingRule{section: "bemaerkninger"}},
-	{[]string{"begrundelse", "vurdering", "vurderer", "vægt", "hvorfor", "afgørende", "overvejelser", "præmisser", "konklusion"}, headingRule{section: "begrundelse"}},
-	{[]string{"afgørelse", "resultat", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
+	{[]string{"konklusion", "resultat"}, headingRule{section: "afgoerelse", result: true}},
+	{[]string{"begrundelse", "vurdering", "vurderer", "vægt", "hvorfor", "afgørende", "overvejelser", "præmisser"}, headingRule{section: "begrundelse"}},
+	{[]string{"afgørelse", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
 }
 
 // genericHeading returns the heading a short paragraph is, when it looks like a heading (at
@@ -292,11 +314,29 @@ func genericHeading(para string) *headingRule {
 		return nil
 	}
 	lower := strings.ToLower(strings.TrimRight(para, ":? "))
+	// A sentence without its full stop ("Vi stadfæster afgørelsen") is not a heading.
+	ws := words(lower)
+	if len(ws) > 0 && actorOf(ws[0].w) != actorNone {
+		return nil
+	}
+	for _, w := range ws {
+		if o, _ := outcomeVerb(w.w); o != "" {
+			return nil
+		}
+	}
 	if strings.HasPrefix(lower, "kære") || strings.HasPrefix(lower, "sag nr") || strings.HasPrefix(lower, "din ") || strings.HasPrefix(lower, "jeres ") || strings.HasPrefix(lower, "vedr") {
 		return nil
 	}
 	for i := range genericHeadings {
 		for _, w := range genericHeadings[i].words {
+			// The letter's own appeal guidance is named first ("Klagevejledning", "Kan du
+			// klage?"); "Klagevejledning i kommunens brev" is about the first instance.
+			if genericHeadings[i].h.section == "klagevejl" {
+				if strings.HasPrefix(lower, w) && !strings.Contains(lower, "kommune") {
+					return &genericHeadings[i].h
+				}
+				continue
+			}
 			if strings.Contains(lower, w) {
 				return &genericHeadings[i].h
 			}
@@ -304,3 +344,10 @@ func genericHeading(para string) *headingRule {
 	}
 	return nil
 }
+
+// principStart opens a paragraph that states the general principle ("Principmeddelelsen
+// fastslår, at …") without a heading of its own.
+var principStart = regexp.MustCompile(`^Princip(?:meddelelsen|afgørelsen) fastslår\b`)
+
+// principHeading is the section of such a paragraph.
+var principHeading = headingRule{section: "princip"}

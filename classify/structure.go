@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -112,6 +113,15 @@ func outcomeVerb(w string) (omgjort.Outcome, verbForm) {
 		if !ok {
 			continue
 		}
+		if f.stem == "omgjort" && rest == "" {
+			return f.o, formParticiple
+		}
+		if f.stem == "omgjor" && rest == "de" {
+			return f.o, formActive
+		}
+		if f.stem == "omgør" && rest == "" {
+			return f.o, formActive
+		}
 		switch rest {
 		case "er", "e", "ede", "te":
 			return f.o, formActive
@@ -137,6 +147,9 @@ var verbFamilies = []struct {
 	{"hjemvis", omgjort.OutcomeHjemvist},
 	{"afvis", omgjort.OutcomeAfvist},
 	{"ændr", omgjort.OutcomeAendret},
+	{"omgør", omgjort.OutcomeAendret},
+	{"omgjor", omgjort.OutcomeAendret},
+	{"omgjort", omgjort.OutcomeAendret},
 }
 
 // structHit is an outcome read from the structure of one sentence.
@@ -172,9 +185,30 @@ func clauseBreak(t word) bool {
 
 // structOutcomes reads the outcome statements of one sentence.
 func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
+	return structOutcomesIn(lower, sent, resultBlock, false)
+}
+
+// structOutcomesIn is structOutcomes for a text in which "udvalget" may be Ankestyrelsen's own
+// committee (the text names "Ankestyrelsens …udvalg").
+func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []structHit {
 	ws := words(lower)
 	if len(ws) == 0 {
 		return nil
+	}
+	for k := range ws {
+		// "Ankestyrelsens Beskæftigelsesudvalg", and "Udvalget" in a text that names it, is
+		// Ankestyrelsen.
+		if strings.HasSuffix(ws[k].w, "udvalg") || strings.HasSuffix(ws[k].w, "udvalget") {
+			if (k > 0 && ws[k-1].w == "ankestyrelsens") || (ownCommittee && ws[k].w == "udvalget") {
+				ws[k].w = "ankestyrelsen"
+			}
+		}
+	}
+	// "når" after its subject is the verb "reach" ("vi når samme resultat"), not "when".
+	for k := 1; k < len(ws); k++ {
+		if ws[k].w == "når" && actorOf(ws[k-1].w) != actorNone {
+			ws[k].w = "når·"
+		}
 	}
 	var out []structHit
 	// The sentence's main subject: its first actor.
@@ -202,8 +236,24 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 			sentenceHypo = t.w == "hvis" || t.w == "såfremt" || t.w == "når" || sentenceHypo
 		}
 	}
+	prevNeg, curPerfect := false, false
 	for _, cl := range clauses {
 		c := ws[cl[0]:cl[1]]
+		// A clause governed by a negated one: "fandt ikke grundlag for at ændre afgørelsen".
+		governedNeg := prevNeg && len(c) > 0 && c[0].w == "at"
+		prevNeg = false
+		for _, t := range c {
+			if negation[t.w] {
+				prevNeg = true
+			}
+		}
+		prevPerfect := curPerfect
+		curPerfect = false
+		for _, t := range c {
+			if t.w == "har" || t.w == "havde" {
+				curPerfect = true
+			}
+		}
 		first := ""
 		if len(c) > 0 && !c[0].punct {
 			first = c[0].w
@@ -245,6 +295,11 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 					}
 				}
 			}
+			if form == formParticiple && !passive && !perfect && prevPerfect && (first == "og" || first == "men" || first == "samt") {
+				// "Nævnet havde ophævet afgørelsen og hjemvist sagen": the auxiliary of the
+				// clause before carries over.
+				perfect = true
+			}
 			if form == formParticiple && !passive && !perfect {
 				// "afgørelsen stadfæstet" without an auxiliary: a heading or a note.
 				passive = true
@@ -254,6 +309,7 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 					neg = true
 				}
 			}
+			neg = neg || governedNeg
 			if modal || hypo || sentenceHypo {
 				continue
 			}
@@ -293,7 +349,8 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 				strength = 2
 			}
 			if neg {
-				if o != omgjort.OutcomeAendret {
+				// Not changing or setting aside the decision leaves it standing.
+				if o != omgjort.OutcomeAendret && o != omgjort.OutcomeOphaevet {
 					continue
 				}
 				o, strength = omgjort.OutcomeStadfaestet, 2
@@ -307,10 +364,17 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 	if sentenceHypo {
 		return out
 	}
+	// A sentence about a court's judgment states no consequence of Ankestyrelsen's decision.
+	for _, t := range ws {
+		if strings.HasPrefix(t.w, "højesteret") || strings.HasPrefix(t.w, "landsret") || strings.HasPrefix(t.w, "byret") || t.w == "retten" || t.w == "dommen" {
+			return out
+		}
+	}
 	out = append(out, phraseOutcomes(ws, main, sent)...)
 	// Consequences are never read from a question or a condition ("hvorvidt hun havde ret til").
-	for _, t := range ws {
-		if t.w == "hvorvidt" || t.w == "om" || t.w == "hvis" || t.w == "såfremt" {
+	for k, t := range ws {
+		whether := t.w == "om" && k+1 < len(ws) && (actorOf(ws[k+1].w) != actorNone || ws[k+1].w == "der" || ws[k+1].w == "det" || ws[k+1].w == "man")
+		if t.w == "hvorvidt" || whether || t.w == "hvis" || t.w == "såfremt" {
 			kept := out[:0]
 			for _, h := range out {
 				if h.strength > 1 {
@@ -329,21 +393,22 @@ func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
 func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bool {
 	switch o {
 	case omgjort.OutcomeAendret:
+		// "ændre" acts on the decision or what it fixed ("ændrer beregningen af din
+		// boligstøtte"), but also on practice, opinions and one's own circumstances.
 		ws := after
 		if passive {
 			ws = before
 		}
 		for k, t := range ws {
-			if k > 7 {
+			if k > 3 || t.punct {
 				break
 			}
-			if strings.HasPrefix(t.w, "afgørelse") || strings.HasPrefix(t.w, "beslutning") || t.w == "den" || t.w == "dem" ||
-				t.w == "resultatet" || strings.HasPrefix(t.w, "sanktion") || strings.HasPrefix(t.w, "afslag") ||
-				strings.HasPrefix(t.w, "nedsættelse") || strings.HasPrefix(t.w, "krav") || strings.HasPrefix(t.w, "vurdering") {
-				return true
+			switch t.w {
+			case "praksis", "sin", "sine", "opfattelse", "holdning", "mening", "adresse", "forhold", "forholdene", "situation", "sig", "ansøgning", "ansøgningen", "klage", "klagen":
+				return false
 			}
 		}
-		return false
+		return len(ws) > 0 || passive
 	case omgjort.OutcomeAfvist:
 		ws := after
 		if passive {
@@ -413,7 +478,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 				return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "kommune") || strings.HasSuffix(w, "nævnet") ||
 					strings.HasSuffix(w, "nævnets") || strings.HasPrefix(w, "jobcent") || strings.HasSuffix(w, "udvalget") || strings.HasSuffix(w, "udvalgets")
 			}) {
-				add(omgjort.OutcomeStadfaestet, 3)
+				// Agreement may be partial ("enige med kommunen i, at …"): it does not outrank
+				// a change stated elsewhere.
+				add(omgjort.OutcomeStadfaestet, 2)
 			}
 		case has(i, "samme", "resultat"):
 			if ankeSubject && !before(i, 4, isNeg) && !before(i, 4, isModal) {
@@ -435,22 +502,90 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 				add(omgjort.OutcomeAendret, 2)
 			}
 		case (t.w == "orden" && i >= 2 && ws[i-1].w == "i" && (ws[i-2].w == "er" || ws[i-2].w == "var")) ||
-			((t.w == "korrekt" || t.w == "rigtig" || t.w == "lovlig") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
-			// "Kommunens afgørelse er i orden / korrekt / rigtig."
-			if i <= 8 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
-				!within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "hvorvidt" }) {
+			((t.w == "korrekt" || t.w == "rigtig" || t.w == "rigtigt" || t.w == "lovlig" || t.w == "lovligt") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
+			// "Kommunens afgørelse er i orden / korrekt / rigtig", "Afslaget er rigtigt".
+			if i <= 16 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
+				!within(0, i, func(w string) bool { return w == "hvis" || w == "hvorvidt" }) && !whetherBefore(ws, i) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
-		case t.w == "gældende" && before(i, 3, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
-			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "gjort" || w == "gør" }):
-			// "Kommunens afgørelse er derfor ikke længere gældende."
-			add(omgjort.OutcomeOphaevet, 2)
+		case (t.w == "betale" || t.w == "tilbagebetale") && before(i, 2, isNeg) && before(i, 3, func(w string) bool { return w == "skal" }) &&
+			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }) && !before(i, 6, isModal):
+			// "Du skal ikke betale pengene tilbage": the repayment claim falls.
+			if within(i+1, 6, func(w string) bool { return w == "tilbage" }) || t.w == "tilbagebetale" {
+				add(omgjort.OutcomeOphaevet, 1)
+			} else {
+				add(omgjort.OutcomeAendret, 1)
+			}
+		case (t.w == "behandler" || t.w == "realitetsbehandler") && ankeSubject && within(i+1, 3, isNeg) &&
+			within(i+1, 5, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 4, isModal):
+			// "Vi realitetsbehandler derfor ikke din klage."
+			add(omgjort.OutcomeAfvist, 3)
+		case (t.w == "tilslutter" || t.w == "tilsluttede") && within(i+1, 1, func(w string) bool { return w == "sig" }) && ankeSubject &&
+			within(i+2, 4, func(w string) bool {
+				return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "vurdering") || strings.HasPrefix(w, "kommune")
+			}):
+			if !before(i, 4, isNeg) && !before(i, 4, isModal) {
+				add(omgjort.OutcomeStadfaestet, 3)
+			}
+		case (t.w == "tilkendte" || t.w == "tilkender" || t.w == "bevilgede" || t.w == "bevilger") && ankeSubject && !before(i, 4, isNeg) && !before(i, 4, isModal):
+			// "Ankestyrelsen tilkendte borgeren førtidspension."
+			add(omgjort.OutcomeAendret, 2)
+		case (t.w == "bevilge" || t.w == "tilkende" || t.w == "yde" || t.w == "betale" || t.w == "udbetale") && before(i, 3, func(w string) bool { return w == "skal" }) &&
+			firstActorIsAuthority(ws[:i]) && !before(i, 4, isNeg) && !before(i, 6, isModal):
+			// "Kommunen skal bevilge dig …": the result of a changed decision.
+			add(omgjort.OutcomeAendret, 1)
+		case t.w == "berettiget" && before(i, 3, func(w string) bool { return w == "er" || w == "var" || w == "bliver" }) &&
+			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }) && !before(i, 6, isModal) && !whetherBefore(ws, i):
+			if before(i, 3, isNeg) {
+				add(omgjort.OutcomeStadfaestet, 1)
+			} else {
+				add(omgjort.OutcomeAendret, 1)
+			}
+		case ankeSubject && (has(i, "rette", "klageinstans") || has(i, "rette", "myndighed") || has(i, "kompetence", "til", "at", "behandle")) && before(i, 4, isNeg) && !before(i, 4, isModal):
+			// "Ankestyrelsen er ikke rette klageinstans" / "har ikke kompetence til at behandle".
+			add(omgjort.OutcomeAfvist, 2)
+		case t.w == "videre" && ankeSubject && before(i, 4, func(w string) bool { return w == "sender" || w == "sendt" || w == "sendte" || w == "videresender" }) &&
+			within(0, i, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 5, isModal):
+			// "Vi har sendt din klage videre til Udbetaling Danmark."
+			add(omgjort.OutcomeAfvist, 2)
+		case t.w == "gældende" && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) &&
+			before(i, 4, func(w string) bool { return w == "er" || w == "var" || w == "bliver" || w == "forbliver" }) &&
+			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "gjort" || w == "gør" }) && !whetherBefore(ws, i):
+			if before(i, 3, isNeg) {
+				// "Kommunens afgørelse er derfor ikke længere gældende."
+				add(omgjort.OutcomeOphaevet, 2)
+			} else {
+				// "Kommunens afgørelse er derfor fortsat gældende."
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case (t.w == "nedsættes" || t.w == "forhøjes" || t.w == "hæves" || t.w == "sænkes") && i > 0 && !before(i, 4, isNeg) && !before(i, 4, isModal) &&
+			within(0, i, func(w string) bool {
+				return strings.HasPrefix(w, "krav") || strings.HasPrefix(w, "beløb") || strings.HasPrefix(w, "ydelse") || strings.HasPrefix(w, "tilskud") || strings.HasPrefix(w, "støtte") || strings.HasSuffix(w, "støtten") || strings.HasPrefix(w, "hjælp") || strings.HasPrefix(w, "tilbagebetaling")
+			}) && !whetherBefore(ws, i):
+			// "Kravet mod dig nedsættes fra 8.420 kr. til 2.115 kr."
+			add(omgjort.OutcomeAendret, 2)
+		case t.w == "kræve" && before(i, 3, isNeg) && before(i, 4, func(w string) bool { return w == "kan" || w == "må" }) && firstActorIsAuthority(ws[:i]) &&
+			within(i+1, 5, func(w string) bool { return w == "tilbage" || strings.HasPrefix(w, "tilbagebetal") }):
+			// "Kommunen kan ikke kræve pengene tilbage": the repayment claim falls.
+			add(omgjort.OutcomeOphaevet, 1)
 		case (t.w == "afsluttet" || t.w == "afslutter" || t.w == "henlagt" || t.w == "henlægger") && ankeSubject &&
 			within(i+1, 4, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "behandlingen" }) && !before(i, 4, isModal) && !before(i, 3, isNeg):
 			add(omgjort.OutcomeAfvist, 2)
 		case has(i, "uden", "at", "tage", "stilling") && within(i+4, 4, func(w string) bool { return w == "indhold" || w == "realiteten" || strings.HasPrefix(w, "klage") }) && ankeSubject:
 			add(omgjort.OutcomeAfvist, 2)
 		case t.w == "medhold":
+			if i >= 2 && (ws[i-2].w == "giver" || ws[i-2].w == "gav" || ws[i-2].w == "givet") && firstActorIsAuthority(ws[i-1:i]) {
+				// "Vi giver kommunen medhold": the first instance was right.
+				if !before(i, 4, isNeg) && !before(i, 4, isModal) {
+					add(omgjort.OutcomeStadfaestet, 2)
+				}
+				continue
+			}
+			if ankeSubject && before(i, 5, isNeg) && before(i, 5, func(w string) bool { return w == "kan" }) && !before(i, 6, func(w string) bool { return w == "hvis" || w == "om" }) {
+				// "Vi kan ikke give dig medhold."
+				add(omgjort.OutcomeStadfaestet, 2)
+				continue
+			}
 			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
 				continue
 			}
@@ -490,14 +625,28 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			}
 		case (t.w == "tilbage" || t.w == "retur") && i >= 1 && before(i, 6, func(w string) bool {
 			return w == "sendes" || w == "sender" || w == "sendt" || w == "sendte" || w == "skal" || w == "går"
-		}) && within(0, i, func(w string) bool { return w == "sagen" || w == "sag" || w == "den" || w == "klagen" }) && within(i+1, 2, func(w string) bool { return w == "til" }):
-			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && main != actorOther {
-				add(omgjort.OutcomeHjemvist, 2)
-			} else if main == actorOther && !before(i, 6, isModal) && !before(i, 6, isNeg) && within(0, i, func(w string) bool { return w == "vi" || w == "ankestyrelsen" }) {
+		}) && within(0, i, func(w string) bool { return w == "sagen" || w == "sag" || w == "den" || w == "klagen" }) && (i+1 == len(ws) || within(i+1, 2, func(w string) bool { return w == "til" })):
+			subj := actorNone
+			for j := 0; j < i; j++ {
+				if a := actorOf(ws[j].w); a != actorNone {
+					subj = a
+					break
+				}
+			}
+			if before(i, 6, func(w string) bool {
+				return w == "betale" || w == "tilbagebetale" || w == "kræve" || w == "kræves" || w == "give" || w == "trække"
+			}) {
+				continue // money paid back, not a case sent back
+			}
+			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && subj != actorOther {
 				add(omgjort.OutcomeHjemvist, 2)
 			}
-		case (t.w == "igen" || has(i, "på", "ny") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
-			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
+		case has(i, "truffet", "den", "rigtige", "afgørelse") || has(i, "truffet", "den", "korrekte", "afgørelse") || has(i, "truffet", "en", "rigtig", "afgørelse") || has(i, "traf", "den", "rigtige", "afgørelse"):
+			if !before(i, 4, isNeg) && !before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "hvorvidt" }) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case (t.w == "igen" || has(i, "på", "ny") || has(i, "gang", "til") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
+			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "kigge" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
 		}) && before(i, 12, func(w string) bool { return w == "skal" }):
 			if !before(i, 12, isNeg) && !before(i, 12, isModal) {
 				add(omgjort.OutcomeHjemvist, 2)
@@ -505,7 +654,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 		case has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") || has(i, "fornyet", "behandling") || has(i, "fornyet", "vurdering"):
 			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !before(i, 6, isNeg) {
 				if has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") {
-					if !before(i, 6, func(w string) bool { return w == "skal" }) {
+					if !before(i, 14, func(w string) bool { return w == "skal" }) {
 						continue
 					}
 				}
@@ -533,9 +682,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			} else {
 				add(omgjort.OutcomeAendret, 1)
 			}
-		case (t.w == "betale" || t.w == "efterbetale" || t.w == "udbetale" || t.w == "dække" || t.w == "godtgøre") && before(i, 3, func(w string) bool { return w == "skal" }) &&
-			before(i, 5, func(w string) bool { return actorOf(w) == actorOther && w != "du" && w != "han" && w != "hun" }):
-			if !before(i, 4, isNeg) && !before(i, 6, isModal) {
+		case (t.w == "betale" || t.w == "efterbetale" || t.w == "udbetale" || t.w == "dække" || t.w == "godtgøre") && (before(i, 3, func(w string) bool { return w == "skal" }) || within(0, i, func(w string) bool { return w == "skal" || w == "vil" })) &&
+			firstActorIsAuthority(ws[:i]):
+			if !before(i, 4, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "vil" }) {
 				add(omgjort.OutcomeAendret, 1)
 			}
 		case t.w == "ikke" && i >= 2 && ws[i-1].w == "må" && actorOf(ws[i-2].w) == actorOther && ws[i-2].w != "du":
@@ -564,14 +713,16 @@ func chooseStructural(hits []structHit, sents []sentence) (omgjort.Outcome, []st
 	if len(pool) == 0 {
 		pool = hits
 	}
-	top := 0
+	// Consequences count only when nothing states the result itself; among statements, the
+	// most far-reaching wins ("Vi har ophævet afgørelsen og sendt sagen tilbage": hjemvist).
+	top := 1
 	for _, h := range pool {
-		top = max(top, h.strength)
+		top = max(top, min(h.strength, 2))
 	}
 	var counted []structHit
 	best := omgjort.OutcomeUkendt
 	for _, h := range pool {
-		if h.strength == top {
+		if min(h.strength, 2) == top {
 			counted = append(counted, h)
 			if rank(h.outcome) > rank(best) {
 				best = h.outcome
@@ -590,20 +741,31 @@ var strengthScore = [...]float64{0, 0.55, 0.7, 0.8}
 
 // structuralOutcome reads the outcome from sentence structure (see structOutcomes) when no
 // formula of rules.txt was found.
-func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence) {
+func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence, string) {
 	var hits []structHit
+	own := ownCommittee.MatchString(text)
 	for i, s := range sents {
 		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end]) {
 			continue
 		}
-		hits = append(hits, structOutcomes(strings.ToLower(text[s.start:s.end]), i, s.result)...)
+		hits = append(hits, structOutcomesIn(strings.ToLower(text[s.start:s.end]), i, s.result, own)...)
 	}
 	if courtJudgment(text, sents) {
-		return omgjort.OutcomeUkendt, nil
+		return omgjort.OutcomeUkendt, nil, ReasonCourt
+	}
+	// The general principle counts only when nothing else in the text states an outcome.
+	var rest []structHit
+	for _, h := range hits {
+		if sents[h.sent].section != "princip" {
+			rest = append(rest, h)
+		}
+	}
+	if len(rest) > 0 {
+		hits = rest
 	}
 	best, counted := chooseStructural(hits, sents)
 	if best == omgjort.OutcomeUkendt {
-		return best, nil
+		return best, nil, ReasonNoOutcome
 	}
 	// The sentences for the winning outcome first.
 	var ordered []structHit
@@ -623,7 +785,7 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 		rules[k] = rule{kind: kindOutcome, outcome: h.outcome, score: strengthScore[h.strength]}
 		hs = append(hs, hit{rule: &rules[k], sent: h.sent})
 	}
-	return best, evidence(text, sents, hs, 1)
+	return best, evidence(text, sents, hs, 1), ""
 }
 
 // courts are the courts whose judgments Ankestyrelsen republishes.
@@ -669,6 +831,38 @@ func (rs *ruleSet) outcomeVetoed(st string) bool {
 			if re.MatchString(st) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// firstActorIsAuthority reports whether the first actor among ws is an authority (the first
+// instance, not the citizen): "Udbetaling Danmark skal … efterbetale".
+func firstActorIsAuthority(ws []word) bool {
+	for _, t := range ws {
+		switch actorOf(t.w) {
+		case actorAnke:
+			return false
+		case actorOther:
+			switch t.w {
+			case "du", "jeg", "han", "hun", "de", "borgeren", "klageren", "klagerne", "sikrede", "ansøgeren", "forældrene", "moren", "faren", "mor", "far", "manden", "kvinden", "advokaten", "sønnen", "datteren", "arbejdsgiveren", "lægen":
+				return false
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// ownCommittee finds a mention of one of Ankestyrelsen's own committees.
+var ownCommittee = regexp.MustCompile(`(?i)\bankestyrelsens (?:\p{L}+[- ]og )?\p{L}*udvalg`)
+
+// whetherBefore reports whether "om" in the sense "whether" ("om du har ret", "om der er")
+// stands before word i; "afgørelsen om hjemmehjælp" and "om måneden" do not count.
+func whetherBefore(ws []word, i int) bool {
+	for k := 0; k < i && k+1 < len(ws); k++ {
+		if ws[k].w == "om" && (actorOf(ws[k+1].w) != actorNone || ws[k+1].w == "der" || ws[k+1].w == "det" || ws[k+1].w == "man") {
+			return true
 		}
 	}
 	return false

@@ -15,9 +15,10 @@ import (
 
 // classifyError is one error type in `omgjort classify --json` output.
 type classifyError struct {
-	Type     omgjort.ErrorType  `json:"type"`
-	Score    float64            `json:"score"`
-	Evidence []classifyEvidence `json:"evidence"`
+	Type       omgjort.ErrorType  `json:"type"`
+	Score      float64            `json:"score"`
+	Confidence float64            `json:"confidence"`
+	Evidence   []classifyEvidence `json:"evidence"`
 }
 
 // classifyEvidence is one piece of evidence; Start and End count characters of its case's
@@ -33,9 +34,12 @@ type classifyCase struct {
 	ID       string             `json:"id"`
 	Outcome  omgjort.Outcome    `json:"outcome"`
 	Evidence []classifyEvidence `json:"outcome_evidence"`
-	Kritik   bool               `json:"kritik"`
-	Ugyldig  bool               `json:"ugyldig"`
-	Errors   []classifyError    `json:"errors"`
+	// Confidence is the outcome's calibrated confidence; Reason says why it is ukendt.
+	Confidence float64         `json:"outcome_confidence"`
+	Reason     string          `json:"outcome_reason,omitempty"`
+	Kritik     bool            `json:"kritik"`
+	Ugyldig    bool            `json:"ugyldig"`
+	Errors     []classifyError `json:"errors"`
 	// Text is the case letter the evidence offsets refer to.
 	Text string `json:"text"`
 }
@@ -64,7 +68,7 @@ func evidenceOut(ev []omgjort.Evidence) []classifyEvidence {
 func errorsOut(labels []omgjort.ErrorLabel) []classifyError {
 	out := []classifyError{}
 	for _, l := range labels {
-		out = append(out, classifyError{Type: l.Type, Score: l.Score, Evidence: evidenceOut(l.Evidence)})
+		out = append(out, classifyError{Type: l.Type, Score: l.Score, Confidence: l.Confidence, Evidence: evidenceOut(l.Evidence)})
 	}
 	return out
 }
@@ -129,6 +133,7 @@ func runClassify(_ context.Context, env *environ, args []string) error {
 		for i := range d.Cases {
 			c := &d.Cases[i]
 			res.Cases = append(res.Cases, classifyCase{ID: c.ID, Outcome: c.Outcome, Evidence: evidenceOut(c.OutcomeEvidence),
+				Confidence: c.OutcomeConfidence, Reason: c.OutcomeReason,
 				Kritik: c.Kritik, Ugyldig: c.Ugyldig, Errors: errorsOut(c.Errors), Text: c.Text})
 			for _, l := range c.Errors {
 				e := byType[l.Type]
@@ -137,6 +142,7 @@ func runClassify(_ context.Context, env *environ, args []string) error {
 					byType[l.Type] = e
 				}
 				e.Score = max(e.Score, l.Score)
+				e.Confidence = max(e.Confidence, l.Confidence)
 				e.Evidence = append(e.Evidence, evidenceOut(l.Evidence)...)
 			}
 		}
@@ -173,6 +179,11 @@ func printClassification(env *environ, r classifyResult) {
 	fmt.Fprintf(w, "%s\n  Udfald: %s%s\n", title, r.Outcome.Label(), mixed)
 	for _, c := range r.Cases {
 		fmt.Fprintf(w, "  Sag %s: %s", c.ID, c.Outcome.Label())
+		if c.Outcome != omgjort.OutcomeUkendt {
+			fmt.Fprintf(w, " (%s, %.2f)", sureWord(c.Confidence), c.Confidence)
+		} else if c.Reason != "" {
+			fmt.Fprintf(w, " (%s)", c.Reason)
+		}
 		if c.Kritik {
 			fmt.Fprint(w, ", kritik")
 		}
@@ -185,13 +196,22 @@ func printClassification(env *environ, r classifyResult) {
 		}
 		for _, e := range c.Errors {
 			if e.Type.IsError() {
-				fmt.Fprintf(w, "    fejl: %s\n", e.Type.Label())
+				fmt.Fprintf(w, "    fejl: %s (%s, %.2f)\n", e.Type.Label(), sureWord(e.Confidence), e.Confidence)
 			} else {
-				fmt.Fprintf(w, "    grund: %s (ikke en fejl hos førsteinstansen)\n", e.Type.Label())
+				fmt.Fprintf(w, "    grund: %s (ikke en fejl hos førsteinstansen; %s, %.2f)\n", e.Type.Label(), sureWord(e.Confidence), e.Confidence)
 			}
 			for _, ev := range e.Evidence {
 				fmt.Fprintf(w, "      »%s«\n", ev.Text)
 			}
 		}
 	}
+}
+
+// sureWord is the Danish word for a label's confidence: "sikker" at or above
+// omgjort.ConfidentAt, otherwise "bør tjekkes".
+func sureWord(c float64) string {
+	if omgjort.Confident(c) {
+		return "sikker"
+	}
+	return "bør tjekkes"
 }

@@ -4,27 +4,56 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"omgjort/classify"
 )
 
 func runEval(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] [--corrections DATA_DIR] [DIR]")
+	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] [--corrections DATA_DIR] DIR\n       eval --corrections DATA_DIR\n       eval --reliability DIR...\n       eval --calibrate FILE DIR...")
 	check := fs.Bool("check", false, "fail when the gold set is below the targets (outcome accuracy 0.98, error micro-F1 0.90, macro-F1 0.80, precision 0.90 per label with support 4)")
 	corrections := fs.String("corrections", "", "also score against the cases jurists corrected in this data directory (as `omgjort corrections export` writes them)")
 	real := fs.String("real", "", "also evaluate the hand-labelled real decisions in this corpus directory (e.g. ../shared/corpus/astdk-real)")
+	reliability := fs.Bool("reliability", false, "print the reliability table of the confidences (predicted vs observed per bin) over the labelled letters of every DIR")
+	calibrate := fs.String("calibrate", "", "fit the confidence calibration on the labelled letters of every DIR and write it to FILE (classify/calibration.txt)")
 	var rf rulesFlag
 	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 && (fs.NArg() != 0 || *corrections == "") {
-		return fmt.Errorf("%w: give one directory: gold letters (*.txt) or a corpus of crawled records (*.json)", errUsage)
-	}
 	cls, err := rf.classifier()
 	if err != nil {
 		return err
+	}
+	if *reliability || *calibrate != "" {
+		if fs.NArg() == 0 {
+			return fmt.Errorf("%w: give one or more directories of labelled letters (*.txt)", errUsage)
+		}
+		var all []classify.GoldCase
+		for _, dir := range fs.Args() {
+			cases, err := classify.LoadGold(dir)
+			if err != nil {
+				return err
+			}
+			all = append(all, cases...)
+		}
+		if *calibrate != "" {
+			text := cls.CalibrationFor(all, fs.Args())
+			if err := os.WriteFile(*calibrate, []byte(text), 0o644); err != nil {
+				return fmt.Errorf("eval: write calibration: %w", err)
+			}
+			fmt.Fprintf(env.stdout, "Kalibrering skrevet til %s (%d breve)\n", *calibrate, len(all))
+			return nil
+		}
+		oc, ec := cls.ReliabilityTable(all)
+		fmt.Fprintf(env.stdout, "Pålidelighed (regelversion %s, %d breve fra %s)\n", cls.Version(), len(all), strings.Join(fs.Args(), ", "))
+		printReliability(env, "Udfald", oc)
+		printReliability(env, "Fejltyper", ec)
+		return nil
+	}
+	if fs.NArg() != 1 && (fs.NArg() != 0 || *corrections == "") {
+		return fmt.Errorf("%w: give one directory: gold letters (*.txt) or a corpus of crawled records (*.json)", errUsage)
 	}
 	var failures []string
 	evalDir := func(dir string, gold bool) error {
@@ -76,4 +105,13 @@ func runEval(_ context.Context, env *environ, args []string) error {
 		fmt.Fprintln(env.stdout, "Alle mål er nået.")
 	}
 	return nil
+}
+
+// printReliability writes one reliability table: per confidence bin, how many labels, their
+// mean confidence and the share that were right.
+func printReliability(env *environ, title string, rows []classify.Reliability) {
+	fmt.Fprintf(env.stdout, "\n%s\n%-11s %6s %10s %9s\n", title, "konfidens", "antal", "forventet", "observeret")
+	for _, r := range rows {
+		fmt.Fprintf(env.stdout, "%.1f–%.1f     %6d %10.3f %9.3f\n", r.Lo, r.Hi, r.N, r.MeanConfidence, r.Observed)
+	}
 }
