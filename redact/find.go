@@ -302,7 +302,7 @@ func (f *finder) findEmails() {
 }
 
 var (
-	phoneSpaced = regexp.MustCompile(`(?:\+45[ \x{a0}]?)?\d{2}[ \x{a0}]\d{2}[ \x{a0}]\d{2}[ \x{a0}]\d{2}|(?:\+45[ \x{a0}]?)?\d{4}[ \x{a0}]\d{4}|\+45[ \-]?\d{8}`)
+	phoneSpaced = regexp.MustCompile(`(?:\+45[ \x{a0}\n]?)?\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}|(?:\+45[ \x{a0}\n]?)?\d{4}[ \x{a0}\n]\d{4}|\+45[ \-\n]?\d{8}`)
 	phoneCued   = regexp.MustCompile(`(?i)(?:tlf|telefon|telefonnr|mobil|mobilnr|tel|direkte)\.?[^\d\n]{0,12}((?:\+45[ \-]?)?\d[\d \-]{6,12}\d)`)
 )
 
@@ -447,14 +447,14 @@ func (f *finder) findHeader() {
 		end = 40
 	}
 	for i := 0; i < end; i++ {
-		m := postcodeLine.FindStringSubmatchIndex(f.lines[i].text)
+		m := postcodeLine.FindStringSubmatchIndex(leftPart(f.lines[i].text))
 		if m == nil {
 			continue
 		}
 		// the block: the postcode line and up to five non-empty lines above it
 		first := i
 		for k := i - 1; k >= 0 && k >= i-5; k-- {
-			t := strings.TrimSpace(f.lines[k].text)
+			t := strings.TrimSpace(leftPart(f.lines[k].text))
 			if t == "" || strings.Contains(t, ":") || !(addressLike(t) || nameLine(t) || coLine(t)) {
 				break
 			}
@@ -462,7 +462,7 @@ func (f *finder) findHeader() {
 		}
 		inst := false
 		for k := first; k <= i; k++ {
-			if institutionLine(f.lines[k].text) {
+			if institutionLine(leftPart(f.lines[k].text)) {
 				inst = true
 			}
 		}
@@ -475,7 +475,7 @@ func (f *finder) findHeader() {
 		// walk up: street/c/o lines, then names
 		for k := i - 1; k >= first; k-- {
 			l := f.lines[k]
-			t := strings.TrimSpace(l.text)
+			t := strings.TrimSpace(leftPart(l.text))
 			off := l.start + strings.Index(l.text, t)
 			switch {
 			case coLine(t):
@@ -492,6 +492,18 @@ func (f *finder) findHeader() {
 	if !f.addressBlock {
 		f.letterReasons = append(f.letterReasons, NoAddressBlock)
 	}
+}
+
+// marginStart finds where the right-hand margin column begins on a line that OCR (or a text
+// layer read without columns) joined to an address-block line: "Anna Hansen    J.nr. 25-12345".
+var marginStart = regexp.MustCompile(`[ \t]+(?:J\. ?nr\.?|j\. ?nr\.?|Dato\b|Sagsbehandler|Ankestyrelsen|Teglholmsgade|2450 København|Tlf\.|Telefon|ast@|www\.)`)
+
+// leftPart is the line without a joined margin column.
+func leftPart(t string) string {
+	if m := marginStart.FindStringIndex(t); m != nil {
+		return t[:m[0]]
+	}
+	return t
 }
 
 // coLine reports whether t is a "c/o …" line.
@@ -583,6 +595,45 @@ func (f *finder) findCueLines() {
 	}
 }
 
+// relationCue finds a person named by role inside a sentence: "din datter, Mads Mørk,",
+// "advokat Jens Holm", "din partsrepræsentant Lise Friis".
+var relationCue = regexp.MustCompile(`(?i)\b(?:din|dit|dine|hans|hendes|borgerens|sin|jeres|og|ved|fra|til|v/)[ \n]+(?:mor|far|datter|søn|ægtefælle|samlever|hustru|kone|mand|bror|søster|partner|kæreste|barn|værge|bisidder|advokat|partsrepræsentant|svigermor|svigerfar|plejefamilie|kontaktperson)(?:s)?[ \n]*[,:]?[ \n]+|\b[Aa]dvokat(?:en)?[ \n]+`)
+
+// findRelations removes the names that follow a role word in running text.
+func (f *finder) findRelations() {
+	for _, m := range relationCue.FindAllStringIndex(f.text, -1) {
+		// the name: up to four capitalised words after the cue, on this or the next line
+		i, words := m[1], 0
+		for words < 4 && i < len(f.text) {
+			r, n := utf8.DecodeRuneInString(f.text[i:])
+			if !unicode.IsUpper(r) {
+				break
+			}
+			j := i + n
+			for j < len(f.text) {
+				r2, n2 := utf8.DecodeRuneInString(f.text[j:])
+				if !(unicode.IsLetter(r2) || r2 == '-' || r2 == '\'' || r2 == '’') {
+					break
+				}
+				j += n2
+			}
+			w := strings.TrimRight(f.text[i:j], "-'’")
+			if title(w) || institutionWord(w) || keepWord(w) || utf8.RuneCountInString(w) < 2 {
+				break
+			}
+			f.add(i, i+len(w), Name)
+			f.addName(w)
+			words++
+			i = j
+			if i < len(f.text) && (f.text[i] == ' ' || f.text[i] == '\n') {
+				i++
+				continue
+			}
+			break
+		}
+	}
+}
+
 // items splits a cue line's text at commas and semicolons and redacts each item.
 func (f *finder) items(off int, s string) {
 	start := 0
@@ -620,7 +671,7 @@ func (f *finder) item(off int, s string) {
 	}
 }
 
-var floorRe = regexp.MustCompile(`^(?:st|kl|\d{1,2})\.?[ ]?(?:th|tv|mf|sal|\d{1,3})?\.?$`)
+var floorRe = regexp.MustCompile(`^(?:(?:st|kl|\d{1,2})\.(?:[ ]?(?:th|tv|mf|sal))?\.?|\d{1,2}[ ](?:th|tv|mf|sal)\.?|(?:st|kl)[ ]?(?:th|tv|mf)\.?)$`)
 
 // segment removes the capitalised words of a name phrase ("advokat Jens Holm", "Anna og Peter
 // Bøgh-Larsen"), skipping titles and relation words, and learns them as names.
@@ -656,6 +707,9 @@ func (f *finder) nameSpans(off int, t string) {
 
 // ---- closing ----
 
+// pageFooter is a page number line a page break leaves between "Med venlig hilsen" and the name.
+var pageFooter = regexp.MustCompile(`(?i)^(?:side )?\d+(?: af \d+)?$`)
+
 var closingRe = regexp.MustCompile(`(?i)^[ \t]*(?:med )?venlig hilsen[ \t,]*$`)
 
 // findClosing removes the name after "Med venlig hilsen" (Ankestyrelsen's caseworker).
@@ -671,9 +725,9 @@ func (f *finder) findClosing() {
 			continue
 		}
 		f.sender = true
-		for k := i + 1; k < len(f.lines) && k <= i+4; k++ {
-			t := strings.TrimSpace(f.lines[k].text)
-			if t == "" {
+		for k := i + 1; k < len(f.lines) && k <= i+10; k++ {
+			t := strings.TrimSpace(strings.Trim(f.lines[k].text, "\f"))
+			if t == "" || pageFooter.MatchString(t) {
 				continue
 			}
 			if nameLine(t) && !institutionLine(t) {
@@ -876,7 +930,7 @@ func (f *finder) findKnownStreets() {
 var (
 	streetRe      = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ \-]){0,3}\p{Lu}[\p{L}]*(?:vej|vejen|gade|gaden|allé|alle|plads|pladsen|stræde|strædet|vænge|vænget|park|parken|torv|torvet|boulevard|have|haven|bakke|bakken|høj|højen|toft|toften|sti|stien|vang|vangen|strand|kaj|krog|krogen|mark|marken|eng|engen|hegn|lund|lunden|ager|kvarter|dal|dalen|bro|gård|gårdsvej|skov|skoven|bjerg|rød|huse|mose|hus)(?:en|n|et|t)?(?:[ ]\d{1,4}[ ]?[A-Za-z]?)(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
 	streetWordsRe = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ ]){1,3}(?:Vej|Gade|Allé|Alle|Plads|Boulevard|Torv|Stræde|Vænge|Have|Bakke|Park|Kvarter)[ ]\d{1,4}[ ]?[A-Za-z]?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
-	postcodeRe    = regexp.MustCompile(`(?:DK-)?([1-9]\d{3})[ \x{a0}]+\p{Lu}[\p{L}]*\.?(?:[ \-](?:\p{Lu}[\p{L}]+\.?|\p{Lu}{1,2}))?`)
+	postcodeRe    = regexp.MustCompile(`(?:DK-)?([1-9]\d{3})[ \x{a0}\n]+\p{Lu}[\p{L}]*\.?(?:[ \-](?:\p{Lu}[\p{L}]+\.?|\p{Lu}{1,2}))?`)
 )
 
 // findAddresses removes street addresses in the body ("Skovvej 12, 2. th.") outside
@@ -909,8 +963,16 @@ func (f *finder) findPostcodes() {
 		if f.institutionAt(s) || s > 0 && isDigitByte(f.text[s-1]) {
 			continue
 		}
-		before := strings.TrimRight(f.text[:s], " \t\u00a0")
-		ok := before == "" || strings.HasSuffix(before, ",") || strings.HasSuffix(before, "\n")
+		// the town must not be a word of the letter ("2025 Ankestyrelsen" after a wrapped date)
+		town := strings.TrimLeft(f.text[s:e], "DK-0123456789 \u00a0\n")
+		if k := strings.IndexAny(town, " -\n"); k > 0 {
+			town = town[:k]
+		}
+		if keepWord(town) || institutionWord(town) {
+			continue
+		}
+		before := strings.TrimRight(f.text[:s], " \t\u00a0\n")
+		ok := before == "" || strings.HasSuffix(before, ",") || postcodeLine.MatchString(f.lineAt(s).text)
 		if !ok {
 			for _, sp := range f.spans {
 				if sp.cat == Address && sp.end == len(before) {

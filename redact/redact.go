@@ -231,6 +231,7 @@ func Letter(text string, opts Options) Result {
 	f.findHeader()
 	f.findCueLines()
 	f.findClosing()
+	f.findRelations()
 	for _, n := range opts.Names {
 		f.addName(n)
 	}
