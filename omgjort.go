@@ -228,6 +228,8 @@ type ErrorLabel struct {
 	Type     ErrorType  `json:"type"`
 	Score    float64    `json:"score"`
 	Evidence []Evidence `json:"evidence"`
+	// Correction is set when a jurist confirmed or added the label (ApplyCorrections).
+	Correction *LabelCorrection `json:"correction,omitempty"`
 }
 
 // Section is one headed part of a published decision (e.g. "Principmeddelelsen fastslår").
@@ -249,13 +251,15 @@ type Case struct {
 	// offsets point into it.
 	Text string `json:"text"`
 
-	Outcome         Outcome      `json:"outcome"`
-	OutcomeEvidence []Evidence   `json:"outcome_evidence,omitempty"`
-	Kritik          bool         `json:"kritik"`
-	KritikEvidence  []Evidence   `json:"kritik_evidence,omitempty"`
-	Ugyldig         bool         `json:"ugyldig"`
-	UgyldigEvidence []Evidence   `json:"ugyldig_evidence,omitempty"`
-	Errors          []ErrorLabel `json:"errors"`
+	Outcome         Outcome    `json:"outcome"`
+	OutcomeEvidence []Evidence `json:"outcome_evidence,omitempty"`
+	// OutcomeCorrection is set when a jurist confirmed, set or removed the outcome.
+	OutcomeCorrection *LabelCorrection `json:"outcome_correction,omitempty"`
+	Kritik            bool             `json:"kritik"`
+	KritikEvidence    []Evidence       `json:"kritik_evidence,omitempty"`
+	Ugyldig           bool             `json:"ugyldig"`
+	UgyldigEvidence   []Evidence       `json:"ugyldig_evidence,omitempty"`
+	Errors            []ErrorLabel     `json:"errors"`
 }
 
 // ErrorSlugs returns the case's error types in label order.
@@ -436,6 +440,9 @@ type PageState struct {
 	Hash         string    `json:"hash,omitempty"`
 	DecisionID   string    `json:"decision_id,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
+	// Checked is when the page was last confirmed current by a conditional request (304);
+	// the crawler asks again at least every 30 days even when the sitemap lastmod is unchanged.
+	Checked time.Time `json:"checked,omitzero"`
 	// Failures counts consecutive failed fetches or parses; NextAttempt is when to try again.
 	Failures    int       `json:"failures,omitempty"`
 	LastError   string    `json:"last_error,omitempty"`
@@ -533,6 +540,10 @@ type SearchRequest struct {
 	// NoSnippets leaves the hits without highlighted snippets, for callers that do not show
 	// them (the CSV export): finding them means reading each hit's whole text.
 	NoSnippets bool
+	// IncludeOwn lets the municipality's own decisions (Source == SourceOwn) into the hits.
+	// The zero value leaves them out, so a caller that forgets the principal's rights never
+	// shows personal data; set it only for principals with PermReadOwn.
+	IncludeOwn bool
 }
 
 // FacetValue is one value of a facet with the number of hits that have it.

@@ -30,7 +30,7 @@ const shutdownTimeout = 10 * time.Second
 
 // Limits on user input: anything above them is answered with a Danish 400, never a 500.
 const (
-	maxBodyBytes   = 1 << 20 // 1 MiB; the site has no forms that post
+	maxBodyBytes   = 1 << 20 // 1 MiB; the only bigger post is the statistics upload (maxStatsUpload)
 	maxRawQuery    = 8 << 10 // bytes of the whole query string
 	maxQueryRunes  = 1000    // characters in the query box
 	maxIDBytes     = 200     // bytes of a decision ID in a path
@@ -64,6 +64,12 @@ type Config struct {
 	Metrics prometheus.Gatherer
 	// AdminToken guards the POST routes under /admin/; they are off when it is empty.
 	AdminToken string
+	// Official imports and compares Ankestyrelsen's statistics per municipality for /stats and
+	// its admin upload; nil leaves that section out.
+	Official omgjort.OfficialStats
+	// StatsAccess is the hook that restricts /stats (and its CSV/JSON) to teamleder and up once
+	// sign-in lands; nil lets everyone see it.
+	StatsAccess StatsAccess
 }
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
@@ -162,15 +168,18 @@ func (s *Server) routes() http.Handler {
 		panic(fmt.Sprintf("server: static files: %v", err))
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.handleSearch)                     // search page
-	mux.HandleFunc("GET /d/{id}", s.handleDecision)                // one decision with highlighted evidence
-	mux.HandleFunc("GET /api/search", s.handleAPISearch)           // search as JSON
-	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision) // one decision as JSON
-	mux.HandleFunc("GET /feed.atom", s.handleFeed)                 // any search as an Atom feed
-	mux.HandleFunc("GET /export.csv", s.handleExport)              // any search as CSV for Excel
-	mux.HandleFunc("GET /stats", s.handleStats)                    // reversal statistics
-	s.opsRoutes(mux)                                               // status, metrics, digests, admin (digest.go)
-	mux.HandleFunc("GET /healthz", handleHealth)                   // liveness for the supervisor
+	mux.HandleFunc("GET /{$}", s.handleSearch)                      // search page
+	mux.HandleFunc("GET /d/{id}", s.handleDecision)                 // one decision with highlighted evidence
+	mux.HandleFunc("GET /api/search", s.handleAPISearch)            // search as JSON
+	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision)  // one decision as JSON
+	mux.HandleFunc("GET /feed.atom", s.handleFeed)                  // any search as an Atom feed
+	mux.HandleFunc("GET /export.csv", s.handleExport)               // any search as CSV for Excel
+	mux.HandleFunc("GET /stats", s.handleStats)                     // reversal statistics
+	mux.HandleFunc("GET /stats.json", s.handleStatsJSON)            // every figure of /stats as JSON
+	mux.HandleFunc("GET /stats.csv", s.handleStatsCSV)              // every figure of /stats as CSV
+	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport) // operators: upload official statistics
+	s.opsRoutes(mux)                                                // status, metrics, digests, admin (digest.go)
+	mux.HandleFunc("GET /healthz", handleHealth)                    // liveness for the supervisor
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("/", s.handleNotFound) // everything else: a Danish 404
 	return s.secure(s.recoverPanics(mux))
@@ -192,7 +201,11 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			limit := int64(maxBodyBytes)
+			if r.URL.Path == "/admin/stats/import" {
+				limit = maxStatsUpload
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if len(r.URL.RawQuery) > maxRawQuery {
 			s.badRequest(w, r, "Adressen er for lang. Forkort søgningen eller fjern nogle filtre.")

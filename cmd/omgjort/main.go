@@ -46,7 +46,9 @@ func commands() []command {
 		{"demo", "crawl the built-in replica site, classify, index and serve it, offline", runDemo},
 		{"gen", "write a deterministic synthetic corpus (JSON Lines) and optionally load it", runGen},
 		{"digest", "preview the weekly digest of an ISO week (text or HTML), or send it", runDigest},
+		{"stats", "import Ankestyrelsen's official statistics (Talportal CSV, ANKEAST): stats import FILE", runStats},
 		{"backup", "write a hot backup of the store into the backup folder, keeping the newest N", runBackup},
+		{"delete", "delete decisions for good (store, versions, raw pages, index, digests); own decisions' keys are destroyed", runDelete},
 		{"restore", "restore a backup into a new data directory and rebuild its search index", runRestore},
 		{"version", "print the version", runVersion},
 	}
@@ -87,6 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		default:
 			fmt.Fprintf(stderr, "omgjort %s: %v\n", c.name, err)
+			if hint := lockedHint(err, c.name, args[1:]); hint != "" {
+				fmt.Fprintln(stderr, hint)
+			}
 			return 1
 		}
 	}

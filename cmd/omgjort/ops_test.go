@@ -190,7 +190,7 @@ func TestBackupWhileServingAndIndexingRestores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stamps, err := r.idx.Stamps()
+		stamps, err := r.Index().Stamps()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestBackupWhileServingAndIndexingRestores(t *testing.T) {
 		}
 		// Every decision can be found by searching for its number.
 		err = r.db.ForEach(func(d *omgjort.Decision) error {
-			res, err := r.idx.Search(context.Background(), omgjort.SearchRequest{Query: `"` + d.Number + `"`, Size: 50})
+			res, err := r.Index().Search(context.Background(), omgjort.SearchRequest{Query: `"` + d.Number + `"`, Size: 50})
 			if err != nil {
 				return err
 			}
@@ -272,7 +272,7 @@ func TestServeJobsAdminStatusMetricsAndDigest(t *testing.T) {
 		if _, err := a.db.PutDecision(d, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.idx.Put(d); err != nil {
+		if err := a.Index().Put(d); err != nil {
 			t.Fatal(err)
 		}
 	}

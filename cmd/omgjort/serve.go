@@ -16,6 +16,7 @@ import (
 	"omgjort"
 	"omgjort/digest"
 	"omgjort/jobs"
+	"omgjort/officialstats"
 	"omgjort/server"
 )
 
@@ -81,11 +82,11 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	if err := a.db.ReleaseMemory(); err != nil {
 		a.log.Warn("could not release the store's mapped pages", "error", err)
 	}
-	if err := a.idx.Warm(ctx); err != nil {
+	if err := a.Index().Warm(ctx); err != nil {
 		a.log.Warn("could not prepare the search index's facet table and common words; the first searches will", "error", err)
 	}
 	// Warm read its postings into memory: their pages of the index files are not needed.
-	if err := a.idx.ReleaseMemory(); err != nil {
+	if err := a.Index().ReleaseMemory(); err != nil {
 		a.log.Warn("could not release the index's mapped pages", "error", err)
 	}
 	return a.serveWith(ctx, o)
@@ -153,11 +154,12 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_hits_total",
 			Help: "Searches answered from the result cache."},
-			func() float64 { h, _ := a.idx.CacheStats(); return float64(h) }),
+			func() float64 { h, _ := a.Index().CacheStats(); return float64(h) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_misses_total",
 			Help: "Searches computed (not in the result cache)."},
-			func() float64 { _, m := a.idx.CacheStats(); return float64(m) }))
-	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken}
+			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
+	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
+		Official: officialstats.New(a.db)}
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
@@ -174,7 +176,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		}
 		cfg.Jobs = sched
 	}
-	srv, err := server.New(cfg, a.idx, a.db)
+	srv, err := server.New(cfg, a.Index(), a.db)
 	if err != nil {
 		return err
 	}
@@ -195,7 +197,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 				if err := a.db.ReleaseMemory(); err != nil {
 					a.log.Warn("could not release the store's mapped pages", "error", err)
 				}
-				if err := a.idx.ReleaseMemory(); err != nil {
+				if err := a.Index().ReleaseMemory(); err != nil {
 					a.log.Warn("could not release the index's mapped pages", "error", err)
 				}
 			}
