@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -64,6 +65,8 @@ type Report struct {
 	WordsTotal, WordsKept int
 	// Cases and OutcomeRight compare the classifier's outcome on the redacted text with the label.
 	Cases, OutcomeRight int
+	// Lost counts the other words the redaction removed, by word, to show what it takes too much of.
+	Lost map[string]int
 	// Uncertain counts the letters the redaction sends to the review queue.
 	Uncertain int
 	// Problems lists each leak, lost letter and wrong outcome, for the test log.
@@ -134,6 +137,22 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "%-10s %8d %8d %7.2f%%\n", "navn+adr.", na.Planted, na.Removed, 100*na.Share())
 	fmt.Fprintf(w, "other words kept: %d of %d (%.2f%%)\n", r.WordsKept, r.WordsTotal, 100*r.Kept())
 	fmt.Fprintf(w, "outcome on redacted text = label: %d of %d cases (%.2f%%)\n", r.OutcomeRight, r.Cases, 100*r.OutcomeShare())
+	if len(r.Lost) > 0 {
+		type wc struct {
+			w string
+			n int
+		}
+		var ws []wc
+		for k, v := range r.Lost {
+			ws = append(ws, wc{k, v})
+		}
+		sort.Slice(ws, func(i, j int) bool { return ws[i].n > ws[j].n || ws[i].n == ws[j].n && ws[i].w < ws[j].w })
+		var parts []string
+		for _, x := range ws[:min(12, len(ws))] {
+			parts = append(parts, fmt.Sprintf("%s×%d", x.w, x.n))
+		}
+		fmt.Fprintf(w, "other words most often removed: %s\n", strings.Join(parts, ", "))
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintln(w, "  -", p)
 	}
@@ -144,7 +163,7 @@ func (r *Report) Print(w io.Writer) {
 // classifier's outcomes on the redacted text match the labels. Extracted letters are matched
 // to generated ones by their first j.nr.
 func Measure(ctx context.Context, docs []Document, fonts Fonts, p Pipeline) (*Report, error) {
-	r := &Report{Categories: map[string]*Tally{}}
+	r := &Report{Categories: map[string]*Tally{}, Lost: map[string]int{}}
 	for _, c := range []string{CPR, Name, Address, Postcode, Phone, Email} {
 		r.Categories[c] = &Tally{}
 	}
@@ -246,6 +265,8 @@ func (r *Report) score(doc string, l *Letter, extracted, redacted string) {
 		if have[fold(w)] > 0 {
 			have[fold(w)]--
 			r.WordsKept++
+		} else {
+			r.Lost[w]++
 		}
 	}
 }

@@ -430,7 +430,7 @@ func (f *finder) lineIndex(off int) int {
 var (
 	postcodeLine = regexp.MustCompile(`^[ \t]*(?:DK-?)?([1-9]\d{3})[ \t\x{a0}]+(\p{Lu}[\p{L}.]*(?:[ \-]\p{Lu}[\p{L}.]*){0,2})[ \t]*$`)
 	bodyStart    = regexp.MustCompile(`(?i)^[ \t]*(?:kære|du har klaget|resultat|vi har|ankestyrelsen har|afgørelse|sagen vedrører|vedr|begrundelse)`)
-	houseNumber  = regexp.MustCompile(`\p{L}[\p{L}.'\- ]*[ \t]\d{1,4}[ \t]?[A-Za-z]?\b`)
+	houseNumber  = regexp.MustCompile(`\p{L}[\p{L}.'\- ]*[ \t]\d{1,4}(?:[ \t]?[A-Za-z])?\b`)
 )
 
 // findHeader reads the address block(s) above the letter's first body line: a postcode line,
@@ -513,7 +513,7 @@ func coLine(t string) bool {
 
 // addressLike reports whether t looks like a street line: words, then a house number.
 func addressLike(t string) bool {
-	if !houseNumber.MatchString(t) {
+	if !houseNumber.MatchString(t) || pageFooter.MatchString(t) {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(t)
@@ -582,9 +582,15 @@ func (f *finder) findCueLines() {
 		}
 		// a cue alone on its line ("Kopi til:") lists its people on the following lines
 		if strings.TrimSpace(rest) == "" {
-			for k := i + 1; k < len(f.lines) && k <= i+6; k++ {
+			// a label alone ("Sagsbehandler:" in the margin column) has its value on the next
+			// line; "Kopi til:" and "Partsrepræsentant:" list theirs on the lines below
+			lines := 1
+			if strings.HasPrefix(cue, "kopi") || strings.HasPrefix(cue, "partsrep") {
+				lines = 6
+			}
+			for k := i + 1; k < len(f.lines) && k <= i+lines; k++ {
 				t := f.lines[k].text
-				if strings.TrimSpace(t) == "" {
+				if strings.TrimSpace(t) == "" || pageFooter.MatchString(strings.TrimSpace(t)) {
 					break
 				}
 				f.items(f.lines[k].start, t)
@@ -897,7 +903,7 @@ func (f *finder) addStreet(t string) {
 	}
 }
 
-var numberAndFloor = regexp.MustCompile(`^[ \t]+\d{1,4}[ ]?[A-Za-z]?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
+var numberAndFloor = regexp.MustCompile(`^[ \t]+\d{1,4}(?:[ ]?[A-Za-z]\b)?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
 
 // findKnownStreets removes later mentions of the address block's streets, with their number
 // and floor when given.
@@ -928,8 +934,8 @@ func (f *finder) findKnownStreets() {
 }
 
 var (
-	streetRe      = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ \-]){0,3}\p{Lu}[\p{L}]*(?:vej|vejen|gade|gaden|allé|alle|plads|pladsen|stræde|strædet|vænge|vænget|park|parken|torv|torvet|boulevard|have|haven|bakke|bakken|høj|højen|toft|toften|sti|stien|vang|vangen|strand|kaj|krog|krogen|mark|marken|eng|engen|hegn|lund|lunden|ager|kvarter|dal|dalen|bro|gård|gårdsvej|skov|skoven|bjerg|rød|huse|mose|hus)(?:en|n|et|t)?(?:[ ]\d{1,4}[ ]?[A-Za-z]?)(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
-	streetWordsRe = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ ]){1,3}(?:Vej|Gade|Allé|Alle|Plads|Boulevard|Torv|Stræde|Vænge|Have|Bakke|Park|Kvarter)[ ]\d{1,4}[ ]?[A-Za-z]?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
+	streetRe      = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ \-]){0,3}\p{Lu}[\p{L}]*(?:vej|vejen|gade|gaden|allé|alle|plads|pladsen|stræde|strædet|vænge|vænget|park|parken|torv|torvet|boulevard|have|haven|bakke|bakken|høj|højen|toft|toften|sti|stien|vang|vangen|strand|kaj|krog|krogen|mark|marken|eng|engen|hegn|lund|lunden|ager|kvarter|dal|dalen|bro|gård|gårdsvej|skov|skoven|bjerg|rød|huse|mose|hus)(?:en|n|et|t)?(?:[ ]\d{1,4}(?:[ ]?[A-Za-z]\b)?)(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
+	streetWordsRe = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ ]){1,3}(?:Vej|Gade|Allé|Alle|Plads|Boulevard|Torv|Stræde|Vænge|Have|Bakke|Park|Kvarter)[ ]\d{1,4}(?:[ ]?[A-Za-z]\b)?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
 	postcodeRe    = regexp.MustCompile(`(?:DK-)?([1-9]\d{3})[ \x{a0}\n]+\p{Lu}[\p{L}]*\.?(?:[ \-](?:\p{Lu}[\p{L}]+\.?|\p{Lu}{1,2}))?`)
 )
 
