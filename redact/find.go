@@ -309,7 +309,7 @@ func (f *finder) findEmails() {
 }
 
 var (
-	phoneSpaced = regexp.MustCompile(`(?:\+45[ \x{a0}\n]?)?\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}|(?:\+45[ \x{a0}\n]?)?\d{4}[ \x{a0}\n]\d{4}|\+45[ \-\n]?\d{8}`)
+	phoneSpaced = regexp.MustCompile(`(?:\+45[ \x{a0}\n]?)?\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}|\+45[ \x{a0}\n]?\d{4}[ \x{a0}\n]\d{4}|\d{4}[ \x{a0}]\d{4}|\+45[ \-\n]?\d{8}`)
 	phoneCued   = regexp.MustCompile(`(?i)(?:tlf|telefon|telefonnr|mobil|mobilnr|tel|direkte)\.?[^\d\n]{0,12}((?:\+45[ \-]?)?\d[\d \-]{6,12}\d)`)
 )
 
@@ -319,6 +319,12 @@ func (f *finder) findPhones() {
 	for _, m := range phoneSpaced.FindAllStringIndex(f.text, -1) {
 		if digitAround(f.text, m[0], m[1]) || f.institutionAt(m[0]) {
 			continue
+		}
+		// "… 2025 8000 Aarhus C" is a year and a postcode, not a phone number
+		if m[1]-m[0] == 9 && m[1]+1 < len(f.text) && f.text[m[1]] == ' ' {
+			if r, _ := utf8.DecodeRuneInString(f.text[m[1]+1:]); unicode.IsUpper(r) {
+				continue
+			}
 		}
 		f.add(m[0], m[1], Phone)
 	}
@@ -564,6 +570,13 @@ func (f *finder) findCueLines() {
 	for i := 0; i < len(f.lines); i++ {
 		l := f.lines[i]
 		m := cueLine.FindStringSubmatchIndex(l.text)
+		if m == nil {
+			// a margin column joined to the line by OCR: "Anna Hansen   Sagsbehandler: Ib Mørch"
+			if k := marginStart.FindStringIndex(l.text); k != nil && k[0] > 0 {
+				l = line{l.start + k[0], l.text[k[0]:]}
+				m = cueLine.FindStringSubmatchIndex(l.text)
+			}
+		}
 		if m == nil {
 			continue
 		}

@@ -276,3 +276,17 @@ func TestReviewerRemovesMore(t *testing.T) {
 		t.Error("an unknown category was accepted")
 	}
 }
+
+func TestMarginColumnJoinedByOCR(t *testing.T) {
+	in := "Ankestyrelsen\n\nAnna Bøgh J.nr. 25-12345\nSkovvej 3, 1. th. Dato: 1. maj 2025\n8000 Aarhus C Sagsbehandler: Ib Mørch\n\nKære Anna Bøgh\n\nDu har klaget over Aarhus Kommunes afgørelse.\n"
+	r := Letter(in, Options{})
+	want := "Ankestyrelsen\n\n[NAVN] J.nr. 25-12345\n[ADRESSE] Dato: 1. maj 2025\n[POSTNR] Sagsbehandler: [NAVN]\n\nKære [NAVN]\n\nDu har klaget over Aarhus Kommunes afgørelse.\n"
+	if r.Text != want {
+		t.Errorf("got\n%s\nwant\n%s", r.Text, want)
+	}
+	for _, x := range r.Reasons {
+		if x.Kind == NoAddressBlock {
+			t.Error("the address block was not found")
+		}
+	}
+}
