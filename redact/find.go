@@ -287,9 +287,10 @@ func mostlyDigits(s string) bool {
 
 var emailRe = regexp.MustCompile(`[\p{L}0-9._%+\-]+ ?@ ?[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.[A-Za-z]{2,}`)
 
-// emailOCR is an e-mail address whose "@" OCR read as "æ", "©" or "®"; the top-level domain
+// emailOCR is an e-mail address whose "@" OCR read as "æ", "©", "®", "&" (with a stray
+// letter: "&E") or "(a)"; the top-level domain
 // must be a common one, so a Danish word with "æ" is never taken for an address.
-var emailOCR = regexp.MustCompile(`[\p{L}0-9._%+\-]+ ?[æ©®] ?[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.(?:dk|com|net|org|eu|se|no|de|info|nu)\b`)
+var emailOCR = regexp.MustCompile(`[\p{L}0-9._%+\-]+(?: ?[æ©®] ?|&[A-Za-z]?|\(a\))[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.(?:dk|com|net|org|eu|se|no|de|info|nu)\b`)
 
 // genericMailbox lists the local parts of institutional mailboxes, which are kept.
 var genericMailbox = map[string]bool{"ast": true, "post": true, "kontakt": true, "info": true,
@@ -299,7 +300,7 @@ func (f *finder) findEmails() {
 	for _, re := range []*regexp.Regexp{emailRe, emailOCR} {
 		for _, m := range re.FindAllStringIndex(f.text, -1) {
 			addr := f.text[m[0]:m[1]]
-			at := strings.LastIndexAny(addr, "@æ©®")
+			at := strings.LastIndexAny(addr, "@æ©®&(")
 			if genericMailbox[strings.ToLower(strings.TrimSpace(addr[:at]))] {
 				continue
 			}

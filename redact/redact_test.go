@@ -198,13 +198,13 @@ func TestPhoneAndEmailForms(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"anna.hansen@gmail.com", "a_b-c@firma.dk", "søren@ærø.dk", "anna @ mail.dk",
-		"torben.moelleræmail.dk", "kjærsgaardægmail.com", "anna©post.tele.dk"} {
+		"torben.moelleræmail.dk", "kjærsgaardægmail.com", "anna©post.tele.dk", "camilla.kjeldsen&Epost.tele.dk", "ib(a)mail.dk"} {
 		r := Letter("Skriv til "+in+" i dag.", Options{})
 		if r.Text != "Skriv til [EMAIL] i dag." {
 			t.Errorf("%q: %q", in, r.Text)
 		}
 	}
-	for _, in := range []string{"ast@ast.dk", "astæast.dk", "post@aarhus.dk", "lægerne.Det", "vælg.Du"} {
+	for _, in := range []string{"ast@ast.dk", "astæast.dk", "post@aarhus.dk", "lægerne.Det", "vælg.Du", "Hansen & Co.dk-nyt"} {
 		if r := Letter("Skriv til "+in+" i dag.", Options{}); strings.Contains(r.Text, "[EMAIL]") {
 			t.Errorf("%q was removed: %q", in, r.Text)
 		}
