@@ -121,6 +121,12 @@ type errorCompare struct {
 // that the comparison is for teamleder and up: until sign-in lands every visitor may (nil).
 type StatsAccess func(r *http.Request) bool
 
+// TeamStatsOnly is the StatsAccess of a server with sign-in: the signed-in user (in the request
+// context, omgjort.UserFrom) must hold omgjort.PermTeamStats, which teamleder and admin have.
+func TeamStatsOnly(r *http.Request) bool {
+	return omgjort.UserFrom(r.Context()).Can(omgjort.PermTeamStats)
+}
+
 // allowedStats answers 403 in Danish and returns false when the access hook refuses.
 func (s *Server) allowedStats(w http.ResponseWriter, r *http.Request) bool {
 	if s.cfg.StatsAccess == nil || s.cfg.StatsAccess(r) {
@@ -694,7 +700,7 @@ const maxStatsUpload = 64 << 20
 // as `omgjort stats import` while serve holds the data directory. Fields: file, kommune
 // (optional after the first import), token (or Authorization: Bearer).
 func (s *Server) handleStatsImport(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.AdminToken == "" || s.cfg.Official == nil {
+	if (s.cfg.AdminToken == "" && s.cfg.Auth == nil) || s.cfg.Official == nil {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return
 	}
@@ -707,7 +713,7 @@ func (s *Server) handleStatsImport(w http.ResponseWriter, r *http.Request) {
 		s.adminAnswer(w, r, http.StatusBadRequest, "Ingen fil", "Vælg en statistikfil (CSV) og send formularen igen.")
 		return
 	}
-	if !s.adminAuthorized(r) {
+	if !omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminImports) && !s.adminAuthorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="omgjort-admin"`)
 		s.adminAnswer(w, r, http.StatusUnauthorized, "Adgang nægtet", "Admin-nøglen mangler eller er forkert.")
 		return
