@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -38,11 +37,8 @@ func evalTools(t *testing.T) lettergen.Fonts {
 	return fonts
 }
 
-// firstPage matches the page numbering that starts a letter ("Side 1 af 2").
-var firstPage = regexp.MustCompile(`(?mi)^\s*side\s+1(?:\s+af\s+\d+)?\s*$`)
-
 // evalPipeline is the real path a letter takes: the importer's extraction (pdftotext with the
-// margin column apart, Tesseract for scanned pages), a cut into letters at each "Side 1",
+// margin column apart, Tesseract for scanned pages), the importer's cut into letters,
 // redact.Letter with the OCR confidence, and the classifier on the redacted text.
 func evalPipeline(t *testing.T) lettergen.Pipeline {
 	c, err := classify.New()
@@ -56,19 +52,12 @@ func evalPipeline(t *testing.T) lettergen.Pipeline {
 				return nil, err
 			}
 			var out []lettergen.Extracted
-			for _, p := range doc.Pages {
-				one := importer.Document{Name: doc.Name, Kind: doc.Kind, Pages: []importer.Page{p}}
-				if len(out) == 0 || firstPage.MatchString(p.Margin) || firstPage.MatchString(p.Text) {
-					out = append(out, lettergen.Extracted{})
+			for _, l := range importer.Split(doc) {
+				e := lettergen.Extracted{Text: l.Text}
+				if l.OCR {
+					e.OCRConfidence = l.Confidence
 				}
-				l := &out[len(out)-1]
-				if l.Text != "" {
-					l.Text += "\n\n"
-				}
-				l.Text += one.Text()
-				if p.OCR && (l.OCRConfidence == 0 || p.Confidence < l.OCRConfidence) {
-					l.OCRConfidence = p.Confidence
-				}
+				out = append(out, e)
 			}
 			return out, nil
 		},

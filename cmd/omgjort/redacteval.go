@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"omgjort"
@@ -63,11 +62,8 @@ func runRedactEval(ctx context.Context, env *environ, args []string) error {
 	return nil
 }
 
-// firstPageRe matches the page numbering that starts a letter ("Side 1 af 2").
-var firstPageRe = regexp.MustCompile(`(?mi)^\s*side\s+1(?:\s+af\s+\d+)?\s*$`)
-
-// redactionPipeline is the path an imported letter takes: the importer's extraction, a cut
-// into letters at each "Side 1", redact.Letter with the OCR confidence, and the classifier.
+// redactionPipeline is the path an imported letter takes: the importer's extraction, the importer's
+// cut into letters, redact.Letter with the OCR confidence, and the classifier.
 func redactionPipeline(cls *classify.Classifier) lettergen.Pipeline {
 	return lettergen.Pipeline{
 		Extract: func(ctx context.Context, name string, pdf []byte) ([]lettergen.Extracted, error) {
@@ -76,19 +72,12 @@ func redactionPipeline(cls *classify.Classifier) lettergen.Pipeline {
 				return nil, err
 			}
 			var out []lettergen.Extracted
-			for _, p := range doc.Pages {
-				one := importer.Document{Name: doc.Name, Kind: doc.Kind, Pages: []importer.Page{p}}
-				if len(out) == 0 || firstPageRe.MatchString(p.Margin) || firstPageRe.MatchString(p.Text) {
-					out = append(out, lettergen.Extracted{})
+			for _, l := range importer.Split(doc) {
+				e := lettergen.Extracted{Text: l.Text}
+				if l.OCR {
+					e.OCRConfidence = l.Confidence
 				}
-				l := &out[len(out)-1]
-				if l.Text != "" {
-					l.Text += "\n\n"
-				}
-				l.Text += one.Text()
-				if p.OCR && (l.OCRConfidence == 0 || p.Confidence < l.OCRConfidence) {
-					l.OCRConfidence = p.Confidence
-				}
+				out = append(out, e)
 			}
 			return out, nil
 		},
