@@ -474,16 +474,23 @@ func (f *finder) findHeader() {
 			}
 			first = k
 		}
-		inst := false
+		inst, own := false, false
 		for k := first; k <= i; k++ {
-			if institutionLine(leftPart(f.lines[k].text)) {
+			t := leftPart(f.lines[k].text)
+			if institutionLine(t) {
 				inst = true
 			}
+			if lt := strings.ToLower(t); strings.Contains(lt, "ankestyrelsen") || strings.Contains(lt, "statsservice") || strings.Contains(lt, "teglholmsgade") {
+				own = true
+			}
 		}
-		f.addressBlock = true
 		if inst {
+			// the municipality as addressee is an address block; Ankestyrelsen's own
+			// letterhead is not
+			f.addressBlock = f.addressBlock || !own
 			continue
 		}
+		f.addressBlock = true
 		l := f.lines[i]
 		f.add(l.start+m[2], l.start+m[5], Postcode)
 		// walk up: street/c/o lines, then names
@@ -499,7 +506,7 @@ func (f *finder) findHeader() {
 				f.add(off, off+len(t), Address)
 				f.addStreet(t)
 			case nameLine(t):
-				f.nameSpans(off, t)
+				f.segment(off, t)
 			}
 		}
 	}
@@ -725,11 +732,6 @@ func (f *finder) segment(off int, s string) {
 		}
 		i = j
 	}
-}
-
-// nameSpans removes a whole name line (address block) and learns its words.
-func (f *finder) nameSpans(off int, t string) {
-	f.segment(off, t)
 }
 
 // ---- closing ----

@@ -231,6 +231,14 @@ func TestUncertainty(t *testing.T) {
 	if k := kinds(Letter("Noget tekst uden form.", Options{})); !k[NoAddressBlock] || !k[UnknownLayout] {
 		t.Errorf("formless text: %v", k)
 	}
+	headOnly := "Ankestyrelsen\nTeglholmsgade 3\n2450 København SV\n\nKære Anna\n\nDu har klaget.\n"
+	if k := kinds(Letter(headOnly, Options{})); !k[NoAddressBlock] || k[UnknownLayout] {
+		t.Errorf("Ankestyrelsen's letterhead taken for the addressee's block: %v", k)
+	}
+	toMuni := "Ankestyrelsen\n\nAarhus Kommune\nJobcenter Aarhus\nVærkmestergade 2\n8000 Aarhus\n\nVedr.: Anna Holm\n\nAnna har klaget.\n"
+	if k := kinds(Letter(toMuni, Options{})); len(k) != 0 {
+		t.Errorf("a letter to the municipality: %v", k)
+	}
 	if k := kinds(Letter(letter, Options{OCRConfidence: 62})); !k[LowOCRConfidence] {
 		t.Errorf("low OCR confidence: %v", k)
 	}
