@@ -287,22 +287,30 @@ func mostlyDigits(s string) bool {
 
 var emailRe = regexp.MustCompile(`[\p{L}0-9._%+\-]+ ?@ ?[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.[A-Za-z]{2,}`)
 
+// emailOCR is an e-mail address whose "@" OCR read as "æ", "©", "®", "&" (with a stray
+// letter: "&E") or "(a)"; the top-level domain
+// must be a common one, so a Danish word with "æ" is never taken for an address.
+var emailOCR = regexp.MustCompile(`[\p{L}0-9._%+\-]+(?: ?[æ©®] ?|&[A-Za-z]?|\(a\))[\p{L}0-9\-]+(?:\.[\p{L}0-9\-]+)*\.(?:dk|com|net|org|eu|se|no|de|info|nu)\b`)
+
 // genericMailbox lists the local parts of institutional mailboxes, which are kept.
 var genericMailbox = map[string]bool{"ast": true, "post": true, "kontakt": true, "info": true,
 	"jobcenter": true, "borgerservice": true, "sikkerpost": true, "digitalpost": true, "kommune": true}
 
 func (f *finder) findEmails() {
-	for _, m := range emailRe.FindAllStringIndex(f.text, -1) {
-		local := strings.ToLower(strings.TrimSpace(f.text[m[0] : strings.IndexByte(f.text[m[0]:m[1]], '@')+m[0]]))
-		if genericMailbox[local] {
-			continue
+	for _, re := range []*regexp.Regexp{emailRe, emailOCR} {
+		for _, m := range re.FindAllStringIndex(f.text, -1) {
+			addr := f.text[m[0]:m[1]]
+			at := strings.LastIndexAny(addr, "@æ©®&(")
+			if genericMailbox[strings.ToLower(strings.TrimSpace(addr[:at]))] {
+				continue
+			}
+			f.add(m[0], m[1], Email)
 		}
-		f.add(m[0], m[1], Email)
 	}
 }
 
 var (
-	phoneSpaced = regexp.MustCompile(`(?:\+45[ \x{a0}]?)?\d{2}[ \x{a0}]\d{2}[ \x{a0}]\d{2}[ \x{a0}]\d{2}|(?:\+45[ \x{a0}]?)?\d{4}[ \x{a0}]\d{4}|\+45[ \-]?\d{8}`)
+	phoneSpaced = regexp.MustCompile(`(?:\+45[ \x{a0}\n]?)?\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}[ \x{a0}\n]\d{2}|\+45[ \x{a0}\n]?\d{4}[ \x{a0}\n]\d{4}|\d{4}[ \x{a0}]\d{4}|\+45[ \-\n]?\d{8}`)
 	phoneCued   = regexp.MustCompile(`(?i)(?:tlf|telefon|telefonnr|mobil|mobilnr|tel|direkte)\.?[^\d\n]{0,12}((?:\+45[ \-]?)?\d[\d \-]{6,12}\d)`)
 )
 
@@ -312,6 +320,12 @@ func (f *finder) findPhones() {
 	for _, m := range phoneSpaced.FindAllStringIndex(f.text, -1) {
 		if digitAround(f.text, m[0], m[1]) || f.institutionAt(m[0]) {
 			continue
+		}
+		// "… 2025 8000 Aarhus C" is a year and a postcode, not a phone number
+		if m[1]-m[0] == 9 && m[1]+1 < len(f.text) && f.text[m[1]] == ' ' {
+			if r, _ := utf8.DecodeRuneInString(f.text[m[1]+1:]); unicode.IsUpper(r) {
+				continue
+			}
 		}
 		f.add(m[0], m[1], Phone)
 	}
@@ -430,7 +444,7 @@ func (f *finder) lineIndex(off int) int {
 var (
 	postcodeLine = regexp.MustCompile(`^[ \t]*(?:DK-?)?([1-9]\d{3})[ \t\x{a0}]+(\p{Lu}[\p{L}.]*(?:[ \-]\p{Lu}[\p{L}.]*){0,2})[ \t]*$`)
 	bodyStart    = regexp.MustCompile(`(?i)^[ \t]*(?:kære|du har klaget|resultat|vi har|ankestyrelsen har|afgørelse|sagen vedrører|vedr|begrundelse)`)
-	houseNumber  = regexp.MustCompile(`\p{L}[\p{L}.'\- ]*[ \t]\d{1,4}[ \t]?[A-Za-z]?\b`)
+	houseNumber  = regexp.MustCompile(`\p{L}[\p{L}.'\- ]*[ \t]\d{1,4}(?:[ \t]?[A-Za-z])?\b`)
 )
 
 // findHeader reads the address block(s) above the letter's first body line: a postcode line,
@@ -447,35 +461,42 @@ func (f *finder) findHeader() {
 		end = 40
 	}
 	for i := 0; i < end; i++ {
-		m := postcodeLine.FindStringSubmatchIndex(f.lines[i].text)
+		m := postcodeLine.FindStringSubmatchIndex(leftPart(f.lines[i].text))
 		if m == nil {
 			continue
 		}
 		// the block: the postcode line and up to five non-empty lines above it
 		first := i
 		for k := i - 1; k >= 0 && k >= i-5; k-- {
-			t := strings.TrimSpace(f.lines[k].text)
+			t := strings.TrimSpace(leftPart(f.lines[k].text))
 			if t == "" || strings.Contains(t, ":") || !(addressLike(t) || nameLine(t) || coLine(t)) {
 				break
 			}
 			first = k
 		}
-		inst := false
+		inst, own := false, false
 		for k := first; k <= i; k++ {
-			if institutionLine(f.lines[k].text) {
+			t := leftPart(f.lines[k].text)
+			if institutionLine(t) {
 				inst = true
 			}
+			if lt := strings.ToLower(t); strings.Contains(lt, "ankestyrelsen") || strings.Contains(lt, "statsservice") || strings.Contains(lt, "teglholmsgade") {
+				own = true
+			}
 		}
-		f.addressBlock = true
 		if inst {
+			// the municipality as addressee is an address block; Ankestyrelsen's own
+			// letterhead is not
+			f.addressBlock = f.addressBlock || !own
 			continue
 		}
+		f.addressBlock = true
 		l := f.lines[i]
 		f.add(l.start+m[2], l.start+m[5], Postcode)
 		// walk up: street/c/o lines, then names
 		for k := i - 1; k >= first; k-- {
 			l := f.lines[k]
-			t := strings.TrimSpace(l.text)
+			t := strings.TrimSpace(leftPart(l.text))
 			off := l.start + strings.Index(l.text, t)
 			switch {
 			case coLine(t):
@@ -485,13 +506,25 @@ func (f *finder) findHeader() {
 				f.add(off, off+len(t), Address)
 				f.addStreet(t)
 			case nameLine(t):
-				f.nameSpans(off, t)
+				f.segment(off, t)
 			}
 		}
 	}
 	if !f.addressBlock {
 		f.letterReasons = append(f.letterReasons, NoAddressBlock)
 	}
+}
+
+// marginStart finds where the right-hand margin column begins on a line that OCR (or a text
+// layer read without columns) joined to an address-block line: "Anna Hansen    J.nr. 25-12345".
+var marginStart = regexp.MustCompile(`[ \t]+(?:J\. ?nr\.?|j\. ?nr\.?|Dato\b|Sagsbehandler|Ankestyrelsen|Teglholmsgade|2450 København|Tlf\.|Telefon|ast@|www\.)`)
+
+// leftPart is the line without a joined margin column.
+func leftPart(t string) string {
+	if m := marginStart.FindStringIndex(t); m != nil {
+		return t[:m[0]]
+	}
+	return t
 }
 
 // coLine reports whether t is a "c/o …" line.
@@ -501,7 +534,7 @@ func coLine(t string) bool {
 
 // addressLike reports whether t looks like a street line: words, then a house number.
 func addressLike(t string) bool {
-	if !houseNumber.MatchString(t) {
+	if !houseNumber.MatchString(t) || pageFooter.MatchString(t) {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(t)
@@ -546,6 +579,13 @@ func (f *finder) findCueLines() {
 		l := f.lines[i]
 		m := cueLine.FindStringSubmatchIndex(l.text)
 		if m == nil {
+			// a margin column joined to the line by OCR: "Anna Hansen   Sagsbehandler: Ib Mørch"
+			if k := marginStart.FindStringIndex(l.text); k != nil && k[0] > 0 {
+				l = line{l.start + k[0], l.text[k[0]:]}
+				m = cueLine.FindStringSubmatchIndex(l.text)
+			}
+		}
+		if m == nil {
 			continue
 		}
 		cue := strings.ToLower(l.text[m[2]:m[3]])
@@ -570,9 +610,15 @@ func (f *finder) findCueLines() {
 		}
 		// a cue alone on its line ("Kopi til:") lists its people on the following lines
 		if strings.TrimSpace(rest) == "" {
-			for k := i + 1; k < len(f.lines) && k <= i+6; k++ {
+			// a label alone ("Sagsbehandler:" in the margin column) has its value on the next
+			// line; "Kopi til:" and "Partsrepræsentant:" list theirs on the lines below
+			lines := 1
+			if strings.HasPrefix(cue, "kopi") || strings.HasPrefix(cue, "partsrep") {
+				lines = 6
+			}
+			for k := i + 1; k < len(f.lines) && k <= i+lines; k++ {
 				t := f.lines[k].text
-				if strings.TrimSpace(t) == "" {
+				if strings.TrimSpace(t) == "" || pageFooter.MatchString(strings.TrimSpace(t)) {
 					break
 				}
 				f.items(f.lines[k].start, t)
@@ -580,6 +626,45 @@ func (f *finder) findCueLines() {
 			continue
 		}
 		f.items(restOff, rest)
+	}
+}
+
+// relationCue finds a person named by role inside a sentence: "din datter, Mads Mørk,",
+// "advokat Jens Holm", "din partsrepræsentant Lise Friis".
+var relationCue = regexp.MustCompile(`(?i)\b(?:din|dit|dine|hans|hendes|borgerens|sin|jeres|og|ved|fra|til|v/)[ \n]+(?:mor|far|datter|søn|ægtefælle|samlever|hustru|kone|mand|bror|søster|partner|kæreste|barn|værge|bisidder|advokat|partsrepræsentant|svigermor|svigerfar|plejefamilie|kontaktperson)(?:s)?[ \n]*[,:]?[ \n]+|\b[Aa]dvokat(?:en)?[ \n]+`)
+
+// findRelations removes the names that follow a role word in running text.
+func (f *finder) findRelations() {
+	for _, m := range relationCue.FindAllStringIndex(f.text, -1) {
+		// the name: up to four capitalised words after the cue, on this or the next line
+		i, words := m[1], 0
+		for words < 4 && i < len(f.text) {
+			r, n := utf8.DecodeRuneInString(f.text[i:])
+			if !unicode.IsUpper(r) {
+				break
+			}
+			j := i + n
+			for j < len(f.text) {
+				r2, n2 := utf8.DecodeRuneInString(f.text[j:])
+				if !(unicode.IsLetter(r2) || r2 == '-' || r2 == '\'' || r2 == '’') {
+					break
+				}
+				j += n2
+			}
+			w := strings.TrimRight(f.text[i:j], "-'’")
+			if title(w) || institutionWord(w) || keepWord(w) || utf8.RuneCountInString(w) < 2 {
+				break
+			}
+			f.add(i, i+len(w), Name)
+			f.addName(w)
+			words++
+			i = j
+			if i < len(f.text) && (f.text[i] == ' ' || f.text[i] == '\n') {
+				i++
+				continue
+			}
+			break
+		}
 	}
 }
 
@@ -620,7 +705,7 @@ func (f *finder) item(off int, s string) {
 	}
 }
 
-var floorRe = regexp.MustCompile(`^(?:st|kl|\d{1,2})\.?[ ]?(?:th|tv|mf|sal|\d{1,3})?\.?$`)
+var floorRe = regexp.MustCompile(`^(?:(?:st|kl|\d{1,2})\.(?:[ ]?(?:th|tv|mf|sal))?\.?|\d{1,2}[ ](?:th|tv|mf|sal)\.?|(?:st|kl)[ ]?(?:th|tv|mf)\.?)$`)
 
 // segment removes the capitalised words of a name phrase ("advokat Jens Holm", "Anna og Peter
 // Bøgh-Larsen"), skipping titles and relation words, and learns them as names.
@@ -649,12 +734,10 @@ func (f *finder) segment(off int, s string) {
 	}
 }
 
-// nameSpans removes a whole name line (address block) and learns its words.
-func (f *finder) nameSpans(off int, t string) {
-	f.segment(off, t)
-}
-
 // ---- closing ----
+
+// pageFooter is a page number line a page break leaves between "Med venlig hilsen" and the name.
+var pageFooter = regexp.MustCompile(`(?i)^(?:side )?\d+(?: af \d+)?$`)
 
 var closingRe = regexp.MustCompile(`(?i)^[ \t]*(?:med )?venlig hilsen[ \t,]*$`)
 
@@ -671,9 +754,9 @@ func (f *finder) findClosing() {
 			continue
 		}
 		f.sender = true
-		for k := i + 1; k < len(f.lines) && k <= i+4; k++ {
-			t := strings.TrimSpace(f.lines[k].text)
-			if t == "" {
+		for k := i + 1; k < len(f.lines) && k <= i+10; k++ {
+			t := strings.TrimSpace(strings.Trim(f.lines[k].text, "\f"))
+			if t == "" || pageFooter.MatchString(t) {
 				continue
 			}
 			if nameLine(t) && !institutionLine(t) {
@@ -843,7 +926,7 @@ func (f *finder) addStreet(t string) {
 	}
 }
 
-var numberAndFloor = regexp.MustCompile(`^[ \t]+\d{1,4}[ ]?[A-Za-z]?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
+var numberAndFloor = regexp.MustCompile(`^[ \t]+\d{1,4}(?:[ ]?[A-Za-z]\b)?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
 
 // findKnownStreets removes later mentions of the address block's streets, with their number
 // and floor when given.
@@ -874,9 +957,9 @@ func (f *finder) findKnownStreets() {
 }
 
 var (
-	streetRe      = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ \-]){0,3}\p{Lu}[\p{L}]*(?:vej|vejen|gade|gaden|allé|alle|plads|pladsen|stræde|strædet|vænge|vænget|park|parken|torv|torvet|boulevard|have|haven|bakke|bakken|høj|højen|toft|toften|sti|stien|vang|vangen|strand|kaj|krog|krogen|mark|marken|eng|engen|hegn|lund|lunden|ager|kvarter|dal|dalen|bro|gård|gårdsvej|skov|skoven|bjerg|rød|huse|mose|hus)(?:en|n|et|t)?(?:[ ]\d{1,4}[ ]?[A-Za-z]?)(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
-	streetWordsRe = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ ]){1,3}(?:Vej|Gade|Allé|Alle|Plads|Boulevard|Torv|Stræde|Vænge|Have|Bakke|Park|Kvarter)[ ]\d{1,4}[ ]?[A-Za-z]?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
-	postcodeRe    = regexp.MustCompile(`(?:DK-)?([1-9]\d{3})[ \x{a0}]+\p{Lu}[\p{L}]*\.?(?:[ \-](?:\p{Lu}[\p{L}]+\.?|\p{Lu}{1,2}))?`)
+	streetRe      = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ \-]){0,3}\p{Lu}[\p{L}]*(?:vej|vejen|gade|gaden|allé|alle|plads|pladsen|stræde|strædet|vænge|vænget|park|parken|torv|torvet|boulevard|have|haven|bakke|bakken|høj|højen|toft|toften|sti|stien|vang|vangen|strand|kaj|krog|krogen|mark|marken|eng|engen|hegn|lund|lunden|ager|kvarter|dal|dalen|bro|gård|gårdsvej|skov|skoven|bjerg|rød|huse|mose|hus)(?:en|n|et|t)?(?:[ ]\d{1,4}(?:[ ]?[A-Za-z]\b)?)(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
+	streetWordsRe = regexp.MustCompile(`(?:\p{Lu}[\p{L}.']*[ ]){1,3}(?:Vej|Gade|Allé|Alle|Plads|Boulevard|Torv|Stræde|Vænge|Have|Bakke|Park|Kvarter)[ ]\d{1,4}(?:[ ]?[A-Za-z]\b)?(?:,?[ ]?(?:(?:st|kl|\d{1,2})\.[ ]?(?:th|tv|mf|sal)?\.?|\d{1,2}[ ](?:th|tv|mf)\.?))?`)
+	postcodeRe    = regexp.MustCompile(`(?:DK-)?([1-9]\d{3})[ \x{a0}\n]+\p{Lu}[\p{L}]*\.?(?:[ \-](?:\p{Lu}[\p{L}]+\.?|\p{Lu}{1,2}))?`)
 )
 
 // findAddresses removes street addresses in the body ("Skovvej 12, 2. th.") outside
@@ -909,8 +992,16 @@ func (f *finder) findPostcodes() {
 		if f.institutionAt(s) || s > 0 && isDigitByte(f.text[s-1]) {
 			continue
 		}
-		before := strings.TrimRight(f.text[:s], " \t\u00a0")
-		ok := before == "" || strings.HasSuffix(before, ",") || strings.HasSuffix(before, "\n")
+		// the town must not be a word of the letter ("2025 Ankestyrelsen" after a wrapped date)
+		town := strings.TrimLeft(f.text[s:e], "DK-0123456789 \u00a0\n")
+		if k := strings.IndexAny(town, " -\n"); k > 0 {
+			town = town[:k]
+		}
+		if keepWord(town) || institutionWord(town) {
+			continue
+		}
+		before := strings.TrimRight(f.text[:s], " \t\u00a0\n")
+		ok := before == "" || strings.HasSuffix(before, ",") || postcodeLine.MatchString(f.lineAt(s).text)
 		if !ok {
 			for _, sp := range f.spans {
 				if sp.cat == Address && sp.end == len(before) {

@@ -231,6 +231,7 @@ func Letter(text string, opts Options) Result {
 	f.findHeader()
 	f.findCueLines()
 	f.findClosing()
+	f.findRelations()
 	for _, n := range opts.Names {
 		f.addName(n)
 	}
@@ -241,7 +242,7 @@ func Letter(text string, opts Options) Result {
 	f.findKnownStreets()
 	f.findAddresses()
 	f.findPostcodes()
-	if !f.salutation && !f.vedr || !f.sender {
+	if (!f.salutation && !f.vedr) || !f.sender {
 		f.letterReasons = append(f.letterReasons, UnknownLayout)
 	}
 	min := opts.MinOCRConfidence

@@ -197,10 +197,16 @@ func TestPhoneAndEmailForms(t *testing.T) {
 			t.Errorf("%q: %q", in, r.Text)
 		}
 	}
-	for _, in := range []string{"anna.hansen@gmail.com", "a_b-c@firma.dk", "søren@ærø.dk", "anna @ mail.dk"} {
+	for _, in := range []string{"anna.hansen@gmail.com", "a_b-c@firma.dk", "søren@ærø.dk", "anna @ mail.dk",
+		"torben.moelleræmail.dk", "kjærsgaardægmail.com", "anna©post.tele.dk", "camilla.kjeldsen&Epost.tele.dk", "ib(a)mail.dk"} {
 		r := Letter("Skriv til "+in+" i dag.", Options{})
 		if r.Text != "Skriv til [EMAIL] i dag." {
 			t.Errorf("%q: %q", in, r.Text)
+		}
+	}
+	for _, in := range []string{"ast@ast.dk", "astæast.dk", "post@aarhus.dk", "lægerne.Det", "vælg.Du", "Hansen & Co.dk-nyt"} {
+		if r := Letter("Skriv til "+in+" i dag.", Options{}); strings.Contains(r.Text, "[EMAIL]") {
+			t.Errorf("%q was removed: %q", in, r.Text)
 		}
 	}
 }
@@ -224,6 +230,14 @@ func TestUncertainty(t *testing.T) {
 	}
 	if k := kinds(Letter("Noget tekst uden form.", Options{})); !k[NoAddressBlock] || !k[UnknownLayout] {
 		t.Errorf("formless text: %v", k)
+	}
+	headOnly := "Ankestyrelsen\nTeglholmsgade 3\n2450 København SV\n\nKære Anna\n\nDu har klaget.\n"
+	if k := kinds(Letter(headOnly, Options{})); !k[NoAddressBlock] || k[UnknownLayout] {
+		t.Errorf("Ankestyrelsen's letterhead taken for the addressee's block: %v", k)
+	}
+	toMuni := "Ankestyrelsen\n\nAarhus Kommune\nJobcenter Aarhus\nVærkmestergade 2\n8000 Aarhus\n\nVedr.: Anna Holm\n\nAnna har klaget.\n"
+	if k := kinds(Letter(toMuni, Options{})); len(k) != 0 {
+		t.Errorf("a letter to the municipality: %v", k)
 	}
 	if k := kinds(Letter(letter, Options{OCRConfidence: 62})); !k[LowOCRConfidence] {
 		t.Errorf("low OCR confidence: %v", k)
@@ -268,5 +282,19 @@ func TestReviewerRemovesMore(t *testing.T) {
 	}
 	if _, err := r.Remove(0, 3, "X"); err == nil {
 		t.Error("an unknown category was accepted")
+	}
+}
+
+func TestMarginColumnJoinedByOCR(t *testing.T) {
+	in := "Ankestyrelsen\n\nAnna Bøgh J.nr. 25-12345\nSkovvej 3, 1. th. Dato: 1. maj 2025\n8000 Aarhus C Sagsbehandler: Ib Mørch\n\nKære Anna Bøgh\n\nDu har klaget over Aarhus Kommunes afgørelse.\n"
+	r := Letter(in, Options{})
+	want := "Ankestyrelsen\n\n[NAVN] J.nr. 25-12345\n[ADRESSE] Dato: 1. maj 2025\n[POSTNR] Sagsbehandler: [NAVN]\n\nKære [NAVN]\n\nDu har klaget over Aarhus Kommunes afgørelse.\n"
+	if r.Text != want {
+		t.Errorf("got\n%s\nwant\n%s", r.Text, want)
+	}
+	for _, x := range r.Reasons {
+		if x.Kind == NoAddressBlock {
+			t.Error("the address block was not found")
+		}
 	}
 }

@@ -43,6 +43,7 @@ func commands() []command {
 		{"reparse", "rebuild every decision from the raw page archive, without network", runReparse},
 		{"classify", "classify decision files (text or HTML) and print their labels", runClassify},
 		{"eval", "measure the classifier on labelled letters (gold set or real decisions)", runEval},
+		{"redact-eval", "measure the redaction on generated letters with planted personal details", runRedactEval},
 		{"reclassify", "re-label every stored decision with the current rules and update the index", runReclassify},
 		{"export", "print every stored decision (JSON Lines or CSV)", runExport},
 		{"demo", "crawl the built-in replica site, classify, index and serve it, offline", runDemo},
