@@ -463,13 +463,14 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 // filterKeys maps SearchRequest.Filters keys to the keyword fields they test.
 var filterKeys = map[string]string{
 	"law": fLaw, "outcome": fOutcome, "errors": fErrors, "year": fYearKey, "status": fStatus, "authority": fAuthority,
+	"source": fOwn,
 }
 
 // filterQuery is the exact-match query of one facet filter value.
 func filterQuery(key, value string) (query.Query, error) {
 	field, ok := filterKeys[key]
 	if !ok {
-		return nil, queryError(fmt.Sprintf("Filteret %q findes ikke. Brug law, outcome, errors, year, status eller authority.", key),
+		return nil, queryError(fmt.Sprintf("Filteret %q findes ikke. Brug law, outcome, errors, year, status, authority eller source.", key),
 			fmt.Errorf("unknown filter %q", key))
 	}
 	switch key {
@@ -491,6 +492,14 @@ func filterQuery(key, value string) (query.Query, error) {
 		if v, ok := statusValue(value); ok {
 			value = v
 		}
+	case "source":
+		switch strings.ToLower(value) {
+		case SourceOwnValue:
+			return term(field, "1"), nil
+		case SourcePublishedValue:
+			return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{term(field, "1")}), nil
+		}
+		return nil, queryError(fmt.Sprintf("Kilden %q findes ikke. Brug egne eller offentliggjorte.", value), fmt.Errorf("unknown source %q", value))
 	}
 	return term(field, value), nil
 }

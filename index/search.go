@@ -44,6 +44,7 @@ var facetFields = []struct {
 	{"year", fYearKey, 200},
 	{"status", fStatus, 5},
 	{"authority", fAuthority, 20},
+	{"source", fOwn, 2},
 }
 
 // facetTermsMax bounds the values counted in fFacets: the sum of the facets' sizes, so every

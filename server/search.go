@@ -29,6 +29,7 @@ var filterParams = []filterParam{
 	{"aar", "year", "År"},
 	{"status", "status", "Status"},
 	{"myndighed", "authority", "Myndighed"},
+	{"kilde", "source", "Kilde"},
 }
 
 // valueLabel is the Danish display name of a facet or filter value.
@@ -40,6 +41,11 @@ func valueLabel(key, v string) string {
 		return omgjort.ErrorType(v).Label()
 	case "status":
 		return omgjort.Status(v).Label()
+	case "source":
+		if v == "egne" {
+			return "Egne"
+		}
+		return "Offentliggjorte"
 	}
 	return v
 }
@@ -362,7 +368,9 @@ func facetViews(in searchInput, facets map[string][]omgjort.FacetValue) []facetV
 	var out []facetView
 	for _, fp := range filterParams {
 		vals := facets[fp.Key]
-		if len(vals) == 0 {
+		if len(vals) == 0 || (fp.Key == "source" && !hasValue(vals, "egne")) {
+			// The source facet shows only where own decisions are counted: for those who may
+			// read them (others' searches never include them).
 			continue
 		}
 		fv := facetView{Heading: fp.Heading}
@@ -485,4 +493,13 @@ func (s *Server) searchOr400(w http.ResponseWriter, r *http.Request, req omgjort
 		return nil, false
 	}
 	return res, true
+}
+
+func hasValue(vals []omgjort.FacetValue, v string) bool {
+	for _, x := range vals {
+		if x.Value == v && x.Count > 0 {
+			return true
+		}
+	}
+	return false
 }

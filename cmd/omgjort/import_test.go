@@ -113,6 +113,15 @@ func TestImportCommand(t *testing.T) {
 	if err != nil || res.Total != 3 {
 		t.Errorf("search own: %v %v", res, err)
 	}
+	if f := res.Facets["source"]; len(f) != 1 || f[0].Value != "egne" || f[0].Count != 3 {
+		t.Errorf("source facet: %+v", f)
+	}
+	if r, err := app.Index().Search(ctx, omgjort.SearchRequest{Filters: map[string][]string{"source": {"egne"}}, IncludeOwn: true, Size: 10}); err != nil || r.Total != 3 {
+		t.Errorf("filter source=egne: %v %v", r, err)
+	}
+	if r, err := app.Index().Search(ctx, omgjort.SearchRequest{Filters: map[string][]string{"source": {"offentliggjorte"}}, IncludeOwn: true, Size: 10}); err != nil || r.Total != 0 {
+		t.Errorf("filter source=offentliggjorte: %v %v", r, err)
+	}
 	if res, _ := app.Index().Search(ctx, omgjort.SearchRequest{Query: "sygedagpenge", Size: 10}); res.Total != 0 {
 		t.Errorf("own decisions found by a search that did not ask for them: %d", res.Total)
 	}
