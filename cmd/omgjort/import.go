@@ -194,3 +194,45 @@ func printImport(env *environ, r importer.Report) {
 		fmt.Fprintf(env.stdout, "Klassifikatorens udfald stemmer med Ankestyrelsens statistikregistrering i %d af %d breve\n", r.StatisticAgreed, r.StatisticCompared)
 	}
 }
+
+// runTeam is `omgjort team [--data DIR] [--teams A,B] ID TEAM`: the team of an own decision,
+// set after its import (an empty TEAM clears it). Audited like an import.
+func runTeam(ctx context.Context, env *environ, args []string) error {
+	fs := newFlags(env, "team", "team [--data DIR] [--teams A,B] ID TEAM")
+	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
+	o := importFlags(fs)
+	user := fs.String("user", "", "who changes it, for the audit log (default: the operating-system user)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return fmt.Errorf("%w: give the decision's ID and the team", errUsage)
+	}
+	id, team := fs.Arg(0), strings.TrimSpace(fs.Arg(1))
+	if err := checkTeam(team, o.teamList()); err != nil {
+		return err
+	}
+	a, err := openApp(*data, env.log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	name := *user
+	if name == "" {
+		name = osUser()
+	}
+	err = a.SetTeam(id, team)
+	outcome := omgjort.AuditOK
+	if err != nil {
+		outcome = omgjort.AuditFailed
+	}
+	if aerr := a.auditLog().Record(ctx, omgjort.AuditEntry{Time: time.Now().UTC(), User: name, Action: omgjort.AuditCorrectLabels,
+		DecisionID: id, Outcome: outcome, Detail: "team sat"}); aerr != nil && err == nil {
+		err = aerr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s hører nu til %s\n", id, map[bool]string{true: "intet team", false: team}[team == ""])
+	return nil
+}

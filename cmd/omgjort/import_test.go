@@ -92,6 +92,15 @@ func TestImportCommand(t *testing.T) {
 		t.Error("an unknown team was accepted")
 	}
 
+	// The team can be set later, from the configured list only.
+	if code := run(context.Background(), []string{"team", "--data", data, "--teams", "Team Syd,Team Nord", "egen-25-22222", "Team Vest"}, &out, &errb); code == 0 {
+		t.Error("team: an unknown team was accepted")
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"team", "--data", data, "--teams", "Team Syd,Team Nord", "egen-25-22222", "Team Nord"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "Team Nord") {
+		t.Errorf("team: exit %d %s %s", code, out.String(), errb.String())
+	}
+
 	app, err := openApp(data, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +112,9 @@ func TestImportCommand(t *testing.T) {
 	}
 	if d.Version != 2 || d.Signed != "2025-03-20" || d.Outcome != omgjort.OutcomeHjemvist || d.Statistic != omgjort.OutcomeHjemvist || d.Team != "Team Syd" || !d.IsOwn() {
 		t.Errorf("corrected decision: version %d signed %s outcome %s statistic %s team %q", d.Version, d.Signed, d.Outcome, d.Statistic, d.Team)
+	}
+	if d, _ := app.db.Get("egen-25-22222"); d == nil || d.Team != "Team Nord" {
+		t.Errorf("team not set later: %+v", d)
 	}
 	if n, _ := app.db.Count(); n != 3 {
 		t.Errorf("%d decisions stored, want 3", n)
