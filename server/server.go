@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"omgjort"
+	"omgjort/auth"
 )
 
 // DefaultAddr is the listen address used when Config.Addr is empty: loopback only, so a fresh
@@ -73,6 +74,18 @@ type Config struct {
 	// Imports is the upload and review queue of own letters (/admin/import, /admin/review);
 	// nil turns those pages off.
 	Imports Imports
+	// Auth signs users in (local accounts, sessions, API tokens); nil leaves the site without
+	// sign-in: everyone is anonymous and own decisions are never shown.
+	Auth *auth.Service
+	// OIDC signs users in at the municipality's identity provider; nil turns it off.
+	OIDC *auth.OIDC
+	// Audit records sign-ins, reads of own decisions, searches that can return them and every
+	// refused attempt; an *audit.Log also gives /admin/audit.
+	Audit omgjort.AuditLogger
+	// Private requires signing in even for published decisions (--public=false).
+	Private bool
+	// SecureCookies marks cookies Secure (the site is served over https).
+	SecureCookies bool
 }
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
@@ -110,7 +123,13 @@ func New(cfg Config, search omgjort.Searcher, decisions omgjort.DecisionReader) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, search: search, decisions: decisions, pages: pages, loc: loc}
+	s := &Server{cfg: cfg, log: log, decisions: decisions, pages: pages, loc: loc}
+	// Every search goes through the own-decision rule (auth.go).
+	if st, ok := search.(omgjort.StatsSource); ok {
+		s.search = ownStatsSearcher{ownSearcher{search, s}, st}
+	} else {
+		s.search = ownSearcher{search, s}
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -181,6 +200,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /stats.json", s.handleStatsJSON)            // every figure of /stats as JSON
 	mux.HandleFunc("GET /stats.csv", s.handleStatsCSV)              // every figure of /stats as CSV
 	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport) // operators: upload official statistics
+	s.authRoutes(mux)                                               // sign-in, sign-out, OIDC, audit log (auth.go)
 	s.opsRoutes(mux)                                                // status, metrics, digests, admin (digest.go)
 	mux.HandleFunc("GET /healthz", handleHealth)                    // liveness for the supervisor
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -191,7 +211,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/review/{key}", s.handleReview)        // one letter, removals marked
 	mux.HandleFunc("POST /admin/review/{key}", s.handleReviewAction) // remove more, approve, reject
 	mux.HandleFunc("/", s.handleNotFound)                            // everything else: a Danish 404
-	return s.secure(s.recoverPanics(mux))
+	return s.secure(s.recoverPanics(s.authenticate(s.authorize(mux))))
 }
 
 // handleHealth answers liveness probes; it touches neither index nor store.

@@ -47,6 +47,7 @@ type serveOptions struct {
 	mail            mailFlags
 	// imports are the upload's settings (team list, OCR confidence, tool timeout).
 	imports *importOpts
+	access  accessFlags
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
 	// started, when set, receives the scheduler once it runs (tests).
@@ -107,6 +108,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
 	o.imports = importFlags(skipFlags{fs, map[string]bool{"team": true}})
+	o.access.register(fs)
 }
 
 // skipFlags registers every flag except the named ones: serve shares the crawl settings but
@@ -168,6 +170,17 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	cfg.Imports = imports
+	listenAddr := o.addr
+	if o.listener != nil {
+		listenAddr = o.listener.Addr().String()
+	}
+	acc := o.access
+	acc.siteURL = o.mail.siteURL
+	stopAccess, err := a.setupAccess(ctx, listenAddr, acc, &cfg) // sign-in, roles, audit (access.go)
+	if err != nil {
+		return err
+	}
+	defer stopAccess()
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
