@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/audit"
 	"omgjort/importer"
 	"omgjort/redact"
 )
@@ -42,8 +43,12 @@ func runImport(ctx context.Context, env *environ, args []string) error {
 	if name == "" {
 		name = osUser()
 	}
+	alog, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(env.stdout, "Importerer %d filer\n", len(files))
-	rep, err := a.importFiles(ctx, files, opts, a.auditLog(), name, func(done int, r importer.FileReport) {
+	rep, err := a.importFiles(ctx, files, opts, alog, name, func(done int, r importer.FileReport) {
 		fmt.Fprintf(env.stdout, "[%d/%d] %s\n", done, len(files), describeFile(r))
 	})
 	printImport(env, rep)
@@ -226,7 +231,11 @@ func runTeam(ctx context.Context, env *environ, args []string) error {
 	if err != nil {
 		outcome = omgjort.AuditFailed
 	}
-	if aerr := a.auditLog().Record(ctx, omgjort.AuditEntry{Time: time.Now().UTC(), User: name, Action: omgjort.AuditCorrectLabels,
+	alog, aerr := audit.Open(a.db.Bolt())
+	if aerr != nil {
+		return aerr
+	}
+	if aerr := alog.Record(ctx, omgjort.AuditEntry{Time: time.Now().UTC(), User: name, Action: omgjort.AuditCorrectLabels,
 		DecisionID: id, Outcome: outcome, Detail: "team sat"}); aerr != nil && err == nil {
 		err = aerr
 	}

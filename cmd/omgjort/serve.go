@@ -181,6 +181,9 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer stopAccess()
+	if cfg.Audit != nil {
+		imports.audit = cfg.Audit // uploads and reviews go to the audit log of the sign-in work
+	}
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
