@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,6 +203,17 @@ func Extract(ctx context.Context, path string, lim Limits) (Document, error) {
 	}
 	if fi.Size() > lim.MaxBytes {
 		return Document{}, fmt.Errorf("extract: %d bytes: %w", fi.Size(), ErrTooLarge)
+	}
+	// PDFs and images are read by the tools from the file itself; only the other kinds are
+	// read into memory (and they are bounded by MaxBytes and MaxUnpacked).
+	head := make([]byte, 8)
+	if f, err := os.Open(path); err == nil {
+		n, _ := io.ReadFull(f, head)
+		head = head[:n]
+		f.Close()
+	}
+	if k := kindOf(filepath.Base(path), head); k == KindPDF || k == KindImage {
+		return extract(ctx, filepath.Base(path), head, path, lim)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

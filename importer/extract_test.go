@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,8 +31,12 @@ func TestExtractPDFTextLayerKeepsMarginApart(t *testing.T) {
 	if strings.Contains(pg.Text, "25-12345") {
 		t.Errorf("margin text mixed into the body:\n%s", pg.Text)
 	}
-	for _, want := range []string{"Frida Æbelø-Sørensen\nØstergade 14, 2. tv.\n8000 Aarhus C", "Du har klaget over Aarhus Kommunes afgørelse af 12. januar 2025"} {
-		if !strings.Contains(pg.Text, want) {
+	flat := strings.Join(strings.Fields(pg.Text), " ")
+	if !strings.Contains(pg.Text, "Frida Æbelø-Sørensen\nØstergade 14, 2. tv.\n8000 Aarhus C") {
+		t.Errorf("address block not kept as lines:\n%s", pg.Text)
+	}
+	for _, want := range []string{"Du har klaget over Aarhus Kommunes afgørelse af 12. januar 2025", "forhindrer dig i at arbejde. Du kan læse mere"} {
+		if !strings.Contains(flat, want) {
 			t.Errorf("body lacks %q:\n%s", want, pg.Text)
 		}
 	}
@@ -180,5 +185,40 @@ func TestExtractBadFilesGetClearErrors(t *testing.T) {
 		if m := Message(err); m == "" || m == Message(errors.New("x")) {
 			t.Errorf("%s: no specific Danish message: %q", filepath.Base(c.path), m)
 		}
+	}
+}
+
+func TestExtractImageAndEmailWithPDF(t *testing.T) {
+	needTools(t, "pdftotext", "pdfinfo", "pdftoppm", "tesseract")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.pdf")
+	writePDF(t, src, fictitiousLetter("25-77777", "9. juni 2025"))
+	if out, err := exec.Command("pdftoppm", "-r", "200", "-gray", "-singlefile", "-png", src, filepath.Join(dir, "brev")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	d := extractT(t, filepath.Join(dir, "brev.png"))
+	if d.Kind != KindImage || !d.OCR() || !strings.Contains(d.Text(), "25-77777") || !strings.Contains(d.Text(), "afgørelse") {
+		t.Errorf("png: kind %s ocr %v:\n%s", d.Kind, d.OCR(), d.Text())
+	}
+	// Low OCR confidence sends a letter to review, whatever the redaction says.
+	items := LettersOf(d, Options{Redactor: zoneRedactor{}, MinConfidence: 99.9})
+	if len(items) != 1 || len(items[0].Review) == 0 {
+		t.Errorf("a letter read with confidence %.1f below 99.9 was not sent to review: %+v", d.MinConfidence(), items)
+	}
+
+	pdf, _ := os.ReadFile(src)
+	msg := "From: post@ast.dk\r\nSubject: =?utf-8?q?Afg=C3=B8relse?=\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b1\r\n\r\n" +
+		"--b1\r\nContent-Type: multipart/alternative; boundary=b2\r\n\r\n--b2\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHermed afg=F8relsen.\r\n--b2\r\nContent-Type: text/html\r\n\r\n<p>Hermed</p>\r\n--b2--\r\n" +
+		"--b1\r\nContent-Type: application/pdf; name=\"afg.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + wrap76(base64.StdEncoding.EncodeToString(pdf)) + "\r\n--b1--\r\n"
+	eml := filepath.Join(dir, "brev.eml")
+	os.WriteFile(eml, []byte(msg), 0o600)
+	d = extractT(t, eml)
+	if !strings.Contains(d.Text(), "J.nr. 25-77777") || strings.Contains(d.Text(), "Hermed") || d.OCR() {
+		t.Errorf("eml with a PDF: %q", d.Text())
+	}
+	// Without an attachment, the body is the letter.
+	os.WriteFile(eml, []byte("From: a@b.dk\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nVi stadf=E6ster kommunens afg=F8relse.\r\n"), 0o600)
+	if d = extractT(t, eml); d.Text() != "Vi stadfæster kommunens afgørelse." {
+		t.Errorf("eml body: %q", d.Text())
 	}
 }

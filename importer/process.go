@@ -156,12 +156,11 @@ func Decision(p Parsed, redacted, team string, now time.Time) *omgjort.Decision 
 		Paragraphs: []string{},
 		Authority:  p.Municipality,
 		Holding:    p.Result,
-		Sections:   p.Sections,
-		Statistic:  p.Statistic,
-		FetchedAt:  now.UTC(),
-	}
-	if d.Sections == nil {
-		d.Sections = []omgjort.Section{}
+		// The letter is its case text (headings included); its sections are not stored a
+		// second time, or the page and the index would hold the letter twice.
+		Sections:  []omgjort.Section{},
+		Statistic: p.Statistic,
+		FetchedAt: now.UTC(),
 	}
 	if len(p.Journals) > 0 {
 		d.Number = p.Journals[0]

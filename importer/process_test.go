@@ -92,11 +92,15 @@ func TestLettersSplitParseAndBuild(t *testing.T) {
 		t.Errorf("laws %v holding %q", d.Laws, d.Holding)
 	}
 	var heads []string
-	for _, s := range d.Sections {
+	parsed, _ := Parse(items[0].Redaction.Text)
+	for _, s := range parsed.Sections {
 		heads = append(heads, s.Heading)
 	}
 	if !strings.Contains(strings.Join(heads, "|"), "Resultat|Hvad lægger vi vægt på") {
 		t.Errorf("sections: %q", heads)
+	}
+	if len(d.Sections) != 0 || !strings.Contains(d.Cases[0].Text, "\n\nResultat\n\nVi ændrer") {
+		t.Errorf("the letter is its case text, headings as paragraphs: %q", d.Cases[0].Text)
 	}
 	two := items[2].Decision
 	if len(two.Cases) != 2 || two.Cases[0].Journal != "25-30001" || two.Cases[1].Journal != "25-30002" ||

@@ -34,7 +34,7 @@ import (
 // the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
 // the mapping an index was created with and silently searches with it. Bump it on any change to
 // buildMapping or to the document fields.
-const MappingVersion = "8"
+const MappingVersion = "9"
 
 // ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
 // partly there, or was built with another MappingVersion. The caller should Destroy the directory,
@@ -568,6 +568,7 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	addFacet("status", string(d.Status))
 	addFacet("authority", d.Authority)
 	addFacet("kritik", yesNoTerm(d.Kritik))
+	addFacet("source", SourceValue(d))
 	doc[fFacets] = fv
 	if t, err := time.Parse(time.DateOnly, d.Published); err == nil {
 		doc[fPublished] = t
@@ -755,4 +756,20 @@ func recoverTo(err *error, op string) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("index: %s: bleve panicked: %v", op, r)
 	}
+}
+
+// The values of the "source" facet and filter: the municipality's own decisions (Egne) or
+// Ankestyrelsen's published ones (Offentliggjorte). Searches without IncludeOwn never count
+// or find "egne", so the facet shows only to those who may read own decisions.
+const (
+	SourceOwnValue       = "egne"
+	SourcePublishedValue = "offentliggjorte"
+)
+
+// SourceValue is d's "source" facet value.
+func SourceValue(d *omgjort.Decision) string {
+	if d.IsOwn() {
+		return SourceOwnValue
+	}
+	return SourcePublishedValue
 }

@@ -720,13 +720,14 @@ func (b builder) clauseQuery(c clause) (query.Query, error) {
 var filterKeys = map[string]string{
 	"law": fLaw, "outcome": fOutcome, "errors": fErrors, "year": fYearKey, "status": fStatus, "authority": fAuthority,
 	"kritik": fKritik, "ugyldig": fUgyldig,
+	"source": fOwn,
 }
 
 // filterQuery is the exact-match query of one facet filter value.
 func filterQuery(key, value string) (query.Query, error) {
 	field, ok := filterKeys[key]
 	if !ok {
-		return nil, queryError(fmt.Sprintf("Filteret %q findes ikke. Brug law, outcome, errors, year, status, authority, kritik eller ugyldig.", key),
+		return nil, queryError(fmt.Sprintf("Filteret %q findes ikke. Brug law, outcome, errors, year, status, authority, kritik, ugyldig eller source.", key),
 			fmt.Errorf("unknown filter %q", key))
 	}
 	switch key {
@@ -754,6 +755,14 @@ func filterQuery(key, value string) (query.Query, error) {
 			return nil, queryError(fmt.Sprintf("Filteret %s=%q forstås ikke. Brug ja eller nej.", key, value), fmt.Errorf("invalid %s filter %q", key, value))
 		}
 		value = v
+	case "source":
+		switch strings.ToLower(value) {
+		case SourceOwnValue:
+			return term(field, "1"), nil
+		case SourcePublishedValue:
+			return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{term(field, "1")}), nil
+		}
+		return nil, queryError(fmt.Sprintf("Kilden %q findes ikke. Brug egne eller offentliggjorte.", value), fmt.Errorf("unknown source %q", value))
 	}
 	return term(field, value), nil
 }

@@ -45,6 +45,7 @@ var facetFields = []struct {
 	{"status", fStatus, 5},
 	{"authority", fAuthority, 20},
 	{"kritik", fKritik, 2},
+	{"source", fOwn, 2},
 }
 
 // facetTermsMax bounds the values counted in fFacets: the sum of the facets' sizes, so every

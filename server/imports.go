@@ -109,11 +109,7 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
 		page.Message = msg
 		s.render(w, r, status, "import.html", page)
 	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		fail(http.StatusBadRequest, "Vælg en eller flere filer, og prøv igen.")
-		return
-	}
+	const tooBig = "Filerne er for store (højst 200 MB i alt) eller blev ikke sendt helt. Prøv igen med færre filer."
 	dir, err := os.MkdirTemp("", "omgjort-upload-*")
 	if err != nil {
 		s.serverError(w, r, err)
@@ -125,38 +121,44 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
 			os.RemoveAll(dir)
 		}
 	}()
-	team, n := "", 0
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
+	n := 0
+	save := func(name string, src io.Reader) error {
+		name = filepath.Base(name)
+		if name == "." || name == "/" || name == "" {
+			return nil
 		}
+		n++
+		// Numbered, so two files of the same name both arrive; the name keeps its extension.
+		f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%03d-%s", n, name)), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
 		if err != nil {
-			fail(http.StatusBadRequest, "Filerne er for store (højst 200 MB i alt) eller blev ikke sendt helt. Prøv igen med færre filer.")
-			return
+			return err
 		}
-		switch part.FormName() {
-		case "team":
-			b, _ := io.ReadAll(io.LimitReader(part, 200))
-			team = strings.TrimSpace(string(b))
-		case "filer":
-			name := filepath.Base(part.FileName())
-			if name == "." || name == "/" || name == "" {
-				continue
-			}
-			n++
-			// Numbered, so two files of the same name both arrive; the name keeps its extension.
-			f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%03d-%s", n, name)), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+		_, err = io.Copy(f, io.LimitReader(src, importer.DefaultLimits().MaxBytes+1))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	var team string
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		fail(http.StatusBadRequest, tooBig)
+		return
+	}
+	if r.MultipartForm != nil {
+		// Parsed here or already by the sign-in's CSRF check: small files wait in memory,
+		// larger ones in temporary files that RemoveAll deletes.
+		defer r.MultipartForm.RemoveAll()
+		team = strings.TrimSpace(r.FormValue("team"))
+		for _, fh := range r.MultipartForm.File["filer"] {
+			f, err := fh.Open()
 			if err != nil {
-				s.serverError(w, r, err)
+				fail(http.StatusBadRequest, tooBig)
 				return
 			}
-			_, err = io.Copy(f, io.LimitReader(part, importer.DefaultLimits().MaxBytes+1))
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
+			err = save(fh.Filename, f)
+			f.Close()
 			if err != nil {
-				fail(http.StatusBadRequest, "Filerne er for store (højst 200 MB i alt) eller blev ikke sendt helt. Prøv igen med færre filer.")
+				fail(http.StatusBadRequest, tooBig)
 				return
 			}
 		}

@@ -8,9 +8,8 @@ import (
 	"strings"
 )
 
-// formToken is the CSRF token the import and review forms carry (field "csrf"). It is empty
-// until the sign-in work's CSRF protection is wired here.
-func (s *Server) formToken(w http.ResponseWriter, r *http.Request) string { return "" }
+// formToken is the CSRF token the import and review forms carry (field "csrf").
+func (s *Server) formToken(w http.ResponseWriter, r *http.Request) string { return s.csrfForPage(w, r) }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 

@@ -31,6 +31,7 @@ var filterParams = []filterParam{
 	{"status", "status", "Status"},
 	{"myndighed", "authority", "Myndighed"},
 	{"kritik", "kritik", "Kritik"},
+	{"kilde", "source", "Kilde"},
 }
 
 // valueLabel is the Danish display name of a facet or filter value.
@@ -47,6 +48,11 @@ func valueLabel(key, v string) string {
 			return "Med kritik"
 		}
 		return "Uden kritik"
+	case "source":
+		if v == "egne" {
+			return "Egne"
+		}
+		return "Offentliggjorte"
 	}
 	return v
 }
@@ -487,7 +493,9 @@ func facetViews(in searchInput, facets map[string][]omgjort.FacetValue) []facetV
 	var out []facetView
 	for _, fp := range filterParams {
 		vals := facets[fp.Key]
-		if len(vals) == 0 {
+		if len(vals) == 0 || (fp.Key == "source" && !hasValue(vals, "egne")) {
+			// The source facet shows only where own decisions are counted: for those who may
+			// read them (others' searches never include them).
 			continue
 		}
 		fv := facetView{Heading: fp.Heading}
@@ -610,4 +618,13 @@ func (s *Server) searchOr400(w http.ResponseWriter, r *http.Request, req omgjort
 		return nil, false
 	}
 	return res, true
+}
+
+func hasValue(vals []omgjort.FacetValue, v string) bool {
+	for _, x := range vals {
+		if x.Value == v && x.Count > 0 {
+			return true
+		}
+	}
+	return false
 }

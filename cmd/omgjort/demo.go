@@ -51,11 +51,12 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.importDemoLetters(ctx, env) // made-up own letters through the importer (demo_import.go)
-	own, err := a.addDemoOwn()    // made-up own decisions, readable only after signing in (demo_own.go)
+	imported := a.importDemoLetters(ctx, env) // made-up own letters through the importer (demo_import.go)
+	own, err := a.addDemoOwn()                // made-up own decisions, readable only after signing in (demo_own.go)
 	if err != nil {
 		return err
 	}
+	own += imported
 	pw, err := a.demoAdmin(env.log)
 	if err != nil {
 		return err

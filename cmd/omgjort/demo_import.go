@@ -41,23 +41,24 @@ func demoLetters(dir string) ([]string, error) {
 // importDemoLetters imports the demo's own letters through the real importer (extraction,
 // OCR, redaction, classification), so the demo shows own decisions, the Egne facet and a
 // review-queue entry. Without poppler, Tesseract or the font it says so and goes on.
-func (a *app) importDemoLetters(ctx context.Context, env *environ) {
+// It returns how many own decisions it stored.
+func (a *app) importDemoLetters(ctx context.Context, env *environ) int {
 	dir, err := os.MkdirTemp("", "omgjort-demo-letters-")
 	if err != nil {
-		return
+		return 0
 	}
 	defer os.RemoveAll(dir)
 	files, err := demoLetters(dir)
 	if err != nil {
 		fmt.Fprintf(env.stdout, "Own demo letters skipped: %v\n", err)
-		return
+		return 0
 	}
 	o := &importOpts{minConfidence: importer.DefaultMinConfidence, timeout: importer.DefaultLimits().ToolTimeout, team: "Team Sygedagpenge"}
 	opts, _ := o.options()
 	rep, err := a.importFiles(ctx, files, opts, a.auditLog(), "demo", nil)
 	if err != nil {
 		fmt.Fprintf(env.stdout, "Own demo letters: %v\n", err)
-		return
+		return 0
 	}
 	fmt.Fprintf(env.stdout, "%d made-up own letters imported (%d stored, %d waiting for review at /admin/review)\n", rep.Letters, rep.New+rep.Duplicates, rep.Review)
 	for _, r := range rep.Reports {
@@ -65,4 +66,5 @@ func (a *app) importDemoLetters(ctx context.Context, env *environ) {
 			fmt.Fprintf(env.stdout, "  %s: %s\n", filepath.Base(r.File), r.Message)
 		}
 	}
+	return rep.New + rep.Versions + rep.Duplicates
 }

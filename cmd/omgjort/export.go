@@ -44,6 +44,11 @@ type exportRecord struct {
 	Version    int                 `json:"version"`
 	Rules      string              `json:"rules_version"`
 	Cases      []exportCase        `json:"cases"`
+	// Source, Team and Statistic are set for the municipality's own decisions: Statistic is
+	// Ankestyrelsen's own registration of the outcome, to compare with Outcome.
+	Source    string          `json:"source,omitempty"`
+	Team      string          `json:"team,omitempty"`
+	Statistic omgjort.Outcome `json:"statistic,omitempty"`
 }
 
 func newExportRecord(d *omgjort.Decision) exportRecord {
@@ -52,6 +57,9 @@ func newExportRecord(d *omgjort.Decision) exportRecord {
 		Laws: nonNil(d.Laws), Keywords: nonNil(d.Keywords), Paragraphs: nonNil(d.Paragraphs),
 		Authority: d.Authority, Outcome: d.Outcome, Mixed: d.Mixed, Kritik: d.Kritik, Ugyldig: d.Ugyldig,
 		Errors: d.Errors, Version: d.Version, Rules: d.RulesVersion, Cases: []exportCase{}}
+	if d.IsOwn() {
+		r.Source, r.Team, r.Statistic = d.Source, d.Team, d.Statistic
+	}
 	if r.Errors == nil {
 		r.Errors = []omgjort.ErrorType{}
 	}

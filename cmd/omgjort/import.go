@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/audit"
 	"omgjort/importer"
 	"omgjort/redact"
 )
@@ -42,8 +43,12 @@ func runImport(ctx context.Context, env *environ, args []string) error {
 	if name == "" {
 		name = osUser()
 	}
+	alog, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(env.stdout, "Importerer %d filer\n", len(files))
-	rep, err := a.importFiles(ctx, files, opts, a.auditLog(), name, func(done int, r importer.FileReport) {
+	rep, err := a.importFiles(ctx, files, opts, alog, name, func(done int, r importer.FileReport) {
 		fmt.Fprintf(env.stdout, "[%d/%d] %s\n", done, len(files), describeFile(r))
 	})
 	printImport(env, rep)
@@ -193,4 +198,50 @@ func printImport(env *environ, r importer.Report) {
 	if r.StatisticCompared > 0 {
 		fmt.Fprintf(env.stdout, "Klassifikatorens udfald stemmer med Ankestyrelsens statistikregistrering i %d af %d breve\n", r.StatisticAgreed, r.StatisticCompared)
 	}
+}
+
+// runTeam is `omgjort team [--data DIR] [--teams A,B] ID TEAM`: the team of an own decision,
+// set after its import (an empty TEAM clears it). Audited like an import.
+func runTeam(ctx context.Context, env *environ, args []string) error {
+	fs := newFlags(env, "team", "team [--data DIR] [--teams A,B] ID TEAM")
+	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
+	o := importFlags(fs)
+	user := fs.String("user", "", "who changes it, for the audit log (default: the operating-system user)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return fmt.Errorf("%w: give the decision's ID and the team", errUsage)
+	}
+	id, team := fs.Arg(0), strings.TrimSpace(fs.Arg(1))
+	if err := checkTeam(team, o.teamList()); err != nil {
+		return err
+	}
+	a, err := openApp(*data, env.log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	name := *user
+	if name == "" {
+		name = osUser()
+	}
+	err = a.SetTeam(id, team)
+	outcome := omgjort.AuditOK
+	if err != nil {
+		outcome = omgjort.AuditFailed
+	}
+	alog, aerr := audit.Open(a.db.Bolt())
+	if aerr != nil {
+		return aerr
+	}
+	if aerr := alog.Record(ctx, omgjort.AuditEntry{Time: time.Now().UTC(), User: name, Action: omgjort.AuditCorrectLabels,
+		DecisionID: id, Outcome: outcome, Detail: "team sat"}); aerr != nil && err == nil {
+		err = aerr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s hører nu til %s\n", id, map[bool]string{true: "intet team", false: team}[team == ""])
+	return nil
 }

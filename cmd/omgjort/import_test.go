@@ -92,6 +92,15 @@ func TestImportCommand(t *testing.T) {
 		t.Error("an unknown team was accepted")
 	}
 
+	// The team can be set later, from the configured list only.
+	if code := run(context.Background(), []string{"team", "--data", data, "--teams", "Team Syd,Team Nord", "egen-25-22222", "Team Vest"}, &out, &errb); code == 0 {
+		t.Error("team: an unknown team was accepted")
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"team", "--data", data, "--teams", "Team Syd,Team Nord", "egen-25-22222", "Team Nord"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "Team Nord") {
+		t.Errorf("team: exit %d %s %s", code, out.String(), errb.String())
+	}
+
 	app, err := openApp(data, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +113,9 @@ func TestImportCommand(t *testing.T) {
 	if d.Version != 2 || d.Signed != "2025-03-20" || d.Outcome != omgjort.OutcomeHjemvist || d.Statistic != omgjort.OutcomeHjemvist || d.Team != "Team Syd" || !d.IsOwn() {
 		t.Errorf("corrected decision: version %d signed %s outcome %s statistic %s team %q", d.Version, d.Signed, d.Outcome, d.Statistic, d.Team)
 	}
+	if d, _ := app.db.Get("egen-25-22222"); d == nil || d.Team != "Team Nord" {
+		t.Errorf("team not set later: %+v", d)
+	}
 	if n, _ := app.db.Count(); n != 3 {
 		t.Errorf("%d decisions stored, want 3", n)
 	}
@@ -112,6 +124,15 @@ func TestImportCommand(t *testing.T) {
 	res, err := app.Index().Search(ctx, omgjort.SearchRequest{Query: "sygedagpenge", IncludeOwn: true, Size: 10})
 	if err != nil || res.Total != 3 {
 		t.Errorf("search own: %v %v", res, err)
+	}
+	if f := res.Facets["source"]; len(f) != 1 || f[0].Value != "egne" || f[0].Count != 3 {
+		t.Errorf("source facet: %+v", f)
+	}
+	if r, err := app.Index().Search(ctx, omgjort.SearchRequest{Filters: map[string][]string{"source": {"egne"}}, IncludeOwn: true, Size: 10}); err != nil || r.Total != 3 {
+		t.Errorf("filter source=egne: %v %v", r, err)
+	}
+	if r, err := app.Index().Search(ctx, omgjort.SearchRequest{Filters: map[string][]string{"source": {"offentliggjorte"}}, IncludeOwn: true, Size: 10}); err != nil || r.Total != 0 {
+		t.Errorf("filter source=offentliggjorte: %v %v", r, err)
 	}
 	if res, _ := app.Index().Search(ctx, omgjort.SearchRequest{Query: "sygedagpenge", Size: 10}); res.Total != 0 {
 		t.Errorf("own decisions found by a search that did not ask for them: %d", res.Total)

@@ -51,6 +51,7 @@ func commands() []command {
 		{"digest", "preview the weekly digest of an ISO week (text or HTML), or send it", runDigest},
 		{"stats", "import Ankestyrelsen's official statistics (Talportal CSV, ANKEAST): stats import FILE", runStats},
 		{"import", "import the municipality's own decision letters (PDF, scans, DOCX, text, e-mail): redact, classify, store", runImport},
+		{"team", "set the team of an own decision after its import: team ID TEAM", runTeam},
 		{"backup", "write a hot backup of the store into the backup folder, keeping the newest N", runBackup},
 		{"corrections", "jurists' label corrections: add, list, export (in the eval format)", runCorrections},
 		{"delete", "delete decisions for good (store, versions, raw pages, index, digests); own decisions' keys are destroyed", runDelete},

@@ -185,6 +185,9 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer stopAccess()
+	if cfg.Audit != nil {
+		imports.audit = cfg.Audit // uploads and reviews go to the audit log of the sign-in work
+	}
 	cfg.Curation = newCuration(a, a.auditLog())
 	var sched *jobs.Scheduler
 	if o.jobs {

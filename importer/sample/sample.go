@@ -85,17 +85,20 @@ func WritePDF(path string, letters ...Letter) error {
 		}
 		pdf.SetFont("dejavu", "", 11)
 		y = 25
-		for _, line := range strings.Split(l.Body, "\n") {
-			if y > 270 {
-				pdf.AddPage()
-				y = 25
-			}
-			if line == "" {
+		for _, para := range strings.Split(l.Body, "\n") {
+			if para == "" {
 				y += 3
 				continue
 			}
-			pdf.Text(20, y, line)
-			y += 5.5
+			// Wrapped to the body column (20–150 mm), clear of the margin column at 155 mm.
+			for _, line := range pdf.SplitText(para, 128) {
+				if y > 270 {
+					pdf.AddPage()
+					y = 25
+				}
+				pdf.Text(20, y, line)
+				y += 5.5
+			}
 		}
 	}
 	return pdf.OutputFileAndClose(path)
