@@ -44,6 +44,10 @@ const (
 	accessSignedIn
 	// the permission in rule.perm.
 	accessPerm
+	// the permission in rule.perm where sign-in exists (Config.Auth set); like accessRead on a
+	// server without sign-in, where nobody could hold it (issue 14: /stats is for teamleder
+	// and up, and was open to all before sign-in).
+	accessPermWithSignIn
 )
 
 type rule struct {
@@ -61,7 +65,7 @@ var routeRules = map[string]rule{
 	"GET /api/decisions/{id}":  {level: accessRead},
 	"GET /feed.atom":           {level: accessRead},
 	"GET /export.csv":          {level: accessRead},
-	"GET /stats":               {level: accessRead},
+	"GET /stats":               {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
 	"GET /status":              {level: accessRead},
 	"GET /metrics":             {level: accessRead},
 	"GET /digests":             {level: accessRead},
@@ -71,8 +75,8 @@ var routeRules = map[string]rule{
 	"POST /admin/run/{job}":    {level: accessPerm, perm: omgjort.PermAdminJobs},
 	"GET /admin/audit":         {level: accessPerm, perm: omgjort.PermAudit},
 	"GET /admin/audit.jsonl":   {level: accessPerm, perm: omgjort.PermAudit},
-	"GET /stats.json":          {level: accessRead},
-	"GET /stats.csv":           {level: accessRead},
+	"GET /stats.json":          {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
+	"GET /stats.csv":           {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
 	"POST /admin/stats/import": {level: accessPerm, perm: omgjort.PermAdminImports},
 	"GET /admin/import":        {level: accessPerm, perm: omgjort.PermAdminImports},
 	"POST /admin/import":       {level: accessPerm, perm: omgjort.PermAdminImports},
@@ -265,6 +269,12 @@ func (s *Server) authorize(mux *http.ServeMux) http.Handler {
 			allowed = !s.cfg.Private || u.Can(omgjort.PermReadPublished)
 		case accessSignedIn:
 			allowed = u != nil
+		case accessPermWithSignIn:
+			if s.cfg.Auth == nil {
+				allowed = !s.cfg.Private || u.Can(omgjort.PermReadPublished)
+			} else {
+				allowed = u.Can(rl.perm)
+			}
 		case accessPerm:
 			allowed = u.Can(rl.perm)
 		}

@@ -170,7 +170,7 @@ func TestServeWithOIDCAndPrivateSite(t *testing.T) {
 	o := serveOptions{listener: ln, crawlSpec: "off", retsinfoSpec: "off", digestSpec: "off", backupSpec: "off"}
 	o.mail.siteURL = base
 	o.access = accessFlags{oidcIssuer: m.Issuer(), oidcClientID: m.ClientID, oidcRolesClaim: "groups",
-		oidcRoleMap: "GG-Jura=jurist", oidcScopes: "profile,email,groups", auditRetention: "180d"}
+		oidcRoleMap: "GG-Jura=jurist+teamleder", oidcScopes: "profile,email,groups", auditRetention: "180d"}
 	_ = o.access.public.Set("false")
 	t.Setenv("OMGJORT_OIDC_CLIENT_SECRET", m.ClientSecret)
 	ctx, cancel := context.WithCancel(context.Background())
