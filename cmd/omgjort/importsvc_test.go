@@ -22,7 +22,7 @@ import (
 // TestUploadAndReviewPages drives the upload page and the review queue over HTTP: a jurist
 // uploads two files, follows the progress page to its report, opens the letter that waits
 // for review, removes one more word, approves it with a team, and finds it stored; an
-// anonymous visitor gets 403 on every page.
+// anonymous visitor gets 401 (sign in first) on every page.
 func TestUploadAndReviewPages(t *testing.T) {
 	needImportTools(t)
 	a, err := openApp(t.TempDir(), testLogger(t))
@@ -113,7 +113,7 @@ func TestUploadAndReviewPages(t *testing.T) {
 	}
 	anonymous = true
 	for _, p := range []string{"/admin/import", "/admin/review"} {
-		if resp, _ := http.Get(ts.URL + p); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := http.Get(ts.URL + p); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("anonymous %s: %d", p, resp.StatusCode)
 		}
 	}
