@@ -21,6 +21,10 @@ type statusPage struct {
 	Runs      []runView
 	RunsError bool
 	Admin     bool
+	// SignedInAdmin is set for a signed-in user who may start jobs: the form carries the
+	// session's CSRF token instead of asking for the admin token.
+	SignedInAdmin bool
+	CSRF          string
 	Week      string
 	Sends     []sendView
 }
@@ -55,6 +59,9 @@ type sendView struct {
 // the word "mislykkedes"; /metrics is the machine-readable twin.
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	p := statusPage{base: base{Title: "Driftsstatus", Fresh: s.freshness()}, Admin: s.cfg.AdminToken != ""}
+	if omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs) && !infoFrom(r.Context()).bearer {
+		p.Admin, p.SignedInAdmin, p.CSRF = true, true, infoFrom(r.Context()).csrf
+	}
 	runs, err := s.decisions.Runs(freshnessRuns)
 	if err != nil {
 		s.log.Error("server: status: read runs", "error", err)
