@@ -25,8 +25,8 @@ type statusPage struct {
 	// session's CSRF token instead of asking for the admin token.
 	SignedInAdmin bool
 	CSRF          string
-	Week      string
-	Sends     []sendView
+	Week          string
+	Sends         []sendView
 }
 
 type sourceView struct {
