@@ -221,6 +221,17 @@ func TestServeWithOIDCAndPrivateSite(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("API token on a private site: %d", resp.StatusCode)
 	}
+	req, _ = http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(mb), "omgjort_audit_entries_total") || !strings.Contains(string(mb), "omgjort_audit_write_failures_total 0") {
+		t.Errorf("metrics lack the audit counters")
+	}
 }
 
 func waitUp(t *testing.T, u string) {
