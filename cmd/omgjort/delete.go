@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/audit"
 	"omgjort/store"
 )
 
@@ -107,9 +108,17 @@ func osUser() string {
 	return "cli"
 }
 
-// auditLog is where the commands of this file record what they do. Until the data directory
-// has an audit log of its own (issue 11 point 4), entries go to the structured log.
-func (a *app) auditLog() omgjort.AuditLogger { return slogAudit{a.log} }
+// auditLog is where deletions, imports and reviews record what they do: the data directory's
+// hash-chained audit log (the audit package), the same one the site and `omgjort audit` use.
+// Only if it cannot be opened do entries go to the structured log, with an error logged.
+func (a *app) auditLog() omgjort.AuditLogger {
+	l, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		a.log.Error("audit log cannot be opened; entries go to the process log only", "error", err)
+		return slogAudit{a.log}
+	}
+	return l
+}
 
 // slogAudit writes audit entries to the structured log.
 type slogAudit struct{ log *slog.Logger }
