@@ -59,39 +59,44 @@ type rule struct {
 // route registered in this package must be here (TestEveryRouteHasARule reads the source);
 // own decisions are guarded again where they are read (allowDecision, ownSearcher).
 var routeRules = map[string]rule{
-	"GET /{$}":                 {level: accessRead},
-	"GET /d/{id}":              {level: accessRead},
-	"GET /api/search":          {level: accessRead},
-	"GET /api/decisions/{id}":  {level: accessRead},
-	"GET /feed.atom":           {level: accessRead},
-	"GET /export.csv":          {level: accessRead},
-	"GET /stats":               {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
-	"GET /status":              {level: accessRead},
-	"GET /metrics":             {level: accessRead},
-	"GET /digests":             {level: accessRead},
-	"GET /digests.atom":        {level: accessRead},
-	"GET /digests/{week}":      {level: accessRead},
-	"GET /digests/{week}/mail": {level: accessRead},
-	"POST /admin/run/{job}":    {level: accessPerm, perm: omgjort.PermAdminJobs},
-	"GET /admin/audit":         {level: accessPerm, perm: omgjort.PermAudit},
-	"GET /admin/audit.jsonl":   {level: accessPerm, perm: omgjort.PermAudit},
-	"GET /stats.json":          {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
-	"GET /stats.csv":           {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
-	"POST /admin/stats/import": {level: accessPerm, perm: omgjort.PermAdminImports},
-	"GET /admin/import":        {level: accessPerm, perm: omgjort.PermAdminImports},
-	"POST /admin/import":       {level: accessPerm, perm: omgjort.PermAdminImports},
-	"GET /admin/import/{id}":   {level: accessPerm, perm: omgjort.PermAdminImports},
-	"GET /admin/review":        {level: accessPerm, perm: omgjort.PermReviewImports},
-	"GET /admin/review/{key}":  {level: accessPerm, perm: omgjort.PermReviewImports},
-	"POST /admin/review/{key}": {level: accessPerm, perm: omgjort.PermReviewImports},
-	"GET /healthz":             {level: accessOpen},
-	"GET /static/":             {level: accessOpen},
-	"GET /signin":              {level: accessOpen},
-	"POST /signin":             {level: accessOpen},
-	"POST /signout":            {level: accessSignedIn},
-	"GET /auth/oidc/start":     {level: accessOpen},
-	"GET /auth/oidc/callback":  {level: accessOpen},
-	"/":                        {level: accessOpen},
+	"GET /{$}":                             {level: accessRead},
+	"GET /d/{id}":                          {level: accessRead},
+	"GET /api/search":                      {level: accessRead},
+	"GET /api/decisions/{id}":              {level: accessRead},
+	"GET /feed.atom":                       {level: accessRead},
+	"GET /export.csv":                      {level: accessRead},
+	"GET /stats":                           {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
+	"GET /status":                          {level: accessRead},
+	"GET /metrics":                         {level: accessRead},
+	"GET /digests":                         {level: accessRead},
+	"GET /digests.atom":                    {level: accessRead},
+	"GET /digests/{week}":                  {level: accessRead},
+	"GET /digests/{week}/mail":             {level: accessRead},
+	"POST /admin/run/{job}":                {level: accessPerm, perm: omgjort.PermAdminJobs},
+	"POST /admin/status":                   {level: accessPerm, perm: omgjort.PermAdminJobs},
+	"GET /admin/audit":                     {level: accessPerm, perm: omgjort.PermAudit},
+	"GET /admin/audit.jsonl":               {level: accessPerm, perm: omgjort.PermAudit},
+	"GET /stats.json":                      {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
+	"GET /stats.csv":                       {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
+	"POST /admin/stats/import":             {level: accessPerm, perm: omgjort.PermAdminImports},
+	"GET /admin/import":                    {level: accessPerm, perm: omgjort.PermAdminImports},
+	"POST /admin/import":                   {level: accessPerm, perm: omgjort.PermAdminImports},
+	"GET /admin/import/{id}":               {level: accessPerm, perm: omgjort.PermAdminImports},
+	"GET /admin/review":                    {level: accessPerm, perm: omgjort.PermReviewImports},
+	"GET /admin/review/{key}":              {level: accessPerm, perm: omgjort.PermReviewImports},
+	"POST /admin/review/{key}":             {level: accessPerm, perm: omgjort.PermReviewImports},
+	"POST /api/decisions/{id}/corrections": {level: accessPerm, perm: omgjort.PermCorrectLabels},
+	"GET /api/queue":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
+	"GET /rettelser":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
+	"POST /admin/decisions/{id}/delete":    {level: accessPerm, perm: omgjort.PermDelete},
+	"GET /healthz":                         {level: accessOpen},
+	"GET /static/":                         {level: accessOpen},
+	"GET /signin":                          {level: accessOpen},
+	"POST /signin":                         {level: accessOpen},
+	"POST /signout":                        {level: accessSignedIn},
+	"GET /auth/oidc/start":                 {level: accessOpen},
+	"GET /auth/oidc/callback":              {level: accessOpen},
+	"/":                                    {level: accessOpen},
 }
 
 // ruleFor returns the rule of a mux pattern. A pattern missing from the table (a route added
@@ -215,7 +220,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.clearCookie(w, sessionCookie, "/")
 			}
 		}
-		if u == nil && r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/admin/run/") && s.adminAuthorized(r) {
+		if u == nil && r.Method == http.MethodPost && tokenFormPath(r.URL.Path) && s.adminAuthorized(r) {
 			// The admin-token form on /status: an explicit secret, like a bearer token.
 			u, info.bearer = &omgjort.User{Name: "admin-token", Roles: []omgjort.Role{omgjort.RoleAdmin}, Method: "admin-token"}, true
 		}
@@ -241,7 +246,13 @@ func (s *Server) csrfOK(r *http.Request, info *reqInfo) bool {
 	if auth.CheckCSRF(info.csrf, got) {
 		return true
 	}
-	return strings.HasPrefix(r.URL.Path, "/admin/run/") && s.adminAuthorized(r)
+	return tokenFormPath(r.URL.Path) && s.adminAuthorized(r)
+}
+
+// tokenFormPath reports whether a POST to path may carry the admin token as the form field
+// "token" (the forms on /status), which no other site can know, so it needs no CSRF token.
+func tokenFormPath(path string) bool {
+	return strings.HasPrefix(path, "/admin/run/") || path == "/admin/status"
 }
 
 func (s *Server) isAdminToken(tok string) bool {
@@ -278,7 +289,7 @@ func (s *Server) authorize(mux *http.ServeMux) http.Handler {
 		case accessPerm:
 			allowed = u.Can(rl.perm)
 		}
-		if !allowed && s.cfg.Auth == nil && s.cfg.AdminToken == "" && pattern == "POST /admin/run/{job}" {
+		if !allowed && s.cfg.Auth == nil && s.cfg.AdminToken == "" && (pattern == "POST /admin/run/{job}" || pattern == "POST /admin/status") {
 			// Neither sign-in nor an admin token: starting jobs does not exist on this server.
 			s.notFound(w, r, "Der findes ingen side på denne adresse.")
 			return

@@ -66,18 +66,22 @@ type caseView struct {
 	Outcome      string
 	OutcomeLabel string
 	OutcomeLinks []string // mark IDs of the outcome evidence
-	Kritik       bool
-	KritikLinks  []string
-	Ugyldig      bool
-	UgyldigLinks []string
-	Errors       []errorView
-	Paragraphs   [][]segment
+	// OutcomeCorrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged it.
+	OutcomeCorrected string
+	Kritik           bool
+	KritikLinks      []string
+	Ugyldig          bool
+	UgyldigLinks     []string
+	Errors           []errorView
+	Paragraphs       [][]segment
 }
 
 // errorView is one error label of a case with links to its evidence.
 type errorView struct {
 	Label string
 	Links []string
+	// Corrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged the label.
+	Corrected string
 }
 
 // maxCitedBy caps the "citeret af" list; a decision cited more often links to the search.
@@ -208,6 +212,9 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 		Kritik:       c.Kritik,
 		Ugyldig:      c.Ugyldig,
 	}
+	if c.OutcomeCorrection != nil {
+		v.OutcomeCorrected = c.OutcomeCorrection.Label()
+	}
 	if c.Journal != "" {
 		v.Heading += ", j.nr. " + c.Journal
 	}
@@ -243,7 +250,11 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 	v.KritikLinks = links(kritikRefs)
 	v.UgyldigLinks = links(ugyldigRefs)
 	for i, e := range c.Errors {
-		v.Errors = append(v.Errors, errorView{Label: labelOf(e.Type), Links: links(errRefs[i])})
+		ev := errorView{Label: labelOf(e.Type), Links: links(errRefs[i])}
+		if e.Correction != nil {
+			ev.Corrected = e.Correction.Label()
+		}
+		v.Errors = append(v.Errors, ev)
 	}
 	v.Paragraphs = highlight(c.Text, spans, ids)
 	return v

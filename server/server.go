@@ -86,6 +86,9 @@ type Config struct {
 	Private bool
 	// SecureCookies marks cookies Secure (the site is served over https).
 	SecureCookies bool
+	// Curation corrects labels, lists the correction queue and deletes decisions for good
+	// (curation.go); nil turns those routes into 404s.
+	Curation Curation
 }
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
@@ -190,19 +193,23 @@ func (s *Server) routes() http.Handler {
 		panic(fmt.Sprintf("server: static files: %v", err))
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.handleSearch)                      // search page
-	mux.HandleFunc("GET /d/{id}", s.handleDecision)                 // one decision with highlighted evidence
-	mux.HandleFunc("GET /api/search", s.handleAPISearch)            // search as JSON
-	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision)  // one decision as JSON
-	mux.HandleFunc("GET /feed.atom", s.handleFeed)                  // any search as an Atom feed
-	mux.HandleFunc("GET /export.csv", s.handleExport)               // any search as CSV for Excel
-	mux.HandleFunc("GET /stats", s.handleStats)                     // reversal statistics
-	mux.HandleFunc("GET /stats.json", s.handleStatsJSON)            // every figure of /stats as JSON
-	mux.HandleFunc("GET /stats.csv", s.handleStatsCSV)              // every figure of /stats as CSV
-	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport) // operators: upload official statistics
-	s.authRoutes(mux)                                               // sign-in, sign-out, OIDC, audit log (auth.go)
-	s.opsRoutes(mux)                                                // status, metrics, digests, admin (digest.go)
-	mux.HandleFunc("GET /healthz", handleHealth)                    // liveness for the supervisor
+	mux.HandleFunc("GET /{$}", s.handleSearch)                                 // search page
+	mux.HandleFunc("GET /d/{id}", s.handleDecision)                            // one decision with highlighted evidence
+	mux.HandleFunc("GET /api/search", s.handleAPISearch)                       // search as JSON
+	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision)             // one decision as JSON
+	mux.HandleFunc("GET /feed.atom", s.handleFeed)                             // any search as an Atom feed
+	mux.HandleFunc("GET /export.csv", s.handleExport)                          // any search as CSV for Excel
+	mux.HandleFunc("GET /stats", s.handleStats)                                // reversal statistics
+	mux.HandleFunc("GET /stats.json", s.handleStatsJSON)                       // every figure of /stats as JSON
+	mux.HandleFunc("GET /stats.csv", s.handleStatsCSV)                         // every figure of /stats as CSV
+	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport)            // operators: upload official statistics
+	s.authRoutes(mux)                                                          // sign-in, sign-out, OIDC, audit log (auth.go)
+	s.opsRoutes(mux)                                                           // status, metrics, digests, admin (digest.go)
+	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
+	mux.HandleFunc("POST /api/decisions/{id}/corrections", s.handleCorrection) // jurists: correct a label
+	mux.HandleFunc("GET /api/queue", s.handleAPIQueue)                         // jurists: labels worth a check
+	mux.HandleFunc("GET /rettelser", s.handleQueuePage)                        // the same as a page
+	mux.HandleFunc("POST /admin/decisions/{id}/delete", s.handleAdminDelete)   // admins: delete for good
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /admin/import", s.handleImportForm)          // jurist/admin: upload own letters
 	mux.HandleFunc("POST /admin/import", s.handleImportUpload)       // the upload itself

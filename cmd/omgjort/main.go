@@ -51,6 +51,7 @@ func commands() []command {
 		{"stats", "import Ankestyrelsen's official statistics (Talportal CSV, ANKEAST): stats import FILE", runStats},
 		{"import", "import the municipality's own decision letters (PDF, scans, DOCX, text, e-mail): redact, classify, store", runImport},
 		{"backup", "write a hot backup of the store into the backup folder, keeping the newest N", runBackup},
+		{"corrections", "jurists' label corrections: add, list, export (in the eval format)", runCorrections},
 		{"delete", "delete decisions for good (store, versions, raw pages, index, digests); own decisions' keys are destroyed", runDelete},
 		{"restore", "restore a backup into a new data directory and rebuild its search index", runRestore},
 		{"user", "manage local users and their roles (add, list, remove, roles, password, unlock)", runUser},

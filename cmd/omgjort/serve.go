@@ -41,6 +41,8 @@ type serveOptions struct {
 	backupSpec      string
 	backupDir       string
 	backupKeep      int
+	retentionOwn    string
+	retentionSpec   string
 	shutdownTimeout time.Duration
 	debugAddr       string
 	crawl           crawlFlags
@@ -105,6 +107,8 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.backupSpec, "schedule-backup", defaultBackupSpec, `cron schedule of the hot backup ("off" disables it)`)
 	fs.StringVar(&o.backupDir, "backup-dir", "", "folder for backups (default DATA/backups)")
 	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
+	fs.StringVar(&o.retentionOwn, "retention-own", "off", `how long own decisions are kept after their date, e.g. 5y, 18m, 1y6m ("off" keeps them)`)
+	fs.StringVar(&o.retentionSpec, "schedule-retention", "20 5 * * *", `cron schedule of the daily deletion of own decisions older than --retention-own`)
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
 	o.imports = importFlags(skipFlags{fs, map[string]bool{"team": true}})
@@ -181,6 +185,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer stopAccess()
+	cfg.Curation = newCuration(a, a.auditLog())
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
@@ -301,5 +306,16 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 			a.log.Info("backup written", "file", path, "bytes", n)
 			return nil
 		}})
+	// scheduled: delete own decisions older than the retention, for good (delete.go).
+	ret, err := jobs.ParseRetention(o.retentionOwn)
+	if err != nil {
+		return nil, err
+	}
+	if !ret.IsZero() {
+		add(o.retentionSpec, jobs.Job{Name: retentionJob, Title: omgjort.JobTitles[retentionJob],
+			Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
+				return a.expireOwn(ctx, ret, time.Now(), run)
+			}})
+	}
 	return list, nil
 }
