@@ -21,6 +21,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -60,7 +61,13 @@ type link struct {
 type Log struct {
 	db  *bolt.DB
 	now func() time.Time
+	// written and failed count Record calls, for the metrics (a failing audit log must be
+	// seen: the request it belonged to went on).
+	written, failed atomic.Uint64
 }
+
+// Counts returns how many entries were recorded and how many Record calls failed since Open.
+func (l *Log) Counts() (written, failed uint64) { return l.written.Load(), l.failed.Load() }
 
 // Open prepares the log's buckets in db (the store's file, see store.DB.Bolt).
 func Open(db *bolt.DB) (*Log, error) {
@@ -100,8 +107,10 @@ func (l *Log) Record(ctx context.Context, e omgjort.AuditEntry) error {
 		return err
 	})
 	if err != nil {
+		l.failed.Add(1)
 		return fmt.Errorf("audit: record %s: %w", e.Action, err)
 	}
+	l.written.Add(1)
 	return nil
 }
 

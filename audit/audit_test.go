@@ -91,6 +91,9 @@ func TestChainVerifiesAndFindsTheEditedEntry(t *testing.T) {
 	if n, err := l.Verify(); err != nil || n != 6 {
 		t.Fatalf("Verify = %d, %v; want 6, nil", n, err)
 	}
+	if w, f := l.Counts(); w != 6 || f != 0 {
+		t.Fatalf("Counts = %d, %d", w, f)
+	}
 	recs, err := l.List(audit.Filter{})
 	if err != nil || len(recs) != 6 || recs[0].Seq != 6 || recs[0].Entry.User != "karin" {
 		t.Fatalf("List = %+v, %v", recs, err)

@@ -55,7 +55,7 @@ func ownDecision() *omgjort.Decision {
 
 var roleNames = []string{"", "laeser", "sagsbehandler", "jurist", "teamleder", "admin"}
 
-func newAuthFixture(t *testing.T, tweak func(c *server.Config, base string)) *authFixture {
+func newAuthFixture(t *testing.T, tweak func(c *server.Config, base string, db *store.DB)) *authFixture {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -102,7 +102,7 @@ func newAuthFixture(t *testing.T, tweak func(c *server.Config, base string)) *au
 	}
 	cfg := server.Config{Logger: slog.New(slog.DiscardHandler), Auth: svc, Audit: alog, AdminToken: adminToken}
 	if tweak != nil {
-		tweak(&cfg, base)
+		tweak(&cfg, base, db)
 	}
 	f.srv, err = server.New(cfg, idx, db)
 	if err != nil {
@@ -167,6 +167,7 @@ var routeRequests = map[string][2]string{
 	"GET /digests/{week}":                  {"GET", "/digests/2026-W02"},
 	"GET /digests/{week}/mail":             {"GET", "/digests/2026-W02/mail"},
 	"POST /admin/run/{job}":                {"POST", "/admin/run/backup"},
+	"POST /admin/status":                   {"POST", "/admin/status"},
 	"GET /admin/audit":                     {"GET", "/admin/audit"},
 	"GET /admin/audit.jsonl":               {"GET", "/admin/audit.jsonl"},
 	"GET /stats.json":                      {"GET", "/stats.json"},
@@ -248,7 +249,7 @@ func allowedFor(rule, role string, public bool) bool {
 // a private site: allowed requests get no 401/403, refused ones get 401 (anonymous) or 403.
 func TestRoutePermissions(t *testing.T) {
 	for _, public := range []bool{true, false} {
-		f := newAuthFixture(t, func(c *server.Config, _ string) { c.Private = !public })
+		f := newAuthFixture(t, func(c *server.Config, _ string, _ *store.DB) { c.Private = !public })
 		patterns := make([]string, 0, len(routeRequests))
 		for p := range routeRequests {
 			patterns = append(patterns, p)
@@ -377,7 +378,7 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) (*http.Respon
 // token, a forged session, a token in the query string and a role escalation are refused,
 // change nothing and are audited.
 func TestSessionsAndBadInput(t *testing.T) {
-	f := newAuthFixture(t, func(c *server.Config, _ string) { c.SecureCookies = true })
+	f := newAuthFixture(t, func(c *server.Config, _ string, _ *store.DB) { c.SecureCookies = true })
 	c := browserClient(t)
 	csrf := getCSRF(t, c, f.ts.URL+"/signin")
 

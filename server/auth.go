@@ -44,6 +44,10 @@ const (
 	accessSignedIn
 	// the permission in rule.perm.
 	accessPerm
+	// the permission in rule.perm where sign-in exists (Config.Auth set); like accessRead on a
+	// server without sign-in, where nobody could hold it (issue 14: /stats is for teamleder
+	// and up, and was open to all before sign-in).
+	accessPermWithSignIn
 )
 
 type rule struct {
@@ -61,7 +65,7 @@ var routeRules = map[string]rule{
 	"GET /api/decisions/{id}":              {level: accessRead},
 	"GET /feed.atom":                       {level: accessRead},
 	"GET /export.csv":                      {level: accessRead},
-	"GET /stats":                           {level: accessRead},
+	"GET /stats":                           {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
 	"GET /status":                          {level: accessRead},
 	"GET /metrics":                         {level: accessRead},
 	"GET /digests":                         {level: accessRead},
@@ -69,10 +73,11 @@ var routeRules = map[string]rule{
 	"GET /digests/{week}":                  {level: accessRead},
 	"GET /digests/{week}/mail":             {level: accessRead},
 	"POST /admin/run/{job}":                {level: accessPerm, perm: omgjort.PermAdminJobs},
+	"POST /admin/status":                   {level: accessPerm, perm: omgjort.PermAdminJobs},
 	"GET /admin/audit":                     {level: accessPerm, perm: omgjort.PermAudit},
 	"GET /admin/audit.jsonl":               {level: accessPerm, perm: omgjort.PermAudit},
-	"GET /stats.json":                      {level: accessRead},
-	"GET /stats.csv":                       {level: accessRead},
+	"GET /stats.json":                      {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
+	"GET /stats.csv":                       {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},
 	"POST /admin/stats/import":             {level: accessPerm, perm: omgjort.PermAdminImports},
 	"GET /admin/import":                    {level: accessPerm, perm: omgjort.PermAdminImports},
 	"POST /admin/import":                   {level: accessPerm, perm: omgjort.PermAdminImports},
@@ -216,7 +221,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.clearCookie(w, sessionCookie, "/")
 			}
 		}
-		if u == nil && r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/admin/run/") && s.adminAuthorized(r) {
+		if u == nil && r.Method == http.MethodPost && tokenFormPath(r.URL.Path) && s.adminAuthorized(r) {
 			// The admin-token form on /status: an explicit secret, like a bearer token.
 			u, info.bearer = &omgjort.User{Name: "admin-token", Roles: []omgjort.Role{omgjort.RoleAdmin}, Method: "admin-token"}, true
 		}
@@ -242,7 +247,13 @@ func (s *Server) csrfOK(r *http.Request, info *reqInfo) bool {
 	if auth.CheckCSRF(info.csrf, got) {
 		return true
 	}
-	return strings.HasPrefix(r.URL.Path, "/admin/run/") && s.adminAuthorized(r)
+	return tokenFormPath(r.URL.Path) && s.adminAuthorized(r)
+}
+
+// tokenFormPath reports whether a POST to path may carry the admin token as the form field
+// "token" (the forms on /status), which no other site can know, so it needs no CSRF token.
+func tokenFormPath(path string) bool {
+	return strings.HasPrefix(path, "/admin/run/") || path == "/admin/status"
 }
 
 func (s *Server) isAdminToken(tok string) bool {
@@ -270,11 +281,17 @@ func (s *Server) authorize(mux *http.ServeMux) http.Handler {
 			allowed = !s.cfg.Private || u.Can(omgjort.PermReadPublished)
 		case accessSignedIn:
 			allowed = u != nil
+		case accessPermWithSignIn:
+			if s.cfg.Auth == nil {
+				allowed = !s.cfg.Private || u.Can(omgjort.PermReadPublished)
+			} else {
+				allowed = u.Can(rl.perm)
+			}
 		case accessPerm:
 			allowed = u.Can(rl.perm)
 		}
-		if !allowed && s.cfg.Auth == nil && s.cfg.AdminToken == "" && rl.level == accessPerm {
-			// Nobody can sign in on this server: the protected routes do not exist here.
+		if !allowed && s.cfg.Auth == nil && s.cfg.AdminToken == "" && (pattern == "POST /admin/run/{job}" || pattern == "POST /admin/status") {
+			// Neither sign-in nor an admin token: starting jobs does not exist on this server.
 			s.notFound(w, r, "Der findes ingen side på denne adresse.")
 			return
 		}

@@ -10,6 +10,7 @@ import (
 
 	"omgjort/auth"
 	"omgjort/server"
+	"omgjort/store"
 )
 
 // signInLocal fills the sign-in form the 401 page leads to and submits it.
@@ -134,7 +135,7 @@ func TestBrowserOIDCSignIn(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = m.Shutdown() })
 	m.QueueUser(&mockoidc.MockUser{Subject: "a1b2", PreferredUsername: "mette@kommune.dk", Groups: []string{"GG-Omgjort-Sagsbehandlere"}})
-	f := newAuthFixture(t, func(c *server.Config, base string) {
+	f := newAuthFixture(t, func(c *server.Config, base string, _ *store.DB) {
 		roleMap, err := auth.ParseRoleMap("GG-Omgjort-Sagsbehandlere=sagsbehandler")
 		if err != nil {
 			t.Fatal(err)

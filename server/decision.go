@@ -594,7 +594,7 @@ func (s *Server) cited(number string) citedView {
 	v := citedView{Number: number}
 	d, err := s.decisions.Decision(omgjort.NormalizeNumber(number))
 	switch {
-	case err == nil && d != nil:
+	case err == nil && d != nil && !d.IsOwn(): // a cited principmeddelelse is never an own decision
 		v.Stored, v.Title, v.Href = true, d.Title, "/d/"+url.PathEscape(d.ID)
 		return v
 	case err != nil && !errors.Is(err, omgjort.ErrNotFound):

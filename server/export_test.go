@@ -11,7 +11,7 @@ func RouteRules() map[string]string {
 			out[p] = "read"
 		case accessSignedIn:
 			out[p] = "signedin"
-		case accessPerm:
+		case accessPerm, accessPermWithSignIn:
 			out[p] = string(r.perm)
 		}
 	}

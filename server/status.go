@@ -21,11 +21,16 @@ type statusPage struct {
 	Runs      []runView
 	RunsError bool
 	Admin     bool
-	// Detail is true for an admin (the admin token): raw error messages are shown. Others see
-	// that something failed and when, never the raw text, which can hold internal addresses.
+	// Detail is true for an admin (the admin token or a signed-in administrator): raw error
+	// messages are shown. Others see that something failed and when, never the raw text,
+	// which can hold internal addresses.
 	Detail bool
-	Week   string
-	Sends  []sendView
+	// SignedInAdmin is set for a signed-in user who may start jobs: the form carries the
+	// session's CSRF token instead of asking for the admin token.
+	SignedInAdmin bool
+	CSRF          string
+	Week          string
+	Sends         []sendView
 }
 
 type sourceView struct {
@@ -63,8 +68,9 @@ const hiddenError = "Fejlbeskeden vises kun for administratorer (admin-nøglen n
 // the word "mislykkedes"; /metrics is the machine-readable twin. With the admin token
 // (Authorization: Bearer, or the form posting to /admin/status) it shows the raw errors.
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
-	// A signed-in user who may run jobs sees the raw errors too (sign-in, auth.go).
-	detail := omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs) || (s.cfg.AdminToken != "" && s.adminAuthorized(r))
+	adminUser := omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs)
+	signedInAdmin := adminUser && !infoFrom(r.Context()).bearer
+	detail := (s.cfg.AdminToken != "" && s.adminAuthorized(r)) || adminUser
 	if r.Method == http.MethodPost && !detail {
 		if s.cfg.AdminToken == "" {
 			s.notFound(w, r, "Der findes ingen side på denne adresse.")
@@ -75,6 +81,9 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := statusPage{base: base{Title: "Driftsstatus", Fresh: s.freshness()}, Admin: s.cfg.AdminToken != "", Detail: detail}
+	if signedInAdmin {
+		p.Admin, p.SignedInAdmin, p.CSRF = true, true, infoFrom(r.Context()).csrf
+	}
 	raw := func(msg string) string {
 		if detail || msg == "" {
 			return msg

@@ -16,6 +16,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"omgjort"
 	"omgjort/audit"
 	"omgjort/auth"
@@ -412,6 +414,17 @@ func (a *app) setupAccess(ctx context.Context, addr string, o accessFlags, cfg *
 		return nil, err
 	}
 	cfg.Auth, cfg.Audit = svc, alog
+	if reg, ok := cfg.Metrics.(prometheus.Registerer); ok {
+		err := reg.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_audit_entries_total",
+			Help: "Entries written to the audit log by this process."}, func() float64 { w, _ := alog.Counts(); return float64(w) }))
+		if err == nil {
+			err = reg.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_audit_write_failures_total",
+				Help: "Audit log writes that failed (the request went on; alert on any)."}, func() float64 { _, f := alog.Counts(); return float64(f) }))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("audit metrics: %w", err)
+		}
+	}
 	public := loopbackOnly(addr)
 	if o.public.set {
 		public = o.public.v

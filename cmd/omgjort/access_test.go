@@ -170,7 +170,7 @@ func TestServeWithOIDCAndPrivateSite(t *testing.T) {
 	o := serveOptions{listener: ln, crawlSpec: "off", retsinfoSpec: "off", digestSpec: "off", backupSpec: "off"}
 	o.mail.siteURL = base
 	o.access = accessFlags{oidcIssuer: m.Issuer(), oidcClientID: m.ClientID, oidcRolesClaim: "groups",
-		oidcRoleMap: "GG-Jura=jurist", oidcScopes: "profile,email,groups", auditRetention: "180d"}
+		oidcRoleMap: "GG-Jura=jurist+teamleder", oidcScopes: "profile,email,groups", auditRetention: "180d"}
 	_ = o.access.public.Set("false")
 	t.Setenv("OMGJORT_OIDC_CLIENT_SECRET", m.ClientSecret)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -220,6 +220,17 @@ func TestServeWithOIDCAndPrivateSite(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("API token on a private site: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(mb), "omgjort_audit_entries_total") || !strings.Contains(string(mb), "omgjort_audit_write_failures_total 0") {
+		t.Errorf("metrics lack the audit counters")
 	}
 }
 

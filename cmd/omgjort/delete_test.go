@@ -120,6 +120,15 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	if code := run(context.Background(), []string{"delete", "--data", dir, "egen-77"}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "not found") {
 		t.Fatalf("second delete: exit %d, %s", code, errb.String())
 	}
+	// The deletion is in the data directory's hash-chained audit log, which still verifies.
+	out.Reset()
+	if code := run(context.Background(), []string{"audit", "export", "--data", dir, "--decision", "egen-77"}, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), `"action":"delete"`) || strings.Contains(out.String(), marker) {
+		t.Fatalf("audit export after delete: exit %d\n%s", code, out.String())
+	}
+	if code := run(context.Background(), []string{"audit", "verify", "--data", dir}, &out, &errb); code != 0 {
+		t.Fatalf("audit verify after delete: %s", errb.String())
+	}
 }
 
 // TestRetentionDeletesOldOwnDecisions runs the retention job's work: an own decision older

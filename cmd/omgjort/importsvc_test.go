@@ -22,7 +22,7 @@ import (
 // TestUploadAndReviewPages drives the upload page and the review queue over HTTP: a jurist
 // uploads two files, follows the progress page to its report, opens the letter that waits
 // for review, removes one more word, approves it with a team, and finds it stored; an
-// anonymous visitor gets 403 on every page.
+// anonymous visitor gets 401 (sign in first) on every page.
 func TestUploadAndReviewPages(t *testing.T) {
 	needImportTools(t)
 	a, err := openApp(t.TempDir(), testLogger(t))
@@ -113,9 +113,9 @@ func TestUploadAndReviewPages(t *testing.T) {
 	}
 	anonymous = true
 	for _, p := range []string{"/admin/import", "/admin/review"} {
-		// Without a sign-in service the route table answers 404 (nobody could sign in here);
-		// with one, 401/403 — never the page.
-		if resp, _ := http.Get(ts.URL + p); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+		// Anonymous: 401 with a sign-in service, 401/403/404 by the route table without one —
+		// never the page.
+		if resp, _ := http.Get(ts.URL + p); resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
 			t.Errorf("anonymous %s: %d", p, resp.StatusCode)
 		}
 	}
