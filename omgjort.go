@@ -317,6 +317,10 @@ type Decision struct {
 	Errors  []ErrorType `json:"errors"`
 	Kritik  bool        `json:"kritik"`
 	Ugyldig bool        `json:"ugyldig"`
+	// Statistic is, for an own decision, the outcome Ankestyrelsen's letter says the case is
+	// registered with in its statistics: the ground truth the classifier's Outcome is compared
+	// with. Empty when the letter says nothing.
+	Statistic Outcome `json:"statistic,omitempty"`
 	// RulesVersion identifies the classifier rules that produced the labels.
 	RulesVersion string `json:"rules_version,omitempty"`
 

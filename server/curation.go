@@ -27,10 +27,10 @@ const (
 	maxQueueSize = 500
 )
 
-// allowed reports whether the request may do what perm guards: a signed-in user (or API token)
+// curationAllowed reports whether the request may do what perm guards: a signed-in user (or API token)
 // holding perm, or the admin token for automation. It returns the acting user, the admin
 // token's principal when that is what was shown.
-func (s *Server) allowed(r *http.Request, perm omgjort.Permission) (*omgjort.User, bool) {
+func (s *Server) curationAllowed(r *http.Request, perm omgjort.Permission) (*omgjort.User, bool) {
 	if u := omgjort.UserFrom(r.Context()); u.Can(perm) {
 		return u, true
 	}
@@ -82,7 +82,7 @@ func (s *Server) handleCorrection(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "Rettelser er ikke slået til på denne server.")
 		return
 	}
-	u, ok := s.allowed(r, omgjort.PermCorrectLabels)
+	u, ok := s.curationAllowed(r, omgjort.PermCorrectLabels)
 	if !ok {
 		s.refuseCuration(w, r, "rette etiketter")
 		return
@@ -183,7 +183,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) ([]omgjort.QueueI
 		s.notFound(w, r, "Rettelser er ikke slået til på denne server.")
 		return nil, false
 	}
-	u, ok := s.allowed(r, omgjort.PermCorrectLabels)
+	u, ok := s.curationAllowed(r, omgjort.PermCorrectLabels)
 	if !ok {
 		s.refuseCuration(w, r, "se køen af etiketter, der bør tjekkes")
 		return nil, false
@@ -209,7 +209,7 @@ func (s *Server) handleAdminDelete(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return
 	}
-	u, ok := s.allowed(r, omgjort.PermDelete)
+	u, ok := s.curationAllowed(r, omgjort.PermDelete)
 	if !ok {
 		s.refuseCuration(w, r, "slette afgørelser")
 		return

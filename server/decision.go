@@ -38,6 +38,9 @@ type decisionPage struct {
 	// links a Gældende record to the Historisk ones it republished.
 	ReplacedBy *link
 	Replaces   []link
+	// Readers lists who has read this own decision (administrators only, auth.go).
+	Readers []auditRow
+	Own     bool
 }
 
 // citedView is one cited principmeddelelse: a link into Omgjort when it is stored, otherwise a
@@ -101,6 +104,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	p := decisionView(d)
 	p.Fresh = s.freshness()
 	s.links(r, d, &p)
+	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
 	s.render(w, r, http.StatusOK, "decision.html", p)
 }
 
@@ -132,6 +136,8 @@ func (s *Server) loadDecision(w http.ResponseWriter, r *http.Request) (*omgjort.
 		return nil, false
 	case d == nil:
 		s.notFound(w, r, missing)
+		return nil, false
+	case !s.allowDecision(w, r, d): // own decisions: rights and audit (auth.go)
 		return nil, false
 	}
 	return d, true

@@ -337,6 +337,15 @@ func (s *DB) SweepKeys() (int, error) {
 				return err
 			}
 		}
+		if b := tx.Bucket(bucketReview); b != nil {
+			// The review queue's entries are sealed with keys of their own (review.go).
+			if err := b.ForEach(func(k, _ []byte) error {
+				used[reviewOwner(string(k))] = true
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
 		for _, o := range s.keys.owners() {
 			switch {
 			case strings.HasPrefix(o, digestOwnerPrefix):

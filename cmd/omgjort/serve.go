@@ -47,6 +47,9 @@ type serveOptions struct {
 	debugAddr       string
 	crawl           crawlFlags
 	mail            mailFlags
+	// imports are the upload's settings (team list, OCR confidence, tool timeout).
+	imports *importOpts
+	access  accessFlags
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
 	// started, when set, receives the scheduler once it runs (tests).
@@ -108,6 +111,8 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.retentionSpec, "schedule-retention", "20 5 * * *", `cron schedule of the daily deletion of own decisions older than --retention-own`)
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
+	o.imports = importFlags(skipFlags{fs, map[string]bool{"team": true}})
+	o.access.register(fs)
 }
 
 // skipFlags registers every flag except the named ones: serve shares the crawl settings but
@@ -165,6 +170,22 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
 		Official: officialstats.New(a.db)}
 	cfg.Curation = newCuration(a, a.auditLog())
+	imports, err := a.importService(o.imports, a.auditLog())
+	if err != nil {
+		return err
+	}
+	cfg.Imports = imports
+	listenAddr := o.addr
+	if o.listener != nil {
+		listenAddr = o.listener.Addr().String()
+	}
+	acc := o.access
+	acc.siteURL = o.mail.siteURL
+	stopAccess, err := a.setupAccess(ctx, listenAddr, acc, &cfg) // sign-in, roles, audit (access.go)
+	if err != nil {
+		return err
+	}
+	defer stopAccess()
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
