@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"omgjort"
 )
@@ -229,4 +231,160 @@ func (s *Server) handleAdminDelete(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.adminAnswer(w, r, http.StatusOK, "Afgørelsen er slettet", "Afgørelsen, dens versioner, rå sider og indeks-data er slettet for altid.")
 	}
+}
+
+// caseForm is the small correction form under each case on the decision page, for jurists.
+type caseForm struct {
+	CSRF       string
+	DecisionID string
+	CaseID     string
+	Anchor     string
+	// Targets are the labels to judge: the case's own labels first, then every other.
+	Targets []option
+	// Sentences are the case text's sentences to choose the evidence from.
+	Sentences []option
+}
+
+// option is one choice of a select or a checkbox list.
+type option struct {
+	Value string
+	Label string
+}
+
+// deleteForm is the administrators' delete button on the decision page.
+type deleteForm struct {
+	CSRF       string
+	DecisionID string
+}
+
+// curate fills in the correction forms (PermCorrectLabels) and the delete button (PermDelete)
+// of the decision page for a signed-in user who may use them.
+func (s *Server) curate(r *http.Request, d *omgjort.Decision, p *decisionPage) {
+	u := omgjort.UserFrom(r.Context())
+	if s.cfg.Curation == nil || u == nil {
+		return
+	}
+	csrf := infoFrom(r.Context()).csrf
+	if u.Can(omgjort.PermDelete) {
+		p.Delete = &deleteForm{CSRF: csrf, DecisionID: d.ID}
+	}
+	if !u.Can(omgjort.PermCorrectLabels) {
+		return
+	}
+	for i := range p.Cases {
+		if i >= len(d.Cases) {
+			break
+		}
+		c := d.Cases[i]
+		f := &caseForm{CSRF: csrf, DecisionID: d.ID, CaseID: c.ID, Anchor: p.Cases[i].Anchor, Sentences: sentenceOptions(c.Text)}
+		f.Targets = append(f.Targets, option{"outcome:" + string(c.Outcome), "Udfald: " + c.Outcome.Label() + " (nu)"})
+		for _, e := range c.Errors {
+			f.Targets = append(f.Targets, option{"error:" + string(e.Type), "Fejltype: " + e.Type.Label() + " (nu)"})
+		}
+		for _, o := range omgjort.Outcomes {
+			if o != c.Outcome && o != omgjort.OutcomeUkendt {
+				f.Targets = append(f.Targets, option{"outcome:" + string(o), "Udfald: " + o.Label()})
+			}
+		}
+		for _, t := range omgjort.ErrorTypes {
+			has := false
+			for _, e := range c.Errors {
+				has = has || e.Type == t
+			}
+			if !has {
+				f.Targets = append(f.Targets, option{"error:" + string(t), "Fejltype: " + t.Label()})
+			}
+		}
+		p.Cases[i].Correct = f
+	}
+}
+
+// maxSentences caps the evidence choices offered per case.
+const maxSentences = 400
+
+// sentenceOptions splits a case text into sentences, each with its character range as value
+// ("start-end"), for the evidence checkboxes.
+func sentenceOptions(text string) []option {
+	var out []option
+	runes := []rune(text)
+	start := 0
+	flush := func(end int) {
+		for start < end && (runes[start] == ' ' || runes[start] == '\n' || runes[start] == '\t') {
+			start++
+		}
+		e := end
+		for e > start && (runes[e-1] == ' ' || runes[e-1] == '\n' || runes[e-1] == '\t') {
+			e--
+		}
+		if e > start && len(out) < maxSentences {
+			out = append(out, option{Value: strconv.Itoa(start) + "-" + strconv.Itoa(e), Label: string(runes[start:e])})
+		}
+		start = end
+	}
+	for i, r := range runes {
+		switch {
+		case r == '\n' && i+1 < len(runes) && runes[i+1] == '\n':
+			flush(i)
+		case (r == '.' || r == '!' || r == '?') && i+1 < len(runes) && (runes[i+1] == ' ' || runes[i+1] == '\n'):
+			// "jf. § 7" and "nr. 3" do not end a sentence: the next word starts in lower case
+			// or with a digit or §.
+			if j := i + 2; j < len(runes) && (unicode.IsLower(runes[j]) || unicode.IsDigit(runes[j]) || runes[j] == '§') {
+				continue
+			}
+			flush(i + 1)
+		}
+	}
+	flush(len(runes))
+	return out
+}
+
+// handleCorrectionForm serves POST /d/{id}/rettelser: the decision page's correction form.
+// Success returns to the case; a correction that does not fit is a Danish 400 that says why.
+func (s *Server) handleCorrectionForm(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Curation == nil {
+		s.notFound(w, r, "Rettelser er ikke slået til på denne server.")
+		return
+	}
+	u, ok := s.curationAllowed(r, omgjort.PermCorrectLabels)
+	if !ok {
+		s.refuseCuration(w, r, "rette etiketter")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.badRequest(w, r, "Formularen kunne ikke læses.")
+		return
+	}
+	id := strings.TrimSpace(r.PathValue("id"))
+	kind, value, _ := strings.Cut(r.PostFormValue("target"), ":")
+	c := omgjort.Correction{DecisionID: id, CaseID: r.PostFormValue("case"), Kind: kind, Action: r.PostFormValue("action"),
+		Reason: r.PostFormValue("reason"), User: u.Name}
+	if kind == omgjort.CorrectOutcome {
+		c.Outcome = omgjort.Outcome(value)
+	} else {
+		c.ErrorType = omgjort.ErrorType(value)
+	}
+	for _, v := range r.PostForm["evidence"] {
+		a, b, _ := strings.Cut(v, "-")
+		start, err1 := strconv.Atoi(a)
+		end, err2 := strconv.Atoi(b)
+		if err1 != nil || err2 != nil {
+			s.badRequest(w, r, "En valgt sætning kunne ikke læses. Genindlæs siden og prøv igen.")
+			return
+		}
+		c.Evidence = append(c.Evidence, omgjort.Evidence{Start: start, End: end})
+	}
+	d, err := s.cfg.Curation.Correct(omgjort.WithUser(r.Context(), u), c)
+	var qe *omgjort.QueryError
+	switch {
+	case errors.As(err, &qe):
+		s.errorHTML(w, r, http.StatusBadRequest, "Rettelsen blev ikke gemt", qe.Message+". Gå tilbage og ret formularen.", true)
+		return
+	case errors.Is(err, omgjort.ErrNotFound):
+		s.notFound(w, r, "Afgørelsen findes ikke.")
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/d/"+url.PathEscape(d.ID)+"?rettet=1#sag-"+url.QueryEscape(c.CaseID), http.StatusSeeOther)
 }

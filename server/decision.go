@@ -41,6 +41,10 @@ type decisionPage struct {
 	// Readers lists who has read this own decision (administrators only, auth.go).
 	Readers []auditRow
 	Own     bool
+	// Delete is the administrators' delete button (curation.go); nil for everyone else.
+	Delete *deleteForm
+	// Corrected is set right after a jurist's correction was stored.
+	Corrected bool
 }
 
 // citedView is one cited principmeddelelse: a link into Omgjort when it is stored, otherwise a
@@ -74,6 +78,8 @@ type caseView struct {
 	UgyldigLinks     []string
 	Errors           []errorView
 	Paragraphs       [][]segment
+	// Correct is the jurists' correction form of the case (curation.go); nil for others.
+	Correct *caseForm
 }
 
 // errorView is one error label of a case with links to its evidence.
@@ -105,6 +111,8 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	p.Fresh = s.freshness()
 	s.links(r, d, &p)
 	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
+	s.curate(r, d, &p)
+	p.Corrected = r.URL.Query().Get("rettet") == "1"
 	s.render(w, r, http.StatusOK, "decision.html", p)
 }
 

@@ -26,6 +26,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"thousands": thousands,
 		"inc":       func(i int) int { return i + 1 },
+		"caseName":  func(anchor string) string { return strings.Replace(anchor, "sag-", "sag nr. ", 1) },
 		"u64":       func(i int) uint64 { return uint64(max(i, 0)) },
 		"evidence":  func(label string, ids []string) evidenceLinks { return evidenceLinks{Label: label, IDs: ids} },
 		"fileName":  uploadName,
