@@ -15,8 +15,9 @@ import (
 )
 
 // Curation is what the jurists' and administrators' routes need from the composition layer:
-// correcting labels (stored, relabelled, indexed and audited there), the queue of labels worth a
-// check, and deletion for good (audited there). The acting user is in ctx (omgjort.UserFrom).
+// correcting labels (stored, relabelled and indexed there), the queue of labels worth a check,
+// and deletion for good. The server writes each correction and deletion to the audit log
+// (Config.Audit) with the client's address. The acting user is in ctx (omgjort.UserFrom).
 type Curation interface {
 	Correct(ctx context.Context, c omgjort.Correction) (*omgjort.Decision, error)
 	Queue(ctx context.Context, n int, withOwn bool) ([]omgjort.QueueItem, error)
@@ -110,6 +111,7 @@ func (s *Server) handleCorrection(w http.ResponseWriter, r *http.Request) {
 		c.Evidence = append(c.Evidence, omgjort.Evidence{Start: e.Start, End: e.End})
 	}
 	d, err := s.cfg.Curation.Correct(omgjort.WithUser(r.Context(), u), c)
+	s.auditCorrection(r, u, c, err)
 	var qe *omgjort.QueryError
 	switch {
 	case errors.As(err, &qe):
@@ -222,6 +224,7 @@ func (s *Server) handleAdminDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.cfg.Curation.Delete(omgjort.WithUser(r.Context(), u), id)
+	s.audit(r, omgjort.AuditEntry{User: u.Name, Action: omgjort.AuditDelete, DecisionID: id, Outcome: auditOutcome(err)})
 	switch {
 	case errors.Is(err, omgjort.ErrNotFound):
 		s.adminAnswer(w, r, http.StatusNotFound, "Afgørelsen findes ikke", "Der findes ingen afgørelse med det nummer; den kan allerede være slettet.")
@@ -374,6 +377,7 @@ func (s *Server) handleCorrectionForm(w http.ResponseWriter, r *http.Request) {
 		c.Evidence = append(c.Evidence, omgjort.Evidence{Start: start, End: end})
 	}
 	d, err := s.cfg.Curation.Correct(omgjort.WithUser(r.Context(), u), c)
+	s.auditCorrection(r, u, c, err)
 	var qe *omgjort.QueryError
 	switch {
 	case errors.As(err, &qe):
@@ -387,4 +391,23 @@ func (s *Server) handleCorrectionForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/d/"+url.PathEscape(d.ID)+"?rettet=1#sag-"+url.QueryEscape(c.CaseID), http.StatusSeeOther)
+}
+
+// auditCorrection writes a correction (or a refused one) to the audit log with the client's
+// address.
+func (s *Server) auditCorrection(r *http.Request, u *omgjort.User, c omgjort.Correction, err error) {
+	s.audit(r, omgjort.AuditEntry{User: u.Name, Action: omgjort.AuditCorrectLabels, DecisionID: c.DecisionID,
+		Outcome: auditOutcome(err), Detail: "sag " + c.CaseID + ": " + c.Action + " " + c.Kind + " " + string(c.Outcome) + string(c.ErrorType)})
+}
+
+// auditOutcome is the audit outcome of a curation call's error.
+func auditOutcome(err error) string {
+	var qe *omgjort.QueryError
+	switch {
+	case err == nil:
+		return omgjort.AuditOK
+	case errors.As(err, &qe), errors.Is(err, omgjort.ErrNotFound):
+		return omgjort.AuditInvalid
+	}
+	return omgjort.AuditFailed
 }

@@ -295,16 +295,13 @@ func evalCorrections(env *environ, cls *classify.Classifier, dir string) error {
 }
 
 // curation is the server's way to correct labels, list the queue and delete decisions: the
-// pipeline's, with every correction and deletion written to the audit log.
-type curation struct {
-	a     *app
-	audit omgjort.AuditLogger
-}
+// pipeline's. The server audits what it does through it (with the client's address).
+type curation struct{ a *app }
 
-func newCuration(a *app, audit omgjort.AuditLogger) curation { return curation{a: a, audit: audit} }
+func newCuration(a *app) curation { return curation{a: a} }
 
 func (c curation) Correct(ctx context.Context, corr omgjort.Correction) (*omgjort.Decision, error) {
-	return c.a.correct(ctx, c.audit, corr)
+	return c.a.Correct(ctx, corr)
 }
 
 func (c curation) Queue(ctx context.Context, n int, withOwn bool) ([]omgjort.QueueItem, error) {
@@ -312,6 +309,6 @@ func (c curation) Queue(ctx context.Context, n int, withOwn bool) ([]omgjort.Que
 }
 
 func (c curation) Delete(ctx context.Context, id string) error {
-	_, err := c.a.deleteDecision(ctx, c.audit, id, "")
+	_, err := c.a.Delete(ctx, id)
 	return err
 }

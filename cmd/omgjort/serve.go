@@ -169,7 +169,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
 		Official: officialstats.New(a.db)}
-	cfg.Curation = newCuration(a, a.auditLog())
+	cfg.Curation = newCuration(a)
 	imports, err := a.importService(o.imports, a.auditLog())
 	if err != nil {
 		return err
