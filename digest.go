@@ -128,10 +128,113 @@ type DigestCount struct {
 // CaseOfWeek is the reversed decision with the most errors of the invalidating kinds.
 type CaseOfWeek struct {
 	DigestEntry
-	// Invalidating counts the invalidating error labels over the decision's reversed cases.
+	// Invalidating counts the invalidating error types it has, which are exactly the Lines, so
+	// the number the digest states is the number of errors it lists.
 	Invalidating int `json:"invalidating"`
 	// Lines say what went wrong, one per invalidating error type.
 	Lines []DigestLine `json:"lines"`
+}
+
+// Avg4 is the weekly average over the 4 weeks before, as the digest writes it ("1,5").
+func (c DigestCount) Avg4() string { return DanishAverage(c.Prev4, 4) }
+
+// Avg12 is the weekly average over the 12 weeks before.
+func (c DigestCount) Avg12() string { return DanishAverage(c.Prev12, 12) }
+
+// DanishAverage formats total/weeks as a Danish decimal with one digit ("1,5", "0").
+func DanishAverage(total, weeks int) string {
+	if weeks == 0 {
+		return "0"
+	}
+	s := strconv.FormatFloat(float64(total)/float64(weeks), 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	return strings.Replace(s, ".", ",", 1)
+}
+
+// Thousands writes n with Danish thousands separators ("1.234").
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// CountOf writes a count with the noun agreeing in number, the one place Danish agreement is
+// decided ("1 ny afgørelse", "2 nye afgørelser", "1 omgjort", "2 omgjorte").
+func CountOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return Thousands(n) + " " + many
+}
+
+// BackfillLine is what one source's first run, or a --full/--since run, stored in the digest's
+// span: summarised in one line, because hundreds of old decisions are not news.
+type BackfillLine struct {
+	Source string `json:"source"`
+	Name   string `json:"name"`
+	Count  int    `json:"count"`
+}
+
+// Text is the line the digest prints.
+func (b BackfillLine) Text() string {
+	return fmt.Sprintf("Indlæsning fra %s: %s hentet på én gang (første hentning eller fuld genhentning). De står ikke enkeltvis i ugebrevet; find dem med søgningen.",
+		b.Name, CountOf(b.Count, "afgørelse blev", "afgørelser blev"))
+}
+
+// Empty reports whether nothing new reached the store in the digest's span: no new, changed or
+// backfilled decision.
+func (d *Digest) Empty() bool {
+	return len(d.New) == 0 && len(d.Changed) == 0 && len(d.Backfill) == 0 && d.OwnNew == 0
+}
+
+// Listed reports whether the digest lists any decision (new or changed).
+func (d *Digest) Listed() bool { return len(d.New)+len(d.Changed) > 0 }
+
+// Summary is the digest's first sentence, the same on the page, in the mail and in the feed.
+func (d *Digest) Summary() string {
+	if d.Empty() {
+		return "Ingen nye afgørelser i ugen."
+	}
+	n := 0
+	for _, b := range d.Backfill {
+		n += b.Count
+	}
+	var s string
+	if d.Listed() {
+		parts := []string{CountOf(len(d.New), "ny afgørelse", "nye afgørelser")}
+		if len(d.Changed) > 0 {
+			parts = append(parts, CountOf(len(d.Changed), "ændret", "ændrede"))
+		}
+		s = strings.Join(parts, " og ")
+		if d.Reversed == 0 {
+			s += ", ingen af dem omgjort."
+		} else {
+			s += ", heraf " + CountOf(d.Reversed, "omgjort", "omgjorte") + "."
+		}
+		if n > 0 {
+			s += " Desuden " + CountOf(n, "afgørelse", "afgørelser") + " fra en indlæsning."
+		}
+	} else {
+		s = "Ingen nye afgørelser at liste i ugen."
+		if n > 0 {
+			s += " " + CountOf(n, "afgørelse", "afgørelser") + " kom ved en indlæsning."
+		}
+	}
+	if d.OwnNew > 0 {
+		s += " " + CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " blev importeret; de står ikke i ugebrevet, men kan ses i Omgjort med login."
+	}
+	return s
 }
 
 // SourceCheck is how one source stood when the digest was made: when it was last checked, how
@@ -142,9 +245,12 @@ type SourceCheck struct {
 	Name   string `json:"name"`
 	// LastOK is when the newest successful crawl ended; zero when there is none.
 	LastOK time.Time `json:"last_ok,omitzero"`
-	// New counts decisions the source's successful runs in the week stored for the first time.
-	New    int  `json:"new"`
-	Failed bool `json:"failed"`
+	// New counts the digest's new decisions from the source; Backfill those it summarises.
+	New      int  `json:"new"`
+	Backfill int  `json:"backfill,omitempty"`
+	Failed   bool `json:"failed"`
+	// FailedAt is when the failed newest run ended.
+	FailedAt time.Time `json:"failed_at,omitzero"`
 	// Stale is true when no crawl of the source succeeded in StaleAfter.
 	Stale bool   `json:"stale"`
 	Error string `json:"error,omitempty"`
@@ -161,10 +267,21 @@ type Digest struct {
 	// WeekName is Week as text, the digest's key ("2026-W47").
 	WeekName string `json:"week"`
 	// Laws is the law-area filter the digest was made with; empty for all areas.
-	Laws      []string      `json:"laws,omitempty"`
-	Generated time.Time     `json:"generated"`
-	New       []DigestEntry `json:"new"`
-	Changed   []DigestEntry `json:"changed"`
+	Laws      []string  `json:"laws,omitempty"`
+	Generated time.Time `json:"generated"`
+	// From and Through are the span of store times the digest covers, (From, Through]: every
+	// decision stored by a normal run is in exactly one digest, the next built after it.
+	From    time.Time     `json:"from,omitzero"`
+	Through time.Time     `json:"through,omitzero"`
+	New     []DigestEntry `json:"new"`
+	Changed []DigestEntry `json:"changed"`
+	// Backfill summarises, per source, what a first or --full/--since run stored in the span.
+	Backfill []BackfillLine `json:"backfill,omitempty"`
+	// OwnNew counts the municipality's own decision letters imported in the span: counted, never
+	// listed, since the digest is mailed and public and they hold personal data.
+	OwnNew int `json:"own_new,omitempty"`
+	// SourceLines are the sentences on the sources' state, as the page and the mail print them.
+	SourceLines []string `json:"source_lines,omitempty"`
 	// Reversed counts the reversed decisions (new or changed) in the week.
 	Reversed int             `json:"reversed"`
 	Groups   []DigestGroup   `json:"groups"`
@@ -301,6 +418,10 @@ func SourceChecks(runs []CrawlRun, now time.Time) []SourceCheck {
 				if r.Result == RunFailed {
 					sc.Failed = true
 					sc.Error = r.Error
+					sc.FailedAt = r.Ended
+					if sc.FailedAt.IsZero() {
+						sc.FailedAt = r.Started
+					}
 				}
 			}
 			if r.Succeeded() {

@@ -327,6 +327,11 @@ type Decision struct {
 	// ContentHash is a hash of the parsed content, used to tell real changes from re-fetches.
 	ContentHash string    `json:"content_hash,omitempty"`
 	FetchedAt   time.Time `json:"fetched_at"`
+	// FirstStored is when the store first stored the decision (version 1), and Stored when it
+	// stored this version; the store sets both. The weekly digest lists a decision by when it
+	// was stored, so one that was published long before it reached us is never missed.
+	FirstStored time.Time `json:"first_stored,omitzero"`
+	Stored      time.Time `json:"stored,omitzero"`
 	// Version counts stored versions of this decision, starting at 1.
 	Version int `json:"version"`
 }
@@ -526,6 +531,9 @@ type CrawlRun struct {
 	ParseFailed int        `json:"parse_failed"` // fetched but unusable
 	FetchFailed int        `json:"fetch_failed"` // could not be fetched
 	Errors      []URLError `json:"errors,omitempty"`
+	// Backfill is true for a run asked to fetch everything again (--full) or from a date
+	// (--since): what it stores is summarised in the digest, not listed.
+	Backfill bool `json:"backfill,omitempty"`
 }
 
 // Succeeded reports whether the run finished without a run-level failure.

@@ -4,6 +4,7 @@
 package digest
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -35,18 +36,80 @@ type Options struct {
 	Now time.Time
 	// Location is the time zone weeks are cut in; Europe/Copenhagen when nil.
 	Location *time.Location
+	// From and Through are the span of store times the digest covers, (From, Through]; Window
+	// computes them from the digests stored before. Zero From is the week's start; zero Through
+	// is Now.
+	From, Through time.Time
 }
 
-// runsScanned bounds how many run records are read to judge the sources: several jobs run daily,
-// and the staleness rule looks 8 days back.
-const runsScanned = 500
+// Stored reads the digests built before; the store implements it.
+type Stored interface {
+	DigestFor(week omgjort.Week, laws []string) (*omgjort.Digest, error)
+}
+
+// windowWeeks is how far Window looks for the digests around a week.
+const windowWeeks = 26
+
+// Window is the span of store times the digest of week w covers, so that every decision a
+// normal run stores is in exactly one digest: the next one built after it was stored, whatever
+// its publication date. A digest already stored for w keeps its span (its page and the mails
+// sent stay the same); otherwise the span starts where the newest earlier digest ended (or at
+// the week's start) and ends at the next later digest's start, or now.
+func Window(st Stored, w omgjort.Week, now time.Time, loc *time.Location) (from, through time.Time, err error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if d, err := st.DigestFor(w, nil); err == nil && !d.From.IsZero() && !d.Through.IsZero() {
+		return d.From, d.Through, nil
+	} else if err != nil && !errors.Is(err, omgjort.ErrNotFound) {
+		return time.Time{}, time.Time{}, err
+	}
+	from, through = w.Start(loc), now
+	for i := 1; i <= windowWeeks; i++ {
+		d, err := st.DigestFor(w.Add(-i), nil)
+		if errors.Is(err, omgjort.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		if !d.Through.IsZero() {
+			from = d.Through
+		}
+		break
+	}
+	for i := 1; i <= windowWeeks; i++ {
+		d, err := st.DigestFor(w.Add(i), nil)
+		if errors.Is(err, omgjort.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		if !d.From.IsZero() {
+			through = d.From
+		}
+		break
+	}
+	if through.Before(from) {
+		through = from
+	}
+	return from, through, nil
+}
+
+// runsScanned bounds how many run records are read to judge the sources and the backfills:
+// several jobs run daily, and the error-type history looks 12 weeks back.
+const runsScanned = 1000
 
 // maxWhat is how many characters of evidence one digest line shows.
 const maxWhat = 240
 
-// Build builds the digest of opt.Week. A decision belongs to the week it was published in (the
-// signing date, then the first fetch, stand in when a page has no publication date); it is
-// "changed" in the week when a new version of an older decision was stored in it.
+// historyWeeks is how many weeks before the digest's the error-type table compares with.
+const historyWeeks = 12
+
+// Build builds the digest of opt.Week over the decisions stored in (From, Through]: new ones
+// (first stored in the span) and changed ones (a later version stored in it). What a source's
+// first run or a --full/--since run stored is a backfill, summarised per source in one line.
 func Build(src Source, opt Options) (*omgjort.Digest, error) {
 	loc := opt.Location
 	if loc == nil {
@@ -60,16 +123,38 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 		now = time.Now()
 	}
 	w := opt.Week
-	dg := &omgjort.Digest{Week: w, WeekName: w.String(), Laws: opt.Laws, Generated: now}
-	first12 := w.Add(-12)
-	type typeCount struct{ week, prev4, prev12 int }
-	counts := map[omgjort.ErrorType]*typeCount{}
+	from, through := opt.From, opt.Through
+	if from.IsZero() {
+		from = w.Start(loc)
+	}
+	if through.IsZero() {
+		through = now
+	}
+	in := func(t time.Time) bool { return t.After(from) && !t.After(through) }
+	dg := &omgjort.Digest{Week: w, WeekName: w.String(), Laws: opt.Laws, Generated: now, From: from, Through: through}
+	runs, err := src.Runs(runsScanned)
+	if err != nil {
+		return nil, fmt.Errorf("digest: build %s: %w", w, err)
+	}
+	bf := backfills{runs: runs}
+	backfilled := map[string]int{}
+	newFrom := map[string]int{}
+	// History: the reversed decisions stored (not backfilled) in the 12 weeks before the span.
+	histStart := from.AddDate(0, 0, -7*historyWeeks)
+	type typeCount struct{ prev4, prev12 int }
+	history := map[omgjort.ErrorType]*typeCount{}
 	var reversed []*omgjort.Decision
 
-	err := src.ForEach(func(d *omgjort.Decision) error {
-		// The digest is mailed and shown at /digests without sign-in: published decisions
-		// only, never the municipality's own (personal data, issue 11).
-		if d.IsOwn() || !lawMatch(d.Laws, opt.Laws) {
+	err = src.ForEach(func(d *omgjort.Decision) error {
+		if !lawMatch(d.Laws, opt.Laws) {
+			return nil
+		}
+		if d.IsOwn() {
+			// The municipality's own letters hold personal data: the digest, which is mailed
+			// and shown on /digests, only counts them.
+			if in(firstStored(d, nil)) {
+				dg.OwnNew++
+			}
 			return nil
 		}
 		var versions []omgjort.Decision
@@ -79,31 +164,36 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 				return err
 			}
 		}
-		home := homeWeek(d, versions, loc)
-		// Error-type counts over the week and the 12 before it, by publication week.
-		if !home.IsZero() && !weekBefore(home, first12) && !weekBefore(w, home) && reversedErrors(d) != nil {
-			for t := range reversedErrors(d) {
-				c := counts[t]
-				if c == nil {
-					c = &typeCount{}
-					counts[t] = c
+		first := firstStored(d, versions)
+		stores := storeTimes(d, versions)
+		// The error-type history counts by the week a reversed version was stored.
+		if errs := reversedErrors(d); errs != nil {
+			for _, t := range stores {
+				if t.Before(histStart) || !t.Before(from) || (t.Equal(first) && bf.is(first, d.Source)) {
+					continue
 				}
-				switch {
-				case home == w:
-					c.week++
-				case !weekBefore(home, w.Add(-4)):
-					c.prev4++
+				for e := range errs {
+					c := history[e]
+					if c == nil {
+						c = &typeCount{}
+						history[e] = c
+					}
 					c.prev12++
-				default:
-					c.prev12++
+					if !t.Before(from.AddDate(0, 0, -28)) {
+						c.prev4++
+					}
 				}
 			}
 		}
 		entry := entryOf(d, opt.SiteURL)
 		switch {
-		case home == w:
+		case in(first) && bf.is(first, d.Source):
+			backfilled[sourceOf(d)]++
+			return nil
+		case in(first):
 			dg.New = append(dg.New, entry)
-		case changedIn(d, versions, w, loc):
+			newFrom[sourceOf(d)]++
+		case changedIn(stores[1:], in):
 			dg.Changed = append(dg.Changed, entry)
 		default:
 			return nil
@@ -122,63 +212,127 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 	dg.Reversed = len(reversed)
 	dg.Groups = groups(reversed, opt.SiteURL)
 	dg.Case = caseOfWeek(reversed, opt.SiteURL)
-	for _, t := range omgjort.ErrorTypes {
-		if c := counts[t]; c != nil {
-			dg.Counts = append(dg.Counts, omgjort.DigestCount{Type: t, Label: t.Label(), Week: c.week, Prev4: c.prev4, Prev12: c.prev12})
+	// The week's column counts exactly the reversed decisions listed above it.
+	week := map[omgjort.ErrorType]int{}
+	for _, d := range reversed {
+		for e := range reversedErrors(d) {
+			week[e]++
 		}
 	}
-	runs, err := src.Runs(runsScanned)
-	if err != nil {
-		return nil, fmt.Errorf("digest: build %s: %w", w, err)
+	for _, t := range omgjort.ErrorTypes {
+		h := history[t]
+		if week[t] == 0 && h == nil {
+			continue
+		}
+		c := omgjort.DigestCount{Type: t, Label: t.Label(), Week: week[t]}
+		if h != nil {
+			c.Prev4, c.Prev12 = h.prev4, h.prev12
+		}
+		dg.Counts = append(dg.Counts, c)
 	}
 	dg.Sources = omgjort.SourceChecks(runs, now)
 	for i := range dg.Sources {
-		dg.Sources[i].New = countNewFrom(runs, dg.Sources[i].Source, w, loc)
+		dg.Sources[i].New = newFrom[dg.Sources[i].Source]
+		dg.Sources[i].Backfill = backfilled[dg.Sources[i].Source]
+	}
+	for _, s := range omgjort.CrawlSources {
+		if n := backfilled[s.ID]; n > 0 {
+			dg.Backfill = append(dg.Backfill, omgjort.BackfillLine{Source: s.ID, Name: s.Name, Count: n})
+		}
+	}
+	for _, sc := range dg.Sources {
+		dg.SourceLines = append(dg.SourceLines, FreshnessLine(sc, now, loc))
 	}
 	dg.Subject = subject(dg)
 	return dg, nil
 }
 
-// countNewFrom adds up the decisions that the source's runs in the week stored for the first time.
-func countNewFrom(runs []omgjort.CrawlRun, source string, w omgjort.Week, loc *time.Location) int {
-	n := 0
-	for _, r := range runs {
-		if omgjort.RunSource(r) == source && r.Result != omgjort.RunRunning && w.Contains(r.Started, loc) {
-			n += r.New
-		}
+// sourceOf is the crawl source a decision is counted under: its first source.
+func sourceOf(d *omgjort.Decision) string {
+	s, _, _ := strings.Cut(d.Source, ",")
+	if s == "" {
+		return "astdk"
 	}
-	return n
+	return strings.TrimSpace(s)
 }
 
-// homeWeek is the week a decision belongs to: its publication week, else its signing week, else
-// the week its first version was fetched.
-func homeWeek(d *omgjort.Decision, versions []omgjort.Decision, loc *time.Location) omgjort.Week {
-	for _, ymd := range []string{d.Published, d.Signed} {
-		if t, err := time.ParseInLocation(time.DateOnly, ymd, loc); err == nil {
-			return omgjort.WeekOf(t)
-		}
+// firstStored is when the decision was first stored; for records from before the store kept
+// that time, the first version's fetch time stands in.
+func firstStored(d *omgjort.Decision, versions []omgjort.Decision) time.Time {
+	if !d.FirstStored.IsZero() {
+		return d.FirstStored
 	}
-	first := d.FetchedAt
 	if len(versions) > 0 {
-		first = versions[0].FetchedAt
+		if !versions[0].FirstStored.IsZero() {
+			return versions[0].FirstStored
+		}
+		return versions[0].FetchedAt
 	}
-	if first.IsZero() {
-		return omgjort.Week{}
-	}
-	return omgjort.WeekOf(first.In(loc))
+	return d.FetchedAt
 }
 
-// changedIn reports whether a version after the first was stored in week w.
-func changedIn(d *omgjort.Decision, versions []omgjort.Decision, w omgjort.Week, loc *time.Location) bool {
-	if d.Version > 1 && w.Contains(d.FetchedAt, loc) {
-		return true
+// storeTimes are the times each version was stored, oldest first; the first is firstStored.
+func storeTimes(d *omgjort.Decision, versions []omgjort.Decision) []time.Time {
+	out := []time.Time{firstStored(d, versions)}
+	for _, v := range append(append([]omgjort.Decision(nil), versions...), *d) {
+		if v.Version <= 1 {
+			continue
+		}
+		t := v.Stored
+		if t.IsZero() {
+			t = v.FetchedAt
+		}
+		out = append(out, t)
 	}
-	for _, v := range versions {
-		if v.Version > 1 && w.Contains(v.FetchedAt, loc) {
+	return out
+}
+
+// changedIn reports whether a later version was stored in the span.
+func changedIn(later []time.Time, in func(time.Time) bool) bool {
+	for _, t := range later {
+		if in(t) {
 			return true
 		}
 	}
 	return false
+}
+
+// backfills tells whether a decision stored at a time was stored by a backfill run: a run
+// marked so (--full, --since), or the first run of its job that succeeded (the first crawl of
+// a source stores everything the source has).
+type backfills struct{ runs []omgjort.CrawlRun }
+
+func (b backfills) is(t time.Time, source string) bool {
+	var hit *omgjort.CrawlRun
+	for i := range b.runs {
+		r := &b.runs[i]
+		if omgjort.RunSource(*r) == "" || r.Started.After(t) {
+			continue
+		}
+		if !r.Ended.IsZero() && t.After(r.Ended) {
+			continue
+		}
+		if hit == nil || omgjort.RunSource(*r) == sourceOfName(source) {
+			hit = r
+		}
+	}
+	if hit == nil {
+		return false
+	}
+	if hit.Backfill {
+		return true
+	}
+	for _, r := range b.runs {
+		if r.Job == hit.Job && r.Started.Before(hit.Started) && r.Succeeded() {
+			return false
+		}
+	}
+	return true
+}
+
+func sourceOfName(s string) string {
+	s, _, _ = strings.Cut(s, ",")
+	return strings.TrimSpace(s)
 }
 
 func weekBefore(a, b omgjort.Week) bool {
@@ -324,38 +478,24 @@ func outcomeEvidence(d *omgjort.Decision) string {
 	return "Ankestyrelsen " + strings.ToLower(d.Outcome.Label()) + " afgørelsen; fejlen er ikke mærket – se begrundelsen."
 }
 
-// caseOfWeek picks the reversed decision with the most invalidating error labels over its
+// caseOfWeek picks the reversed decision with the most invalidating error types over its
 // reversed cases; ties go to the newest published, then the lowest ID. None when no reversed
-// decision has an invalidating error.
+// decision has one. The count it states is the number of error types it lists.
 func caseOfWeek(reversed []*omgjort.Decision, siteURL string) *omgjort.CaseOfWeek {
-	var best *omgjort.Decision
-	bestN := 0
+	var best *omgjort.CaseOfWeek
 	for _, d := range reversed { // already newest first, so a strict > keeps the tie-break
-		n := 0
-		for _, c := range d.Cases {
-			if !c.Outcome.Reversed() {
-				continue
-			}
-			for _, e := range c.Errors {
-				if e.Type.Invalidating() {
-					n++
-				}
+		cw := &omgjort.CaseOfWeek{DigestEntry: entryOf(d, siteURL)}
+		for _, t := range omgjort.InvalidatingErrors {
+			if what, ok := evidenceFor(d, t); ok {
+				cw.Lines = append(cw.Lines, omgjort.DigestLine{DigestEntry: omgjort.DigestEntry{Errors: []omgjort.ErrorType{t}}, What: what})
 			}
 		}
-		if n > bestN {
-			best, bestN = d, n
+		cw.Invalidating = len(cw.Lines)
+		if cw.Invalidating > 0 && (best == nil || cw.Invalidating > best.Invalidating) {
+			best = cw
 		}
 	}
-	if best == nil {
-		return nil
-	}
-	cw := &omgjort.CaseOfWeek{DigestEntry: entryOf(best, siteURL), Invalidating: bestN}
-	for _, t := range omgjort.InvalidatingErrors {
-		if what, ok := evidenceFor(best, t); ok {
-			cw.Lines = append(cw.Lines, omgjort.DigestLine{DigestEntry: omgjort.DigestEntry{Errors: []omgjort.ErrorType{t}}, What: what})
-		}
-	}
-	return cw
+	return best
 }
 
 // shorten collapses white space and cuts s to at most n characters at a word boundary.
@@ -372,32 +512,36 @@ func shorten(s string, n int) string {
 	return strings.TrimRight(cut, " ,.;:") + " …"
 }
 
-// subject is the mail's subject line: the week, what was reversed, and a warning first when a
-// source failed or went stale.
+// subject is the mail's subject line: the week and what came, with a warning first when a
+// source failed or went stale. Its numbers are the Summary's.
 func subject(d *omgjort.Digest) string {
 	var b strings.Builder
 	if !d.Healthy() {
 		b.WriteString("ADVARSEL: kilden er ikke opdateret – ")
 	}
 	fmt.Fprintf(&b, "Omgjort uge %d, %d: ", d.Week.Num, d.Week.Year)
-	switch d.Reversed {
-	case 0:
-		b.WriteString("ingen omgjorte afgørelser")
-	case 1:
-		b.WriteString("1 omgjort afgørelse")
+	switch {
+	case len(d.New)+len(d.Changed) > 0:
+		b.WriteString(omgjort.CountOf(len(d.New), "ny afgørelse", "nye afgørelser"))
+		if len(d.Changed) > 0 {
+			b.WriteString(", " + omgjort.CountOf(len(d.Changed), "ændret", "ændrede"))
+		}
+		if d.Reversed == 0 {
+			b.WriteString(", ingen omgjorte")
+		} else {
+			b.WriteString(", " + omgjort.CountOf(d.Reversed, "omgjort", "omgjorte"))
+		}
+	case len(d.Backfill) > 0:
+		n := 0
+		for _, x := range d.Backfill {
+			n += x.Count
+		}
+		b.WriteString("indlæsning af " + omgjort.CountOf(n, "afgørelse", "afgørelser"))
 	default:
-		fmt.Fprintf(&b, "%d omgjorte afgørelser", d.Reversed)
+		b.WriteString("ingen nye afgørelser")
 	}
-	fmt.Fprintf(&b, ", %d %s", len(d.New), plural(len(d.New), "ny", "nye"))
 	if len(d.Laws) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(d.Laws, ", "))
 	}
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -126,6 +126,11 @@ func (dv *Deliverer) Deliver(ctx context.Context, week omgjort.Week, from string
 		if err != nil {
 			errs = append(errs, err)
 		}
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			// The settings are wrong for everyone: stop now rather than fail each recipient.
+			break
+		}
 	}
 	return rep, errors.Join(errs...)
 }
@@ -199,6 +204,14 @@ func (dv *Deliverer) deliverOne(ctx context.Context, week omgjort.Week, from str
 			return Result{Recipient: r.Email, Action: "sent", Send: rec}, nil
 		}
 		rec.Error = sendErr.Error()
+		var ce *ConfigError
+		if errors.As(sendErr, &ce) {
+			// Retrying cannot help until the settings are fixed; the next run retries.
+			rec.State = omgjort.SendFailed
+			log.Error("digest not sent: the mail settings are wrong", "error", sendErr)
+			return Result{Recipient: r.Email, Action: "failed", Send: rec},
+				errors.Join(fmt.Errorf("digest: %s to %s: %w", week, r.Email, sendErr), dv.Log.PutSend(rec))
+		}
 		var perm *PermanentError
 		if errors.As(sendErr, &perm) {
 			rec.State, rec.Permanent = omgjort.SendFailed, true

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
+	"encoding/base64"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -84,33 +87,75 @@ func crawlRun(t *testing.T, db *store.DB, result omgjort.RunResult, ended time.T
 	}
 }
 
+// stored sets when the store first stored d (and when it was fetched).
+func stored(d *omgjort.Decision, t time.Time) *omgjort.Decision {
+	d.FirstStored, d.Stored, d.FetchedAt = t, t, t
+	return d
+}
+
+func day(d, h int) time.Time { return time.Date(2026, 11, d, h, 15, 30, 0, cph) }
+
 func TestBuild(t *testing.T) {
 	db := openStore(t, t.TempDir())
+	// The first run of ast.dk, long ago, stored everything then: a backfill, in no week's list.
+	firstRun := &omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: time.Date(2026, 7, 1, 6, 0, 0, 0, cph), Result: omgjort.RunRunning}
+	if err := db.StartRun(firstRun); err != nil {
+		t.Fatal(err)
+	}
+	firstRun.Ended, firstRun.Result, firstRun.New = firstRun.Started.Add(time.Hour), omgjort.RunOK, 1
+	if err := db.FinishRun(firstRun); err != nil {
+		t.Fatal(err)
+	}
+	put(t, db, stored(dec("1-20", "2020-01-10", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), firstRun.Started.Add(time.Minute)))
+	// The digest of week 46 was built Monday 16 November at 07.00.
+	w46 := &omgjort.Digest{Week: week47.Add(-1), WeekName: week47.Add(-1).String(), From: day(9, 7), Through: time.Date(2026, 11, 16, 7, 0, 0, 0, cph)}
+	if err := db.PutDigest(w46); err != nil {
+		t.Fatal(err)
+	}
 	put(t, db,
+		// Stored Monday 16 November at 06.15, before the week-46 digest was built: in that one.
+		stored(dec("9-26", "2026-11-13", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), day(16, 6)),
 		// Week 47: two reversed with invalidating errors (tie on count → the newer one wins),
 		// one reversed without any error label, one upheld, one under another law.
-		dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning, omgjort.ErrPartshoering)),
-		dec("11-26", "2026-11-19", "Aktivloven", cs(omgjort.OutcomeOphaevet, omgjort.ErrBegrundelse, omgjort.ErrSagsoplysning), cs(omgjort.OutcomeStadfaestet)),
-		dec("12-26", "2026-11-20", "Aktivloven", cs(omgjort.OutcomeAendret)),
-		dec("13-26", "2026-11-16", "Aktivloven", cs(omgjort.OutcomeStadfaestet, omgjort.ErrVejledning)),
-		dec("14-26", "2026-11-22", "Sygedagpengeloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrVejledning, omgjort.ErrRetsanvendelse)),
+		stored(dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning, omgjort.ErrPartshoering)), day(17, 6)),
+		stored(dec("11-26", "2026-11-19", "Aktivloven", cs(omgjort.OutcomeOphaevet, omgjort.ErrBegrundelse, omgjort.ErrSagsoplysning), cs(omgjort.OutcomeStadfaestet)), day(19, 6)),
+		stored(dec("12-26", "2026-11-20", "Aktivloven", cs(omgjort.OutcomeAendret)), day(20, 6)),
+		stored(dec("13-26", "2026-11-16", "Aktivloven", cs(omgjort.OutcomeStadfaestet, omgjort.ErrVejledning)), day(17, 6)),
+		stored(dec("14-26", "2026-11-22", "Sygedagpengeloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrVejledning, omgjort.ErrRetsanvendelse)), day(22, 6)),
+		// Published in 2024 but reached us only now (late publication, failed crawls): listed now.
+		stored(dec("3-24", "2024-05-02", "Aktivloven", cs(omgjort.OutcomeStadfaestet)), day(18, 6)),
+		// Stored Monday 23 November at 06.15, before this digest is built at 07.00: in it.
+		stored(dec("20-26", "2026-11-23", "Aktivloven", cs(omgjort.OutcomeStadfaestet)), day(23, 6)),
 		// Earlier weeks for the comparison: W45 and W40 (inside 4 and 12 weeks), W30 (outside).
-		dec("5-26", "2026-11-03", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)),
-		dec("6-26", "2026-09-29", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)),
-		dec("7-26", "2026-07-21", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)),
-		// Next week: not in this digest.
-		dec("20-26", "2026-11-24", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)),
+		stored(dec("5-26", "2026-11-03", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), day(3, 6)),
+		stored(dec("6-26", "2026-09-29", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), time.Date(2026, 9, 29, 6, 15, 0, 0, cph)),
+		stored(dec("7-26", "2026-07-21", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), time.Date(2026, 7, 21, 6, 15, 0, 0, cph)),
 	)
 	// An older decision that got a new version in week 47.
-	old := dec("2-25", "2025-03-01", "Aktivloven", cs(omgjort.OutcomeStadfaestet))
-	put(t, db, old)
+	put(t, db, stored(dec("2-25", "2025-03-01", "Aktivloven", cs(omgjort.OutcomeStadfaestet)), time.Date(2026, 7, 22, 6, 0, 0, 0, cph)))
 	changed := dec("2-25", "2025-03-01", "Aktivloven", cs(omgjort.OutcomeOphaevet, omgjort.ErrPartshoering))
-	changed.ContentHash, changed.FetchedAt = "h-2-25-v2", time.Date(2026, 11, 18, 6, 15, 0, 0, cph)
+	changed.ContentHash, changed.FetchedAt, changed.Stored = "h-2-25-v2", day(18, 6), day(18, 6)
 	put(t, db, changed)
-	crawlRun(t, db, omgjort.RunOK, time.Date(2026, 11, 23, 6, 16, 0, 0, cph), 0, "")
+	// A --full run in the week stored three old decisions: summarised, not listed.
+	full := &omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: day(19, 10), Result: omgjort.RunRunning, Backfill: true}
+	if err := db.StartRun(full); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"1-19", "2-19", "3-19"} {
+		put(t, db, stored(dec(id, "2019-02-01", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), day(19, 10).Add(time.Minute)))
+	}
+	full.Ended, full.Result, full.New = day(19, 11), omgjort.RunOK, 3
+	if err := db.FinishRun(full); err != nil {
+		t.Fatal(err)
+	}
+	crawlRun(t, db, omgjort.RunOK, time.Date(2026, 11, 23, 6, 16, 0, 0, cph), 1, "")
 
 	now := time.Date(2026, 11, 23, 7, 0, 0, 0, cph)
-	d, err := Build(db, Options{Week: week47, SiteURL: "https://omgjort.example.dk/", Now: now})
+	from, through, err := Window(db, week47, now, cph)
+	if err != nil || !from.Equal(w46.Through) || !through.Equal(now) {
+		t.Fatalf("window %s – %s (%v), want from the week-46 digest's end to now", from, through, err)
+	}
+	d, err := Build(db, Options{Week: week47, SiteURL: "https://omgjort.example.dk/", Now: now, From: from, Through: through})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,17 +166,26 @@ func TestBuild(t *testing.T) {
 		}
 		return strings.Join(s, " ")
 	}
-	if got, want := ids(d.New), "14-26 12-26 11-26 10-26 13-26"; got != want {
-		t.Errorf("new = %q, want %q (newest first)", got, want)
+	if got, want := ids(d.New), "20-26 14-26 12-26 11-26 10-26 13-26 3-24"; got != want {
+		t.Errorf("new = %q, want %q (newest published first; 3-24 though published in 2024)", got, want)
 	}
 	if got := ids(d.Changed); got != "2-25" {
 		t.Errorf("changed = %q, want 2-25", got)
 	}
+	if len(d.Backfill) != 1 || d.Backfill[0].Count != 3 || d.Backfill[0].Name != "ast.dk" {
+		t.Errorf("backfill = %+v, want 3 from ast.dk", d.Backfill)
+	}
 	if d.Reversed != 5 {
 		t.Errorf("reversed = %d, want 5", d.Reversed)
 	}
-	if d.Case == nil || d.Case.ID != "11-26" || d.Case.Invalidating != 2 {
-		t.Fatalf("case of the week = %+v, want 11-26 with 2 (tie with 10-26 goes to the newer)", d.Case)
+	if want := "7 nye afgørelser og 1 ændret, heraf 5 omgjorte. Desuden 3 afgørelser fra en indlæsning."; d.Summary() != want {
+		t.Errorf("summary %q, want %q", d.Summary(), want)
+	}
+	if want := "Omgjort uge 47, 2026: 7 nye afgørelser, 1 ændret, 5 omgjorte"; d.Subject != want {
+		t.Errorf("subject %q, want %q", d.Subject, want)
+	}
+	if d.Case == nil || d.Case.ID != "11-26" || d.Case.Invalidating != 2 || len(d.Case.Lines) != 2 {
+		t.Fatalf("case of the week = %+v, want 11-26 with 2 listed errors (tie with 10-26 goes to the newer)", d.Case)
 	}
 	group := map[string][]string{}
 	for _, g := range d.Groups {
@@ -148,27 +202,48 @@ func TestBuild(t *testing.T) {
 	if got := group["Uden angivet fejltype"]; len(got) != 1 || got[0] != "12-26" {
 		t.Errorf("group without error type = %v, want [12-26]", got)
 	}
-	if _, ok := group[omgjort.ErrVejledning.Label()]; !ok {
-		t.Errorf("vejledning group missing (14-26 is reversed with it)")
-	}
+	// The week's column counts exactly the listed lines; the history the stored weeks before.
 	for _, c := range d.Counts {
-		if c.Type == omgjort.ErrSagsoplysning && (c.Week != 2 || c.Prev4 != 1 || c.Prev12 != 2) {
-			t.Errorf("sagsoplysning counts = %+v, want week 2, prev4 1, prev12 2", c)
+		for _, g := range d.Groups {
+			if g.Type == c.Type && len(g.Lines) != c.Week {
+				t.Errorf("%s: table says %d, the list has %d lines", c.Label, c.Week, len(g.Lines))
+			}
+		}
+		if c.Type == omgjort.ErrSagsoplysning && (c.Week != 2 || c.Prev4 != 2 || c.Prev12 != 3) {
+			t.Errorf("sagsoplysning counts = %+v, want week 2, prev4 2 (5-26, 9-26), prev12 3 (and 6-26)", c)
 		}
 		if c.Type == omgjort.ErrVejledning && c.Week != 1 {
 			t.Errorf("vejledning counted %d, want 1 (13-26 was upheld)", c.Week)
 		}
 	}
-	if len(d.Sources) != 1 || d.Sources[0].Stale || d.Sources[0].Failed {
-		t.Errorf("sources = %+v, want ast.dk fresh", d.Sources)
+	if len(d.Sources) != 1 || d.Sources[0].Stale || d.Sources[0].Failed || d.Sources[0].New != 7 {
+		t.Errorf("sources = %+v, want ast.dk fresh with the 7 new", d.Sources)
 	}
-	line := FreshnessLine(d.Sources[0], week47, cph)
-	if want := "Kilden ast.dk blev tjekket mandag 23. november kl. 06.16 — kørslerne i uge 47 hentede 0 nye afgørelser."; line != want {
-		t.Errorf("freshness line = %q, want %q", line, want)
+	if want := "Kilden ast.dk blev sidst hentet med succes mandag 23. november kl. 06.16. Ugebrevet har 7 nye afgørelser derfra."; d.SourceLines[0] != want {
+		t.Errorf("source line = %q, want %q", d.SourceLines[0], want)
+	}
+
+	// Stored, the digest keeps its span; the next week's digest starts where it ended, so every
+	// decision is in exactly one.
+	if err := db.PutDigest(d); err != nil {
+		t.Fatal(err)
+	}
+	put(t, db, stored(dec("21-26", "2026-11-10", "Aktivloven", cs(omgjort.OutcomeStadfaestet)), day(24, 6)))
+	later := time.Date(2026, 11, 30, 7, 0, 0, 0, cph)
+	if f, th, _ := Window(db, week47, later, cph); !f.Equal(from) || !th.Equal(through) {
+		t.Errorf("rebuilding week 47 moved its span to %s – %s", f, th)
+	}
+	f48, t48, _ := Window(db, week47.Add(1), later, cph)
+	d48, err := Build(db, Options{Week: week47.Add(1), Now: later, From: f48, Through: t48})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(d48.New); got != "21-26" {
+		t.Errorf("week 48 new = %q, want only 21-26", got)
 	}
 
 	// Law filter: only Sygedagpengeloven.
-	f, err := Build(db, Options{Week: week47, Laws: []string{"sygedagpenge"}, Now: now})
+	f, err := Build(db, Options{Week: week47, Laws: []string{"sygedagpenge"}, Now: now, From: from, Through: through})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,10 +255,76 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+func TestDanishAgreementEverywhere(t *testing.T) {
+	db := openStore(t, t.TempDir())
+	crawlRun(t, db, omgjort.RunOK, day(10, 6), 0, "") // the first run
+	crawlRun(t, db, omgjort.RunOK, day(17, 6), 1, "")
+	put(t, db, stored(dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), day(17, 6).Add(-30*time.Second)))
+	d, err := Build(db, Options{Week: week47, Now: day(23, 7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := NewRenderer(cph)
+	out, err := r.Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{d.Subject, out.Text, out.HTML} {
+		flat := strings.Join(strings.Fields(body), " ")
+		for _, bad := range []string{"1 nye", "1 omgjorte", "0 ny ", "1 ændrede", "0 nye afgørelser derfra"} {
+			if strings.Contains(flat, bad) {
+				t.Errorf("%q in %.200s…", bad, flat)
+			}
+		}
+	}
+	for _, want := range []string{"1 ny afgørelse, heraf 1 omgjort.", "Ugebrevet har 1 ny afgørelse derfra.", "med 1 fejl af de typer"} {
+		if !strings.Contains(strings.Join(strings.Fields(out.Text), " "), want) {
+			t.Errorf("text lacks %q:\n%s", want, out.Text)
+		}
+	}
+	if d.Subject != "Omgjort uge 47, 2026: 1 ny afgørelse, 1 omgjort" {
+		t.Errorf("subject %q", d.Subject)
+	}
+	// Over real SMTP: the subject and both bodies arrive as rendered.
+	srv := startSMTP(t)
+	dv := &Deliverer{Log: db, Mailer: mailer(t, srv, srv.RootCAs), Backoff: time.Millisecond}
+	one := []omgjort.Recipient{{Email: "leder@kommune.dk"}}
+	if _, err := dv.Deliver(t.Context(), week47, "omgjort@kommune.dk", one, func(omgjort.Recipient) (*Message, error) {
+		return &Message{Subject: d.Subject, Date: time.Now(), HTML: out.HTML, Text: out.Text}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.To("leder@kommune.dk")
+	if len(got) != 1 {
+		t.Fatalf("%d messages", len(got))
+	}
+	subj, err := new(mime.WordDecoder).DecodeHeader(got[0].Header.Get("Subject"))
+	if err != nil || subj != d.Subject {
+		t.Errorf("received subject %q (%v), want %q", subj, err, d.Subject)
+	}
+	parts := mailParts(t, got[0])
+	if !strings.Contains(strings.Join(strings.Fields(parts["text/plain"]), " "), "1 ny afgørelse, heraf 1 omgjort.") ||
+		!strings.Contains(parts["text/html"], "1 ny afgørelse, heraf 1 omgjort.") {
+		t.Errorf("received bodies lack the summary:\n%s", parts["text/plain"])
+	}
+
+	// An empty week: a short mail that says so, nothing else.
+	crawlRun(t, db, omgjort.RunOK, day(29, 6), 0, "")
+	e, err := Build(db, Options{Week: week47.Add(1), Now: time.Date(2026, 11, 30, 7, 0, 0, 0, cph), From: day(23, 7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eo, _ := r.Render(e)
+	if !e.Empty() || e.Subject != "Omgjort uge 48, 2026: ingen nye afgørelser" || !strings.Contains(eo.Text, "Ingen nye afgørelser i ugen.") ||
+		strings.Contains(eo.Text, "OMGJORTE AFGØRELSER") || strings.Contains(eo.HTML, "Ugens sag") {
+		t.Errorf("empty week: %q\n%s", e.Subject, eo.Text)
+	}
+}
+
 func TestStaleAndFailedSource(t *testing.T) {
 	db := openStore(t, t.TempDir())
 	crawlRun(t, db, omgjort.RunOK, time.Date(2026, 11, 10, 6, 15, 0, 0, cph), 3, "")
-	crawlRun(t, db, omgjort.RunFailed, time.Date(2026, 11, 22, 6, 15, 0, 0, cph), 0, "sitemap gav 503")
+	crawlRun(t, db, omgjort.RunFailed, time.Date(2026, 11, 22, 6, 15, 0, 0, cph), 0, "Get \"http://10.1.2.3/sitemap.xml\": dial tcp 10.1.2.3:80: connect: network is unreachable")
 	d, err := Build(db, Options{Week: week47, Now: time.Date(2026, 11, 23, 7, 0, 0, 0, cph)})
 	if err != nil {
 		t.Fatal(err)
@@ -204,18 +345,29 @@ func TestStaleAndFailedSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, body := range []string{out.HTML, out.Text} {
-		if !strings.Contains(body, "Ingen vellykket kørsel i over 8 dage") || !strings.Contains(body, "sitemap gav 503") {
+		body = strings.Join(strings.Fields(body), " ")
+		if !strings.Contains(body, "Ingen vellykket hentning i 13 dage") || !strings.Contains(body, "Den seneste hentning mislykkedes") {
 			t.Errorf("body lacks the stale/failed warning:\n%s", body)
+		}
+		if strings.Contains(body, "10.1.2.3") || strings.Contains(body, "dial tcp") {
+			t.Errorf("the raw error (an internal address) is in the digest:\n%s", body)
 		}
 	}
 	if !strings.Contains(out.HTML, "#b91c1c") {
 		t.Errorf("warning in the HTML is not red")
 	}
+	// A source that never succeeded says so, and is not "stale for over 8 days".
+	fresh := openStore(t, t.TempDir())
+	crawlRun(t, fresh, omgjort.RunFailed, time.Date(2026, 11, 23, 6, 15, 0, 0, cph), 0, "nede")
+	n, _ := Build(fresh, Options{Week: week47, Now: time.Date(2026, 11, 23, 6, 15, 16, 0, cph)})
+	if !strings.Contains(n.SourceLines[0], "endnu ikke hentet med succes") || strings.Contains(n.SourceLines[0], "dage") {
+		t.Errorf("never succeeded: %q", n.SourceLines[0])
+	}
 }
 
 func TestRenderReadsWellInMailClients(t *testing.T) {
 	db := openStore(t, t.TempDir())
-	put(t, db, dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)))
+	put(t, db, stored(dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)), day(17, 6)))
 	d, err := Build(db, Options{Week: week47, SiteURL: "https://omgjort.example.dk", Now: time.Date(2026, 11, 23, 7, 0, 0, 0, cph)})
 	if err != nil {
 		t.Fatal(err)
@@ -247,6 +399,76 @@ func TestRenderReadsWellInMailClients(t *testing.T) {
 		if len([]rune(l)) > 76 && !strings.Contains(l, "://") {
 			t.Errorf("text line longer than 76 characters: %q", l)
 		}
+	}
+}
+
+// mailParts decodes a received multipart/alternative message into its bodies by media type.
+func mailParts(t *testing.T, m smtptest.Message) map[string]string {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(string(m.Data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		mt, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		var r io.Reader = p
+		if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			r = quotedprintable.NewReader(p)
+		} else if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "base64") {
+			r = base64.NewDecoder(base64.StdEncoding, p)
+		}
+		b, _ := io.ReadAll(r)
+		out[mt] = string(b)
+	}
+	return out
+}
+
+// TestConfigErrorsFailAtOnce: a server without STARTTLS, or a refused login, is a settings
+// problem: one attempt, a clear message, the other recipients not tried, nothing permanent.
+func TestConfigErrorsFailAtOnce(t *testing.T) {
+	plain, err := smtptest.StartWithoutTLS("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close() })
+	good := startSMTP(t)
+	wrongPass, err := NewSMTP(SMTPConfig{Addr: good.Addr, User: good.User, Password: "forkert", TLS: TLSStartTLS,
+		TLSConfig: &tls.Config{RootCAs: good.RootCAs, MinVersion: tls.VersionTLS12}, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		mailer *SMTP
+		want   string
+	}{
+		{"no STARTTLS", mailer(t, plain, good.RootCAs), "tilbyder ikke STARTTLS"},
+		{"login refused", wrongPass, "afviste login"},
+	} {
+		db := openStore(t, t.TempDir())
+		dv := &Deliverer{Log: db, Mailer: c.mailer, Attempts: 4, Backoff: time.Hour}
+		rep, err := dv.Deliver(t.Context(), week47, "omgjort@kommune.dk", rcpts, compose)
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want a ConfigError saying %q", c.name, err, c.want)
+			continue
+		}
+		if len(rep.Results) != 1 || rep.Results[0].Send.Attempts != 1 || rep.Results[0].Send.Permanent {
+			t.Errorf("%s: %+v, want one recipient tried once, not marked permanent", c.name, rep.Results)
+		}
+	}
+	if n := len(plain.Messages()) + len(good.Messages()); n != 0 {
+		t.Errorf("%d messages accepted", n)
 	}
 }
 
@@ -528,20 +750,23 @@ func TestParseWeekAndMessageID(t *testing.T) {
 	}
 }
 
-// TestOwnDecisionsNotInDigest: the municipality's own decisions never reach the digest, which
-// is mailed and public at /digests.
-func TestOwnDecisionsNotInDigest(t *testing.T) {
+// TestOwnDecisionsOnlyCounted: the municipality's own letters are counted, never listed, in the
+// digest (it is mailed and public).
+func TestOwnDecisionsOnlyCounted(t *testing.T) {
 	db := openStore(t, t.TempDir())
-	pub := dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning))
-	own := dec("E-26-1", "2026-11-18", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning))
-	own.Source = omgjort.SourceOwn
-	put(t, db, pub, own)
-	d, err := Build(db, Options{Week: week47, Now: time.Date(2026, 11, 23, 7, 0, 0, 0, cph)})
+	own := stored(dec("egen-1", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrPartshoering)), day(17, 9))
+	own.Source, own.Title = omgjort.SourceOwn, "Afgørelse om Jens Hansen"
+	put(t, db, own, stored(dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeStadfaestet)), day(17, 6)))
+	d, err := Build(db, Options{Week: week47, Now: day(23, 7)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(d)
-	if !strings.Contains(string(b), "10-26") || strings.Contains(string(b), "E-26-1") {
-		t.Fatalf("digest = %s", b)
+	r, _ := NewRenderer(cph)
+	out, _ := r.Render(d)
+	if d.OwnNew != 1 || len(d.New) != 1 || d.Reversed != 0 || strings.Contains(out.Text+out.HTML, "Jens Hansen") || strings.Contains(out.Text, "egen-1") {
+		t.Errorf("own decision listed: %+v\n%s", d, out.Text)
+	}
+	if !strings.Contains(d.Summary(), "1 egen afgørelse blev importeret") {
+		t.Errorf("summary %q", d.Summary())
 	}
 }

@@ -35,12 +35,11 @@ func NewRenderer(loc *time.Location) (*Renderer, error) {
 	funcs := map[string]any{
 		"date":      DanishDate,
 		"when":      func(t time.Time) string { return DanishWhen(t, loc) },
-		"avg":       average,
-		"fresh":     func(s omgjort.SourceCheck, w omgjort.Week) string { return FreshnessLine(s, w, loc) },
+		"thousands": omgjort.Thousands,
 		"laws":      func(l []string) string { return strings.Join(l, ", ") },
 		"outcome":   func(o omgjort.Outcome) string { return o.Label() },
 		"typeLabel": func(t omgjort.ErrorType) string { return t.Label() },
-		"plural":    plural,
+		"count":     omgjort.CountOf,
 	}
 	var err error
 	r.html, err = htmltemplate.New("mail.html").Funcs(funcs).ParseFS(templateFS, "templates/mail.html")
@@ -67,16 +66,6 @@ func (r *Renderer) Render(d *omgjort.Digest) (*omgjort.RenderedDigest, error) {
 	return d.Rendered, nil
 }
 
-// average formats total/weeks as a Danish decimal with one digit ("1,5").
-func average(total, weeks int) string {
-	if weeks == 0 {
-		return "0"
-	}
-	s := fmt.Sprintf("%.1f", float64(total)/float64(weeks))
-	s = strings.TrimSuffix(s, ".0")
-	return strings.Replace(s, ".", ",", 1)
-}
-
 var (
 	danishMonths = [...]string{"januar", "februar", "marts", "april", "maj", "juni", "juli",
 		"august", "september", "oktober", "november", "december"}
@@ -101,27 +90,26 @@ func DanishWhen(t time.Time, loc *time.Location) string {
 	return fmt.Sprintf("%s %d. %s kl. %02d.%02d", danishDays[t.Weekday()], t.Day(), danishMonths[t.Month()-1], t.Hour(), t.Minute())
 }
 
-// FreshnessLine is the digest's sentence on one source: "Kilden ast.dk blev tjekket mandag
-// 24. november kl. 06.15 — kørslerne i uge 47 hentede 0 nye afgørelser.", or a warning when it failed or went stale.
-func FreshnessLine(s omgjort.SourceCheck, w omgjort.Week, loc *time.Location) string {
+// FreshnessLine is the digest's sentence on one source: when it last succeeded and what this
+// digest has from it ("Kilden ast.dk blev sidst hentet med succes mandag 24. november kl.
+// 06.15. Ugebrevet har 2 nye afgørelser derfra."), or a warning when it failed, went stale or
+// never succeeded. Its counts are the digest's own lists, so no line contradicts another.
+func FreshnessLine(s omgjort.SourceCheck, now time.Time, loc *time.Location) string {
 	var b strings.Builder
-	switch {
-	case s.LastOK.IsZero():
-		fmt.Fprintf(&b, "ADVARSEL: Kilden %s er aldrig blevet tjekket med succes.", s.Name)
-	default:
-		// s.New counts what the week's runs fetched, not what was published that week (the
-		// digest's own lists), so the line says so: the two can differ.
-		fmt.Fprintf(&b, "Kilden %s blev tjekket %s — kørslerne i uge %d hentede %d %s.", s.Name, DanishWhen(s.LastOK, loc), w.Num, s.New, plural(s.New, "ny afgørelse", "nye afgørelser"))
+	if s.LastOK.IsZero() {
+		fmt.Fprintf(&b, "ADVARSEL: Kilden %s er endnu ikke hentet med succes.", s.Name)
+	} else {
+		n := "ingen nye afgørelser"
+		if s.New > 0 {
+			n = omgjort.CountOf(s.New, "ny afgørelse", "nye afgørelser")
+		}
+		fmt.Fprintf(&b, "Kilden %s blev sidst hentet med succes %s. Ugebrevet har %s derfra.", s.Name, DanishWhen(s.LastOK, loc), n)
 		if s.Stale {
-			fmt.Fprintf(&b, " ADVARSEL: Ingen vellykket kørsel i over %d dage – ugebrevet kan mangle afgørelser.", int(omgjort.StaleAfter.Hours()/24))
+			fmt.Fprintf(&b, " ADVARSEL: Ingen vellykket hentning i %d dage – ugebrevet kan mangle afgørelser.", int(now.Sub(s.LastOK).Hours()/24))
 		}
 	}
 	if s.Failed {
-		b.WriteString(" ADVARSEL: Seneste kørsel mislykkedes")
-		if s.Error != "" {
-			b.WriteString(": " + s.Error)
-		}
-		b.WriteString(".")
+		b.WriteString(" ADVARSEL: Den seneste hentning mislykkedes – se driftsstatus.")
 	}
 	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
@@ -119,6 +120,9 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	}
 	conn, err := client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
+		if ce := s.configProblem(err); ce != nil {
+			return ce
+		}
 		return fmt.Errorf("smtp connect %s: %w", s.cfg.Addr, err)
 	}
 	sendErr := client.SendWithSMTPClient(conn, msg)
@@ -127,7 +131,45 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 		s.cfg.Logger.Warn("smtp: closing the connection failed after the message was accepted", "error", err)
 	}
 	if sendErr != nil {
+		if ce := s.configProblem(sendErr); ce != nil {
+			return ce
+		}
 		return classify(fmt.Errorf("smtp send to %s: %w", m.To, sendErr))
+	}
+	return nil
+}
+
+// ConfigError is a problem with the mail settings rather than with a recipient or the network:
+// the server offers no STARTTLS, refuses the login, or its certificate is not trusted. Retrying
+// cannot help, so delivery stops at once with Message, which says what to fix; the sends stay
+// retryable, so the next run, with the settings fixed, reaches everyone.
+type ConfigError struct {
+	Message string
+	Err     error
+}
+
+func (e *ConfigError) Error() string { return e.Message + " (" + e.Err.Error() + ")" }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// configProblem recognises the configuration errors among go-mail's errors, which name them
+// only in their text.
+func (s *SMTP) configProblem(err error) *ConfigError {
+	msg := err.Error()
+	var cv *tls.CertificateVerificationError
+	var se *mail.SendError
+	code := 0
+	if errors.As(err, &se) {
+		code = se.ErrorCode()
+	}
+	switch {
+	case strings.Contains(msg, "does not support STARTTLS"):
+		return &ConfigError{Message: fmt.Sprintf("SMTP-serveren %s tilbyder ikke STARTTLS, som --smtp-tls=starttls kræver: brug --smtp-tls=tls for en server med TLS fra start (port 465), eller ret serveren", s.cfg.Addr), Err: err}
+	case errors.As(err, &cv):
+		return &ConfigError{Message: fmt.Sprintf("SMTP-serverens certifikat (%s) kan ikke godkendes: ret --smtp eller serverens certifikat", s.cfg.Addr), Err: err}
+	case strings.Contains(msg, "SMTP AUTH failed") || strings.Contains(msg, "does not support SMTP AUTH") || strings.Contains(msg, "AuthNotSupported") || strings.Contains(msg, "auth mechanism"):
+		return &ConfigError{Message: fmt.Sprintf("SMTP-serveren %s afviste login for brugeren %q: ret --smtp-user og OMGJORT_SMTP_PASSWORD", s.cfg.Addr, s.cfg.User), Err: err}
+	case code == 530 || code == 534 || code == 535 || code == 538:
+		return &ConfigError{Message: fmt.Sprintf("SMTP-serveren %s kræver login eller kryptering, som indstillingerne ikke giver (svar %d): ret --smtp-user, OMGJORT_SMTP_PASSWORD eller --smtp-tls", s.cfg.Addr, code), Err: err}
 	}
 	return nil
 }

@@ -139,6 +139,9 @@ func New(cfg Config, jobs ...Job) (*Scheduler, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if cfg.Metrics != nil {
+		cfg.Metrics.sched.Store(s)
+	}
 	return s, nil
 }
 

@@ -333,3 +333,73 @@ func value(c prometheus.Metric) float64 {
 	}
 	return m.Gauge.GetValue()
 }
+
+// gauges gathers the registry into name{label} → value.
+func gauges(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			key := mf.GetName()
+			for _, l := range m.GetLabel() {
+				key += "{" + l.GetValue() + "}"
+			}
+			if g := m.GetGauge(); g != nil {
+				out[key] = g.GetValue()
+			}
+		}
+	}
+	return out
+}
+
+func TestFreshnessMetricsFromRunRecords(t *testing.T) {
+	db := openStore(t)
+	now := time.Now()
+	record := func(job, source string, ago time.Duration, res omgjort.RunResult) {
+		r := &omgjort.CrawlRun{Job: job, Source: source, Started: now.Add(-ago - time.Minute), Result: omgjort.RunRunning}
+		if err := db.StartRun(r); err != nil {
+			t.Fatal(err)
+		}
+		r.Ended, r.Result = now.Add(-ago), res
+		if err := db.FinishRun(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record("crawl-astdk", "astdk", 10*24*time.Hour, omgjort.RunOK) // last success 10 days ago
+	record("crawl-astdk", "astdk", time.Hour, omgjort.RunFailed)
+	record("backup", "", 2*time.Hour, omgjort.RunOK)
+	record("digest", "", time.Hour, omgjort.RunFailed) // never succeeded
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noop := func(context.Context, *omgjort.CrawlRun) error { return nil }
+	if _, err := New(Config{Recorder: db, Metrics: m, Location: cph(t)},
+		Job{Name: "crawl-astdk", Spec: "15 6 * * *", Source: "astdk", Run: noop},
+		Job{Name: "backup", Spec: "30 5 * * *", Run: noop},
+		Job{Name: "digest", Spec: "0 7 * * 1", Run: noop},
+		Job{Name: "never", Spec: "0 7 * * 1", Run: noop}); err != nil {
+		t.Fatal(err)
+	}
+	g := gauges(t, reg)
+	want := map[string]float64{
+		"omgjort_source_stale{astdk}":                          1,
+		"omgjort_job_stale{crawl-astdk}":                       1, // a daily job without success for 10 days
+		"omgjort_job_stale{backup}":                            0,
+		"omgjort_job_stale{digest}":                            1, // ran, never succeeded
+		"omgjort_job_stale{never}":                             0, // has not run yet
+		"omgjort_job_last_success_timestamp_seconds{digest}":   0,
+		"omgjort_job_last_success_timestamp_seconds{backup}":   float64(now.Add(-2 * time.Hour).Unix()),
+		"omgjort_source_last_success_timestamp_seconds{astdk}": float64(now.Add(-10 * 24 * time.Hour).Unix()),
+	}
+	for k, v := range want {
+		if got, ok := g[k]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", k, got, ok, v)
+		}
+	}
+}

@@ -288,3 +288,40 @@ func TestComparison(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAnkeastTableLayout(t *testing.T) {
+	data := fixture(t, "ankeast1_tabel.csv")
+	p, err := officialstats.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Dataset != officialstats.DatasetAnkeast || strings.Join(p.Periods, ",") != "2022,2023" || p.Municipalities != 2 {
+		t.Fatalf("%+v", p)
+	}
+	found := 0
+	for _, r := range p.Rows {
+		if r.Code == "751" && r.Law == "Lov om sygedagpenge" {
+			found++
+			d := 0
+			if r.Period == "2023" {
+				d = 1
+			}
+			if r.Stadfaestet != 120+d || r.AendretOphaevet != 30+d || r.Hjemvist != 30+d || r.Afvist != 30+d {
+				t.Errorf("Aarhus %s: %+v", r.Period, r)
+			}
+		}
+		if r.Code == "000" && r.Period == "2022" && r.Stadfaestet != 1200 {
+			t.Errorf("country: %+v", r)
+		}
+	}
+	if found != 2 {
+		t.Errorf("%d Aarhus rows, want 2", found)
+	}
+	// A bad count names its own line of the table.
+	bad := strings.Replace(string(data), ";;Hjemvisning;22;23", ";;Hjemvisning;22;mange", 1)
+	_, err = officialstats.Parse([]byte(bad))
+	var ie *omgjort.ImportError
+	if !errors.As(err, &ie) || ie.Line != 9 {
+		t.Errorf("bad count: %v, want line 9", err)
+	}
+}

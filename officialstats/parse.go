@@ -191,6 +191,9 @@ func Parse(data []byte) (*Parsed, error) {
 		}
 		return 0, false
 	}
+	if stubs, periods, ok := wideHeader(header); ok {
+		return parseAnkeastWide(r, header, stubs, periods, skip, title)
+	}
 	kIdx, okK := has("kommune", "kommuner", "omraade", "myndighed", "instans")
 	if _, okOut := has("afgoerelse", "afgoerelsestype", "udfald", "afgoer"); okK && okOut {
 		return parseAnkeast(r, header, cols, skip, title)
@@ -367,6 +370,111 @@ func parseAnkeast(r *csv.Reader, header []string, cols map[string]int, skip int,
 		}
 	}
 	return agg.finish(p)
+}
+
+// wideHeader recognises Statistikbanken's table layout: empty cells over the row variables,
+// then one column per period (";;;2022;2023"). It returns the number of row variables and the
+// periods.
+func wideHeader(header []string) (stubs int, periods []string, ok bool) {
+	for stubs < len(header) && strings.TrimSpace(header[stubs]) == "" {
+		stubs++
+	}
+	if stubs == 0 || stubs == len(header) {
+		return 0, nil, false
+	}
+	for _, h := range header[stubs:] {
+		p, err := normPeriod(h)
+		if err != nil {
+			return 0, nil, false
+		}
+		periods = append(periods, p)
+	}
+	return stubs, periods, true
+}
+
+// parseAnkeastWide reads the table layout: each row names municipality, law and outcome (in
+// any order; a blank cell repeats the row above, as Statistikbanken writes it) and gives one
+// count per period.
+func parseAnkeastWide(r *csv.Reader, header []string, stubs int, periods []string, skip int, title string) (*Parsed, error) {
+	var recs [][]string
+	var lines []int
+	prev := make([]string, stubs)
+	for {
+		f, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(err, skip)
+		}
+		line, _ := r.FieldPos(0)
+		line += skip
+		if len(f) != len(header) {
+			if len(f) == 1 && strings.TrimSpace(f[0]) == "" {
+				continue
+			}
+			return nil, bad(line, "rækken har %d felter, men overskriften har %d", len(f), len(header))
+		}
+		for i := 0; i < stubs; i++ {
+			if strings.TrimSpace(f[i]) == "" {
+				f[i] = prev[i]
+			}
+			prev[i] = f[i]
+		}
+		recs = append(recs, f)
+		lines = append(lines, line)
+	}
+	// Turn every cell into a line of the long layout and read that.
+	var long strings.Builder
+	long.WriteString("KOMMUNE;LOVGRUNDLAG;AFGØRELSE;TID;INDHOLD\n")
+	lineOf := []int{0}
+	for n, f := range recs {
+		kommune, law, out := "", "", ""
+		for _, c := range f[:stubs] {
+			switch {
+			case measures[hkey(c)] != mNone && out == "":
+				out = c
+			case kommune == "" && isBody(c):
+				kommune = c
+			default:
+				law = c
+			}
+		}
+		if kommune == "" {
+			kommune = f[0]
+		}
+		for i, v := range f[stubs:] {
+			fmt.Fprintf(&long, "%s;%s;%s;%s;%s\n", csvField(kommune), csvField(law), csvField(out), periods[i], csvField(v))
+			lineOf = append(lineOf, lines[n])
+		}
+	}
+	lr := csv.NewReader(strings.NewReader(long.String()))
+	lr.Comma = ';'
+	lr.FieldsPerRecord = -1
+	h, _ := lr.Read()
+	cols := map[string]int{}
+	for i, x := range h {
+		cols[hkey(x)] = i
+	}
+	p, err := parseAnkeast(lr, h, cols, 0, title)
+	var ie *omgjort.ImportError
+	if errors.As(err, &ie) && ie.Line > 0 && ie.Line-1 < len(lineOf) {
+		ie.Line = lineOf[ie.Line-1]
+	}
+	return p, err
+}
+
+// isBody reports whether a cell names a municipality, the country, a region or a joint body.
+func isBody(c string) bool {
+	_, _, other, ok := Match(c)
+	return ok || other
+}
+
+func csvField(s string) string {
+	if strings.ContainsAny(s, ";\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
 }
 
 var lawCodeRE = regexp.MustCompile(`^(\d+(?:\.\d+)*)\.?\s+(.+)$`)

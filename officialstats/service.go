@@ -15,7 +15,7 @@ import (
 )
 
 // OwnSource is the Source of the municipality's own decision letters (issue 12).
-const OwnSource = "egen"
+const OwnSource = omgjort.SourceOwn
 
 // similarCount is how many municipalities nearest ours in size make up the comparison group.
 const similarCount = 10

@@ -21,6 +21,7 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /digests/{week}", s.handleDigest)     // one week's digest as a page
 	mux.HandleFunc("GET /digests/{week}/mail", s.handleMail)  // the digest exactly as mailed
 	mux.HandleFunc("POST /admin/run/{job}", s.handleAdminRun) // operators: start a job now
+	mux.HandleFunc("POST /admin/status", s.handleStatus)      // operators: /status with the raw errors
 }
 
 // digestsPage is the data of /digests.
@@ -31,9 +32,9 @@ type digestsPage struct {
 }
 
 type digestListItem struct {
-	Week, Title, Subject, Generated string
-	Reversed, New                   int
-	Healthy                         bool
+	Week, Title, Subject, Generated, Summary string
+	Reversed, New                            int
+	Healthy                                  bool
 }
 
 // digestPage is the data of /digests/{week}.
@@ -67,7 +68,7 @@ func (s *Server) handleDigests(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, d := range ds {
 		p.Digests = append(p.Digests, digestListItem{Week: d.WeekName, Title: weekTitle(d.Week), Subject: d.Subject,
-			Generated: s.danishTime(d.Generated), Reversed: d.Reversed, New: len(d.New), Healthy: d.Healthy()})
+			Generated: s.danishTime(d.Generated), Summary: d.Summary(), Reversed: d.Reversed, New: len(d.New), Healthy: d.Healthy()})
 	}
 	s.render(w, r, http.StatusOK, "digests.html", p)
 }
@@ -103,29 +104,24 @@ func (s *Server) handleDigest(w http.ResponseWriter, r *http.Request) {
 	}
 	p := digestPage{base: base{Title: "Ugebrev " + strings.ToLower(weekTitle(d.Week)), Fresh: s.freshness()}, D: d,
 		Title: weekTitle(d.Week), Generated: s.danishTime(d.Generated), HasMail: d.Rendered != nil}
-	for _, sc := range d.Sources {
-		p.Sources = append(p.Sources, s.sourceLine(sc, d.Week))
+	p.Sources = d.SourceLines
+	if len(p.Sources) == 0 { // a digest stored before the lines were kept
+		for _, sc := range d.Sources {
+			p.Sources = append(p.Sources, s.sourceLine(sc))
+		}
 	}
 	s.render(w, r, http.StatusOK, "digest.html", p)
 }
 
-// sourceLine is the digest page's sentence on a source, as in the mail.
-func (s *Server) sourceLine(sc omgjort.SourceCheck, w omgjort.Week) string {
+// sourceLine is the sentence on a source for a digest stored before the digest kept its own
+// lines: when it last succeeded, and a warning (never the raw error) when it failed.
+func (s *Server) sourceLine(sc omgjort.SourceCheck) string {
 	if sc.LastOK.IsZero() {
-		return "Kilden " + sc.Name + " er aldrig blevet tjekket med succes."
+		return "Kilden " + sc.Name + " var endnu ikke hentet med succes."
 	}
-	line := "Kilden " + sc.Name + " blev tjekket " + s.danishTime(sc.LastOK) + " — " + itoa(sc.New) + " "
-	if sc.New == 1 {
-		line += "ny afgørelse"
-	} else {
-		line += "nye afgørelser"
-	}
-	line += " i uge " + itoa(w.Num) + "."
-	if sc.Stale {
-		line += " Ingen vellykket kørsel i over 8 dage."
-	}
+	line := "Kilden " + sc.Name + " blev sidst hentet med succes " + s.danishTime(sc.LastOK) + "."
 	if sc.Failed {
-		line += " Seneste kørsel mislykkedes: " + sc.Error
+		line += " Den seneste hentning mislykkedes – se driftsstatus."
 	}
 	return line
 }
@@ -173,7 +169,7 @@ func (s *Server) handleDigestFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		e := atomEntry{ID: root + "/digests/" + d.WeekName, Title: d.Subject, Updated: d.Generated.UTC().Format(time.RFC3339),
 			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: root + "/digests/" + d.WeekName}}}
-		summary := itoa(len(d.New)) + " nye afgørelser, " + itoa(d.Reversed) + " omgjorte."
+		summary := d.Summary()
 		if full, err := s.cfg.Digests.Digest(d.Week); err == nil && full.Rendered != nil {
 			e.Content = &atomText{Type: "html", Text: full.Rendered.HTML}
 		}

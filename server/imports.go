@@ -75,9 +75,9 @@ type reviewPart struct {
 	Removed bool
 }
 
-// allowed answers 403 (or 404 when imports are off) unless the signed-in user holds perm. The
+// importAllowed answers 403 (or 404 when imports are off) unless the signed-in user holds perm. The
 // route table of the sign-in work checks the same; this keeps the pages safe on their own.
-func (s *Server) allowed(w http.ResponseWriter, r *http.Request, perm omgjort.Permission) bool {
+func (s *Server) importAllowed(w http.ResponseWriter, r *http.Request, perm omgjort.Permission) bool {
 	if s.cfg.Imports == nil {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return false
@@ -91,7 +91,7 @@ func (s *Server) allowed(w http.ResponseWriter, r *http.Request, perm omgjort.Pe
 
 // handleImportForm serves GET /admin/import: the upload form.
 func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
-	if !s.allowed(w, r, omgjort.PermAdminImports) {
+	if !s.importAllowed(w, r, omgjort.PermAdminImports) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "import.html", importPage{base: base{Title: "Importér egne afgørelser", Fresh: s.freshness()},
@@ -101,7 +101,7 @@ func (s *Server) handleImportForm(w http.ResponseWriter, r *http.Request) {
 // handleImportUpload serves POST /admin/import: several files at once, saved to a private
 // folder and imported in the background; the browser is sent to the batch's progress page.
 func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request) {
-	if !s.allowed(w, r, omgjort.PermAdminImports) {
+	if !s.importAllowed(w, r, omgjort.PermAdminImports) {
 		return
 	}
 	page := importPage{base: base{Title: "Importér egne afgørelser", Fresh: s.freshness()}, CSRF: s.formToken(w, r), Teams: s.cfg.Imports.Teams()}
@@ -190,7 +190,7 @@ func contains(list []string, s string) bool {
 // handleImportBatch serves GET /admin/import/{id}: the upload's progress (the page reloads
 // itself every two seconds until the import is done) and then its report per file.
 func (s *Server) handleImportBatch(w http.ResponseWriter, r *http.Request) {
-	if !s.allowed(w, r, omgjort.PermAdminImports) {
+	if !s.importAllowed(w, r, omgjort.PermAdminImports) {
 		return
 	}
 	b, ok := s.cfg.Imports.Batch(r.PathValue("id"))
@@ -208,7 +208,7 @@ func (s *Server) handleImportBatch(w http.ResponseWriter, r *http.Request) {
 
 // handleReviewList serves GET /admin/review: the queue of letters awaiting review.
 func (s *Server) handleReviewList(w http.ResponseWriter, r *http.Request) {
-	if !s.allowed(w, r, omgjort.PermReviewImports) {
+	if !s.importAllowed(w, r, omgjort.PermReviewImports) {
 		return
 	}
 	es, err := s.cfg.Imports.Reviews(r.Context())
@@ -221,7 +221,7 @@ func (s *Server) handleReviewList(w http.ResponseWriter, r *http.Request) {
 
 // handleReview serves GET /admin/review/{key}: one letter, removals marked.
 func (s *Server) handleReview(w http.ResponseWriter, r *http.Request) {
-	if !s.allowed(w, r, omgjort.PermReviewImports) {
+	if !s.importAllowed(w, r, omgjort.PermReviewImports) {
 		return
 	}
 	s.showReview(w, r, http.StatusOK, r.URL.Query().Get("besked"), "")
@@ -265,7 +265,7 @@ func reviewParts(rd importer.Redaction) []reviewPart {
 
 // handleReviewAction serves POST /admin/review/{key}: remove more, approve or reject.
 func (s *Server) handleReviewAction(w http.ResponseWriter, r *http.Request) {
-	if !s.allowed(w, r, omgjort.PermReviewImports) {
+	if !s.importAllowed(w, r, omgjort.PermReviewImports) {
 		return
 	}
 	key := r.PathValue("key")

@@ -220,3 +220,26 @@ func TestBrowserStatsAt390(t *testing.T) {
 		t.Errorf("the I alt row has %d cells fewer than the header", n)
 	}
 }
+
+func TestTeamStatsOnly(t *testing.T) {
+	for _, c := range []struct {
+		u    *omgjort.User
+		want bool
+	}{
+		{nil, false},
+		{&omgjort.User{Name: "a", Roles: []omgjort.Role{omgjort.RoleSagsbehandler}}, false},
+		{&omgjort.User{Name: "b", Roles: []omgjort.Role{omgjort.RoleJurist}}, false},
+		{&omgjort.User{Name: "c", Roles: []omgjort.Role{omgjort.RoleTeamleder}}, true},
+		{&omgjort.User{Name: "d", Roles: []omgjort.Role{omgjort.RoleAdmin}}, true},
+	} {
+		r := httptest.NewRequest("GET", "/stats", nil)
+		r = r.WithContext(omgjort.WithUser(r.Context(), c.u))
+		if got := server.TeamStatsOnly(r); got != c.want {
+			t.Errorf("%+v: %v, want %v", c.u, got, c.want)
+		}
+	}
+	f, _ := officialFixture(t, server.TeamStatsOnly)
+	if code, _, _ := f.get(t, "/stats"); code != http.StatusForbidden {
+		t.Errorf("anonymous /stats: %d", code)
+	}
+}

@@ -25,6 +25,7 @@ var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.ht
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"thousands": thousands,
+		"date":      danishDate,
 		"inc":       func(i int) int { return i + 1 },
 		"caseName":  func(anchor string) string { return strings.Replace(anchor, "sag-", "sag nr. ", 1) },
 		"u64":       func(i int) uint64 { return uint64(max(i, 0)) },
@@ -61,8 +62,9 @@ type base struct {
 }
 
 // freshness is the footer line and the red banners, built from the newest crawl run records:
-// one for a failed newest crawl, one per source without a successful crawl in
-// omgjort.StaleAfter. Runs of other jobs (digest, backup) only show on /status.
+// one per source whose newest crawl failed (what and when, in Danish, never the raw error: that
+// is on /status for admins), and one per source without a successful crawl in
+// omgjort.StaleAfter, or never. Runs of other jobs (digest, backup) only show on /status.
 type freshness struct {
 	// Known is false when the runs could not be read; the footer then says so.
 	Known bool
@@ -71,11 +73,10 @@ type freshness struct {
 	// Updated is when the last successful crawl ended, in Danish; empty when none succeeded.
 	Updated string
 	Fetched int
-	// Failed is true when the newest finished crawl failed; FailedAt and FailedError describe it.
-	Failed      bool
-	FailedAt    string
-	FailedError string
-	// Stale has one Danish sentence per source that has gone too long without a successful crawl.
+	// Failed has one Danish sentence per source whose newest finished crawl failed.
+	Failed []string
+	// Stale has one Danish sentence per source that has gone too long without a successful
+	// crawl, or never had one.
 	Stale []string
 }
 
@@ -98,22 +99,7 @@ func (s *Server) freshness() freshness {
 		}
 	}
 	f := freshness{Known: true, NoRuns: len(crawls) == 0}
-	newestFinished := true
 	for _, r := range crawls {
-		if r.Result == omgjort.RunRunning {
-			continue
-		}
-		if newestFinished {
-			newestFinished = false
-			if r.Result == omgjort.RunFailed {
-				f.Failed = true
-				f.FailedAt = s.danishTime(runTime(r))
-				f.FailedError = r.Error
-				if f.FailedError == "" {
-					f.FailedError = "Ingen fejlbesked blev gemt."
-				}
-			}
-		}
 		if r.Succeeded() {
 			f.Updated = s.danishTime(runTime(r))
 			f.Fetched = r.Fetched
@@ -125,16 +111,31 @@ func (s *Server) freshness() freshness {
 	}
 	now := time.Now()
 	for _, sc := range omgjort.SourceChecks(crawls, now) {
+		if sc.Failed {
+			f.Failed = append(f.Failed, fmt.Sprintf("Seneste hentning fra %s mislykkedes %s — afgørelserne kan være forældede.", sc.Name, s.shortTime(sc.FailedAt)))
+		}
 		switch {
 		case !sc.Stale:
 		case sc.LastOK.IsZero():
-			f.Stale = append(f.Stale, "Kilden "+sc.Name+" er aldrig blevet hentet med succes.")
+			f.Stale = append(f.Stale, "Kilden "+sc.Name+" er endnu ikke hentet med succes.")
 		default:
 			days := int(now.Sub(sc.LastOK).Hours() / 24)
 			f.Stale = append(f.Stale, fmt.Sprintf("Kilden %s er ikke blevet hentet med succes i %d dage (senest %s).", sc.Name, days, s.danishTime(sc.LastOK)))
 		}
 	}
 	return f
+}
+
+// shortMonths are Danish month abbreviations as written in a short date ("6. dec.").
+var shortMonths = [...]string{"jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."}
+
+// shortTime formats an instant in Copenhagen time as "6. dec. kl. 06.15".
+func (s *Server) shortTime(t time.Time) string {
+	if t.IsZero() {
+		return "på et ukendt tidspunkt"
+	}
+	t = t.In(s.loc)
+	return fmt.Sprintf("%d. %s kl. %02d.%02d", t.Day(), shortMonths[t.Month()-1], t.Hour(), t.Minute())
 }
 
 // runTime is when a run ended, or when it started if no end was recorded.

@@ -205,12 +205,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport)            // operators: upload official statistics
 	s.authRoutes(mux)                                                          // sign-in, sign-out, OIDC, audit log (auth.go)
 	s.opsRoutes(mux)                                                           // status, metrics, digests, admin (digest.go)
+	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
 	mux.HandleFunc("POST /api/decisions/{id}/corrections", s.handleCorrection) // jurists: correct a label
 	mux.HandleFunc("POST /d/{id}/rettelser", s.handleCorrectionForm)           // jurists: the decision page's form
 	mux.HandleFunc("GET /api/queue", s.handleAPIQueue)                         // jurists: labels worth a check
 	mux.HandleFunc("GET /rettelser", s.handleQueuePage)                        // the same as a page
 	mux.HandleFunc("POST /admin/decisions/{id}/delete", s.handleAdminDelete)   // admins: delete for good
-	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /admin/import", s.handleImportForm)          // jurist/admin: upload own letters
 	mux.HandleFunc("POST /admin/import", s.handleImportUpload)       // the upload itself

@@ -121,6 +121,12 @@ type errorCompare struct {
 // that the comparison is for teamleder and up: until sign-in lands every visitor may (nil).
 type StatsAccess func(r *http.Request) bool
 
+// TeamStatsOnly is the StatsAccess of a server with sign-in: the signed-in user (in the request
+// context, omgjort.UserFrom) must hold omgjort.PermTeamStats, which teamleder and admin have.
+func TeamStatsOnly(r *http.Request) bool {
+	return omgjort.UserFrom(r.Context()).Can(omgjort.PermTeamStats)
+}
+
 // allowedStats answers 403 in Danish and returns false when the access hook refuses.
 func (s *Server) allowedStats(w http.ResponseWriter, r *http.Request) bool {
 	if s.cfg.StatsAccess == nil || s.cfg.StatsAccess(r) {

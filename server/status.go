@@ -21,13 +21,18 @@ type statusPage struct {
 	Runs      []runView
 	RunsError bool
 	Admin     bool
-	Week      string
-	Sends     []sendView
+	// Detail is true for an admin (the admin token): raw error messages are shown. Others see
+	// that something failed and when, never the raw text, which can hold internal addresses.
+	Detail bool
+	Week   string
+	Sends  []sendView
 }
 
 type sourceView struct {
-	Name, LastOK, Error string
-	Failed, Stale       bool
+	Name, LastOK, Error, FailedAt string
+	Failed, Stale, Never          bool
+	// Days since the last success, for a stale source.
+	Days int
 }
 
 type jobView struct {
@@ -51,19 +56,44 @@ type sendView struct {
 	Attempts                      int
 }
 
+// hiddenError is what /status says instead of a raw error message to those who are not admins.
+const hiddenError = "Fejlbeskeden vises kun for administratorer (admin-nøglen nederst på siden)."
+
 // handleStatus serves /status. Who reads it: operators, and monitoring that scrapes it for
-// the word "mislykkedes"; /metrics is the machine-readable twin.
+// the word "mislykkedes"; /metrics is the machine-readable twin. With the admin token
+// (Authorization: Bearer, or the form posting to /admin/status) it shows the raw errors.
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
-	p := statusPage{base: base{Title: "Driftsstatus", Fresh: s.freshness()}, Admin: s.cfg.AdminToken != ""}
+	detail := s.cfg.AdminToken != "" && s.adminAuthorized(r)
+	if r.Method == http.MethodPost && !detail {
+		if s.cfg.AdminToken == "" {
+			s.notFound(w, r, "Der findes ingen side på denne adresse.")
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="omgjort-admin"`)
+		s.adminAnswer(w, r, http.StatusUnauthorized, "Adgang nægtet", "Admin-nøglen mangler eller er forkert.")
+		return
+	}
+	p := statusPage{base: base{Title: "Driftsstatus", Fresh: s.freshness()}, Admin: s.cfg.AdminToken != "", Detail: detail}
+	raw := func(msg string) string {
+		if detail || msg == "" {
+			return msg
+		}
+		return hiddenError
+	}
 	runs, err := s.decisions.Runs(freshnessRuns)
 	if err != nil {
 		s.log.Error("server: status: read runs", "error", err)
 		p.RunsError = true
 	}
-	for _, sc := range omgjort.SourceChecks(runs, time.Now()) {
-		v := sourceView{Name: sc.Name, Failed: sc.Failed, Stale: sc.Stale, Error: sc.Error, LastOK: "aldrig"}
+	now := time.Now()
+	for _, sc := range omgjort.SourceChecks(runs, now) {
+		v := sourceView{Name: sc.Name, Failed: sc.Failed, Stale: sc.Stale, Error: raw(sc.Error), LastOK: "aldrig", Never: sc.LastOK.IsZero()}
 		if !sc.LastOK.IsZero() {
 			v.LastOK = s.danishTime(sc.LastOK)
+			v.Days = int(now.Sub(sc.LastOK).Hours() / 24)
+		}
+		if sc.Failed {
+			v.FailedAt = s.danishTime(sc.FailedAt)
 		}
 		p.Sources = append(p.Sources, v)
 	}
@@ -90,7 +120,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		v := runView{ID: run.ID, Job: run.Job, Title: titles[run.Job], Started: s.danishTime(run.Started), New: run.New,
-			Changed: run.Changed, Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: run.Error}
+			Changed: run.Changed, Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: raw(run.Error)}
 		if v.Title == "" {
 			v.Title = run.Job
 		}
@@ -115,7 +145,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 				s.log.Error("server: status: read sends", "error", err)
 			}
 			for _, sd := range sends {
-				v := sendView{Recipient: sd.Recipient, Attempts: sd.Attempts, Error: sd.Error}
+				v := sendView{Recipient: sd.Recipient, Attempts: sd.Attempts, Error: raw(sd.Error)}
 				switch sd.State {
 				case omgjort.SendSent:
 					v.State, v.When = "Sendt", s.danishTime(sd.SentAt)

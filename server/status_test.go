@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +20,11 @@ import (
 
 // opsFixture is a real store and index behind a server with the ops routes on.
 func opsFixture(t *testing.T, runs ...omgjort.CrawlRun) (*httptest.Server, *store.DB) {
+	return opsFixtureToken(t, "", runs...)
+}
+
+// opsFixtureToken is opsFixture with an admin token.
+func opsFixtureToken(t *testing.T, token string, runs ...omgjort.CrawlRun) (*httptest.Server, *store.DB) {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(dir)
@@ -39,7 +46,7 @@ func opsFixture(t *testing.T, runs ...omgjort.CrawlRun) (*httptest.Server, *stor
 			t.Fatal(err)
 		}
 	}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.DiscardHandler), Digests: db}, idx, db)
+	srv, err := server.New(server.Config{Logger: slog.New(slog.DiscardHandler), Digests: db, AdminToken: token}, idx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,8 +91,11 @@ func TestFailedJobOnStatusNotOnPages(t *testing.T) {
 		t.Error("a failed backup put a source banner on the search page")
 	}
 	b := body(t, ts.URL+"/status")
-	if !strings.Contains(b, `class="state-bad"`) || !strings.Contains(b, "disken er fuld") || !strings.Contains(b, "Mislykkedes") {
+	if !strings.Contains(b, `class="state-bad"`) || !strings.Contains(b, "Fejlbeskeden vises kun for administratorer") || !strings.Contains(b, "Mislykkedes") {
 		t.Error("/status does not show the failed backup in red")
+	}
+	if strings.Contains(b, "disken er fuld") {
+		t.Error("/status shows the raw error to everyone")
 	}
 	// Runs are named in Danish even when this process runs no jobs (the name stays beside it).
 	if !strings.Contains(b, "Sikkerhedskopi <span class=\"muted\">(backup)</span>") || !strings.Contains(b, "Hent fra ast.dk") {
@@ -102,5 +112,61 @@ func TestFailedJobOnStatusNotOnPages(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("admin without token: %d", resp.StatusCode)
+	}
+}
+
+// TestOperatorsToldTheTruth: a crawl that failed without network says so in Danish on every
+// page, with when, and never the raw error or an internal address; the raw error is on /status
+// for the admin; a source that never succeeded says so instead of "stale for 8 days".
+func TestOperatorsToldTheTruth(t *testing.T) {
+	now := time.Now()
+	raw := `Get "http://10.20.30.40:3128/sitemap.xml": dial tcp 10.20.30.40:3128: connect: network is unreachable`
+	ts, _ := opsFixtureToken(t, "nøgle",
+		omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: now.Add(-16 * time.Second), Ended: now.Add(-15 * time.Second), Result: omgjort.RunFailed, Error: raw})
+	cph, _ := time.LoadLocation("Europe/Copenhagen")
+	at := now.Add(-15 * time.Second).In(cph)
+	months := []string{"jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."}
+	want := fmt.Sprintf("Seneste hentning fra ast.dk mislykkedes %d. %s kl. %02d.%02d — afgørelserne kan være forældede.", at.Day(), months[at.Month()-1], at.Hour(), at.Minute())
+	for _, path := range []string{"/", "/stats", "/digests", "/status", "/findes-ikke"} {
+		b := body(t, ts.URL+path)
+		if !strings.Contains(b, want) {
+			t.Errorf("%s lacks %q", path, want)
+		}
+		if strings.Contains(b, "10.20.30.40") || strings.Contains(b, "dial tcp") {
+			t.Errorf("%s shows the raw error", path)
+		}
+		if strings.Contains(b, "8 dage") || !strings.Contains(b, "endnu ikke hentet med succes") {
+			t.Errorf("%s: a source that never succeeded must say so, not call itself stale for 8 days", path)
+		}
+	}
+	// The admin sees the raw error: with the bearer token, or through the form.
+	req, _ := http.NewRequest("GET", ts.URL+"/status", nil)
+	req.Header.Set("Authorization", "Bearer nøgle")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "10.20.30.40") {
+		t.Error("/status with the admin token lacks the raw error")
+	}
+	resp, err = http.PostForm(ts.URL+"/admin/status", url.Values{"token": {"nøgle"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "10.20.30.40") {
+		t.Errorf("POST /admin/status: %d", resp.StatusCode)
+	}
+	resp, err = http.PostForm(ts.URL+"/admin/status", url.Values{"token": {"forkert"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(b), "10.20.30.40") {
+		t.Errorf("wrong token: %d", resp.StatusCode)
 	}
 }

@@ -224,13 +224,24 @@ func (s *DB) putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Cha
 		}
 	}
 	var change Change
+	now := time.Now().UTC()
 	switch {
 	case old == nil:
 		change = New
 		d.Version = 1
+		if d.FirstStored.IsZero() {
+			d.FirstStored = now
+		}
+		if d.Stored.IsZero() {
+			d.Stored = d.FirstStored
+		}
 	case old.ContentHash != d.ContentHash:
 		change = Changed
 		d.Version = old.Version + 1
+		d.FirstStored = firstStored(old)
+		if d.Stored.IsZero() || d.Stored.Equal(old.Stored) {
+			d.Stored = now
+		}
 		if err := s.putDecisionValue(tx, bucketVersions, versionKey(old.ID, old.Version), old); err != nil {
 			return Unchanged, err
 		}
@@ -238,12 +249,14 @@ func (s *DB) putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Cha
 		// Same content, but labels, links, numbers or sources differ: stored in place.
 		change = Relabelled
 		d.Version = old.Version
+		d.FirstStored, d.Stored = firstStored(old), old.Stored
 		if err := recordRelabelTx(tx, old, d); err != nil {
 			return Unchanged, err
 		}
 	default:
 		change = Unchanged
 		d.Version = old.Version
+		d.FirstStored, d.Stored = firstStored(old), old.Stored
 	}
 	if rawKey != nil {
 		if err := tx.Bucket(bucketDecRaw).Put([]byte(d.ID), rawKey); err != nil {
@@ -297,11 +310,21 @@ func (s *DB) putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Cha
 	return change, nil
 }
 
+// firstStored is when a stored decision was first stored; for a record from before the store
+// kept that time, its first fetch stands in.
+func firstStored(old *omgjort.Decision) time.Time {
+	if !old.FirstStored.IsZero() {
+		return old.FirstStored
+	}
+	return old.FetchedAt
+}
+
 // sameStored reports whether two versions with the same content hash are stored alike: the
 // same labels, links, numbers and sources (fetch time and version aside).
 func sameStored(a, b *omgjort.Decision) bool {
 	x, y := *a, *b
 	x.FetchedAt, y.FetchedAt = time.Time{}, time.Time{}
+	x.FirstStored, y.FirstStored, x.Stored, y.Stored = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	x.Version, y.Version = 0, 0
 	jx, _ := json.Marshal(&x)
 	jy, _ := json.Marshal(&y)

@@ -83,7 +83,9 @@ func (a *app) reindex() (int, error) { return a.Reindex(ingest.IndexDir(a.dir)) 
 func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
 	return a.recordRun(crawler.Job, crawler.Source, func() (omgjort.CrawlRun, error) {
-		return crawler.Crawl(ctx, cfg, a.Sink())
+		run, err := crawler.Crawl(ctx, cfg, a.Sink())
+		run.Backfill = cfg.Full || cfg.Since != ""
+		return run, err
 	})
 }
 
@@ -93,7 +95,9 @@ func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, 
 func (a *app) crawlRetsinfo(ctx context.Context, cfg crawler.RetsinfoConfig) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
 	return a.recordRun(crawler.RetsinfoJob, crawler.SourceRetsinfo, func() (omgjort.CrawlRun, error) {
-		return crawler.CrawlRetsinfo(ctx, cfg, a.Sink())
+		run, err := crawler.CrawlRetsinfo(ctx, cfg, a.Sink())
+		run.Backfill = cfg.Full || cfg.Since != ""
+		return run, err
 	})
 }
 

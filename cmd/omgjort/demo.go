@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
+	"omgjort"
 	"omgjort/crawler"
 	"omgjort/crawler/replica"
 )
@@ -17,6 +19,12 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	// The port first: a busy port found after a minute of crawling wastes the minute.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (is another omgjort demo or serve running there?); choose another address with --addr 127.0.0.1:8081: %w", *addr, err)
+	}
+	defer ln.Close()
 	dir := *data
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "omgjort-demo-")
@@ -53,8 +61,24 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 		return err
 	}
 	n, _ := a.db.Count()
-	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s (%d of them made-up own decisions of the municipality)\n\n"+
-		"Omgjort is running at http://%s/  (Ctrl+C stops it)\n"+
-		"Sign in at http://%s/signin as user \"demo\" (administrator) with the one-time password: %s\n", n, dir, own, *addr, *addr, pw)
-	return a.serve(ctx, env, *addr)
+	site2 := "http://" + ln.Addr().String()
+	// The digest of this week, as the Monday job would make it, so the demo shows one.
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return err
+	}
+	week := omgjort.WeekOf(time.Now().In(loc))
+	d, err := a.makeDigest(week, nil, site2)
+	if err != nil {
+		return err
+	}
+	if err := a.db.PutDigest(d); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s (%d of them made-up own decisions of the municipality)\n"+
+		"Digest of week %d: %s/digests/%s (%s)\n\n"+
+		"Omgjort is running at %s/  (Ctrl+C stops it)\n"+
+		"Sign in at %s/signin as user \"demo\" (administrator) with the one-time password: %s\n",
+		n, dir, own, week.Num, site2, week, d.Summary(), site2, site2, pw)
+	return a.serveWith(ctx, serveOptions{addr: *addr, listener: ln})
 }

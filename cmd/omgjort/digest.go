@@ -19,6 +19,9 @@ import (
 type mailFlags struct {
 	smtp, user, tls, from, to, siteURL string
 	timeout                            time.Duration
+	// skipEmpty sends nothing for a week without new decisions (the default sends a short
+	// "ingen nye afgørelser" mail, so a silent week is told apart from a broken digest).
+	skipEmpty bool
 }
 
 func (m *mailFlags) register(fs *flag.FlagSet) {
@@ -29,6 +32,7 @@ func (m *mailFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.to, "digest-to", "", `recipients: "a@x.dk,b@y.dk=Aktivloven|Sygedagpengeloven" (after "=": only those law areas)`)
 	fs.StringVar(&m.siteURL, "site-url", "", "public address of this site, e.g. https://omgjort.kommune.dk: links in the digest (default: to ast.dk), the OIDC redirect URI, and Secure cookies when https")
 	fs.DurationVar(&m.timeout, "smtp-timeout", 30*time.Second, "timeout of the SMTP connection and each command")
+	fs.BoolVar(&m.skipEmpty, "digest-skip-empty", false, `send nothing for a week without new decisions (default: a short "ingen nye afgørelser" mail)`)
 }
 
 // configured reports whether enough is set to send mail.
@@ -39,9 +43,19 @@ func (m *mailFlags) mailer(a *app) (*digest.SMTP, error) {
 		TLS: m.tls, Timeout: m.timeout, Logger: a.log})
 }
 
-// makeDigest builds the digest of week for the law filter, renders it and stores it.
+// makeDigest builds the digest of week for the law filter and renders it. It covers what was
+// stored since the digest before it (digest.Window), so every decision is in exactly one.
 func (a *app) makeDigest(week omgjort.Week, laws []string, siteURL string) (*omgjort.Digest, error) {
-	d, err := digest.Build(a.db, digest.Options{Week: week, Laws: laws, SiteURL: siteURL})
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	from, through, err := digest.Window(a.db, week, now, loc)
+	if err != nil {
+		return nil, err
+	}
+	d, err := digest.Build(a.db, digest.Options{Week: week, Laws: laws, SiteURL: siteURL, Now: now, Location: loc, From: from, Through: through})
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +78,10 @@ func (a *app) sendDigest(ctx context.Context, m mailFlags, week omgjort.Week, dv
 	}
 	if err := a.db.PutDigest(all); err != nil {
 		return all, digest.Report{}, err
+	}
+	if all.Empty() && m.skipEmpty {
+		a.log.Info("digest: no new decisions; nothing sent (--digest-skip-empty)", "week", week.String())
+		return all, digest.Report{}, nil
 	}
 	if !m.configured() {
 		return all, digest.Report{}, errors.New("digest stored, but not sent: --smtp, --mail-from and --digest-to are needed to send")
@@ -167,7 +185,11 @@ func runDigest(ctx context.Context, env *environ, args []string) error {
 		}
 		return nil
 	}
-	_, rep, err := a.sendDigest(ctx, m, week, &digest.Deliverer{})
+	d, rep, err := a.sendDigest(ctx, m, week, &digest.Deliverer{})
+	if err == nil && d != nil && d.Empty() && m.skipEmpty {
+		fmt.Fprintf(env.stdout, "Ugebrev %s: ingen nye afgørelser – intet sendt (--digest-skip-empty).\n", week)
+		return nil
+	}
 	for _, r := range rep.Results {
 		switch r.Action {
 		case "sent":

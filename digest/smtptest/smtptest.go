@@ -57,7 +57,13 @@ type Server struct {
 }
 
 // Start listens on 127.0.0.1:0 and serves until Close.
-func Start(user, password string) (*Server, error) {
+func Start(user, password string) (*Server, error) { return start(user, password, true) }
+
+// StartWithoutTLS is Start for a server that offers no STARTTLS (a misconfigured relay): a
+// client that requires STARTTLS must refuse it.
+func StartWithoutTLS(user, password string) (*Server, error) { return start(user, password, false) }
+
+func start(user, password string, withTLS bool) (*Server, error) {
 	cert, pool, err := selfSigned()
 	if err != nil {
 		return nil, err
@@ -67,7 +73,9 @@ func Start(user, password string) (*Server, error) {
 		return &session{s: s, conn: c}, nil
 	}))
 	srv.Domain = "localhost"
-	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if withTLS {
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.MaxMessageBytes = 4 << 20
