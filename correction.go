@@ -216,6 +216,10 @@ func sortErrorLabels(ls []ErrorLabel) {
 	}
 }
 
+// QueueLowScore is the label score under which the correction queue asks a jurist to look
+// (until the classifier gives calibrated confidences, its evidence score is the measure).
+const QueueLowScore = 0.6
+
 // QueueItem is one label worth a jurist's check, with why: the correction queue (/rettelser,
 // /api/queue) lists them, the most pressing first.
 type QueueItem struct {

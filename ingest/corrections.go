@@ -54,45 +54,54 @@ func (p *Pipeline) Correct(ctx context.Context, c omgjort.Correction) (*omgjort.
 	return d, ctx.Err()
 }
 
-// lowScore is the label score under which the queue asks a jurist to look (until the classifier
-// gives calibrated confidences, its evidence score is the measure).
-const lowScore = 0.6
-
-// Queue lists the labels most worth a jurist's check, the most pressing first, at most n: an
-// unknown outcome, signals that disagree (reversed without an error type, upheld with one), a
-// label a new rules version changed, and labels with a low score. Corrected labels are left
-// out. withOwn includes the municipality's own decisions.
+// Queue lists the labels most worth a jurist's check, the most pressing first, at most n (all
+// when n <= 0): an unknown outcome, signals that disagree (reversed without an error type,
+// upheld with one), a label a new rules version changed, and labels with a low score or no
+// evidence (omgjort.CheckWorthy, kept per decision by the store). Corrected labels are left out.
+// withOwn includes the municipality's own decisions.
 func (p *Pipeline) Queue(_ context.Context, n int, withOwn bool) ([]omgjort.QueueItem, error) {
-	relabels, err := p.db.Relabels()
+	all, err := p.db.QueueItems()
 	if err != nil {
 		return nil, err
 	}
-	var out []omgjort.QueueItem
-	err = p.db.ForEach(func(d *omgjort.Decision) error {
-		if d.IsOwn() && !withOwn {
-			return nil
+	out := all[:0]
+	for _, it := range all {
+		if !it.Own || withOwn {
+			out = append(out, it)
 		}
-		var note string
-		if r, ok := relabels[d.ID]; ok && r.ToRules == d.RulesVersion {
-			note = fmt.Sprintf("ændret af regelversion %s (før: %s)", r.ToRules, r.FromOutcome.Label())
-		}
-		out = append(out, omgjort.CheckWorthy(d, note, lowScore)...)
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Priority != out[j].Priority {
 			return out[i].Priority > out[j].Priority
 		}
 		if out[i].DecisionID != out[j].DecisionID {
-			return out[i].DecisionID > out[j].DecisionID // newer numbers first
+			return out[i].DecisionID > out[j].DecisionID
 		}
 		return out[i].CaseID < out[j].CaseID
 	})
 	if n > 0 && len(out) > n {
 		out = out[:n]
+	}
+	ids := make([]string, 0, len(out))
+	seen := map[string]bool{}
+	for _, it := range out {
+		if !seen[it.DecisionID] {
+			seen[it.DecisionID] = true
+			ids = append(ids, it.DecisionID)
+		}
+	}
+	ds, err := p.db.GetMany(ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*omgjort.Decision, len(ds))
+	for _, d := range ds {
+		byID[d.ID] = d
+	}
+	for i := range out {
+		if d := byID[out[i].DecisionID]; d != nil {
+			out[i].Number, out[i].Title = d.Number, d.Title
+		}
 	}
 	return out, nil
 }

@@ -37,6 +37,7 @@ type authFixture struct {
 	ts     *httptest.Server
 	srv    *server.Server
 	db     *store.DB
+	idx    *index.Index
 	svc    *auth.Service
 	log    *audit.Log
 	tokens map[string]string // role → bearer token; "" is anonymous
@@ -89,7 +90,7 @@ func newAuthFixture(t *testing.T, tweak func(c *server.Config, base string, db *
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &authFixture{db: db, svc: svc, log: alog, tokens: map[string]string{}, own: own}
+	f := &authFixture{db: db, idx: idx, svc: svc, log: alog, tokens: map[string]string{}, own: own}
 	for _, r := range roleNames[1:] {
 		if err := svc.AddUser("u-"+r, testPassword, []omgjort.Role{omgjort.Role(r)}); err != nil {
 			t.Fatal(err)
@@ -180,10 +181,10 @@ var routeRequests = map[string][2]string{
 	"GET /admin/review/{key}":              {"GET", "/admin/review/1"},
 	"POST /admin/review/{key}":             {"POST", "/admin/review/1"},
 	"POST /api/decisions/{id}/corrections": {"POST", "/api/decisions/17-25/corrections"},
+	"POST /d/{id}/rettelser":               {"POST", "/d/17-25/rettelser"},
 	"GET /api/queue":                       {"GET", "/api/queue"},
 	"GET /rettelser":                       {"GET", "/rettelser"},
 	"POST /admin/decisions/{id}/delete":    {"POST", "/admin/decisions/findes-ikke/delete"},
-	"POST /admin/status":                   {"POST", "/admin/status"},
 	"GET /healthz":                         {"GET", "/healthz"},
 	"GET /static/":                         {"GET", "/static/style.css"},
 	"GET /signin":                          {"GET", "/signin"},

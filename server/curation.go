@@ -6,15 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"omgjort"
 )
 
 // Curation is what the jurists' and administrators' routes need from the composition layer:
-// correcting labels (stored, relabelled, indexed and audited there), the queue of labels worth a
-// check, and deletion for good (audited there). The acting user is in ctx (omgjort.UserFrom).
+// correcting labels (stored, relabelled and indexed there), the queue of labels worth a check,
+// and deletion for good. The server writes each correction and deletion to the audit log
+// (Config.Audit) with the client's address. The acting user is in ctx (omgjort.UserFrom).
 type Curation interface {
 	Correct(ctx context.Context, c omgjort.Correction) (*omgjort.Decision, error)
 	Queue(ctx context.Context, n int, withOwn bool) ([]omgjort.QueueItem, error)
@@ -27,10 +30,10 @@ const (
 	maxQueueSize = 500
 )
 
-// allowed reports whether the request may do what perm guards: a signed-in user (or API token)
+// curationAllowed reports whether the request may do what perm guards: a signed-in user (or API token)
 // holding perm, or the admin token for automation. It returns the acting user, the admin
 // token's principal when that is what was shown.
-func (s *Server) allowed(r *http.Request, perm omgjort.Permission) (*omgjort.User, bool) {
+func (s *Server) curationAllowed(r *http.Request, perm omgjort.Permission) (*omgjort.User, bool) {
 	if u := omgjort.UserFrom(r.Context()); u.Can(perm) {
 		return u, true
 	}
@@ -82,7 +85,7 @@ func (s *Server) handleCorrection(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "Rettelser er ikke slået til på denne server.")
 		return
 	}
-	u, ok := s.allowed(r, omgjort.PermCorrectLabels)
+	u, ok := s.curationAllowed(r, omgjort.PermCorrectLabels)
 	if !ok {
 		s.refuseCuration(w, r, "rette etiketter")
 		return
@@ -108,6 +111,7 @@ func (s *Server) handleCorrection(w http.ResponseWriter, r *http.Request) {
 		c.Evidence = append(c.Evidence, omgjort.Evidence{Start: e.Start, End: e.End})
 	}
 	d, err := s.cfg.Curation.Correct(omgjort.WithUser(r.Context(), u), c)
+	s.auditCorrection(r, u, c, err)
 	var qe *omgjort.QueryError
 	switch {
 	case errors.As(err, &qe):
@@ -183,7 +187,7 @@ func (s *Server) queue(w http.ResponseWriter, r *http.Request) ([]omgjort.QueueI
 		s.notFound(w, r, "Rettelser er ikke slået til på denne server.")
 		return nil, false
 	}
-	u, ok := s.allowed(r, omgjort.PermCorrectLabels)
+	u, ok := s.curationAllowed(r, omgjort.PermCorrectLabels)
 	if !ok {
 		s.refuseCuration(w, r, "se køen af etiketter, der bør tjekkes")
 		return nil, false
@@ -209,7 +213,7 @@ func (s *Server) handleAdminDelete(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return
 	}
-	u, ok := s.allowed(r, omgjort.PermDelete)
+	u, ok := s.curationAllowed(r, omgjort.PermDelete)
 	if !ok {
 		s.refuseCuration(w, r, "slette afgørelser")
 		return
@@ -220,6 +224,7 @@ func (s *Server) handleAdminDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.cfg.Curation.Delete(omgjort.WithUser(r.Context(), u), id)
+	s.audit(r, omgjort.AuditEntry{User: u.Name, Action: omgjort.AuditDelete, DecisionID: id, Outcome: auditOutcome(err)})
 	switch {
 	case errors.Is(err, omgjort.ErrNotFound):
 		s.adminAnswer(w, r, http.StatusNotFound, "Afgørelsen findes ikke", "Der findes ingen afgørelse med det nummer; den kan allerede være slettet.")
@@ -229,4 +234,180 @@ func (s *Server) handleAdminDelete(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.adminAnswer(w, r, http.StatusOK, "Afgørelsen er slettet", "Afgørelsen, dens versioner, rå sider og indeks-data er slettet for altid.")
 	}
+}
+
+// caseForm is the small correction form under each case on the decision page, for jurists.
+type caseForm struct {
+	CSRF       string
+	DecisionID string
+	CaseID     string
+	Anchor     string
+	// Targets are the labels to judge: the case's own labels first, then every other.
+	Targets []option
+	// Sentences are the case text's sentences to choose the evidence from.
+	Sentences []option
+}
+
+// option is one choice of a select or a checkbox list.
+type option struct {
+	Value string
+	Label string
+}
+
+// deleteForm is the administrators' delete button on the decision page.
+type deleteForm struct {
+	CSRF       string
+	DecisionID string
+}
+
+// curate fills in the correction forms (PermCorrectLabels) and the delete button (PermDelete)
+// of the decision page for a signed-in user who may use them.
+func (s *Server) curate(r *http.Request, d *omgjort.Decision, p *decisionPage) {
+	u := omgjort.UserFrom(r.Context())
+	if s.cfg.Curation == nil || u == nil {
+		return
+	}
+	csrf := infoFrom(r.Context()).csrf
+	if u.Can(omgjort.PermDelete) {
+		p.Delete = &deleteForm{CSRF: csrf, DecisionID: d.ID}
+	}
+	if !u.Can(omgjort.PermCorrectLabels) {
+		return
+	}
+	for i := range p.Cases {
+		if i >= len(d.Cases) {
+			break
+		}
+		c := d.Cases[i]
+		f := &caseForm{CSRF: csrf, DecisionID: d.ID, CaseID: c.ID, Anchor: p.Cases[i].Anchor, Sentences: sentenceOptions(c.Text)}
+		f.Targets = append(f.Targets, option{"outcome:" + string(c.Outcome), "Udfald: " + c.Outcome.Label() + " (nu)"})
+		for _, e := range c.Errors {
+			f.Targets = append(f.Targets, option{"error:" + string(e.Type), "Fejltype: " + e.Type.Label() + " (nu)"})
+		}
+		for _, o := range omgjort.Outcomes {
+			if o != c.Outcome && o != omgjort.OutcomeUkendt {
+				f.Targets = append(f.Targets, option{"outcome:" + string(o), "Udfald: " + o.Label()})
+			}
+		}
+		for _, t := range omgjort.ErrorTypes {
+			has := false
+			for _, e := range c.Errors {
+				has = has || e.Type == t
+			}
+			if !has {
+				f.Targets = append(f.Targets, option{"error:" + string(t), "Fejltype: " + t.Label()})
+			}
+		}
+		p.Cases[i].Correct = f
+	}
+}
+
+// maxSentences caps the evidence choices offered per case.
+const maxSentences = 400
+
+// sentenceOptions splits a case text into sentences, each with its character range as value
+// ("start-end"), for the evidence checkboxes.
+func sentenceOptions(text string) []option {
+	var out []option
+	runes := []rune(text)
+	start := 0
+	flush := func(end int) {
+		for start < end && (runes[start] == ' ' || runes[start] == '\n' || runes[start] == '\t') {
+			start++
+		}
+		e := end
+		for e > start && (runes[e-1] == ' ' || runes[e-1] == '\n' || runes[e-1] == '\t') {
+			e--
+		}
+		if e > start && len(out) < maxSentences {
+			out = append(out, option{Value: strconv.Itoa(start) + "-" + strconv.Itoa(e), Label: string(runes[start:e])})
+		}
+		start = end
+	}
+	for i, r := range runes {
+		switch {
+		case r == '\n' && i+1 < len(runes) && runes[i+1] == '\n':
+			flush(i)
+		case (r == '.' || r == '!' || r == '?') && i+1 < len(runes) && (runes[i+1] == ' ' || runes[i+1] == '\n'):
+			// "jf. § 7" and "nr. 3" do not end a sentence: the next word starts in lower case
+			// or with a digit or §.
+			if j := i + 2; j < len(runes) && (unicode.IsLower(runes[j]) || unicode.IsDigit(runes[j]) || runes[j] == '§') {
+				continue
+			}
+			flush(i + 1)
+		}
+	}
+	flush(len(runes))
+	return out
+}
+
+// handleCorrectionForm serves POST /d/{id}/rettelser: the decision page's correction form.
+// Success returns to the case; a correction that does not fit is a Danish 400 that says why.
+func (s *Server) handleCorrectionForm(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Curation == nil {
+		s.notFound(w, r, "Rettelser er ikke slået til på denne server.")
+		return
+	}
+	u, ok := s.curationAllowed(r, omgjort.PermCorrectLabels)
+	if !ok {
+		s.refuseCuration(w, r, "rette etiketter")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.badRequest(w, r, "Formularen kunne ikke læses.")
+		return
+	}
+	id := strings.TrimSpace(r.PathValue("id"))
+	kind, value, _ := strings.Cut(r.PostFormValue("target"), ":")
+	c := omgjort.Correction{DecisionID: id, CaseID: r.PostFormValue("case"), Kind: kind, Action: r.PostFormValue("action"),
+		Reason: r.PostFormValue("reason"), User: u.Name}
+	if kind == omgjort.CorrectOutcome {
+		c.Outcome = omgjort.Outcome(value)
+	} else {
+		c.ErrorType = omgjort.ErrorType(value)
+	}
+	for _, v := range r.PostForm["evidence"] {
+		a, b, _ := strings.Cut(v, "-")
+		start, err1 := strconv.Atoi(a)
+		end, err2 := strconv.Atoi(b)
+		if err1 != nil || err2 != nil {
+			s.badRequest(w, r, "En valgt sætning kunne ikke læses. Genindlæs siden og prøv igen.")
+			return
+		}
+		c.Evidence = append(c.Evidence, omgjort.Evidence{Start: start, End: end})
+	}
+	d, err := s.cfg.Curation.Correct(omgjort.WithUser(r.Context(), u), c)
+	s.auditCorrection(r, u, c, err)
+	var qe *omgjort.QueryError
+	switch {
+	case errors.As(err, &qe):
+		s.errorHTML(w, r, http.StatusBadRequest, "Rettelsen blev ikke gemt", qe.Message+". Gå tilbage og ret formularen.", true)
+		return
+	case errors.Is(err, omgjort.ErrNotFound):
+		s.notFound(w, r, "Afgørelsen findes ikke.")
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/d/"+url.PathEscape(d.ID)+"?rettet=1#sag-"+url.QueryEscape(c.CaseID), http.StatusSeeOther)
+}
+
+// auditCorrection writes a correction (or a refused one) to the audit log with the client's
+// address.
+func (s *Server) auditCorrection(r *http.Request, u *omgjort.User, c omgjort.Correction, err error) {
+	s.audit(r, omgjort.AuditEntry{User: u.Name, Action: omgjort.AuditCorrectLabels, DecisionID: c.DecisionID,
+		Outcome: auditOutcome(err), Detail: "sag " + c.CaseID + ": " + c.Action + " " + c.Kind + " " + string(c.Outcome) + string(c.ErrorType)})
+}
+
+// auditOutcome is the audit outcome of a curation call's error.
+func auditOutcome(err error) string {
+	var qe *omgjort.QueryError
+	switch {
+	case err == nil:
+		return omgjort.AuditOK
+	case errors.As(err, &qe), errors.Is(err, omgjort.ErrNotFound):
+		return omgjort.AuditInvalid
+	}
+	return omgjort.AuditFailed
 }

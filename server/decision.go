@@ -49,6 +49,10 @@ type decisionPage struct {
 	// Readers lists who has read this own decision (administrators only, auth.go).
 	Readers []auditRow
 	Own     bool
+	// Delete is the administrators' delete button (curation.go); nil for everyone else.
+	Delete *deleteForm
+	// Corrected is set right after a jurist's correction was stored.
+	Corrected bool
 }
 
 // provisionView is one cited provision: its act (linked to retsinformation.dk when known) and a
@@ -97,6 +101,8 @@ type caseView struct {
 	// Blocks are the letter's paragraphs, headings (restored where the letter was flattened)
 	// and lists.
 	Blocks []blockView
+	// Correct is the jurists' correction form of the case (curation.go); nil for others.
+	Correct *caseForm
 }
 
 // errorView is one error label of a case with links to its evidence.
@@ -149,6 +155,8 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
 	p.Permalink = baseURL(r) + "/d/" + url.PathEscape(d.ID)
 	p.Reference = reference(d, p.Permalink)
+	s.curate(r, d, &p)
+	p.Corrected = r.URL.Query().Get("rettet") == "1"
 	s.render(w, r, http.StatusOK, "decision.html", p)
 }
 

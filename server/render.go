@@ -19,8 +19,7 @@ import (
 // so that every page can define the same "title" and "content" blocks.
 var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.html", "status.html", "digests.html", "digest.html",
 	"import.html", "review_list.html", "review.html",
-	"signin.html", "denied.html", "audit.html",
-	"corrections.html"}
+	"signin.html", "denied.html", "audit.html", "corrections.html"}
 
 // parseTemplates parses every page once at start-up and fails if a page is missing or broken.
 func parseTemplates() (map[string]*template.Template, error) {
@@ -28,6 +27,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"thousands": thousands,
 		"date":      danishDate,
 		"inc":       func(i int) int { return i + 1 },
+		"caseName":  func(anchor string) string { return strings.Replace(anchor, "sag-", "sag nr. ", 1) },
 		"u64":       func(i int) uint64 { return uint64(max(i, 0)) },
 		"evidence":  func(label string, ids []string) evidenceLinks { return evidenceLinks{Label: label, IDs: ids} },
 		"fileName":  uploadName,

@@ -207,6 +207,7 @@ func (s *Server) routes() http.Handler {
 	s.opsRoutes(mux)                                                           // status, metrics, digests, admin (digest.go)
 	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
 	mux.HandleFunc("POST /api/decisions/{id}/corrections", s.handleCorrection) // jurists: correct a label
+	mux.HandleFunc("POST /d/{id}/rettelser", s.handleCorrectionForm)           // jurists: the decision page's form
 	mux.HandleFunc("GET /api/queue", s.handleAPIQueue)                         // jurists: labels worth a check
 	mux.HandleFunc("GET /rettelser", s.handleQueuePage)                        // the same as a page
 	mux.HandleFunc("POST /admin/decisions/{id}/delete", s.handleAdminDelete)   // admins: delete for good

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -148,11 +150,14 @@ func (s *DB) decodeCorrection(k, v []byte) (omgjort.Correction, error) {
 	return c, nil
 }
 
-// deleteCorrectionsTx removes every correction (and recorded relabelling) of decision id.
+// deleteCorrectionsTx removes every correction, recorded relabelling and queue entry of
+// decision id.
 func deleteCorrectionsTx(tx *bolt.Tx, id string) (int, error) {
-	if rb := tx.Bucket(bucketRelabels); rb != nil {
-		if err := rb.Delete([]byte(id)); err != nil {
-			return 0, err
+	for _, name := range [][]byte{bucketRelabels, bucketQueue} {
+		if b := tx.Bucket(name); b != nil {
+			if err := b.Delete([]byte(id)); err != nil {
+				return 0, err
+			}
 		}
 	}
 	b := tx.Bucket(bucketCorrections)
@@ -194,7 +199,7 @@ func recordRelabelTx(tx *bolt.Tx, old, d *omgjort.Decision) error {
 	if old.RulesVersion == d.RulesVersion || old.RulesVersion == "" {
 		return nil
 	}
-	if old.Outcome == d.Outcome && fmt.Sprint(old.Errors) == fmt.Sprint(d.Errors) {
+	if labelSignature(old) == labelSignature(d) {
 		return nil
 	}
 	if d.IsOwn() {
@@ -202,6 +207,15 @@ func recordRelabelTx(tx *bolt.Tx, old, d *omgjort.Decision) error {
 	}
 	return putJSON(b, []byte(d.ID), Relabel{FromRules: old.RulesVersion, ToRules: d.RulesVersion,
 		FromOutcome: old.Outcome, ToOutcome: d.Outcome, FromErrors: old.Errors, ToErrors: d.Errors})
+}
+
+// labelSignature sums up the labels of every case, to tell whether a relabelling moved any.
+func labelSignature(d *omgjort.Decision) string {
+	var b strings.Builder
+	for _, c := range d.Cases {
+		fmt.Fprintf(&b, "%s:%s:%v;", c.ID, c.Outcome, c.ErrorSlugs())
+	}
+	return b.String()
 }
 
 // Relabels returns the decisions whose labels a rules change moved, by ID.
@@ -223,6 +237,94 @@ func (s *DB) Relabels() (map[string]Relabel, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: relabels: %w", err)
+	}
+	return out, nil
+}
+
+// bucketQueue holds the correction queue: id → JSON []omgjort.QueueItem, the labels of the
+// decision worth a jurist's check (omgjort.CheckWorthy), without title or number (an own
+// decision's title is personal data and stays sealed in its record). It is kept in the same
+// transaction as the decision, so the queue is read without decoding every decision. It is built
+// on first use in a store written before it existed.
+var bucketQueue = []byte("queue")
+
+// queueTx recomputes d's entry in the correction queue (when the queue has been built).
+func queueTx(tx *bolt.Tx, d *omgjort.Decision) error {
+	b := tx.Bucket(bucketQueue)
+	if b == nil {
+		return nil
+	}
+	items := omgjort.CheckWorthy(d, relabelNote(tx, d), omgjort.QueueLowScore)
+	if len(items) == 0 {
+		if b.Get([]byte(d.ID)) == nil {
+			return nil
+		}
+		return b.Delete([]byte(d.ID))
+	}
+	for i := range items {
+		items[i].Title, items[i].Number = "", ""
+	}
+	return putJSON(b, []byte(d.ID), items)
+}
+
+// relabelNote is the queue's reason for a decision whose labels the current rules version
+// changed, or "".
+func relabelNote(tx *bolt.Tx, d *omgjort.Decision) string {
+	rb := tx.Bucket(bucketRelabels)
+	if rb == nil {
+		return ""
+	}
+	v := rb.Get([]byte(d.ID))
+	if v == nil {
+		return ""
+	}
+	var r Relabel
+	if json.Unmarshal(v, &r) != nil || r.ToRules != d.RulesVersion {
+		return ""
+	}
+	return fmt.Sprintf("ændret af regelversion %s (før: %s)", r.ToRules, r.FromOutcome.Label())
+}
+
+// QueueItems returns every label worth a check, unsorted, with DecisionID, Own and the label
+// set but no title or number. The first call on a store written before the queue existed
+// builds it from every decision (once).
+func (s *DB) QueueItems() ([]omgjort.QueueItem, error) {
+	built := false
+	if err := s.bolt.View(func(tx *bolt.Tx) error { built = tx.Bucket(bucketQueue) != nil; return nil }); err != nil {
+		return nil, fmt.Errorf("store: queue: %w", err)
+	}
+	if !built {
+		err := s.bolt.Update(func(tx *bolt.Tx) error {
+			if _, err := tx.CreateBucketIfNotExists(bucketQueue); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
+				d := new(omgjort.Decision)
+				if err := s.decodeDecision(bucketDecisions, k, v, d); errors.Is(err, ErrKeyDestroyed) {
+					return nil
+				} else if err != nil {
+					return fmt.Errorf("decode %s: %w", k, err)
+				}
+				return queueTx(tx, d)
+			})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: build the correction queue: %w", err)
+		}
+	}
+	var out []omgjort.QueueItem
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketQueue).ForEach(func(k, v []byte) error {
+			var items []omgjort.QueueItem
+			if err := json.Unmarshal(v, &items); err != nil {
+				return fmt.Errorf("decode queue entry %s: %w", k, err)
+			}
+			out = append(out, items...)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: queue: %w", err)
 	}
 	return out, nil
 }

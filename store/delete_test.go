@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -258,5 +259,54 @@ func TestOpenSweepsKeysOfDeletedDecisions(t *testing.T) {
 	}
 	if dg, err := db.DigestFor(omgjort.Week{Year: 2026, Num: 11}, nil); err != nil || len(dg.New) != 1 {
 		t.Fatalf("sealed digest after the sweep: %+v, %v", dg, err)
+	}
+}
+
+// TestQueueKeptWithDecisions: the correction queue is built once for an older store, then kept
+// in step by every write: a relabelling by a new rules version adds its reason, an own
+// decision's entry holds no title, and a deletion takes the entry away.
+func TestQueueKeptWithDecisions(t *testing.T) {
+	db, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d := testDecision("5-25", "h1")
+	d.RulesVersion = "r1"
+	d.Cases[0].Outcome = omgjort.OutcomeUkendt
+	if _, err := db.PutDecision(d, nil); err != nil {
+		t.Fatal(err)
+	}
+	items, err := db.QueueItems() // builds the queue from the stored decision
+	if err != nil || len(items) != 1 || items[0].Reasons[0] != "udfaldet er ukendt" {
+		t.Fatalf("built queue = %+v, %v", items, err)
+	}
+	own, raw := ownDecision("egen-6", "h1", "Hemmeligt")
+	own.Cases[0].Outcome = omgjort.OutcomeAendret // reversed, no error type
+	if _, err := db.PutDecision(own, raw); err != nil {
+		t.Fatal(err)
+	}
+	d2 := testDecision("5-25", "h1")
+	d2.RulesVersion = "r2"
+	d2.Cases[0].Outcome = omgjort.OutcomeOphaevet
+	if ch, err := db.PutDecision(d2, nil); err != nil || ch != Relabelled {
+		t.Fatalf("relabel = %v, %v", ch, err)
+	}
+	items, _ = db.QueueItems()
+	got := map[string][]string{}
+	for _, it := range items {
+		got[it.DecisionID] = it.Reasons
+		if it.Title != "" {
+			t.Fatalf("queue entry with a title: %+v", it)
+		}
+	}
+	if len(got) != 2 || !slices.Contains(got["5-25"], "ændret af regelversion r2 (før: Ukendt)") || !slices.Contains(got["egen-6"], "omgjort, men uden fejltype") {
+		t.Fatalf("queue = %v", got)
+	}
+	if _, err := db.Delete("egen-6"); err != nil {
+		t.Fatal(err)
+	}
+	if items, _ = db.QueueItems(); len(items) != 1 || items[0].DecisionID != "5-25" {
+		t.Fatalf("queue after delete = %+v", items)
 	}
 }

@@ -304,6 +304,9 @@ func (s *DB) putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Cha
 			return Unchanged, err
 		}
 	}
+	if err := queueTx(tx, d); err != nil {
+		return Unchanged, err
+	}
 	return change, nil
 }
 

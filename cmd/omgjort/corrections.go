@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"omgjort"
@@ -296,81 +295,20 @@ func evalCorrections(env *environ, cls *classify.Classifier, dir string) error {
 }
 
 // curation is the server's way to correct labels, list the queue and delete decisions: the
-// pipeline's, with every correction and deletion written to the audit log.
-type curation struct {
-	a     *app
-	audit omgjort.AuditLogger
-	queue *queueCache
-}
+// pipeline's. The server audits what it does through it (with the client's address).
+type curation struct{ a *app }
 
-func newCuration(a *app, audit omgjort.AuditLogger) curation {
-	return curation{a: a, audit: audit, queue: &queueCache{}}
-}
+func newCuration(a *app) curation { return curation{a: a} }
 
 func (c curation) Correct(ctx context.Context, corr omgjort.Correction) (*omgjort.Decision, error) {
-	d, err := c.a.correct(ctx, c.audit, corr)
-	c.queue.reset()
-	return d, err
+	return c.a.Correct(ctx, corr)
 }
 
-// Queue answers from a list computed at most every queueTTL (reading every decision takes
-// seconds at 100,000), and anew after each correction or deletion made here.
 func (c curation) Queue(ctx context.Context, n int, withOwn bool) ([]omgjort.QueueItem, error) {
-	all, err := c.queue.get(func() ([]omgjort.QueueItem, error) { return c.a.Queue(ctx, maxQueued, true) })
-	if err != nil {
-		return nil, err
-	}
-	out := make([]omgjort.QueueItem, 0, min(n, len(all)))
-	for _, it := range all {
-		if len(out) == n {
-			break
-		}
-		if it.Own && !withOwn {
-			continue
-		}
-		out = append(out, it)
-	}
-	return out, nil
+	return c.a.Queue(ctx, n, withOwn)
 }
 
 func (c curation) Delete(ctx context.Context, id string) error {
-	_, err := c.a.deleteDecision(ctx, c.audit, id, "")
-	c.queue.reset()
+	_, err := c.a.Delete(ctx, id)
 	return err
-}
-
-// queueTTL is how long a computed correction queue is served; maxQueued caps its length.
-const (
-	queueTTL  = 5 * time.Minute
-	maxQueued = 5000
-)
-
-// queueCache keeps the last computed correction queue.
-type queueCache struct {
-	mu    sync.Mutex
-	at    time.Time
-	items []omgjort.QueueItem
-}
-
-func (q *queueCache) get(compute func() ([]omgjort.QueueItem, error)) ([]omgjort.QueueItem, error) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.items != nil && time.Since(q.at) < queueTTL {
-		return q.items, nil
-	}
-	items, err := compute()
-	if err != nil {
-		return nil, err
-	}
-	if items == nil {
-		items = []omgjort.QueueItem{}
-	}
-	q.items, q.at = items, time.Now()
-	return items, nil
-}
-
-func (q *queueCache) reset() {
-	q.mu.Lock()
-	q.items = nil
-	q.mu.Unlock()
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"omgjort"
+	"omgjort/audit"
 	"omgjort/server"
 )
 
@@ -34,7 +35,7 @@ func TestCurationRoutes(t *testing.T) {
 	if _, err := a.Save(unknown, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: testLogger(t), AdminToken: "hemmelig", Curation: newCuration(a, a.auditLog())}, a.Index(), a.db)
+	srv, err := server.New(server.Config{Logger: testLogger(t), AdminToken: "hemmelig", Curation: newCuration(a), Audit: a.auditLog()}, a.Index(), a.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,5 +132,20 @@ func TestCurationRoutes(t *testing.T) {
 	}
 	if code, _ := do("GET", "/api/decisions/9-25", "", ""); code != http.StatusNotFound {
 		t.Fatalf("deleted decision still served: %d", code)
+	}
+	al, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, action := range []string{omgjort.AuditCorrectLabels, omgjort.AuditDelete} {
+		recs, err := al.List(audit.Filter{DecisionID: "9-25", Action: action})
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("no %s in the audit log: %v", action, err)
+		}
+		for _, rec := range recs {
+			if rec.Entry.User != "admin-token" || rec.Entry.Client != "127.0.0.1" {
+				t.Fatalf("%s audited without user or client: %+v", action, rec.Entry)
+			}
+		}
 	}
 }

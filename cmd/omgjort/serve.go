@@ -169,6 +169,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
 		Official: officialstats.New(a.db)}
+	cfg.Curation = newCuration(a)
 	imports, err := a.importService(o.imports, a.auditLog())
 	if err != nil {
 		return err
@@ -188,7 +189,6 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	if cfg.Audit != nil {
 		imports.audit = cfg.Audit // uploads and reviews go to the audit log of the sign-in work
 	}
-	cfg.Curation = newCuration(a, a.auditLog())
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)

@@ -1,0 +1,142 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"omgjort"
+	"omgjort/classify"
+	"omgjort/ingest"
+	"omgjort/server"
+	"omgjort/store"
+)
+
+// pipelineCuration is the server's Curation over the real ingest pipeline of a fixture (the
+// command wires the same, with its audit log).
+type pipelineCuration struct{ p *ingest.Pipeline }
+
+func (c *pipelineCuration) Correct(ctx context.Context, corr omgjort.Correction) (*omgjort.Decision, error) {
+	return c.p.Correct(ctx, corr)
+}
+
+func (c *pipelineCuration) Queue(ctx context.Context, n int, withOwn bool) ([]omgjort.QueueItem, error) {
+	return c.p.Queue(ctx, n, withOwn)
+}
+
+func (c *pipelineCuration) Delete(ctx context.Context, id string) error {
+	_, err := c.p.Delete(ctx, id)
+	return err
+}
+
+func curationFixture(t *testing.T) *authFixture {
+	t.Helper()
+	pc := &pipelineCuration{}
+	f := newAuthFixture(t, func(c *server.Config, _ string, _ *store.DB) { c.Curation = pc })
+	cls, err := classify.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc.p = ingest.New(f.db, f.idx, cls, nil)
+	return f
+}
+
+// TestBrowserJuristCorrectsALabel: a jurist signs in, opens a decision, opens the correction
+// form under a case (every field labelled), adds an error type with its evidence sentence and
+// a reason, and lands back on the decision with the saving announced and the label marked
+// "rettet af jurist". A reader sees no form.
+func TestBrowserJuristCorrectsALabel(t *testing.T) {
+	ctx := browser(t)
+	f := curationFixture(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.ts.URL+"/signin?next=/d/17-25")); err != nil {
+		t.Fatal(err)
+	}
+	signInLocal(t, ctx, "u-jurist", testPassword)
+	waitPage(t, ctx, `location.pathname === "/d/17-25" && document.querySelector("details.correct") !== null`)
+	if n := eval[int](t, ctx, `[...document.querySelectorAll("details.correct input:not([type=hidden]), details.correct select")].filter(i => !document.querySelector("label[for='"+i.id+"']")).length`); n != 0 {
+		t.Errorf("%d correction fields without a label", n)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#sag-1 details.correct summary`)),
+		chromedp.SetValue(chromedp.ID("sag-1-etiket"), "error:begrundelse"),
+		chromedp.Click(chromedp.ID("sag-1-tilfoej")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !eval[bool](t, ctx, `(() => { const i = [...document.querySelectorAll("#sag-1 input[name=evidence]")].find(i => document.querySelector("label[for='"+i.id+"']").textContent.startsWith("Kommunen har ikke partshørt")); if (!i) return false; i.click(); return i.checked; })()`) {
+		t.Fatal("no evidence checkbox for the sentence")
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("sag-1-grund"), "kommunen begrundede ikke afgørelsen"),
+		chromedp.Click(chromedp.CSS(`#sag-1 details.correct button[type=submit]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitPage(t, ctx, `document.querySelector("[role=status]") !== null`)
+	if got := eval[string](t, ctx, `document.querySelector("#sag-1 .labels").textContent`); !strings.Contains(got, "Mangelfuld begrundelse") || !strings.Contains(got, "rettet af jurist") {
+		t.Fatalf("labels after the correction: %q", got)
+	}
+	d, err := f.db.Get("17-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range d.Cases[0].Errors {
+		found = found || (e.Type == omgjort.ErrBegrundelse && e.Correction != nil && e.Correction.User == "u-jurist" &&
+			strings.HasPrefix(e.Evidence[0].Text, "Kommunen har ikke partshørt"))
+	}
+	if !found {
+		t.Fatalf("stored labels: %+v", d.Cases[0].Errors)
+	}
+	// A reader gets no form; a form post without the right is refused.
+	if _, body := f.do(t, "laeser", "GET", "/d/17-25", nil); strings.Contains(body, "details class=\"correct\"") || strings.Contains(body, "Slet for altid") {
+		t.Fatal("a reader sees the correction form or the delete button")
+	}
+	if status, _ := f.do(t, "laeser", "POST", "/d/17-25/rettelser", url.Values{"case": {"1"}}); status != http.StatusForbidden {
+		t.Fatalf("reader posting a correction: %d", status)
+	}
+}
+
+// TestAdminDeletesFromTheDecisionPage: an administrator's session shows the delete button; the
+// form (with its CSRF token) deletes the decision for good; without the token nothing happens.
+func TestAdminDeletesFromTheDecisionPage(t *testing.T) {
+	f := curationFixture(t)
+	c := browserClient(t)
+	csrf := getCSRF(t, c, f.ts.URL+"/signin")
+	if resp, _ := post(t, c, f.ts.URL+"/signin", url.Values{"csrf": {csrf}, "username": {"u-admin"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", resp.StatusCode)
+	}
+	resp, err := c.Get(f.ts.URL + "/d/17-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	sessCSRF := getCSRF(t, c, f.ts.URL+"/d/17-25")
+	if resp, _ := post(t, c, f.ts.URL+"/admin/decisions/17-25/delete", url.Values{"confirm": {"ja"}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("delete without CSRF: %d", resp.StatusCode)
+	}
+	if _, err := f.db.Get("17-25"); err != nil {
+		t.Fatalf("deleted without CSRF: %v", err)
+	}
+	req, _ := http.NewRequest("POST", f.ts.URL+"/admin/decisions/17-25/delete", strings.NewReader(url.Values{"csrf": {sessCSRF}, "confirm": {"ja"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "text/html")
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	if _, err := f.db.Get("17-25"); err == nil {
+		t.Fatal("the decision is still stored")
+	}
+	if status, _ := f.do(t, "", "GET", "/d/17-25", nil); status != http.StatusNotFound {
+		t.Fatalf("deleted decision's page: %d", status)
+	}
+}
