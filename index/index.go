@@ -170,7 +170,10 @@ func Open(dir string) (*Index, error) {
 		return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
 	}
 
-	idx, err := bleve.OpenUsing(dir, cfg)
+	if err := checkSegments(dir); err != nil {
+		return nil, fmt.Errorf("index: open %s: %w: %v", dir, ErrRebuild, err)
+	}
+	idx, err := openBleve(dir, cfg)
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("index: open %s: %w (gave up after %s)", dir, ErrLocked, lockTimeout)
@@ -187,6 +190,17 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("index: open %s: %w: mapping version %q, code has %q", dir, ErrRebuild, v, MappingVersion)
 	}
 	return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
+}
+
+// openBleve opens an existing index, turning a panic inside Bleve (a damaged file) into an
+// error, which Open reports as ErrRebuild.
+func openBleve(dir string, cfg map[string]interface{}) (idx bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			idx, err = nil, fmt.Errorf("bleve panicked opening the index: %v", r)
+		}
+	}()
+	return bleve.OpenUsing(dir, cfg)
 }
 
 // indexExists reports whether dir holds an index. A missing or empty directory does not; a

@@ -4,11 +4,90 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"omgjort"
 )
+
+// MinAdminToken is the shortest admin token accepted: 32 random characters (`openssl rand
+// -hex 32` makes 64) cannot be guessed through a rate-limited login.
+const MinAdminToken = 32
+
+// CheckAdminToken says why a token is not good enough to guard the admin routes, or nil; serve
+// refuses to start with a bad one. An empty token is fine: the admin routes are then off.
+func CheckAdminToken(token string) error {
+	if token == "" {
+		return nil
+	}
+	distinct := map[rune]bool{}
+	for _, c := range token {
+		distinct[c] = true
+	}
+	if len(token) < MinAdminToken || len(distinct) < 8 {
+		return errors.New("the admin token must be at least 32 random characters; make one with `openssl rand -hex 32`")
+	}
+	return nil
+}
+
+// Failed admin attempts allowed per client address, and from all addresses together, in one
+// adminWindow; more are answered 429 until the window has passed.
+const (
+	adminFailsPerClient = 5
+	adminFailsTotal     = 50
+	adminWindow         = 15 * time.Minute
+)
+
+// adminGuard counts failed admin attempts so the token cannot be guessed by trying.
+type adminGuard struct {
+	mu    sync.Mutex
+	start time.Time
+	total int
+	per   map[string]int
+	now   func() time.Time
+}
+
+func newAdminGuard() *adminGuard {
+	return &adminGuard{per: map[string]int{}, now: time.Now}
+}
+
+// blocked reports whether client has used up its failed attempts, and for how long.
+func (g *adminGuard) blocked(client string) (bool, time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.roll()
+	left := g.start.Add(adminWindow).Sub(g.now())
+	return g.per[client] >= adminFailsPerClient || g.total >= adminFailsTotal, left
+}
+
+// failed records a failed attempt from client.
+func (g *adminGuard) failed(client string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.roll()
+	g.per[client]++
+	g.total++
+}
+
+func (g *adminGuard) roll() {
+	if now := g.now(); now.Sub(g.start) >= adminWindow {
+		g.start, g.total = now, 0
+		clear(g.per)
+	}
+}
+
+// clientOf is the address a request came from, without its port.
+func clientOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
 
 // adminAuthorized reports whether the request carries the admin token, as "Authorization:
 // Bearer <token>" or as the form field "token" (the form on /status). Both sides are hashed
@@ -35,13 +114,29 @@ func (s *Server) handleAdminRun(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return
 	}
+	client := clientOf(r)
+	if blocked, wait := s.admin.blocked(client); blocked {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		s.log.Warn("server: admin attempt refused: too many failed attempts", "remote", client)
+		s.adminAnswer(w, r, http.StatusTooManyRequests, "For mange forsøg", "For mange forkerte forsøg. Vent et kvarter, og prøv igen.")
+		return
+	}
 	if !s.adminAuthorized(r) {
+		s.admin.failed(client)
+		s.log.Warn("server: admin attempt with a missing or wrong token", "remote", client, "path", r.URL.Path)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="omgjort-admin"`)
 		s.adminAnswer(w, r, http.StatusUnauthorized, "Adgang nægtet", "Admin-nøglen mangler eller er forkert.")
 		return
 	}
 	job := r.PathValue("job")
-	err := s.cfg.Jobs.RunNow(job)
+	var err error
+	if by, ok := s.cfg.Jobs.(interface {
+		RunNowAs(name, trigger string) error
+	}); ok {
+		err = by.RunNowAs(job, omgjort.TriggerAdmin) // recorded on the run as started by an admin
+	} else {
+		err = s.cfg.Jobs.RunNow(job)
+	}
 	switch {
 	case err == nil:
 		s.log.Info("server: admin started a job", "job", job, "remote", r.RemoteAddr)
@@ -60,6 +155,7 @@ func (s *Server) handleAdminRun(w http.ResponseWriter, r *http.Request) {
 
 // adminAnswer answers in JSON to scripts and with a page to browsers.
 func (s *Server) adminAnswer(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
 	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
 		writeJSON(w, status, map[string]string{"status": heading, "message": msg})
 		return

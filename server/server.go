@@ -64,12 +64,25 @@ type Config struct {
 	Metrics prometheus.Gatherer
 	// AdminToken guards the POST routes under /admin/; they are off when it is empty.
 	AdminToken string
+	// SiteURL is the site's public address ("https://omgjort.kommune.dk"), the root of the
+	// absolute links in Atom feeds and CSV exports. It is never taken from the request's Host
+	// header, which the client chooses; when empty the links use http://Addr.
+	SiteURL string
+	// MaxExports bounds the CSV exports served at once (default DefaultMaxExports); beyond it
+	// /export.csv answers 503 with Retry-After.
+	MaxExports int
 }
+
+// DefaultMaxExports is how many CSV exports run at once: each streams up to 10,000 rows read
+// from the store, so a few at a time keep memory flat whatever the number of clients.
+const DefaultMaxExports = 4
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
 type Server struct {
 	cfg       Config
 	log       *slog.Logger
+	exports   chan struct{}
+	admin     *adminGuard
 	search    omgjort.Searcher
 	decisions omgjort.DecisionReader
 	pages     map[string]*template.Template
@@ -101,7 +114,11 @@ func New(cfg Config, search omgjort.Searcher, decisions omgjort.DecisionReader) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, search: search, decisions: decisions, pages: pages, loc: loc}
+	if cfg.MaxExports <= 0 {
+		cfg.MaxExports = DefaultMaxExports
+	}
+	s := &Server{cfg: cfg, log: log, search: search, decisions: decisions, pages: pages, loc: loc,
+		exports: make(chan struct{}, cfg.MaxExports), admin: newAdminGuard()}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -172,7 +189,9 @@ func (s *Server) routes() http.Handler {
 	s.opsRoutes(mux)                                               // status, metrics, digests, admin (digest.go)
 	mux.HandleFunc("GET /healthz", handleHealth)                   // liveness for the supervisor
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.HandleFunc("/", s.handleNotFound) // everything else: a Danish 404
+	// Everything else: a Danish 404. As a GET pattern it lets the mux answer other methods on
+	// every route with 405 and an Allow header.
+	mux.HandleFunc("GET /", s.handleNotFound)
 	return s.secure(s.recoverPanics(mux))
 }
 

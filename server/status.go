@@ -43,6 +43,8 @@ type runView struct {
 	Failed, Running             bool
 	New, Changed, Fetched, Errs int
 	Error                       string
+	// ByAdmin: an operator started the run through the admin route.
+	ByAdmin bool
 }
 
 type sendView struct {
@@ -54,6 +56,8 @@ type sendView struct {
 // handleStatus serves /status. Who reads it: operators, and monitoring that scrapes it for
 // the word "mislykkedes"; /metrics is the machine-readable twin.
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
+	// Run errors and the admin forms are for operators: never kept by a cache or a browser.
+	w.Header().Set("Cache-Control", "no-store")
 	p := statusPage{base: base{Title: "Driftsstatus", Fresh: s.freshness()}, Admin: s.cfg.AdminToken != ""}
 	runs, err := s.decisions.Runs(freshnessRuns)
 	if err != nil {
@@ -90,7 +94,8 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		v := runView{ID: run.ID, Job: run.Job, Title: titles[run.Job], Started: s.danishTime(run.Started), New: run.New,
-			Changed: run.Changed, Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: run.Error}
+			Changed: run.Changed, Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: run.Error,
+			ByAdmin: run.Trigger == omgjort.TriggerAdmin}
 		if v.Title == "" {
 			v.Title = run.Job
 		}

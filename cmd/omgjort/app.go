@@ -42,7 +42,7 @@ const interruptedRun = "afbrudt: programmet stoppede, mens kørslen var i gang (
 // openApp opens the store and the index in dir. A missing, outdated or broken index is rebuilt
 // from the store, and a store/index mismatch (a crash between the two writes) is repaired.
 func openApp(dir string, log *slog.Logger) (*app, error) {
-	db, err := store.Open(dir)
+	db, err := store.OpenChecked(dir, filepath.Join(dir, "index"), filepath.Join(dir, "backups"))
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +77,12 @@ func openApp(dir string, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// damagedRecord reports a stored decision that cannot be decoded; bulk work (index repair,
+// reindex, export) skips it and carries on.
+func (a *app) damagedRecord(id string, err error) {
+	a.log.Warn("a stored decision is damaged and was skipped; restore a backup (`omgjort restore`) to recover it", "id", id, "error", err)
 }
 
 // Close closes the index before the store, so nothing is written to a closed store.
@@ -120,6 +126,13 @@ func (a *app) reconcile() error {
 		for len(stale) > 0 {
 			n := min(len(stale), reconcileBatch)
 			ds, err := a.db.GetMany(stale[:n])
+			var dmg *store.DamagedRecords
+			if errors.As(err, &dmg) {
+				for _, id := range dmg.IDs {
+					a.damagedRecord(id, dmg.Err)
+				}
+				err = nil
+			}
 			if err != nil {
 				return err
 			}
@@ -155,7 +168,7 @@ func (a *app) reindex() (int, error) {
 		return 0, err
 	}
 	n, err := a.putAll(func(emit func(...*omgjort.Decision) error) error {
-		return a.db.ForEach(func(d *omgjort.Decision) error { return emit(d) })
+		return a.db.ForEachReadable(func(d *omgjort.Decision) error { return emit(d) }, a.damagedRecord)
 	})
 	if err != nil {
 		return n, fmt.Errorf("reindex: %w", err)
@@ -226,7 +239,7 @@ func (a *app) enrich(d *omgjort.Decision) {
 // crawl runs one crawl of ast.dk and records it as a run (Job "crawl-astdk").
 func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
-	return a.recordRun(crawler.Job, crawler.Source, func() (omgjort.CrawlRun, error) {
+	return a.recordRun(ctx, crawler.Job, crawler.Source, func() (omgjort.CrawlRun, error) {
 		return crawler.Crawl(ctx, cfg, &sink{a: a})
 	})
 }
@@ -236,15 +249,15 @@ func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, 
 // of the same number and journal number.
 func (a *app) crawlRetsinfo(ctx context.Context, cfg crawler.RetsinfoConfig) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
-	return a.recordRun(crawler.RetsinfoJob, crawler.SourceRetsinfo, func() (omgjort.CrawlRun, error) {
+	return a.recordRun(ctx, crawler.RetsinfoJob, crawler.SourceRetsinfo, func() (omgjort.CrawlRun, error) {
 		return crawler.CrawlRetsinfo(ctx, cfg, &sink{a: a})
 	})
 }
 
 // recordRun stores a run record before do starts (so a crash leaves a "running" record that
 // the next start marks interrupted) and its final state after.
-func (a *app) recordRun(job, source string, do func() (omgjort.CrawlRun, error)) (omgjort.CrawlRun, error) {
-	rec := omgjort.CrawlRun{Job: job, Source: source, Started: time.Now().UTC()}
+func (a *app) recordRun(ctx context.Context, job, source string, do func() (omgjort.CrawlRun, error)) (omgjort.CrawlRun, error) {
+	rec := omgjort.CrawlRun{Job: job, Source: source, Started: time.Now().UTC(), Trigger: omgjort.TriggerOf(ctx)}
 	if err := a.db.StartRun(&rec); err != nil {
 		return rec, err
 	}
@@ -256,6 +269,7 @@ func (a *app) recordRun(job, source string, do func() (omgjort.CrawlRun, error))
 	if run.Started.IsZero() {
 		run.Started = rec.Started
 	}
+	run.Trigger = rec.Trigger
 	run.Finish(err)
 	if ferr := a.db.FinishRun(&run); ferr != nil {
 		return run, errors.Join(err, ferr)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"sort"
@@ -76,6 +77,13 @@ func (a *app) reclassify(onlyStale bool) (reclassifyResult, error) {
 	for len(todo) > 0 {
 		n := min(len(todo), reconcileBatch)
 		ds, err := a.db.GetMany(todo[:n])
+		var dmg *store.DamagedRecords
+		if errors.As(err, &dmg) {
+			for _, id := range dmg.IDs {
+				a.damagedRecord(id, dmg.Err)
+			}
+			err = nil
+		}
 		if err != nil {
 			return res, fmt.Errorf("reclassify: %w", err)
 		}

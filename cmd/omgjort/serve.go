@@ -157,7 +157,11 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_misses_total",
 			Help: "Searches computed (not in the result cache)."},
 			func() float64 { _, m := a.idx.CacheStats(); return float64(m) }))
-	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken}
+	if err := server.CheckAdminToken(o.adminToken); err != nil {
+		return fmt.Errorf("%w: --admin-token: %v", errUsage, err)
+	}
+	warnIfExposed(a.log, o.addr, o.mail.siteURL)
+	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken, SiteURL: o.mail.siteURL}
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
@@ -229,6 +233,25 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		err = errors.Join(err, sched.Stop(timeout))
 	}
 	return err
+}
+
+// warnIfExposed warns when serve listens beyond loopback while the public address is not
+// https: the admin token and everything else would cross the network in clear text unless a
+// TLS proxy stands in front, which is the documented way to expose Omgjort.
+func warnIfExposed(log interface {
+	Warn(msg string, args ...any)
+}, addr, siteURL string) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return
+	}
+	ip := net.ParseIP(host)
+	loopback := host == "localhost" || (ip != nil && ip.IsLoopback())
+	if loopback || strings.HasPrefix(strings.ToLower(siteURL), "https://") {
+		return
+	}
+	log.Warn("serve listens beyond loopback without TLS in front: put a TLS reverse proxy before it and set --site-url https://…, or listen on 127.0.0.1",
+		"addr", addr, "site_url", siteURL)
 }
 
 // jobList is the one place that says which jobs run and what each does.
