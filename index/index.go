@@ -130,6 +130,8 @@ type Index struct {
 	releasing   atomic.Bool
 	lastRelease atomic.Int64
 	background  sync.WaitGroup
+	// health records failed writes (health.go).
+	health healthState
 }
 
 // SetCacheSize sets how many search results are kept (DefaultCacheSize after Open); 0 turns the
@@ -167,7 +169,7 @@ func Open(dir string) (*Index, error) {
 			_ = idx.Close()
 			return nil, fmt.Errorf("index: create %s: store mapping version: %w", dir, err)
 		}
-		return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
+		return &Index{dir: dir, idx: &liveIndex{i: idx, cfg: cfg}, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
 	}
 
 	if err := checkSegments(dir); err != nil {
@@ -189,7 +191,7 @@ func Open(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("index: open %s: %w: mapping version %q, code has %q", dir, ErrRebuild, v, MappingVersion)
 	}
-	return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
+	return &Index{dir: dir, idx: &liveIndex{i: idx, cfg: cfg}, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
 }
 
 // openBleve opens an existing index, turning a panic inside Bleve (a damaged file) into an
@@ -270,10 +272,11 @@ func (x *Index) Close() error {
 // Each batch is on disk when Put returns.
 func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
 	defer x.epoch.Add(1) // after the write: cached results are of the old content
+	defer x.afterWrite(&err)
 	defer recoverTo(&err, "put")
 	for _, d := range ds {
 		if d == nil || d.ID == "" {
-			return errors.New("index: put: decision without ID")
+			return fmt.Errorf("index: put: %w", errNoID)
 		}
 	}
 	// Mapping decisions to Bleve documents runs on the calling goroutine inside b.Index;
@@ -384,6 +387,7 @@ func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
 // Delete removes the decisions with the given IDs; unknown IDs are ignored.
 func (x *Index) Delete(ids ...string) (err error) {
 	defer x.epoch.Add(1)
+	defer x.afterWrite(&err)
 	defer recoverTo(&err, "delete")
 	b := x.idx.NewBatch()
 	for _, id := range ids {

@@ -68,6 +68,9 @@ type Config struct {
 	// absolute links in Atom feeds and CSV exports. It is never taken from the request's Host
 	// header, which the client chooses; when empty the links use http://Addr.
 	SiteURL string
+	// IndexHealth, when set, tells /status whether the search index is degraded after a failed
+	// write (a full disk) and since when; searches then answer from the last good snapshot.
+	IndexHealth func() (degraded bool, since time.Time)
 	// MaxExports bounds the CSV exports served at once (default DefaultMaxExports); beyond it
 	// /export.csv answers 503 with Retry-After.
 	MaxExports int

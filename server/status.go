@@ -23,6 +23,9 @@ type statusPage struct {
 	Admin     bool
 	Week      string
 	Sends     []sendView
+	// IndexDegraded: a write to the search index failed; IndexSince is when.
+	IndexDegraded bool
+	IndexSince    string
 }
 
 type sourceView struct {
@@ -59,6 +62,11 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	// Run errors and the admin forms are for operators: never kept by a cache or a browser.
 	w.Header().Set("Cache-Control", "no-store")
 	p := statusPage{base: base{Title: "Driftsstatus", Fresh: s.freshness()}, Admin: s.cfg.AdminToken != ""}
+	if s.cfg.IndexHealth != nil {
+		if bad, since := s.cfg.IndexHealth(); bad {
+			p.IndexDegraded, p.IndexSince = true, s.danishTime(since)
+		}
+	}
 	runs, err := s.decisions.Runs(freshnessRuns)
 	if err != nil {
 		s.log.Error("server: status: read runs", "error", err)

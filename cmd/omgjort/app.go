@@ -79,6 +79,31 @@ func openApp(dir string, log *slog.Logger) (*app, error) {
 	return a, nil
 }
 
+// repairIndex brings a degraded index (a write failed, e.g. on a full disk) level with the
+// store again; serve calls it periodically. It logs each new failed write once, and reports
+// whether the index is healthy afterwards.
+func (a *app) repairIndex(seen *uint64) bool {
+	h := a.idx.Health()
+	if !h.Degraded {
+		return true
+	}
+	if h.Failures != *seen {
+		*seen = h.Failures
+		a.log.Error("the search index could not be written (is the disk full?); searches answer from the last snapshot on disk until it is repaired from the store",
+			"failures", h.Failures, "last_error", h.LastError, "at", h.LastFailure)
+	}
+	if err := a.reconcile(); err != nil {
+		a.log.Warn("index repair from the store failed; trying again later", "error", err)
+		return false
+	}
+	if h2 := a.idx.Health(); h2.Failures != h.Failures {
+		return false // a write failed during the repair
+	}
+	a.idx.Repaired()
+	a.log.Info("search index repaired from the store")
+	return true
+}
+
 // damagedRecord reports a stored decision that cannot be decoded; bulk work (index repair,
 // reindex, export) skips it and carries on.
 func (a *app) damagedRecord(id string, err error) {
@@ -428,7 +453,9 @@ func (a *app) storeDecision(d *omgjort.Decision, raw *omgjort.RawPage, header ht
 	}
 	if len(changed) > 0 {
 		if err := a.idx.Put(changed...); err != nil {
-			return store.Unchanged, err
+			// Stored is stored: the store is the truth, and the index is repaired from it
+			// (repairIndex) once it can be written again.
+			a.log.Error("index: could not index a stored decision; it is indexed again from the store when the index can be written", "id", d.ID, "error", err)
 		}
 	}
 	return changes[0], nil

@@ -46,6 +46,8 @@ type serveOptions struct {
 	mail            mailFlags
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
+	// maintainEvery, when set, replaces releaseEvery (tests of the index repair).
+	maintainEvery time.Duration
 	// started, when set, receives the scheduler once it runs (tests).
 	started func(*jobs.Scheduler)
 	// mailer, when set, replaces the SMTP mailer built from the mail flags (tests that trust
@@ -156,12 +158,24 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			func() float64 { h, _ := a.idx.CacheStats(); return float64(h) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_misses_total",
 			Help: "Searches computed (not in the result cache)."},
-			func() float64 { _, m := a.idx.CacheStats(); return float64(m) }))
+			func() float64 { _, m := a.idx.CacheStats(); return float64(m) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_index_write_failures_total",
+			Help: "Writes to the search index that failed (a full disk); searches then answer from the last snapshot on disk."},
+			func() float64 { return float64(a.idx.Health().Failures) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "omgjort_index_degraded",
+			Help: "1 while the search index lacks decisions of the store after a failed write, until it is repaired from the store."},
+			func() float64 {
+				if a.idx.Health().Degraded {
+					return 1
+				}
+				return 0
+			}))
 	if err := server.CheckAdminToken(o.adminToken); err != nil {
 		return fmt.Errorf("%w: --admin-token: %v", errUsage, err)
 	}
 	warnIfExposed(a.log, o.addr, o.mail.siteURL)
-	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken, SiteURL: o.mail.siteURL}
+	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken, SiteURL: o.mail.siteURL,
+		IndexHealth: func() (bool, time.Time) { h := a.idx.Health(); return h.Degraded, h.LastFailure }}
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
@@ -185,17 +199,24 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	// Reading decisions (decision pages, feeds) and searching map pages of the store and of
 	// the index that stay in the process's memory map; drop them now and then (they stay in
 	// the page cache, and what searches need is mapped again at once).
+	// The same ticker repairs the index from the store after a failed write (a full disk).
 	relCtx, stopRelease := context.WithCancel(ctx)
 	released := make(chan struct{})
+	every := releaseEvery
+	if o.maintainEvery > 0 {
+		every = o.maintainEvery
+	}
 	go func() {
 		defer close(released)
-		t := time.NewTicker(releaseEvery)
+		t := time.NewTicker(every)
 		defer t.Stop()
+		var seen uint64
 		for {
 			select {
 			case <-relCtx.Done():
 				return
 			case <-t.C:
+				a.repairIndex(&seen)
 				if err := a.db.ReleaseMemory(); err != nil {
 					a.log.Warn("could not release the store's mapped pages", "error", err)
 				}
