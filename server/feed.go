@@ -236,7 +236,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			hdr.Del(k)
 		}
 		hdr.Set("Retry-After", strconv.Itoa(exportRetryAfter))
-		s.log.Warn("server: export refused, too many running", slog.Int("running", cap(s.exports)))
+		s.log.Debug("server: export refused, too many running", slog.Int("running", cap(s.exports)))
 		s.errorHTML(w, r, http.StatusServiceUnavailable, "Prøv igen om lidt",
 			"Der bliver lavet mange udtræk lige nu. Prøv igen om et par sekunder.", false)
 		return
