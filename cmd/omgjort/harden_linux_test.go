@@ -72,7 +72,7 @@ func TestServeSurvivesAFullDisk(t *testing.T) {
 		}
 	}
 	defer restore()
-	if err := a.idx.Put(d); err == nil {
+	if err := a.Index().Put(d); err == nil {
 		t.Fatal("an index write past the limit succeeded")
 	}
 	for range 10 {
@@ -91,11 +91,11 @@ func TestServeSurvivesAFullDisk(t *testing.T) {
 	// Space returns: the index is repaired from the store, with the decision it missed.
 	restore()
 	deadline := time.Now().Add(10 * time.Second)
-	for a.idx.Health().Degraded && time.Now().Before(deadline) {
+	for a.Index().Health().Degraded && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if a.idx.Health().Degraded {
-		t.Fatalf("the index was not repaired: %+v", a.idx.Health())
+	if a.Index().Health().Degraded {
+		t.Fatalf("the index was not repaired: %+v", a.Index().Health())
 	}
 	if code, body := get("/api/decisions/99-26"); code != 200 {
 		t.Errorf("decision page: %d %s", code, body)

@@ -102,7 +102,7 @@ func TestBrokenFilesGiveAClearMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer a.Close()
-		if n, _ := a.idx.Count(); int(n) != want {
+		if n, _ := a.Index().Count(); int(n) != want {
 			t.Errorf("index holds %d decisions after the rebuild, store %d", n, want)
 		}
 	})
