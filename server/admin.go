@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -80,15 +78,6 @@ func (g *adminGuard) roll() {
 	}
 }
 
-// clientOf is the address a request came from, without its port.
-func clientOf(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // adminAuthorized reports whether the request carries the admin token, as "Authorization:
 // Bearer <token>" or as the form field "token" (the form on /status). Both sides are hashed
 // first, so the constant-time comparison does not leak the token's length either.
@@ -114,17 +103,9 @@ func (s *Server) handleAdminRun(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return
 	}
-	client := clientOf(r)
-	if blocked, wait := s.admin.blocked(client); blocked {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.log.Warn("server: admin attempt refused: too many failed attempts", "remote", client)
-		s.adminAnswer(w, r, http.StatusTooManyRequests, "For mange forsøg", "For mange forkerte forsøg. Vent et kvarter, og prøv igen.")
-		return
-	}
-	// A signed-in administrator (session with CSRF, or API token) may start jobs too.
+	// A signed-in administrator (session with CSRF, or API token) may start jobs too. Wrong
+	// tokens are counted and locked out before this (authenticate, adminGuard).
 	if !s.adminAuthorized(r) && !omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs) {
-		s.admin.failed(client)
-		s.log.Warn("server: admin attempt with a missing or wrong token", "remote", client, "path", r.URL.Path)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="omgjort-admin"`)
 		s.adminAnswer(w, r, http.StatusUnauthorized, "Adgang nægtet", "Admin-nøglen mangler eller er forkert.")
 		return

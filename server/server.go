@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Copenhagen must resolve even on hosts without a zoneinfo database.
 
@@ -258,6 +259,10 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		if r.URL.Path == "/status" || strings.HasPrefix(r.URL.Path, "/admin/") {
+			// Run errors, admin forms and admin answers are never kept by a cache or browser.
+			h.Set("Cache-Control", "no-store")
+		}
 		if r.Body != nil {
 			limit := int64(maxBodyBytes)
 			if r.URL.Path == "/admin/stats/import" {
