@@ -5,17 +5,20 @@ import (
 	"context"
 	"encoding/csv"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"omgjort"
+	"omgjort/crawler"
 	"omgjort/crawler/replica"
 	"omgjort/store"
 )
@@ -230,5 +233,48 @@ func TestServeWarnsWhenExposedWithoutTLS(t *testing.T) {
 		if got := strings.Contains(buf.String(), "without TLS"); got != c.warn {
 			t.Errorf("%s with site %q: warned %v, want %v", c.addr, c.site, got, c.warn)
 		}
+	}
+}
+
+// TestCrawlThatFetchedNothingIsFailed: after a good crawl, a crawl whose every page request
+// fails (503) is recorded as failed, so the banner shows and staleness keeps counting from
+// the good one.
+func TestCrawlThatFetchedNothingIsFailed(t *testing.T) {
+	dir := crawledDir(t)
+	var down atomic.Bool
+	down.Store(true)
+	h := replica.Handler()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && r.URL.Path != "/robots.txt" && r.URL.Path != "/sitemap.xml" {
+			http.Error(w, "vedligeholdelse", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer site.Close()
+	a, err := openApp(dir, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.crawl(context.Background(), crawler.Config{BaseURL: site.URL, Delay: crawler.NoDelay, Retries: -1, Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	db := a.db
+	runs, err := db.Runs(5)
+	if err != nil || len(runs) < 2 {
+		t.Fatalf("runs %v %v", runs, err)
+	}
+	if runs[0].Result != omgjort.RunFailed || !strings.Contains(runs[0].Error, "no pages could be fetched") {
+		t.Fatalf("the run that fetched nothing: %+v", runs[0])
+	}
+	var sc omgjort.SourceCheck
+	for _, c := range omgjort.SourceChecks(runs, time.Now()) {
+		if c.Source == "astdk" {
+			sc = c
+		}
+	}
+	if !sc.Failed || !sc.LastOK.Equal(runs[1].Ended) {
+		t.Errorf("source check %+v: the failed run must show and leave the last success at %v", sc, runs[1].Ended)
 	}
 }
