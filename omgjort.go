@@ -540,6 +540,9 @@ type CrawlRun struct {
 	Result  RunResult `json:"result"`
 	// Error is the run-level failure ("site structure may have changed …"), empty on success.
 	Error string `json:"error,omitempty"`
+	// Trigger says who started the run: TriggerSchedule, TriggerAdmin, or empty for a command
+	// run by hand.
+	Trigger string `json:"trigger,omitempty"`
 
 	Requests    int        `json:"requests"`     // HTTP requests made, robots and sitemap included
 	Discovered  int        `json:"discovered"`   // principmeddelelse URLs found in the sitemap

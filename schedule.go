@@ -1,6 +1,7 @@
 package omgjort
 
 import (
+	"context"
 	"errors"
 	"time"
 )
@@ -32,6 +33,28 @@ type JobRunner interface {
 	// RunNow starts the named job in the background; it returns ErrUnknownJob or ErrJobRunning
 	// instead of starting it.
 	RunNow(name string) error
+}
+
+// How a run was started (CrawlRun.Trigger).
+const (
+	// TriggerSchedule: the scheduler started the run at its time.
+	TriggerSchedule = "schedule"
+	// TriggerAdmin: an operator started it through the admin route.
+	TriggerAdmin = "admin"
+)
+
+type triggerKey struct{}
+
+// WithTrigger tells the code that records a run (the crawl commands record their own) how it
+// was started.
+func WithTrigger(ctx context.Context, trigger string) context.Context {
+	return context.WithValue(ctx, triggerKey{}, trigger)
+}
+
+// TriggerOf is the trigger WithTrigger put in ctx, or "" (a command run by hand).
+func TriggerOf(ctx context.Context) string {
+	v, _ := ctx.Value(triggerKey{}).(string)
+	return v
 }
 
 // DigestReader reads stored digests and their deliveries; the store implements it.

@@ -406,6 +406,16 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 		return stopped()
 	}
 
+	// Pages past their 30 days that missed their day: at most 1/30 of the pages a run.
+	overdueLeft := (len(entries) + revalidateCycle - 1) / revalidateCycle
+	revalidate := func(st omgjort.PageState, loc string) bool {
+		onDay, overdue := revalidateDue(st, loc, cfg.Now())
+		if overdue && overdueLeft > 0 {
+			overdueLeft--
+			return true
+		}
+		return onDay
+	}
 	saveFailed := 0
 	var firstSaveErr error
 	recordFail := func(loc string, status int, reason string) {
@@ -434,7 +444,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			continue
 		}
 		if known && !force && e.lastmod != "" && st.Lastmod == e.lastmod && st.Failures == 0 && st.LastError == "" &&
-			!revalidateDue(st, e.loc, cfg.Now()) {
+			!revalidate(st, e.loc) {
 			run.Skipped++
 			if err := sink.Touch(ctx, e.loc, st); err != nil {
 				log.Error("sink: touch", "url", e.loc, "err", err)

@@ -173,25 +173,28 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 // lastmod never changes: ast.dk may edit a page without touching its lastmod.
 const RevalidateEvery = 30 * 24 * time.Hour
 
+// revalidateCycle is RevalidateEvery in days: a daily run asks about 1/revalidateCycle of the
+// stored pages.
+const revalidateCycle = int(RevalidateEvery / (24 * time.Hour))
+
 // revalidateDue reports whether a page whose sitemap lastmod is unchanged gets a conditional
 // request this run. Each URL has a day of a 30-day cycle (a hash of the URL), so a daily run
-// asks about 1/30 of the pages; a page not checked for RevalidateEvery (runs missed) is due
-// whatever its day. A page checked in the last 12 hours is not asked again.
-func revalidateDue(st omgjort.PageState, loc string, now time.Time) bool {
+// asks about 1/30 of the pages (onDay). A page not checked for RevalidateEvery (runs were
+// missed, or the store predates this rule) is due whatever its day (overdue); the crawler
+// takes at most another 1/30 of the pages a run that way, so an upgrade or a long pause does
+// not turn one run into a full crawl. A page checked in the last 12 hours is not asked again.
+func revalidateDue(st omgjort.PageState, loc string, now time.Time) (onDay, overdue bool) {
 	last := st.Checked
 	if st.FetchedAt.After(last) {
 		last = st.FetchedAt
 	}
 	age := now.Sub(last)
-	if last.IsZero() || age >= RevalidateEvery {
-		return true
+	if !last.IsZero() && age < 12*time.Hour {
+		return false, false
 	}
-	if age < 12*time.Hour {
-		return false
-	}
-	cycle := int64(RevalidateEvery / (24 * time.Hour))
 	h := fnv.New32a()
 	h.Write([]byte(loc))
 	day := now.UTC().Unix() / 86400
-	return day%cycle == int64(h.Sum32())%cycle
+	onDay = day%int64(revalidateCycle) == int64(h.Sum32())%int64(revalidateCycle)
+	return onDay, !onDay && (last.IsZero() || age >= RevalidateEvery)
 }

@@ -378,7 +378,8 @@ func TestRunThatFetchedNothingFailed(t *testing.T) {
 // TestSilentEditsAreNoticed: 90 pages whose sitemap lastmod never changes, driven through 31
 // daily runs by the clock. Every page gets a conditional request within 30 days, no run asks
 // about more than a small share of them, and a page edited without touching its lastmod is
-// stored in its new version within the cycle.
+// stored in its new version within the cycle. Pages of a store from before the rule (last
+// fetched 90 days ago) are spread over the next 30 runs too, not all asked about at once.
 func TestSilentEditsAreNoticed(t *testing.T) {
 	v1 := readTestdata(t, "enkelt-sag.html")
 	v2 := bytes.Replace(v1, []byte("Du har klaget over"), []byte("Du har for nylig klaget over"), 1)
@@ -448,5 +449,35 @@ func TestSilentEditsAreNoticed(t *testing.T) {
 		if n := site.hits.get(detailDir + slug); n > 3 {
 			t.Errorf("%s requested %d times in 31 runs", slug, n)
 		}
+	}
+	// A store from before the rule (every page last fetched 90 days ago): the next run asks
+	// about at most 2/30 of the pages, not all of them, and within 30 runs about every one.
+	for u, st := range sink.states {
+		st.FetchedAt, st.Checked = now.Add(-90*24*time.Hour), time.Time{}
+		sink.states[u] = st
+	}
+	asked := map[string]bool{}
+	for day := 1; day <= 30; day++ {
+		now = now.Add(24 * time.Hour)
+		before := map[string]int{}
+		for slug := range lastmod {
+			before[slug] = site.hits.get(detailDir + slug)
+		}
+		if _, err := Crawl(context.Background(), cfg, sink); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for slug := range lastmod {
+			if site.hits.get(detailDir+slug) > before[slug] {
+				n++
+				asked[slug] = true
+			}
+		}
+		if n > 4*len(lastmod)/30 {
+			t.Errorf("day %d after the upgrade: %d of %d pages asked about", day, n, len(lastmod))
+		}
+	}
+	if len(asked) != len(lastmod) {
+		t.Errorf("%d of %d old pages asked about within 30 runs after the upgrade", len(asked), len(lastmod))
 	}
 }

@@ -147,6 +147,8 @@ type Index struct {
 	// thes is the legal thesaurus, analysed on first use.
 	thesOnce sync.Once
 	thes     thesaurus
+	// health records failed writes (health.go).
+	health healthState
 }
 
 // SetCacheSize sets how many search results are kept (DefaultCacheSize after Open); 0 turns the
@@ -184,10 +186,13 @@ func Open(dir string) (*Index, error) {
 			_ = idx.Close()
 			return nil, fmt.Errorf("index: create %s: store mapping version: %w", dir, err)
 		}
-		return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
+		return &Index{dir: dir, idx: &liveIndex{i: idx, cfg: cfg}, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
 	}
 
-	idx, err := bleve.OpenUsing(dir, cfg)
+	if err := checkSegments(dir); err != nil {
+		return nil, fmt.Errorf("index: open %s: %w: %v", dir, ErrRebuild, err)
+	}
+	idx, err := openBleve(dir, cfg)
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("index: open %s: %w (gave up after %s)", dir, ErrLocked, lockTimeout)
@@ -203,7 +208,18 @@ func Open(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("index: open %s: %w: mapping version %q, code has %q", dir, ErrRebuild, v, MappingVersion)
 	}
-	return &Index{dir: dir, idx: idx, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
+	return &Index{dir: dir, idx: &liveIndex{i: idx, cfg: cfg}, cache: newResultCache(DefaultCacheSize), facetCache: newResultCache(DefaultCacheSize)}, nil
+}
+
+// openBleve opens an existing index, turning a panic inside Bleve (a damaged file) into an
+// error, which Open reports as ErrRebuild.
+func openBleve(dir string, cfg map[string]interface{}) (idx bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			idx, err = nil, fmt.Errorf("bleve panicked opening the index: %v", r)
+		}
+	}()
+	return bleve.OpenUsing(dir, cfg)
 }
 
 // indexExists reports whether dir holds an index. A missing or empty directory does not; a
@@ -273,10 +289,11 @@ func (x *Index) Close() error {
 // Each batch is on disk when Put returns.
 func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
 	defer x.epoch.Add(1) // after the write: cached results are of the old content
+	defer x.afterWrite(&err)
 	defer recoverTo(&err, "put")
 	for _, d := range ds {
 		if d == nil || d.ID == "" {
-			return errors.New("index: put: decision without ID")
+			return fmt.Errorf("index: put: %w", errNoID)
 		}
 	}
 	// Mapping decisions to Bleve documents runs on the calling goroutine inside b.Index;
@@ -387,6 +404,7 @@ func (x *Index) Put(ds ...*omgjort.Decision) (err error) {
 // Delete removes the decisions with the given IDs; unknown IDs are ignored.
 func (x *Index) Delete(ids ...string) (err error) {
 	defer x.epoch.Add(1)
+	defer x.afterWrite(&err)
 	defer recoverTo(&err, "delete")
 	b := x.idx.NewBatch()
 	for _, id := range ids {

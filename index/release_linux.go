@@ -21,7 +21,10 @@ import (
 //
 // Only the files of the current snapshot are released, while a reader holds that snapshot:
 // their mappings cannot be unmapped (and the address range reused) meanwhile.
-func (x *Index) ReleaseMemory() error {
+func (x *Index) ReleaseMemory() (err error) {
+	// It runs on serve's ticker and after searches, on goroutines of their own: a panic in
+	// Bleve here (an index being reopened after a failed write) must not end the process.
+	defer recoverTo(&err, "release memory")
 	adv, err := x.idx.Advanced()
 	if err != nil {
 		return fmt.Errorf("index: release memory: %w", err)
@@ -32,7 +35,7 @@ func (x *Index) ReleaseMemory() error {
 	}
 	defer r.Close()
 	is, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
+	if !ok || is == nil {
 		return nil
 	}
 	paths := map[string]bool{}

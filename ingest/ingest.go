@@ -100,6 +100,13 @@ func (p *Pipeline) Reconcile() (full bool, err error) {
 		for len(stale) > 0 {
 			n := min(len(stale), ReconcileBatch)
 			ds, err := p.db.GetMany(stale[:n])
+			var dmg *store.DamagedRecords
+			if errors.As(err, &dmg) {
+				for _, id := range dmg.IDs {
+					p.DamagedRecord(id, dmg.Err)
+				}
+				err = nil
+			}
 			if err != nil {
 				return err
 			}
@@ -132,12 +139,18 @@ func (p *Pipeline) Reindex(dir string) (int, error) {
 		return 0, err
 	}
 	n, err := p.PutAll(func(emit func(...*omgjort.Decision) error) error {
-		return p.db.ForEach(func(d *omgjort.Decision) error { return emit(d) })
+		return p.db.ForEachReadable(func(d *omgjort.Decision) error { return emit(d) }, p.DamagedRecord)
 	})
 	if err != nil {
 		return n, fmt.Errorf("reindex: %w", err)
 	}
 	return n, nil
+}
+
+// DamagedRecord reports a stored decision that cannot be decoded; bulk work (index repair,
+// reindex, reclassify, export) skips it and carries on.
+func (p *Pipeline) DamagedRecord(id string, err error) {
+	p.log.Warn("a stored decision is damaged and was skipped; restore a backup (`omgjort restore`) to recover it", "id", id, "error", err)
 }
 
 // IndexDir is where the index lives in a data directory.
@@ -273,7 +286,9 @@ func (p *Pipeline) save(d *omgjort.Decision, raw *omgjort.RawPage, header http.H
 	}
 	if len(changed) > 0 {
 		if err := p.idx.Put(changed...); err != nil {
-			return store.Unchanged, err
+			// Stored is stored: the store is the truth, and the index is repaired from it
+			// (serve's repair after a failed write) once it can be written again.
+			p.log.Error("index: could not index a stored decision; it is indexed again from the store when the index can be written", "id", d.ID, "error", err)
 		}
 	}
 	return changes[0], nil

@@ -86,6 +86,7 @@ type entry struct {
 	job     Job
 	id      cron.EntryID
 	wrapped cron.Job // Recover(SkipIfStillRunning(run)): the cron path and RunNow share it
+	admin   cron.Job // the same chain, recording the run as started by an admin
 	running atomic.Bool
 }
 
@@ -128,7 +129,8 @@ func New(cfg Config, jobs ...Job) (*Scheduler, error) {
 			continue
 		}
 		e := &entry{job: j}
-		e.wrapped = chain.Then(cron.FuncJob(func() { s.execute(e, "schedule") }))
+		e.wrapped = chain.Then(cron.FuncJob(func() { s.execute(e, omgjort.TriggerSchedule) }))
+		e.admin = chain.Then(cron.FuncJob(func() { s.execute(e, omgjort.TriggerAdmin) }))
 		e.id = s.cron.Schedule(sched, e.wrapped)
 		s.entries = append(s.entries, e)
 		s.byName[j.Name] = e
@@ -219,6 +221,12 @@ func (s *Scheduler) Jobs() []omgjort.JobStatus {
 // RunNow starts the named job in the background, through the same no-overlap and recovery
 // wrappers as a scheduled run; it implements omgjort.JobRunner.
 func (s *Scheduler) RunNow(name string) error {
+	return s.RunNowAs(name, omgjort.TriggerSchedule)
+}
+
+// RunNowAs is RunNow with the run recorded as started by trigger (omgjort.TriggerAdmin from
+// the admin route), so /status tells an operator's runs from the schedule's.
+func (s *Scheduler) RunNowAs(name, trigger string) error {
 	e := s.byName[name]
 	if e == nil {
 		return fmt.Errorf("jobs: run %q: %w", name, omgjort.ErrUnknownJob)
@@ -235,7 +243,11 @@ func (s *Scheduler) RunNow(name string) error {
 	if stopped {
 		return fmt.Errorf("jobs: run %s: the scheduler is shutting down", name)
 	}
-	go e.wrapped.Run()
+	if trigger == omgjort.TriggerAdmin {
+		go e.admin.Run()
+	} else {
+		go e.wrapped.Run()
+	}
 	return nil
 }
 
@@ -280,7 +292,7 @@ func (s *Scheduler) execute(e *entry, trigger string) {
 
 	j := e.job
 	log := s.log.With("job", j.Name, "trigger", trigger)
-	run := &omgjort.CrawlRun{Job: j.Name, Source: j.Source, Started: time.Now(), Result: omgjort.RunRunning}
+	run := &omgjort.CrawlRun{Job: j.Name, Source: j.Source, Started: time.Now(), Result: omgjort.RunRunning, Trigger: trigger}
 	if !j.SelfRecorded {
 		if err := s.cfg.Recorder.StartRun(run); err != nil {
 			log.Error("cannot record job start", "error", err)
@@ -304,8 +316,11 @@ func (s *Scheduler) execute(e *entry, trigger string) {
 		s.cfg.Metrics.finished(run)
 	}()
 
-	err := j.Run(s.ctx, run)
+	err := j.Run(omgjort.WithTrigger(s.ctx, trigger), run)
 	run.Finish(err)
+	if run.Trigger == "" {
+		run.Trigger = trigger
+	}
 	if !j.SelfRecorded {
 		if ferr := s.cfg.Recorder.FinishRun(run); ferr != nil {
 			log.Error("cannot record job end", "error", ferr)

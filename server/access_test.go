@@ -192,7 +192,7 @@ var routeRequests = map[string][2]string{
 	"POST /signout":                        {"POST", "/signout"},
 	"GET /auth/oidc/start":                 {"GET", "/auth/oidc/start"},
 	"GET /auth/oidc/callback":              {"GET", "/auth/oidc/callback"},
-	"/":                                    {"GET", "/findes-ikke"},
+	"GET /":                                {"GET", "/findes-ikke"},
 }
 
 // TestEveryRouteHasARule reads the server's source: every pattern it registers must be in the

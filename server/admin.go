@@ -6,9 +6,77 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"omgjort"
 )
+
+// MinAdminToken is the shortest admin token accepted: 32 random characters (`openssl rand
+// -hex 32` makes 64) cannot be guessed through a rate-limited login.
+const MinAdminToken = 32
+
+// CheckAdminToken says why a token is not good enough to guard the admin routes, or nil; serve
+// refuses to start with a bad one. An empty token is fine: the admin routes are then off.
+func CheckAdminToken(token string) error {
+	if token == "" {
+		return nil
+	}
+	distinct := map[rune]bool{}
+	for _, c := range token {
+		distinct[c] = true
+	}
+	if len(token) < MinAdminToken || len(distinct) < 8 {
+		return errors.New("the admin token must be at least 32 random characters; make one with `openssl rand -hex 32`")
+	}
+	return nil
+}
+
+// Failed admin attempts allowed per client address, and from all addresses together, in one
+// adminWindow; more are answered 429 until the window has passed.
+const (
+	adminFailsPerClient = 5
+	adminFailsTotal     = 50
+	adminWindow         = 15 * time.Minute
+)
+
+// adminGuard counts failed admin attempts so the token cannot be guessed by trying.
+type adminGuard struct {
+	mu    sync.Mutex
+	start time.Time
+	total int
+	per   map[string]int
+	now   func() time.Time
+}
+
+func newAdminGuard() *adminGuard {
+	return &adminGuard{per: map[string]int{}, now: time.Now}
+}
+
+// blocked reports whether client has used up its failed attempts, and for how long.
+func (g *adminGuard) blocked(client string) (bool, time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.roll()
+	left := g.start.Add(adminWindow).Sub(g.now())
+	return g.per[client] >= adminFailsPerClient || g.total >= adminFailsTotal, left
+}
+
+// failed records a failed attempt from client.
+func (g *adminGuard) failed(client string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.roll()
+	g.per[client]++
+	g.total++
+}
+
+func (g *adminGuard) roll() {
+	if now := g.now(); now.Sub(g.start) >= adminWindow {
+		g.start, g.total = now, 0
+		clear(g.per)
+	}
+}
 
 // adminAuthorized reports whether the request carries the admin token, as "Authorization:
 // Bearer <token>" or as the form field "token" (the form on /status). Both sides are hashed
@@ -35,14 +103,22 @@ func (s *Server) handleAdminRun(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return
 	}
-	// A signed-in administrator (session with CSRF, or API token) may start jobs too.
+	// A signed-in administrator (session with CSRF, or API token) may start jobs too. Wrong
+	// tokens are counted and locked out before this (authenticate, adminGuard).
 	if !s.adminAuthorized(r) && !omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="omgjort-admin"`)
 		s.adminAnswer(w, r, http.StatusUnauthorized, "Adgang nægtet", "Admin-nøglen mangler eller er forkert.")
 		return
 	}
 	job := r.PathValue("job")
-	err := s.cfg.Jobs.RunNow(job)
+	var err error
+	if by, ok := s.cfg.Jobs.(interface {
+		RunNowAs(name, trigger string) error
+	}); ok {
+		err = by.RunNowAs(job, omgjort.TriggerAdmin) // recorded on the run as started by an admin
+	} else {
+		err = s.cfg.Jobs.RunNow(job)
+	}
 	switch {
 	case err == nil:
 		s.log.Info("server: admin started a job", "job", job, "remote", r.RemoteAddr)
@@ -61,6 +137,7 @@ func (s *Server) handleAdminRun(w http.ResponseWriter, r *http.Request) {
 
 // adminAnswer answers in JSON to scripts and with a page to browsers.
 func (s *Server) adminAnswer(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
 	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
 		writeJSON(w, status, map[string]string{"status": heading, "message": msg})
 		return

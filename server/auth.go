@@ -97,7 +97,7 @@ var routeRules = map[string]rule{
 	"POST /signout":                        {level: accessSignedIn},
 	"GET /auth/oidc/start":                 {level: accessOpen},
 	"GET /auth/oidc/callback":              {level: accessOpen},
-	"/":                                    {level: accessOpen},
+	"GET /":                                {level: accessOpen},
 }
 
 // ruleFor returns the rule of a mux pattern. A pattern missing from the table (a route added
@@ -191,6 +191,18 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		}
+		// A secret offered (bearer token, the admin form on /status) from an address that has
+		// offered too many wrong ones is not even checked until its lock-out ends.
+		adminForm := r.Method == http.MethodPost && tokenFormPath(r.URL.Path) && r.PostFormValue("token") != ""
+		if r.Header.Get("Authorization") != "" || adminForm {
+			if blocked, wait := s.admin.blocked(info.client); blocked {
+				w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+				w.Header().Set("Cache-Control", "no-store")
+				s.log.Warn("server: secret refused unchecked: too many wrong ones from this address", "remote", info.client, "path", r.URL.Path)
+				s.denied(w, r, http.StatusTooManyRequests, "For mange forkerte forsøg. Vent et kvarter, og prøv igen.")
+				return
+			}
+		}
 		var u *omgjort.User
 		if h := r.Header.Get("Authorization"); h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
@@ -204,6 +216,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				}
 			}
 			if u == nil {
+				s.admin.failed(info.client)
+				s.log.Warn("server: request with a wrong token (admin or API)", "remote", info.client, "path", r.URL.Path)
 				s.audit(r, omgjort.AuditEntry{Action: omgjort.AuditRefused, Outcome: omgjort.AuditDenied,
 					Detail: "ukendt eller tilbagekaldt API-nøgle"})
 				w.Header().Set("WWW-Authenticate", `Bearer realm="omgjort"`)
@@ -221,9 +235,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.clearCookie(w, sessionCookie, "/")
 			}
 		}
-		if u == nil && r.Method == http.MethodPost && tokenFormPath(r.URL.Path) && s.adminAuthorized(r) {
-			// The admin-token form on /status: an explicit secret, like a bearer token.
-			u, info.bearer = &omgjort.User{Name: "admin-token", Roles: []omgjort.Role{omgjort.RoleAdmin}, Method: "admin-token"}, true
+		if u == nil && adminForm {
+			if s.adminAuthorized(r) {
+				// The admin-token form on /status: an explicit secret, like a bearer token.
+				u, info.bearer = &omgjort.User{Name: "admin-token", Roles: []omgjort.Role{omgjort.RoleAdmin}, Method: "admin-token"}, true
+			} else {
+				s.admin.failed(info.client)
+				s.log.Warn("server: admin form with a wrong token", "remote", info.client, "path", r.URL.Path)
+			}
 		}
 		if u != nil {
 			r = r.WithContext(omgjort.WithUser(r.Context(), u))
@@ -268,6 +287,12 @@ func (s *Server) isAdminToken(tok string) bool {
 func (s *Server) authorize(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := mux.Handler(r)
+		if pattern == "" {
+			// No route takes this method here: the mux answers 405 with Allow (every path has a
+			// GET route, the Danish 404), touching nothing.
+			mux.ServeHTTP(w, r)
+			return
+		}
 		rl, known := ruleFor(pattern, r.Method)
 		if !known && pattern != "" {
 			s.log.Warn("server: route without an access rule", slog.String("pattern", pattern))

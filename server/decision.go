@@ -153,7 +153,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	p.Fresh = s.freshness()
 	s.links(r, d, &p)
 	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
-	p.Permalink = baseURL(r) + "/d/" + url.PathEscape(d.ID)
+	p.Permalink = s.siteBase() + "/d/" + url.PathEscape(d.ID)
 	p.Reference = reference(d, p.Permalink)
 	s.curate(r, d, &p)
 	p.Corrected = r.URL.Query().Get("rettet") == "1"

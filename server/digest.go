@@ -158,7 +158,7 @@ func (s *Server) handleDigestFeed(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	root := baseURL(r)
+	root := s.siteBase()
 	feed := atomFeed{Lang: "da", ID: root + "/digests", Title: "Omgjort – ugebreve til teamledere",
 		Author: atomPerson{Name: "Omgjort"}, Gen: "Omgjort",
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: root + "/digests.atom"}, {Rel: "alternate", Type: "text/html", Href: root + "/digests"}}}

@@ -1,11 +1,14 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/xml"
 	"errors"
 	"html"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -70,13 +73,21 @@ type atomCategory struct {
 	Label string `xml:"label,attr,omitempty"`
 }
 
-// baseURL is the absolute origin the request came to, for the absolute links Atom needs.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+// siteBase is the root of the absolute links Atom and CSV need: Config.SiteURL, or
+// http://Addr when none is configured. Never the request's Host header, which the client
+// chooses (a feed or export fetched with a forged Host would otherwise link elsewhere).
+func (s *Server) siteBase() string {
+	if s.cfg.SiteURL != "" {
+		return strings.TrimRight(s.cfg.SiteURL, "/")
 	}
-	return scheme + "://" + r.Host
+	host, port, err := net.SplitHostPort(s.cfg.Addr)
+	if err != nil {
+		return "http://" + s.cfg.Addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // handleFeed serves any search as an Atom feed of its newest hits, so legal staff can follow a
@@ -93,7 +104,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := baseURL(r)
+	base := s.siteBase()
 	page := in.with()
 	page.Page, page.Sort = 1, "date"
 	self := "/feed.atom"
@@ -184,9 +195,18 @@ var csvHeader = []string{"id", "nummer", "numre", "titel", "status", "offentligg
 	"journalnummer", "love", "emneord", "paragraffer", "myndighed", "udfald", "blandet udfald", "fejltyper",
 	"kritik", "ugyldig", "henvisninger", "erstattet af", "kilde", "omgjort"}
 
+// exportRetryAfter is the Retry-After (seconds) of an export refused because enough are
+// running: about the time one export of 10,000 rows takes.
+const exportRetryAfter = 5
+
 // handleExport serves any search as CSV: every hit (up to 10,000) with its metadata and labels,
 // read from the store. The file is UTF-8 with a byte order mark and semicolons between the
 // fields, which is what Excel with Danish settings opens correctly by a double-click.
+//
+// The rows are streamed, a page of hits at a time, so an export holds one page in memory; at
+// most Config.MaxExports run at once and the rest get 503 with Retry-After. HEAD answers the
+// headers without searching. A decision that cannot be read from the store is skipped and
+// reported (log, the X-Omgjort-Skipped trailer); the rest of the export carries on.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	in, msg := parseSearch(r)
 	if msg != "" {
@@ -199,47 +219,77 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	if req.Sort == "relevance" && in.Query == "" {
 		req.Sort = "date"
 	}
-	base := baseURL(r)
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
+	name := "omgjort-" + time.Now().In(s.loc).Format("2006-01-02") + ".csv"
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/csv; charset=utf-8")
+	hdr.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	hdr.Set("Cache-Control", "no-cache")
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	select {
+	case s.exports <- struct{}{}:
+		defer func() { <-s.exports }()
+	default:
+		for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control"} {
+			hdr.Del(k)
+		}
+		hdr.Set("Retry-After", strconv.Itoa(exportRetryAfter))
+		s.log.Debug("server: export refused, too many running", slog.Int("running", cap(s.exports)))
+		s.errorHTML(w, r, http.StatusServiceUnavailable, "Prøv igen om lidt",
+			"Der bliver lavet mange udtræk lige nu. Prøv igen om et par sekunder.", false)
+		return
+	}
+	// The first page is searched before anything is sent, so a bad query is still a 400.
+	res, ok := s.searchOr400(w, r, req)
+	if !ok {
+		return
+	}
+	defer s.releaseStore()
+	hdr.Set("Trailer", "X-Omgjort-Rows, X-Omgjort-Skipped")
+	base := s.siteBase()
+	out := bufio.NewWriterSize(w, 32<<10)
+	out.WriteString("\uFEFF")
+	cw := csv.NewWriter(out)
 	cw.Comma = ';'
 	cw.UseCRLF = true
 	_ = cw.Write(csvHeader)
-	rows := 0
-	for req.From = 0; req.From < exportMax; req.From += exportPage {
-		res, ok := s.searchOr400(w, r, req)
-		if !ok {
-			return
-		}
+	rows, skipped := 0, 0
+	for req.From = 0; ; {
 		for _, h := range res.Hits {
 			d, err := s.decisions.Decision(h.ID)
 			if errors.Is(err, omgjort.ErrNotFound) {
 				continue // indexed but gone from the store: reconciled on the next start
 			}
 			if err != nil {
-				s.serverError(w, r, err)
-				return
+				skipped++
+				s.log.Warn("server: export: a decision could not be read and was skipped", slog.String("id", h.ID), slog.Any("error", err))
+				continue
 			}
 			_ = cw.Write(csvRow(d, base))
 			rows++
 		}
-		if len(res.Hits) < exportPage || uint64(req.From+exportPage) >= res.Total {
+		cw.Flush()
+		if cw.Error() != nil || out.Flush() != nil {
+			s.log.Info("server: export: client went away", slog.Int("rows", rows))
+			return
+		}
+		req.From += exportPage
+		if len(res.Hits) < exportPage || uint64(req.From) >= res.Total || req.From >= exportMax {
+			break
+		}
+		var err error
+		if res, err = s.search.Search(r.Context(), req); err != nil {
+			// The status is sent: the file ends short, and the trailer's row count says so.
+			if !clientGone(r, err) {
+				s.log.Error("server: export: search failed mid-way", slog.Int("rows", rows), slog.Any("error", err))
+			}
 			break
 		}
 	}
-	cw.Flush()
-	s.releaseStore()
-	if err := cw.Error(); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	name := "omgjort-" + time.Now().In(s.loc).Format("2006-01-02") + ".csv"
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("X-Omgjort-Rows", strconv.Itoa(rows))
-	_, _ = buf.WriteTo(w)
+	hdr.Set("X-Omgjort-Rows", strconv.Itoa(rows))
+	hdr.Set("X-Omgjort-Skipped", strconv.Itoa(skipped))
 }
 
 // csvRow is one decision as a CSV row in csvHeader's order.
@@ -263,14 +313,16 @@ func csvRow(d *omgjort.Decision, base string) []string {
 		d.Authority, string(d.Outcome), yes(d.Mixed), strings.Join(errs, ", "), yes(d.Kritik), yes(d.Ugyldig),
 		strings.Join(cites, "; "), d.ReplacedBy, d.URL, base + "/d/" + url.PathEscape(d.ID)}
 	for i, v := range row {
-		row[i] = cellSafe(v)
+		row[i] = CellSafe(v)
 	}
 	return row
 }
 
-// cellSafe keeps a spreadsheet from reading a cell as a formula (CSV injection): a value that
+// CellSafe keeps a spreadsheet from reading a cell as a formula (CSV injection): a value that
 // starts with =, +, -, @ or a control character gets a leading apostrophe, which Excel hides.
-func cellSafe(v string) string {
+// Every CSV Omgjort writes (/export.csv, `omgjort export --format csv`) passes its cells
+// through it.
+func CellSafe(v string) string {
 	if v == "" {
 		return v
 	}

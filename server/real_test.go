@@ -58,7 +58,7 @@ func newRealFixture(tb testing.TB, ds ...*omgjort.Decision) *realFixture {
 	if err := db.FinishRun(&run); err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.DiscardHandler)}, idx, db)
+	srv, err := server.New(server.Config{Logger: slog.New(slog.DiscardHandler), SiteURL: "https://omgjort.example.dk/"}, idx, db)
 	if err != nil {
 		tb.Fatalf("server.New: %v", err)
 	}
@@ -200,7 +200,7 @@ func TestAtomFeed(t *testing.T) {
 	}
 	self := false
 	for _, l := range feed.Links {
-		self = self || (l.Rel == "self" && strings.HasPrefix(l.Href, "http://example.com/feed.atom?"))
+		self = self || (l.Rel == "self" && strings.HasPrefix(l.Href, "https://omgjort.example.dk/feed.atom?"))
 	}
 	if !self {
 		t.Errorf("no absolute self link: %+v", feed.Links)
@@ -214,7 +214,7 @@ func TestAtomFeed(t *testing.T) {
 		ids[e.ID] = true
 		got = append(got, e.Link.Href)
 	}
-	want := []string{"http://example.com/d/5-26", "http://example.com/d/15-25", "http://example.com/d/2-24"} // newest first
+	want := []string{"https://omgjort.example.dk/d/5-26", "https://omgjort.example.dk/d/15-25", "https://omgjort.example.dk/d/2-24"} // newest first
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("entries %v, want %v", got, want)
 	}
@@ -244,7 +244,7 @@ func TestCSVExport(t *testing.T) {
 	ids := map[string]bool{}
 	for _, row := range rows[1:] {
 		ids[row[0]] = true
-		if row[len(row)-1] != "http://example.com/d/"+row[0] {
+		if row[len(row)-1] != "https://omgjort.example.dk/d/"+row[0] {
 			t.Errorf("omgjort link %q", row[len(row)-1])
 		}
 	}

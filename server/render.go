@@ -2,7 +2,9 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -204,7 +206,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	setCacheControl(w, "no-cache")
 	w.WriteHeader(status)
 	_, _ = w.Write(s.withUserMenu(r, buf.Bytes()))
 }
@@ -244,6 +246,12 @@ func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, msg string) 
 
 // serverError logs err (if any) and answers with a Danish apology that reveals nothing of it.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		// The client disconnected (or gave up): nothing failed on our side and nobody reads
+		// the answer.
+		s.log.Info("server: client went away", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		return
+	}
 	if err != nil {
 		s.log.Error("server: request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
 	}
@@ -285,10 +293,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		b = []byte(`{"error":"Der opstod en fejl på serveren."}`)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
+	setCacheControl(w, "no-cache")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 	_, _ = w.Write([]byte("\n"))
+}
+
+// setCacheControl sets Cache-Control unless the handler chose one already (no-store on /status
+// and admin answers must not be weakened by the renderer).
+func setCacheControl(w http.ResponseWriter, v string) {
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", v)
+	}
+}
+
+// clientGone reports whether a request failed because its client disconnected or cancelled it.
+func clientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }
 
 // stack returns the current goroutine's stack for panic logs.

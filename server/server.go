@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Copenhagen must resolve even on hosts without a zoneinfo database.
 
@@ -65,6 +66,16 @@ type Config struct {
 	Metrics prometheus.Gatherer
 	// AdminToken guards the POST routes under /admin/; they are off when it is empty.
 	AdminToken string
+	// SiteURL is the site's public address ("https://omgjort.kommune.dk"), the root of the
+	// absolute links in Atom feeds and CSV exports. It is never taken from the request's Host
+	// header, which the client chooses; when empty the links use http://Addr.
+	SiteURL string
+	// IndexHealth, when set, tells /status whether the search index is degraded after a failed
+	// write (a full disk) and since when; searches then answer from the last good snapshot.
+	IndexHealth func() (degraded bool, since time.Time)
+	// MaxExports bounds the CSV exports served at once (default DefaultMaxExports); beyond it
+	// /export.csv answers 503 with Retry-After.
+	MaxExports int
 	// Official imports and compares Ankestyrelsen's statistics per municipality for /stats and
 	// its admin upload; nil leaves that section out.
 	Official omgjort.OfficialStats
@@ -91,10 +102,16 @@ type Config struct {
 	Curation Curation
 }
 
+// DefaultMaxExports is how many CSV exports run at once: each streams up to 10,000 rows read
+// from the store, so a few at a time keep memory flat whatever the number of clients.
+const DefaultMaxExports = 4
+
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
 type Server struct {
 	cfg       Config
 	log       *slog.Logger
+	exports   chan struct{}
+	admin     *adminGuard
 	search    omgjort.Searcher
 	decisions omgjort.DecisionReader
 	pages     map[string]*template.Template
@@ -126,7 +143,11 @@ func New(cfg Config, search omgjort.Searcher, decisions omgjort.DecisionReader) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, decisions: decisions, pages: pages, loc: loc}
+	if cfg.MaxExports <= 0 {
+		cfg.MaxExports = DefaultMaxExports
+	}
+	s := &Server{cfg: cfg, log: log, decisions: decisions, pages: pages, loc: loc,
+		exports: make(chan struct{}, cfg.MaxExports), admin: newAdminGuard()}
 	// Every search goes through the own-decision rule (auth.go).
 	if st, ok := search.(omgjort.StatsSource); ok {
 		s.search = ownStatsSearcher{ownSearcher{search, s}, st}
@@ -218,7 +239,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/review", s.handleReviewList)          // letters awaiting review
 	mux.HandleFunc("GET /admin/review/{key}", s.handleReview)        // one letter, removals marked
 	mux.HandleFunc("POST /admin/review/{key}", s.handleReviewAction) // remove more, approve, reject
-	mux.HandleFunc("/", s.handleNotFound)                            // everything else: a Danish 404
+	// Everything else: a Danish 404. As a GET pattern it lets the mux answer other methods on
+	// every route with 405 and an Allow header.
+	mux.HandleFunc("GET /", s.handleNotFound)
 	return s.secure(s.recoverPanics(s.authenticate(s.authorize(mux))))
 }
 
@@ -237,6 +260,10 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		if r.URL.Path == "/status" || strings.HasPrefix(r.URL.Path, "/admin/") {
+			// Run errors, admin forms and admin answers are never kept by a cache or browser.
+			h.Set("Cache-Control", "no-store")
+		}
 		if r.Body != nil {
 			limit := int64(maxBodyBytes)
 			if r.URL.Path == "/admin/stats/import" {

@@ -31,6 +31,9 @@ type statusPage struct {
 	CSRF          string
 	Week          string
 	Sends         []sendView
+	// IndexDegraded: a write to the search index failed; IndexSince is when.
+	IndexDegraded bool
+	IndexSince    string
 }
 
 type sourceView struct {
@@ -53,6 +56,8 @@ type runView struct {
 	Failed, Running             bool
 	New, Changed, Fetched, Errs int
 	Error                       string
+	// ByAdmin: an operator started the run through the admin route.
+	ByAdmin bool
 }
 
 type sendView struct {
@@ -68,6 +73,8 @@ const hiddenError = "Fejlbeskeden vises kun for administratorer (admin-nøglen n
 // the word "mislykkedes"; /metrics is the machine-readable twin. With the admin token
 // (Authorization: Bearer, or the form posting to /admin/status) it shows the raw errors.
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
+	// Run errors and the admin forms are for operators: never kept by a cache or a browser.
+	w.Header().Set("Cache-Control", "no-store")
 	adminUser := omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs)
 	signedInAdmin := adminUser && !infoFrom(r.Context()).bearer
 	detail := (s.cfg.AdminToken != "" && s.adminAuthorized(r)) || adminUser
@@ -89,6 +96,11 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 			return msg
 		}
 		return hiddenError
+	}
+	if s.cfg.IndexHealth != nil {
+		if bad, since := s.cfg.IndexHealth(); bad {
+			p.IndexDegraded, p.IndexSince = true, s.danishTime(since)
+		}
 	}
 	runs, err := s.decisions.Runs(freshnessRuns)
 	if err != nil {
@@ -130,7 +142,8 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		v := runView{ID: run.ID, Job: run.Job, Title: titles[run.Job], Started: s.danishTime(run.Started), New: run.New,
-			Changed: run.Changed, Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: raw(run.Error)}
+			Changed: run.Changed, Fetched: run.Fetched, Errs: run.ParseFailed + run.FetchFailed, Error: raw(run.Error),
+			ByAdmin: run.Trigger == omgjort.TriggerAdmin}
 		if v.Title == "" {
 			v.Title = run.Job
 		}

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -63,12 +64,24 @@ type DB struct {
 }
 
 // Open opens (creating when needed) the store in the data directory dir. When another process
-// holds it, Open fails with ErrLocked after OpenTimeout instead of waiting for ever.
+// holds it, Open fails with ErrLocked after OpenTimeout instead of waiting for ever. A truncated
+// or damaged file fails with ErrDamaged and a message naming the file and `omgjort restore`,
+// never a crash.
 func Open(dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("store: create data dir %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
+	if err := checkFile(path); err != nil {
+		if errors.Is(err, ErrDamaged) {
+			return nil, damaged(path, err)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return openGuarded(path, func() (*DB, error) { return openBolt(dir, path) })
+}
+
+func openBolt(dir, path string) (*DB, error) {
 	b, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:        OpenTimeout,
 		FreelistType:   bolt.FreelistMapType,
@@ -76,6 +89,9 @@ func Open(dir string) (*DB, error) {
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("store: open %s: %w (no lock within %s)", path, ErrLocked, OpenTimeout)
+	}
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) {
+		return nil, damaged(path, fmt.Errorf("%w: %v", ErrDamaged, err))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -373,10 +389,23 @@ func (s *DB) Stamps() (map[string]string, error) {
 	return out, nil
 }
 
+// DamagedRecords is returned by GetMany beside the decisions it could read, naming the records
+// that did not decode, so bulk readers skip them, report them and carry on.
+type DamagedRecords struct {
+	IDs []string
+	Err error // the first decoding error
+}
+
+func (e *DamagedRecords) Error() string {
+	return fmt.Sprintf("store: %d damaged record(s) skipped (%s): %v", len(e.IDs), strings.Join(e.IDs, ", "), e.Err)
+}
+
 // GetMany returns the current decisions stored under exactly these IDs (no number aliases), in
-// one read transaction; IDs not stored are skipped.
+// one read transaction; IDs not stored are skipped. Records that do not decode are skipped
+// too, and named in a *DamagedRecords error returned with the rest.
 func (s *DB) GetMany(ids []string) ([]*omgjort.Decision, error) {
 	out := make([]*omgjort.Decision, 0, len(ids))
+	var dmg *DamagedRecords
 	err := s.bolt.View(func(tx *bolt.Tx) error {
 		decs := tx.Bucket(bucketDecisions)
 		for _, id := range ids {
@@ -388,7 +417,11 @@ func (s *DB) GetMany(ids []string) ([]*omgjort.Decision, error) {
 			if err := s.decodeDecision(bucketDecisions, []byte(id), v, d); errors.Is(err, ErrKeyDestroyed) {
 				continue
 			} else if err != nil {
-				return fmt.Errorf("decode %s: %w", id, err)
+				if dmg == nil {
+					dmg = &DamagedRecords{Err: fmt.Errorf("decode %s: %w", id, err)}
+				}
+				dmg.IDs = append(dmg.IDs, id)
+				continue
 			}
 			out = append(out, d)
 		}
@@ -396,6 +429,9 @@ func (s *DB) GetMany(ids []string) ([]*omgjort.Decision, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: get many: %w", err)
+	}
+	if dmg != nil {
+		return out, dmg
 	}
 	return out, nil
 }
@@ -457,6 +493,28 @@ func (s *DB) ForEach(fn func(d *omgjort.Decision) error) error {
 				return nil
 			} else if err != nil {
 				return fmt.Errorf("decode %s: %w", k, err)
+			}
+			return fn(d)
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("store: for each: %w", err)
+	}
+	return nil
+}
+
+// ForEachReadable is ForEach for bulk readers that must not stop at one damaged record (the
+// export): a record that does not decode is passed to bad with its ID and skipped, and the
+// walk carries on.
+func (s *DB) ForEachReadable(fn func(d *omgjort.Decision) error, bad func(id string, err error)) error {
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
+			d := new(omgjort.Decision)
+			if err := s.decodeDecision(bucketDecisions, k, v, d); errors.Is(err, ErrKeyDestroyed) {
+				return nil
+			} else if err != nil {
+				bad(string(k), err)
+				return nil
 			}
 			return fn(d)
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"omgjort"
@@ -34,7 +35,7 @@ const interruptedRun = "afbrudt: programmet stoppede, mens kørslen var i gang (
 // openApp opens the store and the index in dir. A missing, outdated or broken index is rebuilt
 // from the store, and a store/index mismatch (a crash between the two writes) is repaired.
 func openApp(dir string, log *slog.Logger) (*app, error) {
-	db, err := store.Open(dir)
+	db, err := store.OpenChecked(dir, ingest.IndexDir(dir), filepath.Join(dir, "backups"))
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +77,39 @@ func (a *app) Close() error {
 	return errors.Join(a.Index().Close(), a.db.Close())
 }
 
+// repairIndex brings a degraded index (a write failed, e.g. on a full disk) level with the
+// store again; serve calls it periodically. It logs each new failed write once, and reports
+// whether the index is healthy afterwards.
+func (a *app) repairIndex(seen *uint64) bool {
+	idx := a.Index()
+	h := idx.Health()
+	if !h.Degraded {
+		return true
+	}
+	if h.Failures != *seen {
+		*seen = h.Failures
+		a.log.Error("the search index could not be written (is the disk full?); searches answer from the last snapshot on disk until it is repaired from the store",
+			"failures", h.Failures, "last_error", h.LastError, "at", h.LastFailure)
+	}
+	if _, err := a.Reconcile(); err != nil {
+		a.log.Warn("index repair from the store failed; trying again later", "error", err)
+		return false
+	}
+	if h2 := idx.Health(); h2.Failures != h.Failures {
+		return false // a write failed during the repair
+	}
+	idx.Repaired()
+	a.log.Info("search index repaired from the store")
+	return true
+}
+
 // reindex rebuilds the index from scratch from the store.
 func (a *app) reindex() (int, error) { return a.Reindex(ingest.IndexDir(a.dir)) }
 
 // crawl runs one crawl of ast.dk and records it as a run (Job "crawl-astdk").
 func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
-	return a.recordRun(crawler.Job, crawler.Source, func() (omgjort.CrawlRun, error) {
+	return a.recordRun(ctx, crawler.Job, crawler.Source, func() (omgjort.CrawlRun, error) {
 		run, err := crawler.Crawl(ctx, cfg, a.Sink())
 		run.Backfill = cfg.Full || cfg.Since != ""
 		return run, err
@@ -94,7 +121,7 @@ func (a *app) crawl(ctx context.Context, cfg crawler.Config) (omgjort.CrawlRun, 
 // of the same number and journal number.
 func (a *app) crawlRetsinfo(ctx context.Context, cfg crawler.RetsinfoConfig) (omgjort.CrawlRun, error) {
 	cfg.Logger = a.log
-	return a.recordRun(crawler.RetsinfoJob, crawler.SourceRetsinfo, func() (omgjort.CrawlRun, error) {
+	return a.recordRun(ctx, crawler.RetsinfoJob, crawler.SourceRetsinfo, func() (omgjort.CrawlRun, error) {
 		run, err := crawler.CrawlRetsinfo(ctx, cfg, a.Sink())
 		run.Backfill = cfg.Full || cfg.Since != ""
 		return run, err
@@ -103,8 +130,8 @@ func (a *app) crawlRetsinfo(ctx context.Context, cfg crawler.RetsinfoConfig) (om
 
 // recordRun stores a run record before do starts (so a crash leaves a "running" record that
 // the next start marks interrupted) and its final state after.
-func (a *app) recordRun(job, source string, do func() (omgjort.CrawlRun, error)) (omgjort.CrawlRun, error) {
-	rec := omgjort.CrawlRun{Job: job, Source: source, Started: time.Now().UTC()}
+func (a *app) recordRun(ctx context.Context, job, source string, do func() (omgjort.CrawlRun, error)) (omgjort.CrawlRun, error) {
+	rec := omgjort.CrawlRun{Job: job, Source: source, Started: time.Now().UTC(), Trigger: omgjort.TriggerOf(ctx)}
 	if err := a.db.StartRun(&rec); err != nil {
 		return rec, err
 	}
@@ -116,6 +143,7 @@ func (a *app) recordRun(job, source string, do func() (omgjort.CrawlRun, error))
 	if run.Started.IsZero() {
 		run.Started = rec.Started
 	}
+	run.Trigger = rec.Trigger
 	run.Finish(err)
 	if ferr := a.db.FinishRun(&run); ferr != nil {
 		return run, errors.Join(err, ferr)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"omgjort"
+	"omgjort/server"
 )
 
 // exportCase and exportRecord are the export contract of architecture.md.
@@ -95,16 +96,28 @@ func runExport(_ context.Context, env *environ, args []string) error {
 	defer a.Close()
 	w := bufio.NewWriter(env.stdout)
 	defer w.Flush()
+	// A damaged record is skipped and reported; the rest is exported.
+	var skipped []string
+	bad := func(id string, err error) {
+		skipped = append(skipped, id)
+		a.log.Warn("export: a stored decision could not be read and was skipped", "id", id, "error", err)
+	}
+	defer func() {
+		if len(skipped) > 0 {
+			fmt.Fprintf(env.stderr, "export: %d damaged record(s) skipped: %s (everything else was exported; `omgjort restore` brings back a backup)\n",
+				len(skipped), strings.Join(skipped, ", "))
+		}
+	}()
 	if *format == "jsonl" {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		return a.db.ForEach(func(d *omgjort.Decision) error { return enc.Encode(newExportRecord(d)) })
+		return a.db.ForEachReadable(func(d *omgjort.Decision) error { return enc.Encode(newExportRecord(d)) }, bad)
 	}
 	cw := csv.NewWriter(w)
 	w.WriteString("\ufeff") // so Excel reads the Danish letters as UTF-8
 	cw.Write([]string{"id", "number", "numbers", "title", "url", "status", "published", "signed", "journal",
 		"laws", "keywords", "paragraphs", "authority", "outcome", "mixed", "kritik", "ugyldig", "errors", "cases"})
-	err = a.db.ForEach(func(d *omgjort.Decision) error {
+	err = a.db.ForEachReadable(func(d *omgjort.Decision) error {
 		r := newExportRecord(d)
 		var cases []string
 		for _, c := range r.Cases {
@@ -114,11 +127,15 @@ func runExport(_ context.Context, env *environ, args []string) error {
 		for _, e := range r.Errors {
 			errs = append(errs, string(e))
 		}
-		return cw.Write([]string{r.ID, r.Number, strings.Join(r.Numbers, "; "), r.Title, r.URL, string(r.Status),
+		row := []string{r.ID, r.Number, strings.Join(r.Numbers, "; "), r.Title, r.URL, string(r.Status),
 			r.Published, r.Signed, r.Journal, strings.Join(r.Laws, "; "), strings.Join(r.Keywords, "; "),
 			strings.Join(r.Paragraphs, "; "), r.Authority, string(r.Outcome), fmt.Sprint(r.Mixed),
-			fmt.Sprint(r.Kritik), fmt.Sprint(r.Ugyldig), strings.Join(errs, "; "), strings.Join(cases, "; ")})
-	})
+			fmt.Sprint(r.Kritik), fmt.Sprint(r.Ugyldig), strings.Join(errs, "; "), strings.Join(cases, "; ")}
+		for i, v := range row {
+			row[i] = server.CellSafe(v) // a title like "=HYPERLINK(…)" stays text in Excel
+		}
+		return cw.Write(row)
+	}, bad)
 	cw.Flush()
 	if err == nil {
 		err = cw.Error()

@@ -112,7 +112,7 @@ func TestBackupWhileServingAndIndexingRestores(t *testing.T) {
 	}
 	defer a.Close()
 	backups := filepath.Join(t.TempDir(), "backups")
-	o := serveOptions{adminToken: "s3cret", crawlSpec: defaultCrawlSpec, retsinfoSpec: "off", digestSpec: "off",
+	o := serveOptions{adminToken: testAdminToken, crawlSpec: defaultCrawlSpec, retsinfoSpec: "off", digestSpec: "off",
 		backupSpec: defaultBackupSpec, backupDir: backups, backupKeep: 5, shutdownTimeout: 30 * time.Second}
 	o.crawl.baseURL, o.crawl.contact, o.crawl.timeout = site.URL, "test", 10*time.Second
 	base, _, stop := serving(t, a, o)
@@ -141,7 +141,7 @@ func TestBackupWhileServingAndIndexingRestores(t *testing.T) {
 		}()
 	}
 
-	if code, body := post(t, base+"/admin/run/crawl-astdk", "s3cret"); code != http.StatusAccepted {
+	if code, body := post(t, base+"/admin/run/crawl-astdk", testAdminToken); code != http.StatusAccepted {
 		t.Fatalf("start crawl: %d %s", code, body)
 	}
 	// Back up once some but not all decisions are in.
@@ -152,7 +152,7 @@ func TestBackupWhileServingAndIndexingRestores(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if code, body := post(t, base+"/admin/run/backup", "s3cret"); code != http.StatusAccepted {
+	if code, body := post(t, base+"/admin/run/backup", testAdminToken); code != http.StatusAccepted {
 		t.Fatalf("start backup: %d %s", code, body)
 	}
 	waitRuns(t, a, "backup", 1)
@@ -160,7 +160,7 @@ func TestBackupWhileServingAndIndexingRestores(t *testing.T) {
 	if crawls[0].Result != omgjort.RunOK {
 		t.Fatalf("crawl: %+v", crawls[0])
 	}
-	if code, _ := post(t, base+"/admin/run/backup", "s3cret"); code != http.StatusAccepted {
+	if code, _ := post(t, base+"/admin/run/backup", testAdminToken); code != http.StatusAccepted {
 		t.Fatal("second backup not started")
 	}
 	waitRuns(t, a, "backup", 2)
@@ -276,7 +276,7 @@ func TestServeJobsAdminStatusMetricsAndDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	o := serveOptions{adminToken: "tok", crawlSpec: "off", retsinfoSpec: "off", digestSpec: defaultDigestSpec, backupSpec: "off",
+	o := serveOptions{adminToken: testAdminToken, crawlSpec: "off", retsinfoSpec: "off", digestSpec: defaultDigestSpec, backupSpec: "off",
 		shutdownTimeout: 10 * time.Second}
 	o.mail = mailFlags{smtp: smtpSrv.Addr, user: "omgjort", from: "omgjort@kommune.dk", to: "leder@kommune.dk,syg@kommune.dk=Sygedagpengeloven", tls: digest.TLSStartTLS, timeout: 5 * time.Second}
 	// The real SMTP mailer, trusting the test server's generated certificate.
@@ -295,11 +295,11 @@ func TestServeJobsAdminStatusMetricsAndDigest(t *testing.T) {
 	if code, _ := post(t, base+"/admin/run/digest", "tokx"); code != http.StatusUnauthorized {
 		t.Errorf("wrong token: %d", code)
 	}
-	if code, _ := post(t, base+"/admin/run/nope", "tok"); code != http.StatusNotFound {
+	if code, _ := post(t, base+"/admin/run/nope", testAdminToken); code != http.StatusNotFound {
 		t.Errorf("unknown job: %d", code)
 	}
 	for i := 0; i < 2; i++ {
-		if code, body := post(t, base+"/admin/run/digest", "tok"); code != http.StatusAccepted {
+		if code, body := post(t, base+"/admin/run/digest", testAdminToken); code != http.StatusAccepted {
 			t.Fatalf("run digest: %d %s", code, body)
 		}
 		runs := waitRuns(t, a, "digest", i+1)
@@ -355,7 +355,7 @@ func TestServeJobsAdminStatusMetricsAndDigest(t *testing.T) {
 	if err := xml.Unmarshal([]byte(get(t, base+"/digests.atom", http.StatusOK)), &feed); err != nil || len(feed.Entries) != 1 || !strings.Contains(feed.Entries[0].Content, "90-26") {
 		t.Errorf("atom: %v %+v", err, feed)
 	}
-	req, _ := http.NewRequest(http.MethodPost, base+"/admin/run/digest", strings.NewReader(url.Values{"token": {"tok"}}.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, base+"/admin/run/digest", strings.NewReader(url.Values{"token": {testAdminToken}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "text/html")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusAccepted {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"sort"
@@ -77,6 +78,13 @@ func (a *app) reclassify(onlyStale bool) (reclassifyResult, error) {
 	for len(todo) > 0 {
 		n := min(len(todo), ingest.ReconcileBatch)
 		ds, err := a.db.GetMany(todo[:n])
+		var dmg *store.DamagedRecords
+		if errors.As(err, &dmg) {
+			for _, id := range dmg.IDs {
+				a.DamagedRecord(id, dmg.Err)
+			}
+			err = nil
+		}
 		if err != nil {
 			return res, fmt.Errorf("reclassify: %w", err)
 		}

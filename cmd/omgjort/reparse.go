@@ -33,7 +33,7 @@ func runReparse(ctx context.Context, env *environ, args []string) error {
 	}
 	defer a.Close()
 	var res reparseResult
-	run, err := a.recordRun(reparseJob, "archive", func() (omgjort.CrawlRun, error) {
+	run, err := a.recordRun(ctx, reparseJob, "archive", func() (omgjort.CrawlRun, error) {
 		var rerr error
 		res, rerr = a.reparse(ctx)
 		r := omgjort.CrawlRun{Job: reparseJob, Source: "archive", Fetched: res.pages, Changed: res.changed,

@@ -52,6 +52,8 @@ type serveOptions struct {
 	access  accessFlags
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
+	// maintainEvery, when set, replaces releaseEvery (tests of the index repair).
+	maintainEvery time.Duration
 	// started, when set, receives the scheduler once it runs (tests).
 	started func(*jobs.Scheduler)
 	// mailer, when set, replaces the SMTP mailer built from the mail flags (tests that trust
@@ -166,9 +168,25 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			func() float64 { h, _ := a.Index().CacheStats(); return float64(h) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_misses_total",
 			Help: "Searches computed (not in the result cache)."},
-			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
+			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_index_write_failures_total",
+			Help: "Writes to the search index that failed (a full disk); searches then answer from the last snapshot on disk."},
+			func() float64 { return float64(a.Index().Health().Failures) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "omgjort_index_degraded",
+			Help: "1 while the search index lacks decisions of the store after a failed write, until it is repaired from the store."},
+			func() float64 {
+				if a.Index().Health().Degraded {
+					return 1
+				}
+				return 0
+			}))
+	if err := server.CheckAdminToken(o.adminToken); err != nil {
+		return fmt.Errorf("%w: --admin-token: %v", errUsage, err)
+	}
+	warnIfExposed(a.log, o.addr, o.mail.siteURL)
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
-		Official: officialstats.New(a.db)}
+		Official: officialstats.New(a.db), SiteURL: o.mail.siteURL,
+		IndexHealth: func() (bool, time.Time) { h := a.Index().Health(); return h.Degraded, h.LastFailure }}
 	cfg.Curation = newCuration(a)
 	imports, err := a.importService(o.imports, a.auditLog())
 	if err != nil {
@@ -212,17 +230,24 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	// Reading decisions (decision pages, feeds) and searching map pages of the store and of
 	// the index that stay in the process's memory map; drop them now and then (they stay in
 	// the page cache, and what searches need is mapped again at once).
+	// The same ticker repairs the index from the store after a failed write (a full disk).
 	relCtx, stopRelease := context.WithCancel(ctx)
 	released := make(chan struct{})
+	every := releaseEvery
+	if o.maintainEvery > 0 {
+		every = o.maintainEvery
+	}
 	go func() {
 		defer close(released)
-		t := time.NewTicker(releaseEvery)
+		t := time.NewTicker(every)
 		defer t.Stop()
+		var seen uint64
 		for {
 			select {
 			case <-relCtx.Done():
 				return
 			case <-t.C:
+				a.repairIndex(&seen)
 				if err := a.db.ReleaseMemory(); err != nil {
 					a.log.Warn("could not release the store's mapped pages", "error", err)
 				}
@@ -260,6 +285,25 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		err = errors.Join(err, sched.Stop(timeout))
 	}
 	return err
+}
+
+// warnIfExposed warns when serve listens beyond loopback while the public address is not
+// https: the admin token and everything else would cross the network in clear text unless a
+// TLS proxy stands in front, which is the documented way to expose Omgjort.
+func warnIfExposed(log interface {
+	Warn(msg string, args ...any)
+}, addr, siteURL string) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return
+	}
+	ip := net.ParseIP(host)
+	loopback := host == "localhost" || (ip != nil && ip.IsLoopback())
+	if loopback || strings.HasPrefix(strings.ToLower(siteURL), "https://") {
+		return
+	}
+	log.Warn("serve listens beyond loopback without TLS in front: put a TLS reverse proxy before it and set --site-url https://…, or listen on 127.0.0.1",
+		"addr", addr, "site_url", siteURL)
 }
 
 // jobList is the one place that says which jobs run and what each does.

@@ -19,12 +19,6 @@ import (
 	"omgjort/store"
 )
 
-func runCmd(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 func TestStatsImportCommand(t *testing.T) {
 	dir := t.TempDir()
 	fixture := func(name string) string { return filepath.Join("..", "..", "officialstats", "testdata", name) }
