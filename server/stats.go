@@ -88,6 +88,9 @@ type similarView struct{ Period, Names string }
 type importView struct {
 	File, Format, Periods, Imported string
 	Rows, Municipalities            int
+	// RateOnly: the file gives percentages without counts (ANKEAST3), which /stats does not
+	// show, since every percentage must stand with its n.
+	RateOnly bool
 }
 
 type officialRowView struct {
@@ -245,7 +248,7 @@ func (s *Server) officialView(oc *omgjort.OfficialComparison) officialView {
 			per[i] = periodLabel(x)
 		}
 		v.Imports = append(v.Imports, importView{File: imp.File, Format: imp.Format, Periods: strings.Join(per, ", "),
-			Imported: s.danishTime(imp.Imported), Rows: imp.Rows, Municipalities: imp.Municipalities})
+			Imported: s.danishTime(imp.Imported), Rows: imp.Rows, Municipalities: imp.Municipalities, RateOnly: imp.Dataset == "ankeast-rate"})
 	}
 	seen := map[string]bool{}
 	for _, r := range oc.Rows {

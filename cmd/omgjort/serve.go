@@ -161,6 +161,11 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
 		Official: officialstats.New(a.db)}
 	var sched *jobs.Scheduler
+	if !o.jobs {
+		if err := jobs.RegisterSourceFreshness(reg, a.db); err != nil {
+			return err
+		}
+	}
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
 		if err != nil {
