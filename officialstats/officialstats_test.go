@@ -23,7 +23,7 @@ func fixture(t *testing.T, name string) []byte {
 	return b
 }
 
-func openDB(t *testing.T) *store.DB {
+func openDB(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(t.TempDir())
 	if err != nil {
