@@ -215,3 +215,83 @@ func sortErrorLabels(ls []ErrorLabel) {
 		}
 	}
 }
+
+// QueueItem is one label worth a jurist's check, with why: the correction queue (/rettelser,
+// /api/queue) lists them, the most pressing first.
+type QueueItem struct {
+	DecisionID string `json:"decision_id"`
+	Number     string `json:"number"`
+	Title      string `json:"title"`
+	Own        bool   `json:"own,omitempty"`
+	CaseID     string `json:"case_id"`
+	// Kind is CorrectOutcome or CorrectError; Value the outcome or error-type slug.
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+	// Reasons say in Danish why the label is worth a check.
+	Reasons []string `json:"reasons"`
+	// Priority orders the queue: higher first.
+	Priority float64 `json:"priority"`
+}
+
+// ValueLabel is the Danish name of the label checked.
+func (q QueueItem) ValueLabel() string {
+	if q.Kind == CorrectOutcome {
+		return "Udfald: " + Outcome(q.Value).Label()
+	}
+	return "Fejltype: " + ErrorType(q.Value).Label()
+}
+
+// CheckWorthy returns the labels of d that a jurist should check: an unknown outcome, signals
+// that disagree (a reversed case without an error type, an upheld one with an error that blames
+// the first instance), a label changed by a new rules version (relabelled names it, empty when
+// not), and error labels scored below low. Labels a jurist has corrected or confirmed are left
+// out.
+func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
+	var out []QueueItem
+	item := func(c *Case, kind, value string, prio float64, reasons ...string) {
+		out = append(out, QueueItem{DecisionID: d.ID, Number: d.Number, Title: d.Title, Own: d.IsOwn(),
+			CaseID: c.ID, Kind: kind, Value: value, Reasons: reasons, Priority: prio})
+	}
+	for i := range d.Cases {
+		c := &d.Cases[i]
+		if c.OutcomeCorrection == nil {
+			var reasons []string
+			prio := 0.0
+			blames := false
+			for _, e := range c.Errors {
+				blames = blames || e.Type.IsError()
+			}
+			switch {
+			case c.Outcome == OutcomeUkendt || c.Outcome == "":
+				reasons, prio = append(reasons, "udfaldet er ukendt"), 3
+			case c.Outcome.Reversed() && len(c.Errors) == 0:
+				reasons, prio = append(reasons, "omgjort, men uden fejltype"), 2
+			case c.Outcome == OutcomeStadfaestet && blames:
+				reasons, prio = append(reasons, "stadfæstet, men med en fejltype"), 2
+			}
+			if relabelled != "" {
+				reasons, prio = append(reasons, relabelled), prio+1.5
+			}
+			if len(reasons) > 0 {
+				item(c, CorrectOutcome, string(c.Outcome), prio, reasons...)
+			}
+		}
+		for _, e := range c.Errors {
+			if e.Correction != nil {
+				continue
+			}
+			var reasons []string
+			prio := 0.0
+			if e.Score < low {
+				reasons, prio = append(reasons, fmt.Sprintf("lav sikkerhed (%.2f)", e.Score)), 1+low-e.Score
+			}
+			if len(e.Evidence) == 0 {
+				reasons, prio = append(reasons, "ingen bevissætning"), prio+2
+			}
+			if len(reasons) > 0 {
+				item(c, CorrectError, string(e.Type), prio, reasons...)
+			}
+		}
+	}
+	return out
+}

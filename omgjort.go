@@ -317,6 +317,10 @@ type Decision struct {
 	Errors  []ErrorType `json:"errors"`
 	Kritik  bool        `json:"kritik"`
 	Ugyldig bool        `json:"ugyldig"`
+	// Statistic is, for an own decision, the outcome Ankestyrelsen's letter says the case is
+	// registered with in its statistics: the ground truth the classifier's Outcome is compared
+	// with. Empty when the letter says nothing.
+	Statistic Outcome `json:"statistic,omitempty"`
 	// RulesVersion identifies the classifier rules that produced the labels.
 	RulesVersion string `json:"rules_version,omitempty"`
 
@@ -502,6 +506,7 @@ var JobTitles = map[string]string{
 	"crawl-retsinformation": "Hent fra retsinformation.dk",
 	"digest":                "Ugebrev",
 	"backup":                "Sikkerhedskopi",
+	"retention-own":         "Sletning af egne afgørelser",
 }
 
 // CrawlRun records one run of a job (a crawl, a reindex …): when, what it did, what went wrong.

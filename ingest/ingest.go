@@ -53,10 +53,11 @@ func (p *Pipeline) Classifier() *classify.Classifier { return p.cls }
 func (p *Pipeline) SetClassifier(cls *classify.Classifier) { p.cls = cls }
 
 // Enrich derives everything the pipeline adds to a parsed decision before it is stored: labels
-// (classifier) and citations. Every path that stores a decision (crawl, reparse, reclassify,
+// (classifier, then the jurists' corrections over them) and citations. Every path that stores a decision (crawl, reparse, reclassify,
 // gen, import) goes through it, so they all agree.
 func (p *Pipeline) Enrich(d *omgjort.Decision) {
 	p.cls.Classify(d)
+	p.applyCorrections(d)
 	d.Citations = omgjort.CitationsOf(d)
 }
 

@@ -38,6 +38,9 @@ type decisionPage struct {
 	// links a Gældende record to the Historisk ones it republished.
 	ReplacedBy *link
 	Replaces   []link
+	// Readers lists who has read this own decision (administrators only, auth.go).
+	Readers []auditRow
+	Own     bool
 }
 
 // citedView is one cited principmeddelelse: a link into Omgjort when it is stored, otherwise a
@@ -63,18 +66,22 @@ type caseView struct {
 	Outcome      string
 	OutcomeLabel string
 	OutcomeLinks []string // mark IDs of the outcome evidence
-	Kritik       bool
-	KritikLinks  []string
-	Ugyldig      bool
-	UgyldigLinks []string
-	Errors       []errorView
-	Paragraphs   [][]segment
+	// OutcomeCorrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged it.
+	OutcomeCorrected string
+	Kritik           bool
+	KritikLinks      []string
+	Ugyldig          bool
+	UgyldigLinks     []string
+	Errors           []errorView
+	Paragraphs       [][]segment
 }
 
 // errorView is one error label of a case with links to its evidence.
 type errorView struct {
 	Label string
 	Links []string
+	// Corrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged the label.
+	Corrected string
 }
 
 // maxCitedBy caps the "citeret af" list; a decision cited more often links to the search.
@@ -97,6 +104,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	p := decisionView(d)
 	p.Fresh = s.freshness()
 	s.links(r, d, &p)
+	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
 	s.render(w, r, http.StatusOK, "decision.html", p)
 }
 
@@ -128,6 +136,8 @@ func (s *Server) loadDecision(w http.ResponseWriter, r *http.Request) (*omgjort.
 		return nil, false
 	case d == nil:
 		s.notFound(w, r, missing)
+		return nil, false
+	case !s.allowDecision(w, r, d): // own decisions: rights and audit (auth.go)
 		return nil, false
 	}
 	return d, true
@@ -202,6 +212,9 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 		Kritik:       c.Kritik,
 		Ugyldig:      c.Ugyldig,
 	}
+	if c.OutcomeCorrection != nil {
+		v.OutcomeCorrected = c.OutcomeCorrection.Label()
+	}
 	if c.Journal != "" {
 		v.Heading += ", j.nr. " + c.Journal
 	}
@@ -237,7 +250,11 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 	v.KritikLinks = links(kritikRefs)
 	v.UgyldigLinks = links(ugyldigRefs)
 	for i, e := range c.Errors {
-		v.Errors = append(v.Errors, errorView{Label: labelOf(e.Type), Links: links(errRefs[i])})
+		ev := errorView{Label: labelOf(e.Type), Links: links(errRefs[i])}
+		if e.Correction != nil {
+			ev.Corrected = e.Correction.Label()
+		}
+		v.Errors = append(v.Errors, ev)
 	}
 	v.Paragraphs = highlight(c.Text, spans, ids)
 	return v

@@ -21,13 +21,13 @@ import (
 	"omgjort/server"
 )
 
-const adminToken = "hemmelig-nøgle"
+const statsAdminToken = "statistik-admin-token-0123456789abcdef"
 
 // officialFixture is the real fixture with official statistics and the admin upload on.
 func officialFixture(t *testing.T, access server.StatsAccess) (*realFixture, http.Handler) {
 	t.Helper()
 	f := newRealFixture(t, family()...)
-	srv, err := server.New(server.Config{Logger: slog.New(slog.DiscardHandler), AdminToken: adminToken,
+	srv, err := server.New(server.Config{Logger: slog.New(slog.DiscardHandler), AdminToken: statsAdminToken,
 		Official: officialstats.New(f.db), StatsAccess: access}, f.idx, f.db)
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +51,7 @@ func upload(t *testing.T, h http.Handler, file, kommune, token string) (int, str
 	_ = mw.Close()
 	req := httptest.NewRequest("POST", "/admin/stats/import", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
@@ -61,18 +62,18 @@ func TestOfficialStatsUploadAndPage(t *testing.T) {
 	if code, _ := upload(t, h, "talportal_2022_2023.csv", "Århus", "forkert"); code != http.StatusUnauthorized {
 		t.Errorf("wrong token: %d", code)
 	}
-	code, body := upload(t, h, "talportal_forkert_raekke.csv", "Århus", adminToken)
+	code, body := upload(t, h, "talportal_forkert_raekke.csv", "Århus", statsAdminToken)
 	if code != http.StatusBadRequest || !strings.Contains(body, "linje 9") || !strings.Contains(body, "Intet fra filen er gemt") {
 		t.Errorf("malformed file: %d %s", code, body)
 	}
 	if imps, _ := f.db.OfficialImports(); len(imps) != 0 {
 		t.Fatalf("a refused file left %d imports", len(imps))
 	}
-	code, body = upload(t, h, "talportal_2022_2023.csv", "Århus", adminToken)
+	code, body = upload(t, h, "talportal_2022_2023.csv", "Århus", statsAdminToken)
 	if code != http.StatusOK || !strings.Contains(body, "importeret") {
 		t.Fatalf("upload: %d %s", code, body)
 	}
-	code, body = upload(t, h, "talportal_2023_2024.csv", "", adminToken)
+	code, body = upload(t, h, "talportal_2023_2024.csv", "", statsAdminToken)
 	if code != http.StatusBadRequest || !strings.Contains(body, "2023") {
 		t.Errorf("overlapping period: %d %s", code, body)
 	}
@@ -172,7 +173,7 @@ func TestStatsAccessHook(t *testing.T) {
 func TestBrowserStatsAt390(t *testing.T) {
 	ctx := browser(t)
 	f, h := officialFixture(t, nil)
-	if code, body := upload(t, h, "talportal_2022_2023.csv", "Århus", adminToken); code != 200 {
+	if code, body := upload(t, h, "talportal_2022_2023.csv", "Århus", statsAdminToken); code != 200 {
 		t.Fatalf("upload: %d %s", code, body)
 	}
 	ts := httptest.NewServer(f.srv.Handler())

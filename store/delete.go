@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -315,8 +316,10 @@ func (s *DB) Expired(cutoff string) ([]string, error) {
 }
 
 // SweepKeys destroys the keys whose decision no longer exists (a crash between a deletion's
-// transaction and its key's destruction, or a key made for a write that failed). It returns how
-// many it destroyed.
+// transaction and its key's destruction, or a key made for a write that failed) and the keys of
+// digests that no stored digest is sealed with. Keys of other owners (names with a ":", such
+// as the import review queue's) are left to the package that made them. It returns how many it
+// destroyed.
 func (s *DB) SweepKeys() (int, error) {
 	var gone []string
 	err := s.bolt.View(func(tx *bolt.Tx) error {
@@ -334,8 +337,24 @@ func (s *DB) SweepKeys() (int, error) {
 				return err
 			}
 		}
+		if b := tx.Bucket(bucketReview); b != nil {
+			// The review queue's entries are sealed with keys of their own (review.go).
+			if err := b.ForEach(func(k, _ []byte) error {
+				used[reviewOwner(string(k))] = true
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
 		for _, o := range s.keys.owners() {
-			if decs.Get([]byte(o)) == nil && !used[o] {
+			switch {
+			case strings.HasPrefix(o, digestOwnerPrefix):
+				if !used[o] {
+					gone = append(gone, o)
+				}
+			case strings.HasPrefix(o, "\x00") || strings.Contains(o, ":"):
+				// A namespaced owner of another package (e.g. "review:…"): its own to destroy.
+			case decs.Get([]byte(o)) == nil:
 				gone = append(gone, o)
 			}
 		}

@@ -217,3 +217,46 @@ func TestSealedValueBoundToPlace(t *testing.T) {
 		t.Fatalf("after destroy: %v", err)
 	}
 }
+
+// TestOpenSweepsKeysOfDeletedDecisions: a key left by a crash between a deletion's transaction
+// and the key's destruction is destroyed when the store opens; live keys stay.
+func TestOpenSweepsKeysOfDeletedDecisions(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, raw := ownDecision("egen-5", "h1", "Levende")
+	if _, err := db.PutDecision(d, raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutDigest(&omgjort.Digest{WeekName: "2026-W11", New: []omgjort.DigestEntry{{ID: "egen-5"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.keys.ensure("review:abc", "\x00digest\x00stale"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.keys.ensure("egen-ghost"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.keys.has("egen-ghost") {
+		t.Fatal("the key of a decision that is gone survived opening")
+	}
+	if db.keys.has("\x00digest\x00stale") || !db.keys.has("review:abc") {
+		t.Fatal("an unused digest key survived, or another package's key was destroyed")
+	}
+	if got, err := db.Get("egen-5"); err != nil || got.Title != d.Title {
+		t.Fatalf("live own decision after the sweep: %v", err)
+	}
+	if dg, err := db.DigestFor(omgjort.Week{Year: 2026, Num: 11}, nil); err != nil || len(dg.New) != 1 {
+		t.Fatalf("sealed digest after the sweep: %+v, %v", dg, err)
+	}
+}

@@ -131,7 +131,14 @@ func Open(dir string) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	return &DB{bolt: b, path: path, keys: keys}, nil
+	db := &DB{bolt: b, path: path, keys: keys}
+	// A key whose decision is gone (a crash between a deletion and its key's destruction) must
+	// not outlive it: it would open the deleted decision's copies in freed pages and backups.
+	if _, err := db.SweepKeys(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // Close closes the bbolt file.

@@ -10,14 +10,13 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/audit"
+	"omgjort/jobs"
 	"omgjort/store"
 )
 
-// deleteDecision removes a decision for good (issue 11 point 5): from the store (record,
-// versions, raw pages, aliases, corrections, digest entries; an own decision's key is
-// destroyed), from the index, whose segments are then merged so its words leave the index files,
-// and re-indexes the family members whose links named it. The deletion is written to the audit
-// log with the acting user from ctx; a failed deletion is audited too.
+// deleteDecision removes a decision for good (ingest.Pipeline.Delete) and writes the deletion
+// to the audit log with the acting user from ctx; a failed deletion is audited too.
 func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id, detail string) (*store.Deleted, error) {
 	if audit == nil {
 		audit = omgjort.NopAudit{}
@@ -26,7 +25,7 @@ func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id,
 	if u := omgjort.UserFrom(ctx); u != nil {
 		entry.User = u.Name
 	}
-	del, err := a.deleteDecisionNoAudit(ctx, id)
+	del, err := a.Delete(ctx, id)
 	if del != nil {
 		entry.DecisionID = del.ID
 	}
@@ -41,10 +40,6 @@ func (a *app) deleteDecision(ctx context.Context, audit omgjort.AuditLogger, id,
 		err = errors.Join(err, fmt.Errorf("delete %s: audit: %w", id, aerr))
 	}
 	return del, err
-}
-
-func (a *app) deleteDecisionNoAudit(ctx context.Context, id string) (*store.Deleted, error) {
-	return a.Pipeline.Delete(ctx, id)
 }
 
 func runDelete(ctx context.Context, env *environ, args []string) error {
@@ -107,9 +102,16 @@ func osUser() string {
 	return "cli"
 }
 
-// auditLog is where the commands of this file record what they do. Until the data directory
-// has an audit log of its own (issue 11 point 4), entries go to the structured log.
-func (a *app) auditLog() omgjort.AuditLogger { return slogAudit{a.log} }
+// auditLog is the data directory's audit log (audit package, in the store's bbolt file); when
+// it cannot be opened the entries go to the structured log, so a deletion is never unrecorded.
+func (a *app) auditLog() omgjort.AuditLogger {
+	l, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		a.log.Error("audit log unavailable, recording to the process log", "error", err)
+		return slogAudit{a.log}
+	}
+	return l
+}
 
 // slogAudit writes audit entries to the structured log.
 type slogAudit struct{ log *slog.Logger }
@@ -117,4 +119,23 @@ type slogAudit struct{ log *slog.Logger }
 func (s slogAudit) Record(_ context.Context, e omgjort.AuditEntry) error {
 	s.log.Info("audit", "action", e.Action, "user", e.User, "decision", e.DecisionID, "outcome", e.Outcome, "detail", e.Detail)
 	return nil
+}
+
+// retentionJob is the name of the daily job that deletes own decisions past --retention-own.
+const retentionJob = "retention-own"
+
+// expireOwn deletes every own decision older than ret (by its decision date), each as
+// `omgjort delete` does and audited as the system user "opbevaringsregel"; the run records
+// how many went.
+func (a *app) expireOwn(ctx context.Context, ret jobs.Retention, now time.Time, run *omgjort.CrawlRun) error {
+	ctx = omgjort.WithUser(ctx, &omgjort.User{Name: "opbevaringsregel", Roles: []omgjort.Role{omgjort.RoleAdmin}, Method: "job"})
+	n, err := jobs.Expire(ctx, ret.Cutoff(now), a.db.Expired, func(ctx context.Context, id string) error {
+		_, err := a.deleteDecision(ctx, a.auditLog(), id, "opbevaringsperiode "+ret.String()+" udløbet")
+		return err
+	})
+	if run != nil {
+		run.Changed = n
+	}
+	a.log.Info("retention of own decisions", "retention", ret.String(), "deleted", n)
+	return err
 }

@@ -121,3 +121,91 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 		t.Fatalf("second delete: exit %d, %s", code, errb.String())
 	}
 }
+
+// TestRetentionDeletesOldOwnDecisions runs the retention job's work: an own decision older
+// than the retention goes, a newer one and a published one stay.
+func TestRetentionDeletesOldOwnDecisions(t *testing.T) {
+	a, err := openApp(t.TempDir(), testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	old, oraw := ownLetter("egen-1", "Gammelord")
+	recent, rraw := ownLetter("egen-2", "Nyord")
+	recent.Signed = "2025-01-10"
+	pub, praw := ownLetter("3-19", "Offentligord")
+	pub.Source, pub.URL, praw.URL = "astdk", "https://ast.dk/3-19", "https://ast.dk/3-19"
+	for _, x := range []struct {
+		d *omgjort.Decision
+		r *omgjort.RawPage
+	}{{old, oraw}, {recent, rraw}, {pub, praw}} {
+		if _, err := a.Save(x.d, x.r, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ret, err := jobs.ParseRetention("5y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run omgjort.CrawlRun
+	if err := a.expireOwn(context.Background(), ret, time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC), &run); err != nil {
+		t.Fatal(err)
+	}
+	if run.Changed != 1 {
+		t.Fatalf("deleted %d, want 1", run.Changed)
+	}
+	if _, err := a.db.Decision("egen-1"); !errors.Is(err, omgjort.ErrNotFound) {
+		t.Fatalf("old own decision: %v", err)
+	}
+	for _, id := range []string{"egen-2", "3-19"} {
+		if _, err := a.db.Decision(id); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+	}
+}
+
+// TestRestoreWithKeys: a backup holds own decisions sealed; restored with the keys file they
+// read again, restored without it they stay unreadable (and are not indexed).
+func TestRestoreWithKeys(t *testing.T) {
+	dir := t.TempDir()
+	a, err := openApp(dir, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, raw := ownLetter("egen-40", "Gendanord")
+	if _, err := a.Save(d, raw, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	file, _, err := jobs.Backup(a.db, filepath.Join(dir, "backups"), 3, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	var out, errb bytes.Buffer
+	with := filepath.Join(t.TempDir(), "med")
+	if code := run(context.Background(), []string{"restore", file, "--data", with, "--keys", filepath.Join(dir, "omgjort.keys")}, &out, &errb); code != 0 {
+		t.Fatalf("restore with keys: %d %s", code, errb.String())
+	}
+	without := filepath.Join(t.TempDir(), "uden")
+	if code := run(context.Background(), []string{"restore", file, "--data", without}, &out, &errb); code != 0 {
+		t.Fatalf("restore without keys: %d %s", code, errb.String())
+	}
+	for _, c := range []struct {
+		dir  string
+		want bool
+	}{{with, true}, {without, false}} {
+		a, err := openApp(c.dir, testLogger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.db.Decision("egen-40")
+		res, serr := a.Index().Search(context.Background(), omgjort.SearchRequest{Query: "Gendanord", IncludeOwn: true, Size: 5})
+		a.Close()
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		if got := err == nil; got != c.want || (res.Total == 1) != c.want {
+			t.Fatalf("%s: readable %v (err %v), indexed %d; want %v", c.dir, got, err, res.Total, c.want)
+		}
+	}
+}

@@ -51,6 +51,15 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	if err != nil {
 		return err
 	}
+	a.importDemoLetters(ctx, env) // made-up own letters through the importer (demo_import.go)
+	own, err := a.addDemoOwn()    // made-up own decisions, readable only after signing in (demo_own.go)
+	if err != nil {
+		return err
+	}
+	pw, err := a.demoAdmin(env.log)
+	if err != nil {
+		return err
+	}
 	n, _ := a.db.Count()
 	site2 := "http://" + ln.Addr().String()
 	// The digest of this week, as the Monday job would make it, so the demo shows one.
@@ -66,7 +75,10 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	if err := a.db.PutDigest(d); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s\nDigest of week %d: %s/digests/%s (%s)\n\nOmgjort is running at %s/  (Ctrl+C stops it)\n",
-		n, dir, week.Num, site2, week, d.Summary(), site2)
+	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s (%d of them made-up own decisions of the municipality)\n"+
+		"Digest of week %d: %s/digests/%s (%s)\n\n"+
+		"Omgjort is running at %s/  (Ctrl+C stops it)\n"+
+		"Sign in at %s/signin as user \"demo\" (administrator) with the one-time password: %s\n",
+		n, dir, own, week.Num, site2, week, d.Summary(), site2, site2, pw)
 	return a.serveWith(ctx, serveOptions{addr: *addr, listener: ln})
 }

@@ -41,10 +41,15 @@ type serveOptions struct {
 	backupSpec      string
 	backupDir       string
 	backupKeep      int
+	retentionOwn    string
+	retentionSpec   string
 	shutdownTimeout time.Duration
 	debugAddr       string
 	crawl           crawlFlags
 	mail            mailFlags
+	// imports are the upload's settings (team list, OCR confidence, tool timeout).
+	imports *importOpts
+	access  accessFlags
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
 	// started, when set, receives the scheduler once it runs (tests).
@@ -102,8 +107,12 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.backupSpec, "schedule-backup", defaultBackupSpec, `cron schedule of the hot backup ("off" disables it)`)
 	fs.StringVar(&o.backupDir, "backup-dir", "", "folder for backups (default DATA/backups)")
 	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
+	fs.StringVar(&o.retentionOwn, "retention-own", "off", `how long own decisions are kept after their date, e.g. 5y, 18m, 1y6m ("off" keeps them)`)
+	fs.StringVar(&o.retentionSpec, "schedule-retention", "20 5 * * *", `cron schedule of the daily deletion of own decisions older than --retention-own`)
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
+	o.imports = importFlags(skipFlags{fs, map[string]bool{"team": true}})
+	o.access.register(fs)
 }
 
 // skipFlags registers every flag except the named ones: serve shares the crawl settings but
@@ -160,6 +169,23 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
 		Official: officialstats.New(a.db)}
+	imports, err := a.importService(o.imports, a.auditLog())
+	if err != nil {
+		return err
+	}
+	cfg.Imports = imports
+	listenAddr := o.addr
+	if o.listener != nil {
+		listenAddr = o.listener.Addr().String()
+	}
+	acc := o.access
+	acc.siteURL = o.mail.siteURL
+	stopAccess, err := a.setupAccess(ctx, listenAddr, acc, &cfg) // sign-in, roles, audit (access.go)
+	if err != nil {
+		return err
+	}
+	defer stopAccess()
+	cfg.Curation = newCuration(a, a.auditLog())
 	var sched *jobs.Scheduler
 	if !o.jobs {
 		if err := jobs.RegisterSourceFreshness(reg, a.db); err != nil {
@@ -285,5 +311,16 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 			a.log.Info("backup written", "file", path, "bytes", n)
 			return nil
 		}})
+	// scheduled: delete own decisions older than the retention, for good (delete.go).
+	ret, err := jobs.ParseRetention(o.retentionOwn)
+	if err != nil {
+		return nil, err
+	}
+	if !ret.IsZero() {
+		add(o.retentionSpec, jobs.Job{Name: retentionJob, Title: omgjort.JobTitles[retentionJob],
+			Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
+				return a.expireOwn(ctx, ret, time.Now(), run)
+			}})
+	}
 	return list, nil
 }
