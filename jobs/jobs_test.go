@@ -403,3 +403,23 @@ func TestFreshnessMetricsFromRunRecords(t *testing.T) {
 		}
 	}
 }
+
+func TestSourceFreshnessWithoutJobs(t *testing.T) {
+	db := openStore(t)
+	r := &omgjort.CrawlRun{Job: "crawl-astdk", Source: "astdk", Started: time.Now().Add(-time.Hour), Result: omgjort.RunRunning}
+	if err := db.StartRun(r); err != nil {
+		t.Fatal(err)
+	}
+	r.Ended, r.Result = time.Now(), omgjort.RunOK
+	if err := db.FinishRun(r); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	if err := RegisterSourceFreshness(reg, db); err != nil {
+		t.Fatal(err)
+	}
+	g := gauges(t, reg)
+	if g["omgjort_source_stale{astdk}"] != 0 || g["omgjort_source_last_success_timestamp_seconds{astdk}"] != float64(r.Ended.Unix()) {
+		t.Errorf("%v", g)
+	}
+}

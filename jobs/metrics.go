@@ -147,10 +147,7 @@ func (f freshness) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	now := time.Now()
-	for _, sc := range omgjort.SourceChecks(runs, now) {
-		ch <- prometheus.MustNewConstMetric(descSourceLast, prometheus.GaugeValue, unix(sc.LastOK), sc.Source)
-		ch <- prometheus.MustNewConstMetric(descSourceStale, prometheus.GaugeValue, flag(sc.Stale), sc.Source)
-	}
+	collectSources(ch, runs, now)
 	for _, e := range s.entries {
 		var last time.Time
 		ran := false
@@ -189,4 +186,35 @@ func flag(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+func collectSources(ch chan<- prometheus.Metric, runs []omgjort.CrawlRun, now time.Time) {
+	for _, sc := range omgjort.SourceChecks(runs, now) {
+		ch <- prometheus.MustNewConstMetric(descSourceLast, prometheus.GaugeValue, unix(sc.LastOK), sc.Source)
+		ch <- prometheus.MustNewConstMetric(descSourceStale, prometheus.GaugeValue, flag(sc.Stale), sc.Source)
+	}
+}
+
+// RegisterSourceFreshness exports the per-source freshness metrics for a process that runs no
+// jobs (serve --jobs=false, with the crawls run elsewhere): the sources can still go stale.
+func RegisterSourceFreshness(reg prometheus.Registerer, rec Recorder) error {
+	if err := reg.Register(sourceFreshness{rec}); err != nil {
+		return fmt.Errorf("jobs: register source freshness: %w", err)
+	}
+	return nil
+}
+
+type sourceFreshness struct{ rec Recorder }
+
+func (f sourceFreshness) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descSourceLast
+	ch <- descSourceStale
+}
+
+func (f sourceFreshness) Collect(ch chan<- prometheus.Metric) {
+	runs, err := f.rec.Runs(freshnessRuns)
+	if err != nil {
+		return
+	}
+	collectSources(ch, runs, time.Now())
 }

@@ -23,7 +23,7 @@ func fixture(t *testing.T, name string) []byte {
 	return b
 }
 
-func openDB(t *testing.T) *store.DB {
+func openDB(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(t.TempDir())
 	if err != nil {
@@ -323,5 +323,26 @@ func TestParseAnkeastTableLayout(t *testing.T) {
 	var ie *omgjort.ImportError
 	if !errors.As(err, &ie) || ie.Line != 9 {
 		t.Errorf("bad count: %v, want line 9", err)
+	}
+}
+
+func TestParseAnkeast3RateOnly(t *testing.T) {
+	data := "ANKEAST3: Omgørelsesprocent efter kommune, område og tid\nKOMMUNE;LOVGRUNDLAG;AFGØRELSE;TID;INDHOLD\nAarhus;4 Lov om sygedagpenge;Omgørelsesprocent;2023;27,3\nHele landet;4 Lov om sygedagpenge;Omgørelsesprocent;2023;23,5\n"
+	p, err := officialstats.Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Dataset != officialstats.DatasetAnkeastRate || len(p.Rows) != 2 || p.Rows[0].HasCounts || !p.Rows[0].HasRate || p.Rows[0].PublishedRate != 27.3 {
+		t.Errorf("%+v", p)
+	}
+	// Rates only: nothing to compare with an n, so the comparison has no row for them.
+	db := openDB(t)
+	svc := officialstats.New(db)
+	if _, err := svc.Import(context.Background(), "ankeast3.csv", []byte(data), "Aarhus"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := svc.Comparison(context.Background())
+	if len(c.Rows) != 0 || len(c.Imports) != 1 {
+		t.Errorf("rows %d imports %d", len(c.Rows), len(c.Imports))
 	}
 }

@@ -38,6 +38,10 @@ type Service struct {
 	now   func() time.Time
 	// mu makes the overlap check and the write one step, so two uploads cannot both pass it.
 	mu sync.Mutex
+	// cache is the official part of the comparison for the state named by cacheKey.
+	cacheMu  sync.Mutex
+	cache    *omgjort.OfficialComparison
+	cacheKey string
 }
 
 // New returns a service over the store.
@@ -161,6 +165,41 @@ func (s *Service) Comparison(_ context.Context) (*omgjort.OfficialComparison, er
 	if err != nil {
 		return nil, err
 	}
+	// The official figures change only with an import or another municipality chosen: they are
+	// computed once per such state (reading a national file's rows takes a good part of a second).
+	key := ours
+	for _, imp := range imps {
+		key += "|" + imp.ID
+	}
+	s.cacheMu.Lock()
+	base := s.cache
+	if s.cacheKey != key {
+		base = nil
+	}
+	s.cacheMu.Unlock()
+	if base == nil {
+		if base, err = s.official(ours, imps); err != nil {
+			return nil, err
+		}
+		s.cacheMu.Lock()
+		s.cache, s.cacheKey = base, key
+		s.cacheMu.Unlock()
+	}
+	c := *base
+	c.Rows = append([]omgjort.OfficialComparisonRow(nil), base.Rows...)
+	c.OwnByError = map[omgjort.ErrorType]int{}
+	own, err := s.ownDecisions(&c)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Rows {
+		c.Rows[i].OwnImported = own.count(c.Rows[i].Law, c.Rows[i].Period)
+	}
+	return &c, nil
+}
+
+// official computes everything of the comparison but our own decisions.
+func (s *Service) official(ours string, imps []omgjort.OfficialImport) (*omgjort.OfficialComparison, error) {
 	rows, err := s.store.OfficialRows()
 	if err != nil {
 		return nil, err
@@ -215,10 +254,6 @@ func (s *Service) Comparison(_ context.Context) (*omgjort.OfficialComparison, er
 	if hasCountry {
 		c.CountryFrom = "filens tal for hele landet"
 	}
-	own, err := s.ownDecisions(c)
-	if err != nil {
-		return nil, err
-	}
 	if ours == "" {
 		return c, nil
 	}
@@ -267,7 +302,7 @@ func (s *Service) Comparison(_ context.Context) (*omgjort.OfficialComparison, er
 			}
 			row := omgjort.OfficialComparisonRow{Law: law, Period: d.period, Ours: omgjort.Estimate(o.k, o.n),
 				Country: omgjort.Estimate(country.k, country.n), Similar: omgjort.Estimate(sim.k, sim.n), Decided: o.total,
-				OwnImported: own.count(law, d.period)}
+			}
 			row.VsCountry = omgjort.Verdict(row.Ours, row.Country)
 			row.VsSimilar = omgjort.Verdict(row.Ours, row.Similar)
 			c.Rows = append(c.Rows, row)

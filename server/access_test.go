@@ -168,7 +168,6 @@ var routeRequests = map[string][2]string{
 	"GET /digests/{week}":                  {"GET", "/digests/2026-W02"},
 	"GET /digests/{week}/mail":             {"GET", "/digests/2026-W02/mail"},
 	"POST /admin/run/{job}":                {"POST", "/admin/run/backup"},
-	"POST /admin/status":                   {"POST", "/admin/status"},
 	"GET /admin/audit":                     {"GET", "/admin/audit"},
 	"GET /admin/audit.jsonl":               {"GET", "/admin/audit.jsonl"},
 	"GET /stats.json":                      {"GET", "/stats.json"},

@@ -73,7 +73,6 @@ var routeRules = map[string]rule{
 	"GET /digests/{week}":                  {level: accessRead},
 	"GET /digests/{week}/mail":             {level: accessRead},
 	"POST /admin/run/{job}":                {level: accessPerm, perm: omgjort.PermAdminJobs},
-	"POST /admin/status":                   {level: accessPerm, perm: omgjort.PermAdminJobs},
 	"GET /admin/audit":                     {level: accessPerm, perm: omgjort.PermAudit},
 	"GET /admin/audit.jsonl":               {level: accessPerm, perm: omgjort.PermAudit},
 	"GET /stats.json":                      {level: accessPermWithSignIn, perm: omgjort.PermTeamStats},

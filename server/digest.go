@@ -21,7 +21,6 @@ func (s *Server) opsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /digests/{week}", s.handleDigest)     // one week's digest as a page
 	mux.HandleFunc("GET /digests/{week}/mail", s.handleMail)  // the digest exactly as mailed
 	mux.HandleFunc("POST /admin/run/{job}", s.handleAdminRun) // operators: start a job now
-	mux.HandleFunc("POST /admin/status", s.handleStatus)      // operators: /status with the raw errors
 }
 
 // digestsPage is the data of /digests.

@@ -95,13 +95,23 @@ func TestOfficialStatsUploadAndPage(t *testing.T) {
 		fmt.Sprintf(`<span class="n">%d af %d</span>`, r.Country.K, r.Country.N),
 		"95 %: ",
 		"<h2 id=\"udvalg\">Principmeddelelser: et udvalg, ikke omgørelsesprocenten</h2>",
-		`action="/admin/stats/import"`,
 		"talportal_2022_2023.csv (Talportalens CSV-eksport)",
 	}
 	for _, w := range want {
 		if !strings.Contains(page, w) {
 			t.Errorf("/stats lacks %q", w)
 		}
+	}
+	// The upload form is for administrators (here: the admin token as a bearer token).
+	if strings.Contains(page, `action="/admin/stats/import"`) {
+		t.Error("the upload form is shown to an anonymous visitor")
+	}
+	req := httptest.NewRequest("GET", "/stats", nil)
+	req.Header.Set("Authorization", "Bearer "+statsAdminToken)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `action="/admin/stats/import"`) || !strings.Contains(rec.Body.String(), `name="csrf"`) {
+		t.Error("the administrator sees no upload form (with its CSRF field)")
 	}
 	for _, row := range c.Rows {
 		if row.VsCountry == "ingen sikker forskel" && strings.Contains(page, "<td class=\"diff\">Ingen sikker forskel") {
@@ -153,18 +163,36 @@ func TestOfficialStatsUploadAndPage(t *testing.T) {
 }
 
 func TestStatsAccessHook(t *testing.T) {
-	f, _ := officialFixture(t, func(r *http.Request) bool { return r.Header.Get("X-Rolle") == "teamleder" })
-	for _, p := range []string{"/stats", "/stats.json", "/stats.csv"} {
-		if code, _, _ := f.get(t, p); code != http.StatusForbidden {
-			t.Errorf("%s without the role: %d, want 403", p, code)
+	f, h := officialFixture(t, func(r *http.Request) bool { return r.Header.Get("X-Rolle") == "teamleder" })
+	if code, body := upload(t, h, "talportal_2022_2023.csv", "Århus", statsAdminToken); code != 200 {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	get := func(path, role string) (int, string) {
+		req := httptest.NewRequest("GET", path, nil)
+		if role != "" {
+			req.Header.Set("X-Rolle", role)
+		}
+		rec := httptest.NewRecorder()
+		f.srv.Handler().ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	// Without the role: the published statistics, not the municipality's comparison.
+	for p, marker := range map[string]string{"/stats": `id="officiel"`, "/stats.json": `"ours_name"`, "/stats.csv": "\nofficiel;"} {
+		code, body := get(p, "")
+		if code != 200 || strings.Contains(body, marker) || strings.Contains(body, "Aarhus") {
+			t.Errorf("%s without the role: %d, shows the comparison", p, code)
+		}
+		if _, body := get(p, "teamleder"); !strings.Contains(body, marker) {
+			t.Errorf("%s for a team leader lacks the comparison", p)
 		}
 	}
-	req := httptest.NewRequest("GET", "/stats", nil)
-	req.Header.Set("X-Rolle", "teamleder")
-	rec := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(rec, req)
-	if rec.Code != 200 {
-		t.Errorf("teamleder: %d", rec.Code)
+	if _, body := get("/stats", ""); !strings.Contains(body, "er for teamledere") || !strings.Contains(body, "Principmeddelelser: et udvalg") {
+		t.Error("/stats without the role should say the comparison is for team leaders and show the published part")
+	}
+	for _, p := range []string{"/stats", "/stats.json", "/stats.csv"} {
+		if code, body := get(p, "teamleder"); code != 200 || !strings.Contains(body, "Aarhus") {
+			t.Errorf("%s for a team leader: %d, lacks the comparison", p, code)
+		}
 	}
 }
 
@@ -239,7 +267,7 @@ func TestTeamStatsOnly(t *testing.T) {
 		}
 	}
 	f, _ := officialFixture(t, server.TeamStatsOnly)
-	if code, _, _ := f.get(t, "/stats"); code != http.StatusForbidden {
-		t.Errorf("anonymous /stats: %d", code)
+	if code, _, body := f.get(t, "/stats"); code != 200 || !strings.Contains(body, "er for teamledere") || strings.Contains(body, `id="officiel"`) {
+		t.Errorf("anonymous /stats: %d, want the published part and a note, not the comparison", code)
 	}
 }

@@ -50,7 +50,10 @@ type statsPage struct {
 	OwnDecisions int
 	OwnReversed  int
 	PubReversed  int
-	Admin        bool
+	// Team: the viewer may see the team leaders' part (StatsAccess); Admin: may upload.
+	Team  bool
+	Admin bool
+	CSRF  string
 }
 
 // errorCol is an error type that occurs among the reversed decisions: a column of the tables.
@@ -88,6 +91,9 @@ type similarView struct{ Period, Names string }
 type importView struct {
 	File, Format, Periods, Imported string
 	Rows, Municipalities            int
+	// RateOnly: the file gives percentages without counts (ANKEAST3), which /stats does not
+	// show, since every percentage must stand with its n.
+	RateOnly bool
 }
 
 type officialRowView struct {
@@ -117,31 +123,32 @@ type errorCompare struct {
 	OwnSmall, PubSmall bool
 }
 
-// StatsAccess decides who may see /stats and its CSV/JSON. It is the hook for issue 14's rule
-// that the comparison is for teamleder and up: until sign-in lands every visitor may (nil).
+// StatsAccess decides who sees the team leaders' part of /stats (and of its CSV and JSON): our
+// official rate against the country's and the error types of our own decisions. The published
+// principmeddelelser statistics stay readable under the route's own rule.
 type StatsAccess func(r *http.Request) bool
 
-// TeamStatsOnly is the StatsAccess of a server with sign-in: the signed-in user (in the request
-// context, omgjort.UserFrom) must hold omgjort.PermTeamStats, which teamleder and admin have.
+// TeamStatsOnly is the rule of a server with sign-in: the signed-in user (omgjort.UserFrom)
+// must hold omgjort.PermTeamStats, which teamleder and admin have.
 func TeamStatsOnly(r *http.Request) bool {
 	return omgjort.UserFrom(r.Context()).Can(omgjort.PermTeamStats)
 }
 
-// allowedStats answers 403 in Danish and returns false when the access hook refuses.
-func (s *Server) allowedStats(w http.ResponseWriter, r *http.Request) bool {
-	if s.cfg.StatsAccess == nil || s.cfg.StatsAccess(r) {
-		return true
+// teamStats reports whether the request may see the team leaders' part: Config.StatsAccess
+// when set; else TeamStatsOnly on a server with sign-in, and everyone on one without (nobody
+// can sign in there, and whoever reaches it is inside the municipality's network).
+func (s *Server) teamStats(r *http.Request) bool {
+	switch {
+	case s.cfg.StatsAccess != nil:
+		return s.cfg.StatsAccess(r)
+	case s.cfg.Auth != nil:
+		return TeamStatsOnly(r)
 	}
-	if strings.HasSuffix(r.URL.Path, ".json") || strings.HasSuffix(r.URL.Path, ".csv") {
-		writeJSON(w, http.StatusForbidden, apiError{Error: "Statistikken er kun for teamledere og derover."})
-		return false
-	}
-	s.errorHTML(w, r, http.StatusForbidden, "Ingen adgang", "Statistikken er kun for teamledere og derover. Log ind med en bruger, der har rollen teamleder.", true)
-	return false
+	return true
 }
 
 // statsData gathers everything /stats and its exports show.
-func (s *Server) statsData(r *http.Request) (*omgjort.Stats, *omgjort.OfficialComparison, error) {
+func (s *Server) statsData(r *http.Request, team bool) (*omgjort.Stats, *omgjort.OfficialComparison, error) {
 	var st *omgjort.Stats
 	if src, ok := s.search.(omgjort.StatsSource); ok {
 		var err error
@@ -150,7 +157,7 @@ func (s *Server) statsData(r *http.Request) (*omgjort.Stats, *omgjort.OfficialCo
 		}
 	}
 	var oc *omgjort.OfficialComparison
-	if s.cfg.Official != nil {
+	if s.cfg.Official != nil && team {
 		var err error
 		if oc, err = s.cfg.Official.Comparison(r.Context()); err != nil {
 			s.log.Error("server: official statistics", "error", err)
@@ -164,12 +171,12 @@ func (s *Server) statsData(r *http.Request) (*omgjort.Stats, *omgjort.OfficialCo
 // own decisions against the published ones, and the published principmeddelelser per quarter
 // and law area (a selected sample, and said to be).
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
-	if !s.allowedStats(w, r) {
-		return
-	}
-	p := statsPage{base: base{Title: "Statistik over omgørelser"}, Admin: s.cfg.AdminToken != "" && s.cfg.Official != nil}
+	team := s.teamStats(r)
+	canUpload := omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminImports)
+	p := statsPage{base: base{Title: "Statistik over omgørelser"}, Team: team, CSRF: infoFrom(r.Context()).csrf,
+		Admin: s.cfg.Official != nil && team && canUpload}
 	p.Fresh = s.freshness()
-	st, oc, err := s.statsData(r)
+	st, oc, err := s.statsData(r, team)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -245,7 +252,7 @@ func (s *Server) officialView(oc *omgjort.OfficialComparison) officialView {
 			per[i] = periodLabel(x)
 		}
 		v.Imports = append(v.Imports, importView{File: imp.File, Format: imp.Format, Periods: strings.Join(per, ", "),
-			Imported: s.danishTime(imp.Imported), Rows: imp.Rows, Municipalities: imp.Municipalities})
+			Imported: s.danishTime(imp.Imported), Rows: imp.Rows, Municipalities: imp.Municipalities, RateOnly: imp.Dataset == "ankeast-rate"})
 	}
 	seen := map[string]bool{}
 	for _, r := range oc.Rows {
@@ -608,10 +615,7 @@ func buildExport(st *omgjort.Stats, oc *omgjort.OfficialComparison) statsExport 
 
 // handleStatsJSON serves /stats.json.
 func (s *Server) handleStatsJSON(w http.ResponseWriter, r *http.Request) {
-	if !s.allowedStats(w, r) {
-		return
-	}
-	st, oc, err := s.statsData(r)
+	st, oc, err := s.statsData(r, s.teamStats(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -640,10 +644,7 @@ func boolDA(b bool) string {
 
 // handleStatsCSV serves /stats.csv (semicolon, decimal comma, UTF-8 with BOM for Excel).
 func (s *Server) handleStatsCSV(w http.ResponseWriter, r *http.Request) {
-	if !s.allowedStats(w, r) {
-		return
-	}
-	st, oc, err := s.statsData(r)
+	st, oc, err := s.statsData(r, s.teamStats(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -152,6 +153,9 @@ func (s *DB) SetOurMunicipality(code string) error {
 // the stored bytes before decoding, so a scan for the few decisions of one source (the
 // municipality's own letters) does not decode every published one.
 func (s *DB) ForEachFromSource(source string, fn func(d *omgjort.Decision) error) error {
+	if source == omgjort.SourceOwn {
+		return s.forEachOwn(fn)
+	}
 	needle := []byte(`"source":` + string(mustJSON(source)))
 	err := s.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
@@ -173,6 +177,41 @@ func (s *DB) ForEachFromSource(source string, fn func(d *omgjort.Decision) error
 	})
 	if err != nil {
 		return fmt.Errorf("store: decisions from %s: %w", source, err)
+	}
+	return nil
+}
+
+// forEachOwn calls fn for every own decision. Every own decision is sealed with a key of its
+// own, so the keyring names them all: /stats reads the few own letters without touching the
+// pages of every published decision.
+func (s *DB) forEachOwn(fn func(d *omgjort.Decision) error) error {
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDecisions)
+		for _, id := range s.keys.owners() {
+			if strings.HasPrefix(id, digestOwnerPrefix) {
+				continue
+			}
+			v := b.Get([]byte(id))
+			if v == nil {
+				continue
+			}
+			d := new(omgjort.Decision)
+			if err := s.decodeDecision(bucketDecisions, []byte(id), v, d); errors.Is(err, ErrKeyDestroyed) || errors.Is(err, omgjort.ErrNotFound) {
+				continue
+			} else if err != nil {
+				return fmt.Errorf("decode %s: %w", id, err)
+			}
+			if d.Source != omgjort.SourceOwn {
+				continue
+			}
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: own decisions: %w", err)
 	}
 	return nil
 }

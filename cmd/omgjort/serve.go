@@ -208,6 +208,11 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		imports.audit = cfg.Audit // uploads and reviews go to the audit log of the sign-in work
 	}
 	var sched *jobs.Scheduler
+	if !o.jobs {
+		if err := jobs.RegisterSourceFreshness(reg, a.db); err != nil {
+			return err
+		}
+	}
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
 		if err != nil {
