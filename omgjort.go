@@ -229,6 +229,8 @@ type ErrorLabel struct {
 	Type     ErrorType  `json:"type"`
 	Score    float64    `json:"score"`
 	Evidence []Evidence `json:"evidence"`
+	// Correction is set when a jurist confirmed or added the label (ApplyCorrections).
+	Correction *LabelCorrection `json:"correction,omitempty"`
 }
 
 // Section is one headed part of a published decision (e.g. "Principmeddelelsen fastslår").
@@ -254,13 +256,15 @@ type Case struct {
 	// none; the page then restores the LetterHeadings it recognises).
 	Headings []string `json:"headings,omitempty"`
 
-	Outcome         Outcome      `json:"outcome"`
-	OutcomeEvidence []Evidence   `json:"outcome_evidence,omitempty"`
-	Kritik          bool         `json:"kritik"`
-	KritikEvidence  []Evidence   `json:"kritik_evidence,omitempty"`
-	Ugyldig         bool         `json:"ugyldig"`
-	UgyldigEvidence []Evidence   `json:"ugyldig_evidence,omitempty"`
-	Errors          []ErrorLabel `json:"errors"`
+	Outcome         Outcome    `json:"outcome"`
+	OutcomeEvidence []Evidence `json:"outcome_evidence,omitempty"`
+	// OutcomeCorrection is set when a jurist confirmed, set or removed the outcome.
+	OutcomeCorrection *LabelCorrection `json:"outcome_correction,omitempty"`
+	Kritik            bool             `json:"kritik"`
+	KritikEvidence    []Evidence       `json:"kritik_evidence,omitempty"`
+	Ugyldig           bool             `json:"ugyldig"`
+	UgyldigEvidence   []Evidence       `json:"ugyldig_evidence,omitempty"`
+	Errors            []ErrorLabel     `json:"errors"`
 }
 
 // ErrorSlugs returns the case's error types in label order.
@@ -283,8 +287,11 @@ type Decision struct {
 	Numbers []string `json:"numbers"`
 	Title   string   `json:"title"`
 	URL     string   `json:"url"`
-	// Source names where the record came from: "astdk" or "retsinformation".
-	Source    string `json:"source"`
+	// Source names where the record came from: "astdk", "retsinformation", or SourceOwn for
+	// the municipality's own decision letters.
+	Source string `json:"source"`
+	// Team is the municipal team that made the first-instance decision (own decisions only).
+	Team      string `json:"team,omitempty"`
 	Status    Status `json:"status"`
 	Published string `json:"published"` // YYYY-MM-DD or empty
 	Signed    string `json:"signed"`    // YYYY-MM-DD or empty
@@ -315,6 +322,10 @@ type Decision struct {
 	Errors  []ErrorType `json:"errors"`
 	Kritik  bool        `json:"kritik"`
 	Ugyldig bool        `json:"ugyldig"`
+	// Statistic is, for an own decision, the outcome Ankestyrelsen's letter says the case is
+	// registered with in its statistics: the ground truth the classifier's Outcome is compared
+	// with. Empty when the letter says nothing.
+	Statistic Outcome `json:"statistic,omitempty"`
 	// RulesVersion identifies the classifier rules that produced the labels.
 	RulesVersion string `json:"rules_version,omitempty"`
 
@@ -438,6 +449,9 @@ type PageState struct {
 	Hash         string    `json:"hash,omitempty"`
 	DecisionID   string    `json:"decision_id,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
+	// Checked is when the page was last confirmed current by a conditional request (304);
+	// the crawler asks again at least every 30 days even when the sitemap lastmod is unchanged.
+	Checked time.Time `json:"checked,omitzero"`
 	// Failures counts consecutive failed fetches or parses; NextAttempt is when to try again.
 	Failures    int       `json:"failures,omitempty"`
 	LastError   string    `json:"last_error,omitempty"`
@@ -492,6 +506,7 @@ var JobTitles = map[string]string{
 	"crawl-retsinformation": "Hent fra retsinformation.dk",
 	"digest":                "Ugebrev",
 	"backup":                "Sikkerhedskopi",
+	"retention-own":         "Sletning af egne afgørelser",
 }
 
 // CrawlRun records one run of a job (a crawl, a reindex …): when, what it did, what went wrong.
@@ -535,6 +550,10 @@ type SearchRequest struct {
 	// NoSnippets leaves the hits without highlighted snippets, for callers that do not show
 	// them (the CSV export): finding them means reading each hit's whole text.
 	NoSnippets bool
+	// IncludeOwn lets the municipality's own decisions (Source == SourceOwn) into the hits.
+	// The zero value leaves them out, so a caller that forgets the principal's rights never
+	// shows personal data; set it only for principals with PermReadOwn.
+	IncludeOwn bool
 }
 
 // FacetValue is one value of a facet with the number of hits that have it.

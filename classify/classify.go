@@ -81,6 +81,9 @@ type hit struct {
 func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	out := omgjort.Case{Text: text, Outcome: omgjort.OutcomeUkendt, Errors: []omgjort.ErrorLabel{}}
 	sents := c.rules.segment(text)
+	if !courtJudgment(text, sents) {
+		readUnheaded(sents)
+	}
 	var outcomes, kritik, ugyldig, errs []hit
 	for i := range sents {
 		for _, h := range c.sentenceHits(text, sents, i) {
@@ -97,6 +100,9 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		}
 	}
 	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
+	if out.Outcome == omgjort.OutcomeUkendt {
+		out.Outcome, out.OutcomeEvidence = c.rules.structuralOutcome(text, sents)
+	}
 	if len(kritik) > 0 {
 		out.Kritik, out.KritikEvidence = true, evidence(text, sents, kritik, 1)
 	}
@@ -196,7 +202,11 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	}
 	for ri := range c.rules.rules {
 		r := &c.rules.rules[ri]
-		if !r.sections[s.section] {
+		sec := s.section
+		if s.readAs != "" && r.kind != kindOutcome {
+			sec = s.readAs
+		}
+		if !r.sections[sec] {
 			continue
 		}
 		negated := false
@@ -239,7 +249,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 				}
 				continue
 			}
-			if re.MatchString(st) {
+			if m := re.FindStringIndex(st); m != nil && !concession(st[:m[0]]) {
 				for k := range v.targets {
 					vetoed[k] = true
 				}
@@ -387,3 +397,45 @@ func Load(path string) (*Classifier, error) {
 // EmbeddedRules returns the text of the built-in rules file, the starting point for an edited
 // copy.
 func EmbeddedRules() string { return rulesFile }
+
+// judgedSections are the sections that hold Ankestyrelsen's own assessment (rules.txt's group
+// "judged").
+var judgedSections = map[string]bool{"resultat": true, "afgoerelse": true, "begrundelse": true, "vurdering": true, "afgoerende": true, "bemaerkninger": true}
+
+// readUnheaded lets the error and flag rules read a text that has no assessment section at all
+// — a third-person principle text or an older format told in one run ("Resumé", "Den konkrete
+// sag", no headings) — where Ankestyrelsen's assessment stands in the opening or the summary:
+// those sentences are read as an assessment. The vetoes (claims, hypotheticals, denials) still
+// apply sentence by sentence.
+func readUnheaded(sents []sentence) {
+	for i := range sents {
+		// A summary ("Resumé", "Den konkrete sag") is Ankestyrelsen's own account of its
+		// result and reasons.
+		if sents[i].section == "resume" {
+			sents[i].readAs = "vurdering"
+		}
+	}
+	for _, s := range sents {
+		if judgedSections[s.section] {
+			return
+		}
+	}
+	for i := range sents {
+		if sents[i].section == startSection {
+			sents[i].readAs = "vurdering"
+		}
+	}
+}
+
+// concession reports whether text ends with a concessive conjunction ("selv om", "skønt"): a
+// claim retold in a concession ("…, selv om du har oplyst, at din søn er flyttet") is part of
+// Ankestyrelsen's own criticism, not the citizen's argument, so it vetoes nothing.
+func concession(before string) bool {
+	b := strings.ToLower(strings.TrimRight(before, " \t\u00a0"))
+	for _, c := range []string{"selv om", "selvom", "skønt", "uanset at", "til trods for at", "på trods af at"} {
+		if strings.HasSuffix(b, c) {
+			return true
+		}
+	}
+	return false
+}

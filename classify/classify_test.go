@@ -182,8 +182,11 @@ var letters = []letterCase{
 		text: para(intro, "Du mener, at kommunen skulle have ændret afgørelsen. Du har anført, at vi hjemviser sagen, hvis kommunen ikke har oplyst den.", "Mødebehandling", meeting),
 	},
 	{
-		name: "trap: resume in past tense",
-		text: para("Den konkrete sag", "I sag nr. 1 hjemviste Ankestyrelsen kommunens afgørelse. I sag nr. 2 stadfæstede Ankestyrelsen afgørelsen.", "Ankestyrelsen ændrede derfor ankenævnets afgørelse."),
+		// A third-person summary states Ankestyrelsen's results; several sub-decisions roll
+		// up to the most far-reaching (issue 10).
+		name:    "third-person summary with sub-decisions",
+		text:    para("Den konkrete sag", "I sag nr. 1 hjemviste Ankestyrelsen kommunens afgørelse. I sag nr. 2 stadfæstede Ankestyrelsen afgørelsen.", "Ankestyrelsen ændrede derfor ankenævnets afgørelse."),
+		outcome: omgjort.OutcomeHjemvist, evidence: "hjemviste Ankestyrelsen", section: "resume",
 	},
 	{
 		name: "trap: past tense about another case does not beat the letter's formula",
@@ -200,8 +203,10 @@ var letters = []letterCase{
 		text: flat(intro, "Om reglerne Det betyder, at vi blandt andet tager stilling til, om kommunen har ændret praksis. Mødebehandling Sagen er behandlet på møde."),
 	},
 	{
-		name: "trap: negated formula",
-		text: para(intro, "Hvad er afgørende for resultatet", "Vi ændrer ikke kommunens afgørelse om boligstøtte, fordi du ikke har dokumenteret udgiften."),
+		// "Vi ændrer ikke kommunens afgørelse" leaves the decision as it is: stadfæstet.
+		name:    "negated change is an upheld decision",
+		text:    para(intro, "Hvad er afgørende for resultatet", "Vi ændrer ikke kommunens afgørelse om boligstøtte, fordi du ikke har dokumenteret udgiften."),
+		outcome: omgjort.OutcomeStadfaestet, evidence: "Vi ændrer ikke", section: "afgoerende",
 	},
 	{
 		name: "trap: hypothetical",

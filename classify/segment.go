@@ -16,6 +16,9 @@ type sentence struct {
 	// sentences with the same block stand under the same heading.
 	block  int
 	result bool
+	// readAs is the section the error and flag rules read the sentence as, when it differs
+	// from section (see readUnheaded).
+	readAs string
 }
 
 // paragraphBreak is a blank line: the separator of paragraphs in Case.Text.
@@ -73,6 +76,10 @@ func (rs *ruleSet) segment(text string) []sentence {
 		}
 		para := text[ps:pe]
 		if h := rs.paragraphHeading(para); h != nil {
+			setSection(h)
+			continue
+		}
+		if h := genericHeading(para); h != nil {
 			setSection(h)
 			continue
 		}
@@ -252,4 +259,48 @@ func isAbbreviation(before string) bool {
 	}
 	word := strings.ToLower(strings.TrimLeft(before[i:], "."))
 	return word != "" && abbreviation(word)
+}
+
+// genericHeadings are the sections a short heading-like paragraph that no heading rule knows
+// is read as, by the words it holds, in order: the first class whose word is in the heading
+// wins. Headings vary by office and decade ("Ankestyrelsens bemærkninger", "Vores vurdering",
+// "Hvorfor?", "Sagens forløb", "Resultatet af din klage"); their words do not.
+var genericHeadings = []struct {
+	words []string
+	h     headingRule
+}{
+	{[]string{"klagevejledning", "kan du klage", "vil du klage", "sådan klager", "hvis du vil klage", "klageadgang"}, headingRule{section: "klagevejl"}},
+	{[]string{"regler", "regel", "lovgrundlag", "lovgivning", "bestemmelser", "praksis"}, headingRule{section: "regler"}},
+	{[]string{"resumé", "resume", "sammendrag", "kort fortalt"}, headingRule{section: "resume"}},
+	{[]string{"sagsfremstilling", "sagens forløb", "baggrund", "oplysninger i sagen", "sagens oplysninger", "faktiske", "sagens omstændigheder"}, headingRule{section: "oplysninger"}},
+	{[]string{"mødebehandling", "møde"}, headingRule{section: "moede"}},
+	{[]string{"hvad skal", "hvad sker", "det videre forløb", "videre behandling"}, headingRule{section: "instruks"}},
+	{[]string{"sagsbehandling", "bemærkning"}, headingRule{section: "bemaerkninger"}},
+	{[]string{"begrundelse", "vurdering", "vurderer", "vægt", "hvorfor", "afgørende", "overvejelser", "præmisser", "konklusion"}, headingRule{section: "begrundelse"}},
+	{[]string{"afgørelse", "resultat", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
+}
+
+// genericHeading returns the heading a short paragraph is, when it looks like a heading (at
+// most eight words, a capital first letter, no full stop at the end) and holds a word of
+// genericHeadings; otherwise nil.
+func genericHeading(para string) *headingRule {
+	if len(para) > 80 || strings.ContainsAny(para, "\n") {
+		return nil
+	}
+	r, _ := utf8.DecodeRuneInString(para)
+	if !unicode.IsUpper(r) || strings.HasSuffix(para, ".") || len(strings.Fields(para)) > 8 {
+		return nil
+	}
+	lower := strings.ToLower(strings.TrimRight(para, ":? "))
+	if strings.HasPrefix(lower, "kære") || strings.HasPrefix(lower, "sag nr") || strings.HasPrefix(lower, "din ") || strings.HasPrefix(lower, "jeres ") || strings.HasPrefix(lower, "vedr") {
+		return nil
+	}
+	for i := range genericHeadings {
+		for _, w := range genericHeadings[i].words {
+			if strings.Contains(lower, w) {
+				return &genericHeadings[i].h
+			}
+		}
+	}
+	return nil
 }

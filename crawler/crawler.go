@@ -37,6 +37,13 @@ const (
 	DefaultMaxBodySize  = 10 << 20
 	DefaultRetries      = 3
 	DefaultRetryBackoff = time.Second
+	// DefaultRunTimeout bounds one whole run: a full crawl of ast.dk at the polite delay takes
+	// a few hours at most, so a run still going after this is stuck and ends as failed.
+	DefaultRunTimeout = 8 * time.Hour
+	// DefaultMaxUnparsableArchived is how many unparsable bodies one run archives; more pages
+	// that do not parse are recorded as failures without their body, so a broken or hostile
+	// site cannot fill the disk.
+	DefaultMaxUnparsableArchived = 100
 	// ProductionDelay is the default pause between two requests to one host: a zero
 	// Config.Delay means this, so a crawler is polite unless told otherwise.
 	ProductionDelay = 2 * time.Second
@@ -77,6 +84,15 @@ type Config struct {
 	// after that day is fetched in full whatever is stored; older pages are crawled
 	// incrementally as usual.
 	Since string
+	// RunTimeout bounds the whole run (default DefaultRunTimeout); a run past it stops and is
+	// recorded as failed.
+	RunTimeout time.Duration
+	// MaxSitemapURLs bounds the <loc>s read from the sitemap and all the sitemaps of a sitemap
+	// index together (default 200,000); more fails the run.
+	MaxSitemapURLs int
+	// MaxUnparsableArchived is how many unparsable bodies a run archives (default
+	// DefaultMaxUnparsableArchived).
+	MaxUnparsableArchived int
 	// Now is the clock (default time.Now); tests move it to check retry intervals.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -109,6 +125,12 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.RunTimeout <= 0 {
+		cfg.RunTimeout = DefaultRunTimeout
+	}
+	if cfg.MaxUnparsableArchived <= 0 {
+		cfg.MaxUnparsableArchived = DefaultMaxUnparsableArchived
 	}
 	return cfg
 }
@@ -180,9 +202,10 @@ type Sink interface {
 }
 
 // countingTransport counts every HTTP request of a run, robots.txt and the sitemap included,
-// for CrawlRun.Requests. While a detail page is being fetched it also keeps the
-// body exactly as it came off the wire (colly hands callbacks a body it may have re-encoded),
-// so the archive holds what the server sent.
+// for CrawlRun.Requests. It decodes every body as a bounded stream (decodeBody), so no
+// reader can be handed a decompression bomb. While a detail page is being fetched it also
+// keeps the body exactly as decoded from the wire (colly hands callbacks a body it may have
+// re-encoded), so the archive holds what the server sent.
 type countingTransport struct {
 	next http.RoundTripper
 	n    atomic.Int64
@@ -192,9 +215,13 @@ type countingTransport struct {
 func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.n.Add(1)
 	resp, err := t.next.RoundTrip(r)
-	buf := t.tap.Load()
-	if err != nil || buf == nil || r.URL.Path == "/robots.txt" {
+	if err != nil {
 		return resp, err
+	}
+	decodeBody(resp, maxDecoded)
+	buf := t.tap.Load()
+	if buf == nil || r.URL.Path == "/robots.txt" {
+		return resp, nil
 	}
 	// A redirect or a retry starts a new body; only the last response's is kept.
 	buf.Reset()
@@ -227,14 +254,15 @@ const (
 // attempt is the state of the detail URL being fetched; the collector runs synchronously,
 // so its callbacks all see the one current attempt.
 type attempt struct {
-	e        entry
-	tries    int
-	tooLarge bool
-	out      outcome
-	status   int
-	reason   string
-	body     []byte
-	header   http.Header
+	e           entry
+	conditional bool
+	tries       int
+	tooLarge    bool
+	out         outcome
+	status      int
+	reason      string
+	body        []byte
+	header      http.Header
 }
 
 func (a *attempt) fail(status int, reason string) {
@@ -315,6 +343,19 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 	log := cfg.Logger.With("job", Job)
 	rec := newRunRecord(Job, Source, log)
 	run, transport, finish, failRun := &rec.run, rec.transport, rec.finish, rec.fail
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, cfg.RunTimeout)
+	defer cancel()
+	// stopped ends a run whose context is done: past the run deadline it is a failed run,
+	// cancelled from outside it could not finish.
+	stopped := func() (omgjort.CrawlRun, error) {
+		if parent.Err() == nil {
+			failRun(fmt.Sprintf("run deadline of %v exceeded; the run was stopped (%d pages fetched, %d failed)", cfg.RunTimeout, run.Fetched, run.FetchFailed))
+			return finish(nil)
+		}
+		failRun("cancelled")
+		return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+	}
 
 	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil || base.Scheme == "" || base.Host == "" {
@@ -322,15 +363,14 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 		return finish(fmt.Errorf("crawler: base URL %q: want an absolute http(s) URL", cfg.BaseURL))
 	}
 	ua := UserAgent(cfg.Contact)
-	client := &http.Client{Transport: transport, Timeout: cfg.Timeout}
-	g := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.Delay, log: log}
+	client := &http.Client{Transport: transport, Timeout: cfg.Timeout, CheckRedirect: stayHome}
+	g := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.Delay, maxLocs: cfg.MaxSitemapURLs, log: log}
 
 	delay := cfg.Delay
 	robotsRules, err := g.robotsGroup(ctx, base, ua)
 	if err != nil {
 		if ctx.Err() != nil {
-			failRun("cancelled")
-			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+			return stopped()
 		}
 		// A robots.txt that cannot be read (5xx, network) forbids nothing for good: this run
 		// stops before touching any page, and the next run asks again.
@@ -345,8 +385,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 	entries, locs, err := g.sitemap(ctx, base)
 	if err != nil {
 		if ctx.Err() != nil {
-			failRun("cancelled")
-			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+			return stopped()
 		}
 		failRun(fmt.Sprintf("site structure may have changed: sitemap unusable: %v", err))
 		return finish(nil)
@@ -364,8 +403,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 		return finish(fmt.Errorf("crawler: %w", err))
 	}
 	if err := sleepCtx(ctx, delay); err != nil {
-		failRun("cancelled")
-		return finish(fmt.Errorf("crawler: %w", err))
+		return stopped()
 	}
 
 	saveFailed := 0
@@ -380,8 +418,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 	}
 	for _, e := range entries {
 		if ctx.Err() != nil {
-			failRun("cancelled")
-			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+			return stopped()
 		}
 		st, known, err := sink.PageState(e.loc)
 		if err != nil {
@@ -396,7 +433,8 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			log.Info("failing page deferred", "url", e.loc, "failures", st.Failures, "next_attempt", st.NextAttempt, "last_error", st.LastError)
 			continue
 		}
-		if known && !force && e.lastmod != "" && st.Lastmod == e.lastmod && st.Failures == 0 && st.LastError == "" {
+		if known && !force && e.lastmod != "" && st.Lastmod == e.lastmod && st.Failures == 0 && st.LastError == "" &&
+			!revalidateDue(st, e.loc, cfg.Now()) {
 			run.Skipped++
 			if err := sink.Touch(ctx, e.loc, st); err != nil {
 				log.Error("sink: touch", "url", e.loc, "err", err)
@@ -412,7 +450,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 				hdr.Set("If-Modified-Since", st.LastModified)
 			}
 		}
-		*cur = &attempt{e: e}
+		*cur = &attempt{e: e, conditional: len(hdr) > 0}
 		a := *cur
 		var verr error
 		if robotsAllowed(robotsRules, e.target) {
@@ -433,8 +471,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			}
 		}
 		if ctx.Err() != nil {
-			failRun("cancelled")
-			return finish(fmt.Errorf("crawler: %w", ctx.Err()))
+			return stopped()
 		}
 		if a.out == outNone {
 			switch {
@@ -453,6 +490,7 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			run.NotModified++
 			ns := st
 			ns.URL, ns.Lastmod, ns.Failures, ns.LastError = e.loc, e.lastmod, 0, ""
+			ns.NextAttempt, ns.Checked = time.Time{}, cfg.Now().UTC()
 			if v := a.header.Get("ETag"); v != "" {
 				ns.ETag = v
 			}
@@ -464,11 +502,18 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 			}
 		case outOK:
 			run.Fetched++
-			f := fetched(a)
+			f := fetched(a, cfg.Now().UTC())
 			if f.ParseErr != nil {
 				run.ParseFailed++
 				run.Errors = append(run.Errors, omgjort.URLError{URL: e.loc, Status: a.status, Reason: "parse: " + f.ParseErr.Error()})
 				log.Warn("page did not parse", "url", e.loc, "err", f.ParseErr)
+				if run.ParseFailed > cfg.MaxUnparsableArchived {
+					// Enough unparsable bodies archived this run: record the failure only.
+					if err := sink.Fail(ctx, e.loc, fmt.Sprintf("parse: %v (body not archived: more than %d unparsable pages this run)", f.ParseErr, cfg.MaxUnparsableArchived)); err != nil {
+						log.Error("sink: record failure", "url", e.loc, "err", err)
+					}
+					continue
+				}
 			}
 			ch, err := sink.Save(ctx, f)
 			if err != nil {
@@ -490,14 +535,29 @@ func Crawl(ctx context.Context, cfg Config, sink Sink) (omgjort.CrawlRun, error)
 		}
 	}
 
+	rec.nothingFetched("pages")
 	rec.alarm("pages", saveFailed, firstSaveErr)
 	return finish(nil)
 }
 
+// nothingFetched fails a run that asked for pages and got none: every request failed (503s,
+// time-outs, redirect loops, refused redirects), so nothing is known to be current and the
+// run must not count as a success.
+func (r *runRecord) nothingFetched(unit string) {
+	run := &r.run
+	if run.FetchFailed == 0 || run.Fetched > 0 || run.NotModified > 0 {
+		return
+	}
+	first := ""
+	if len(run.Errors) > 0 {
+		first = ": first " + run.Errors[0].URL + ": " + run.Errors[0].Reason
+	}
+	r.fail(fmt.Sprintf("no %s could be fetched: all %d requested failed%s", unit, run.FetchFailed, first))
+}
+
 // fetched turns a successful attempt into what the Sink stores, parsing it on the way.
-func fetched(a *attempt) *Fetched {
+func fetched(a *attempt, now time.Time) *Fetched {
 	sum := sha256.Sum256(a.body)
-	now := time.Now().UTC()
 	f := &Fetched{
 		Header: a.header,
 		Raw: omgjort.RawPage{
@@ -543,6 +603,7 @@ func newCollector(ctx context.Context, cfg Config, ua string, delay time.Duratio
 	// One byte more than allowed, so a larger page is detected rather than truncated.
 	c.MaxBodySize = int(cfg.MaxBodySize + 1)
 	c.WithTransport(rt)
+	c.SetRedirectHandler(stayHome)
 	c.SetRequestTimeout(cfg.Timeout)
 	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 1, Delay: delay}); err != nil {
 		return nil, nil, fmt.Errorf("colly limit rule: %w", err)
@@ -585,6 +646,11 @@ func newCollector(ctx context.Context, cfg Config, ua string, delay time.Duratio
 			return
 		}
 		if status == http.StatusNotModified {
+			if !a.conditional {
+				// Not asked conditionally: "unchanged" would be a lie that skips the page for good.
+				a.fail(status, "304 Not Modified to a request that was not conditional")
+				return
+			}
 			a.out, a.status = outNotModified, status
 			a.header = http.Header{}
 			if r.Headers != nil {
@@ -594,6 +660,14 @@ func newCollector(ctx context.Context, cfg Config, ua string, delay time.Duratio
 		}
 		if ctx.Err() != nil {
 			a.fail(status, "cancelled: "+ctx.Err().Error())
+			return
+		}
+		if errors.Is(err, errRedirectRefused) || errors.Is(err, errBodyTooLarge) {
+			reason := err.Error()
+			if errors.Is(err, errBodyTooLarge) {
+				reason = fmt.Sprintf("body larger than %d bytes (decompressed)", max)
+			}
+			a.fail(status, reason)
 			return
 		}
 		reason := err.Error()
@@ -634,7 +708,8 @@ func isTransient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return false
 	}
-	if errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, colly.ErrAbortedAfterHeaders) {
+	if errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, colly.ErrAbortedAfterHeaders) ||
+		errors.Is(err, errRedirectRefused) || errors.Is(err, errBodyTooLarge) {
 		return false
 	}
 	var ne net.Error

@@ -67,7 +67,9 @@ type RetsinfoConfig struct {
 	MaxBodySize  int64
 	Retries      int
 	RetryBackoff time.Duration
-	Logger       *slog.Logger
+	// RunTimeout bounds the whole run as in Config.
+	RunTimeout time.Duration
+	Logger     *slog.Logger
 }
 
 // FeedItem is one entry of the change feed (GET /v1/Documents?date=YYYY-MM-DD).
@@ -145,9 +147,9 @@ func (cfg RetsinfoConfig) withDefaults() RetsinfoConfig {
 		cfg.FeedInterval = 0
 	}
 	c := Config{Delay: cfg.Delay, Timeout: cfg.Timeout, MaxBodySize: cfg.MaxBodySize, Retries: cfg.Retries,
-		RetryBackoff: cfg.RetryBackoff, Logger: cfg.Logger}.withDefaults()
-	cfg.Delay, cfg.Timeout, cfg.MaxBodySize, cfg.Retries, cfg.RetryBackoff, cfg.Logger =
-		c.Delay, c.Timeout, c.MaxBodySize, c.Retries, c.RetryBackoff, c.Logger
+		RetryBackoff: cfg.RetryBackoff, RunTimeout: cfg.RunTimeout, Logger: cfg.Logger}.withDefaults()
+	cfg.Delay, cfg.Timeout, cfg.MaxBodySize, cfg.Retries, cfg.RetryBackoff, cfg.RunTimeout, cfg.Logger =
+		c.Delay, c.Timeout, c.MaxBodySize, c.Retries, c.RetryBackoff, c.RunTimeout, c.Logger
 	return cfg
 }
 
@@ -167,7 +169,14 @@ func CrawlRetsinfo(ctx context.Context, cfg RetsinfoConfig, sink Sink) (omgjort.
 	log := cfg.Logger.With("job", RetsinfoJob)
 	rec := newRunRecord(RetsinfoJob, SourceRetsinfo, log)
 	run, transport, finish, failRun := &rec.run, rec.transport, rec.finish, rec.fail
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, cfg.RunTimeout)
+	defer cancel()
 	cancelled := func() (omgjort.CrawlRun, error) {
+		if parent.Err() == nil {
+			failRun(fmt.Sprintf("run deadline of %v exceeded; the run was stopped (%d documents fetched, %d failed)", cfg.RunTimeout, run.Fetched, run.FetchFailed))
+			return finish(nil)
+		}
 		failRun("cancelled")
 		return finish(fmt.Errorf("crawler: %w", ctx.Err()))
 	}
@@ -183,7 +192,7 @@ func CrawlRetsinfo(ctx context.Context, cfg RetsinfoConfig, sink Sink) (omgjort.
 		return finish(nil)
 	}
 	ua := UserAgent(cfg.Contact)
-	client := &http.Client{Transport: transport, Timeout: cfg.Timeout}
+	client := &http.Client{Transport: transport, Timeout: cfg.Timeout, CheckRedirect: stayHome}
 	feed := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.FeedInterval, log: log}
 	docs := &getter{client: client, ua: ua, retries: cfg.Retries, backoff: cfg.RetryBackoff, delay: cfg.Delay, log: log}
 
@@ -331,6 +340,9 @@ func CrawlRetsinfo(ctx context.Context, cfg RetsinfoConfig, sink Sink) (omgjort.
 		if err == nil && r.status != http.StatusOK && r.status != http.StatusNotModified {
 			err = fmt.Errorf("unexpected status %d %s", r.status, http.StatusText(r.status))
 		}
+		if err == nil && r.status == http.StatusNotModified && hdr.Get("If-None-Match") == "" && hdr.Get("If-Modified-Since") == "" {
+			err = errors.New("304 Not Modified to a request that was not conditional")
+		}
 		if err != nil {
 			run.FetchFailed++
 			run.Errors = append(run.Errors, omgjort.URLError{URL: loc, Status: r.status, Reason: err.Error()})
@@ -343,6 +355,7 @@ func CrawlRetsinfo(ctx context.Context, cfg RetsinfoConfig, sink Sink) (omgjort.
 			run.NotModified++
 			ns := st
 			ns.URL, ns.Lastmod, ns.Failures, ns.LastError = loc, it.ChangeDate, 0, ""
+			ns.NextAttempt, ns.Checked = time.Time{}, time.Now().UTC()
 			if err := sink.Touch(ctx, loc, ns); err != nil {
 				log.Error("sink: touch", "url", loc, "err", err)
 			}
@@ -392,6 +405,7 @@ func CrawlRetsinfo(ctx context.Context, cfg RetsinfoConfig, sink Sink) (omgjort.
 		}
 		rec.count(ch)
 	}
+	rec.nothingFetched("documents")
 	rec.alarm("documents", saveFailed, firstSaveErr)
 	return finish(nil)
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,6 +20,10 @@ import (
 
 // maxSitemapSize is the sitemap protocol's own limit for one (uncompressed) sitemap file.
 const maxSitemapSize = 50 << 20
+
+// maxSitemapLocs bounds the <loc>s of one run's sitemaps in all (a sitemap index of many
+// full sitemaps could otherwise list millions); ast.dk's whole site lists a few thousand.
+const maxSitemapLocs = 200_000
 
 // maxChildSitemaps bounds how many sitemaps of a <sitemapindex> are read, so a broken index
 // cannot make a run fetch without end.
@@ -71,6 +76,8 @@ type getter struct {
 	backoff time.Duration
 	delay   time.Duration
 	used    bool
+	// maxLocs bounds the sitemap <loc>s read in all (0: maxSitemapLocs).
+	maxLocs int
 	log     *slog.Logger
 }
 
@@ -110,6 +117,10 @@ func (g *getter) do(ctx context.Context, u string, limit int64, hdr http.Header)
 			lastErr = fmt.Errorf("GET %s: status %d", u, r.status)
 		} else {
 			lastErr = err
+			if errors.Is(err, errRedirectRefused) || errors.Is(err, errBodyTooLarge) {
+				// The same server gives the same answer: not transient.
+				return response{status: r.status}, err
+			}
 		}
 		if attempt >= g.retries {
 			return response{status: r.status}, fmt.Errorf("%w (after %d attempts)", lastErr, attempt+1)
@@ -140,11 +151,14 @@ func (g *getter) once(ctx context.Context, u string, limit int64, hdr http.Heade
 	defer resp.Body.Close()
 	r := response{status: resp.StatusCode, header: resp.Header, retryAfter: retryAfterOf(resp.Header.Get("Retry-After"))}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if errors.Is(err, errBodyTooLarge) {
+		return r, fmt.Errorf("GET %s: body larger than %d bytes (decompressed): %w", u, limit, err)
+	}
 	if err != nil {
 		return r, fmt.Errorf("GET %s: read body: %w", u, err)
 	}
 	if int64(len(body)) > limit {
-		return r, fmt.Errorf("GET %s: body larger than %d bytes", u, limit)
+		return r, fmt.Errorf("GET %s: body larger than %d bytes (decompressed): %w", u, limit, errBodyTooLarge)
 	}
 	r.body = body
 	return r, nil
@@ -208,6 +222,7 @@ func (g *getter) sitemap(ctx context.Context, base *url.URL) ([]entry, int, erro
 	docs := []*sitemapXML{doc}
 	if doc.XMLName.Local == "sitemapindex" {
 		docs = docs[:0]
+		total := 0
 		for i, s := range doc.Sitemaps {
 			if i >= maxChildSitemaps {
 				break
@@ -220,11 +235,24 @@ func (g *getter) sitemap(ctx context.Context, base *url.URL) ([]entry, int, erro
 			if err != nil {
 				return nil, 0, err
 			}
+			if total += len(child.URLs) + len(child.Sitemaps); total > g.locBound() {
+				return nil, 0, fmt.Errorf("sitemap index lists more than %d URLs in its first %d sitemaps; refusing to crawl it", g.locBound(), i+1)
+			}
 			docs = append(docs, child)
 		}
 	}
+	if len(doc.URLs) > g.locBound() {
+		return nil, 0, fmt.Errorf("sitemap lists %d URLs, more than %d; refusing to crawl it", len(doc.URLs), g.locBound())
+	}
 	out, locs := detailEntries(base, docs)
 	return out, locs, nil
+}
+
+func (g *getter) locBound() int {
+	if g.maxLocs > 0 {
+		return g.maxLocs
+	}
+	return maxSitemapLocs
 }
 
 // detailEntries picks the principmeddelelse detail URLs out of parsed sitemaps,
@@ -269,9 +297,12 @@ func decodeSitemap(u string, body []byte) (*sitemapXML, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sitemap: %s: gunzip: %w", u, err)
 		}
-		body, err = io.ReadAll(io.LimitReader(zr, maxSitemapSize))
+		body, err = io.ReadAll(io.LimitReader(zr, maxSitemapSize+1))
 		if err != nil {
 			return nil, fmt.Errorf("sitemap: %s: gunzip: %w", u, err)
+		}
+		if len(body) > maxSitemapSize {
+			return nil, fmt.Errorf("sitemap: %s: larger than %d bytes once decompressed: %w", u, maxSitemapSize, errBodyTooLarge)
 		}
 	}
 	var doc sitemapXML

@@ -67,7 +67,9 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 	var reversed []*omgjort.Decision
 
 	err := src.ForEach(func(d *omgjort.Decision) error {
-		if !lawMatch(d.Laws, opt.Laws) {
+		// The digest is mailed and shown at /digests without sign-in: published decisions
+		// only, never the municipality's own (personal data, issue 11).
+		if d.IsOwn() || !lawMatch(d.Laws, opt.Laws) {
 			return nil
 		}
 		var versions []omgjort.Decision

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"mime"
 	"mime/multipart"
@@ -524,5 +525,23 @@ func TestParseWeekAndMessageID(t *testing.T) {
 	}
 	if _, err := omgjort.ParseRecipients("a@x.dk,a@x.dk"); err == nil {
 		t.Error("duplicate recipient accepted")
+	}
+}
+
+// TestOwnDecisionsNotInDigest: the municipality's own decisions never reach the digest, which
+// is mailed and public at /digests.
+func TestOwnDecisionsNotInDigest(t *testing.T) {
+	db := openStore(t, t.TempDir())
+	pub := dec("10-26", "2026-11-17", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning))
+	own := dec("E-26-1", "2026-11-18", "Aktivloven", cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning))
+	own.Source = omgjort.SourceOwn
+	put(t, db, pub, own)
+	d, err := Build(db, Options{Week: week47, Now: time.Date(2026, 11, 23, 7, 0, 0, 0, cph)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(d)
+	if !strings.Contains(string(b), "10-26") || strings.Contains(string(b), "E-26-1") {
+		t.Fatalf("digest = %s", b)
 	}
 }

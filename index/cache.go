@@ -176,6 +176,10 @@ func cacheKey(req omgjort.SearchRequest) string {
 func hitSetKey(req omgjort.SearchRequest) string {
 	var b strings.Builder
 	b.WriteString(strings.Join(strings.Fields(req.Query), " "))
+	if req.IncludeOwn {
+		// Own decisions change the hit set: never share a result between the two audiences.
+		b.WriteString("\x00+own")
+	}
 	for _, k := range slices.Sorted(maps.Keys(req.Filters)) {
 		vs := make([]string, 0, len(req.Filters[k]))
 		for _, v := range req.Filters[k] {

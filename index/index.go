@@ -34,7 +34,7 @@ import (
 // the index; an index built with another version is refused with ErrRebuild, because Bleve keeps
 // the mapping an index was created with and silently searches with it. Bump it on any change to
 // buildMapping or to the document fields.
-const MappingVersion = "7"
+const MappingVersion = "8"
 
 // ErrRebuild is wrapped by Open when the index on disk cannot be used as is: it is corrupt, only
 // partly there, or was built with another MappingVersion. The caller should Destroy the directory,
@@ -111,8 +111,12 @@ const (
 	fDay       = "day"
 	fSignedDay = "signed_day"
 	// fCounted is "1" for decisions the statistics count: not a Historisk record republished
-	// under a stored Gældende number (which would count the same decision twice).
+	// under a stored Gældende number (which would count the same decision twice), and not one
+	// of the municipality's own decisions.
 	fCounted = "counted"
+	// fOwn is "1" for the municipality's own decisions (omgjort.SourceOwn): searches leave
+	// them out unless the request says IncludeOwn.
+	fOwn = "own"
 )
 
 // Index is an open Bleve index of decisions. It is safe for concurrent use; one process owns it.
@@ -623,8 +627,12 @@ func document(d *omgjort.Decision) map[string]interface{} {
 	}
 	doc[fErrQuarter] = errQ
 	doc[fErrLaw] = errL
-	if d.ReplacedBy == "" {
+	if d.ReplacedBy == "" && !d.IsOwn() {
+		// Own decisions stay out of the published-decision statistics (and so out of /stats).
 		doc[fCounted] = "1"
+	}
+	if d.IsOwn() {
+		doc[fOwn] = "1"
 	}
 	return doc
 }
@@ -724,6 +732,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	add(fUgyldig, kw(false, false))
 	add(fDay, kw(false, false))
 	add(fSignedDay, kw(false, false))
+	add(fOwn, kw(false, false))
 	add(fPubDate, storedOnly())
 	add(fSummary, storedOnly())
 

@@ -350,6 +350,9 @@ func (x *Index) buildQuery(req omgjort.SearchRequest, clauses []clause) (q query
 	if len(must) == 0 {
 		must = append(must, query.NewMatchAllQuery())
 	}
+	if !req.IncludeOwn {
+		mustNot = append(mustNot, term(fOwn, "1"))
+	}
 	bq := query.NewBooleanQuery(must, nil, mustNot)
 	if len(filter) > 0 {
 		bq.AddFilter(query.NewConjunctionQuery(filter))

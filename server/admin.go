@@ -31,11 +31,12 @@ func (s *Server) adminAuthorized(r *http.Request) bool {
 // person on /status or a script with the token. The job runs in the background; its run record
 // on /status tells how it went. Off (404) when no admin token is configured.
 func (s *Server) handleAdminRun(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.AdminToken == "" || s.cfg.Jobs == nil {
+	if (s.cfg.AdminToken == "" && s.cfg.Auth == nil) || s.cfg.Jobs == nil {
 		s.notFound(w, r, "Der findes ingen side på denne adresse.")
 		return
 	}
-	if !s.adminAuthorized(r) {
+	// A signed-in administrator (session with CSRF, or API token) may start jobs too.
+	if !s.adminAuthorized(r) && !omgjort.UserFrom(r.Context()).Can(omgjort.PermAdminJobs) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="omgjort-admin"`)
 		s.adminAnswer(w, r, http.StatusUnauthorized, "Adgang nægtet", "Admin-nøglen mangler eller er forkert.")
 		return

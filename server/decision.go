@@ -46,6 +46,9 @@ type decisionPage struct {
 	// links a Gældende record to the Historisk ones it republished.
 	ReplacedBy *link
 	Replaces   []link
+	// Readers lists who has read this own decision (administrators only, auth.go).
+	Readers []auditRow
+	Own     bool
 }
 
 // provisionView is one cited provision: its act (linked to retsinformation.dk when known) and a
@@ -82,11 +85,13 @@ type caseView struct {
 	Outcome      string
 	OutcomeLabel string
 	OutcomeLinks []string // mark IDs of the outcome evidence
-	Kritik       bool
-	KritikLinks  []string
-	Ugyldig      bool
-	UgyldigLinks []string
-	Errors       []errorView
+	// OutcomeCorrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged it.
+	OutcomeCorrected string
+	Kritik           bool
+	KritikLinks      []string
+	Ugyldig          bool
+	UgyldigLinks     []string
+	Errors           []errorView
 	// Anchors of the labels, which the evidence marks link back to.
 	OutcomeAnchor, KritikAnchor, UgyldigAnchor string
 	// Blocks are the letter's paragraphs, headings (restored where the letter was flattened)
@@ -99,6 +104,8 @@ type errorView struct {
 	Label  string
 	Links  []string
 	Anchor string
+	// Corrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged the label.
+	Corrected string
 }
 
 // blockView is one block of a letter: a paragraph ("p"), a heading ("h") or a list ("ul").
@@ -141,6 +148,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	s.links(r, d, &p)
 	p.Permalink = baseURL(r) + "/d/" + url.PathEscape(d.ID)
 	p.Reference = reference(d, p.Permalink)
+	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
 	s.render(w, r, http.StatusOK, "decision.html", p)
 }
 
@@ -172,6 +180,8 @@ func (s *Server) loadDecision(w http.ResponseWriter, r *http.Request) (*omgjort.
 		return nil, false
 	case d == nil:
 		s.notFound(w, r, missing)
+		return nil, false
+	case !s.allowDecision(w, r, d): // own decisions: rights and audit (auth.go)
 		return nil, false
 	}
 	return d, true
@@ -250,6 +260,9 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 		KritikAnchor:  anchor + "-kritik",
 		UgyldigAnchor: anchor + "-ugyldig",
 	}
+	if c.OutcomeCorrection != nil {
+		v.OutcomeCorrected = c.OutcomeCorrection.Label()
+	}
 	if c.Journal != "" {
 		v.Heading += ", j.nr. " + c.Journal
 	}
@@ -293,7 +306,11 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 	v.KritikLinks = links(kritikRefs)
 	v.UgyldigLinks = links(ugyldigRefs)
 	for i, e := range c.Errors {
-		v.Errors = append(v.Errors, errorView{Label: labelOf(e.Type), Links: links(errRefs[i]), Anchor: anchor + "-fejl-" + strconv.Itoa(i+1)})
+		ev := errorView{Label: labelOf(e.Type), Links: links(errRefs[i]), Anchor: anchor + "-fejl-" + strconv.Itoa(i+1)}
+		if e.Correction != nil {
+			ev.Corrected = e.Correction.Label()
+		}
+		v.Errors = append(v.Errors, ev)
 	}
 	labels := map[string][]labelRef{}
 	for i, id := range ids {

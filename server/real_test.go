@@ -274,13 +274,19 @@ func TestStatsPage(t *testing.T) {
 		t.Errorf("want 4 SVG charts, got %d", strings.Count(body, "<svg"))
 	}
 	// Counted: 43-19 (ændret), 8-25 (hjemvist), 5-26 (stadfæstet), 2-24 (afvist); 15-25 was republished.
+	const small = ` <abbr title="Under 10 afgørelser">*</abbr>`
 	// Aktivloven: 2 decisions, 1 afvist, 0 reversed → 0,0 %. Serviceloven: 2, 0, 2 → 100,0 %.
 	for _, want := range []string{
-		"Tallene dækker 4 principmeddelelser",
-		`<tr><th scope="row"><a href="/?lov=Serviceloven&amp;udfald=omgjort">Serviceloven</a></th><td>2</td><td>0</td><td>2</td><td>100,0 %</td><td>1</td></tr>`,
-		`<tr><th scope="row"><a href="/?lov=Aktivloven&amp;udfald=omgjort">Aktivloven</a></th><td>2</td><td>1</td><td>0</td><td>0,0 %</td><td>0</td></tr>`,
-		`<tr><th scope="row">1. kvt. 2024</th><td>1</td><td>1</td><td>0</td><td>–</td><td>0</td></tr>`,
-		`<tr><th scope="row">1. kvt. 2025</th><td>1</td><td>0</td><td>1</td><td>100,0 %</td><td>1</td></tr>`,
+		"Tallene herunder dækker 4 offentliggjorte principmeddelelser",
+		"<strong>Principmeddelelser er et udvalg</strong>",
+		// Every share with its n (behandlet) and the n < 10 mark.
+		`<tr><th scope="row"><a href="/?lov=Serviceloven&amp;udfald=omgjort">Serviceloven</a></th><td>2</td><td>0</td><td>2</td><td>2</td><td>100,0 %` + small + `</td><td>1</td></tr>`,
+		`<tr><th scope="row"><a href="/?lov=Aktivloven&amp;udfald=omgjort">Aktivloven</a></th><td>2</td><td>1</td><td>0</td><td>1</td><td>0,0 %` + small + `</td><td>0</td></tr>`,
+		`<tr><th scope="row">1. kvt. 2024</th><td>1</td><td>1</td><td>0</td><td>0</td><td>–` + small + `</td><td>0</td></tr>`,
+		`<tr><th scope="row">1. kvt. 2025</th><td>1</td><td>0</td><td>1</td><td>1</td><td>100,0 %` + small + `</td><td>1</td></tr>`,
+		// The "I alt" row is complete: the error-type columns too.
+		`<tfoot><tr><th scope="row">I alt (med dato)</th><td>4</td><td>1</td><td>2</td><td>3</td><td>66,7 %` + small + `</td><td>1</td></tr></tfoot>`,
+		"n = 1 *",
 		`<th scope="col">Manglende partshøring</th>`,
 	} {
 		if !strings.Contains(body, want) {
@@ -289,7 +295,7 @@ func TestStatsPage(t *testing.T) {
 	}
 	// Empty index: a clear sentence, not an empty chart.
 	e := newRealFixture(t)
-	if _, _, body := e.get(t, "/stats"); !strings.Contains(body, "Der er endnu ingen afgørelser at tælle.") {
+	if _, _, body := e.get(t, "/stats"); !strings.Contains(body, "Der er endnu ingen principmeddelelser at tælle.") {
 		t.Errorf("empty stats page: %s", body)
 	}
 }

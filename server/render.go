@@ -17,7 +17,10 @@ import (
 
 // pageFiles are the page templates; each is parsed together with the layout into its own set,
 // so that every page can define the same "title" and "content" blocks.
-var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.html", "status.html", "digests.html", "digest.html"}
+var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.html", "status.html", "digests.html", "digest.html",
+	"import.html", "review_list.html", "review.html",
+	"signin.html", "denied.html", "audit.html",
+	"corrections.html"}
 
 // parseTemplates parses every page once at start-up and fails if a page is missing or broken.
 func parseTemplates() (map[string]*template.Template, error) {
@@ -26,6 +29,9 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"inc":       func(i int) int { return i + 1 },
 		"u64":       func(i int) uint64 { return uint64(max(i, 0)) },
 		"evidence":  func(label string, ids []string) evidenceLinks { return evidenceLinks{Label: label, IDs: ids} },
+		"fileName":  uploadName,
+		"pages":     pagesText,
+		"result":    resultText,
 	}
 	pages := make(map[string]*template.Template, len(pageFiles))
 	for _, name := range pageFiles {
@@ -199,7 +205,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(s.withUserMenu(r, buf.Bytes()))
 }
 
 // plainError is the last resort when even the error page cannot be rendered.

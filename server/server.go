@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"omgjort"
+	"omgjort/auth"
 )
 
 // DefaultAddr is the listen address used when Config.Addr is empty: loopback only, so a fresh
@@ -30,7 +31,7 @@ const shutdownTimeout = 10 * time.Second
 
 // Limits on user input: anything above them is answered with a Danish 400, never a 500.
 const (
-	maxBodyBytes   = 1 << 20 // 1 MiB; the site has no forms that post
+	maxBodyBytes   = 1 << 20 // 1 MiB; the only bigger post is the statistics upload (maxStatsUpload)
 	maxRawQuery    = 8 << 10 // bytes of the whole query string
 	maxQueryRunes  = 1000    // characters in the query box
 	maxIDBytes     = 200     // bytes of a decision ID in a path
@@ -64,6 +65,30 @@ type Config struct {
 	Metrics prometheus.Gatherer
 	// AdminToken guards the POST routes under /admin/; they are off when it is empty.
 	AdminToken string
+	// Official imports and compares Ankestyrelsen's statistics per municipality for /stats and
+	// its admin upload; nil leaves that section out.
+	Official omgjort.OfficialStats
+	// StatsAccess is the hook that restricts /stats (and its CSV/JSON) to teamleder and up once
+	// sign-in lands; nil lets everyone see it.
+	StatsAccess StatsAccess
+	// Imports is the upload and review queue of own letters (/admin/import, /admin/review);
+	// nil turns those pages off.
+	Imports Imports
+	// Auth signs users in (local accounts, sessions, API tokens); nil leaves the site without
+	// sign-in: everyone is anonymous and own decisions are never shown.
+	Auth *auth.Service
+	// OIDC signs users in at the municipality's identity provider; nil turns it off.
+	OIDC *auth.OIDC
+	// Audit records sign-ins, reads of own decisions, searches that can return them and every
+	// refused attempt; an *audit.Log also gives /admin/audit.
+	Audit omgjort.AuditLogger
+	// Private requires signing in even for published decisions (--public=false).
+	Private bool
+	// SecureCookies marks cookies Secure (the site is served over https).
+	SecureCookies bool
+	// Curation corrects labels, lists the correction queue and deletes decisions for good
+	// (curation.go); nil turns those routes into 404s.
+	Curation Curation
 }
 
 // Server serves the site and the API. Build it with New; it is safe for concurrent use.
@@ -101,7 +126,13 @@ func New(cfg Config, search omgjort.Searcher, decisions omgjort.DecisionReader) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, search: search, decisions: decisions, pages: pages, loc: loc}
+	s := &Server{cfg: cfg, log: log, decisions: decisions, pages: pages, loc: loc}
+	// Every search goes through the own-decision rule (auth.go).
+	if st, ok := search.(omgjort.StatsSource); ok {
+		s.search = ownStatsSearcher{ownSearcher{search, s}, st}
+	} else {
+		s.search = ownSearcher{search, s}
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -162,18 +193,32 @@ func (s *Server) routes() http.Handler {
 		panic(fmt.Sprintf("server: static files: %v", err))
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", s.handleSearch)                     // search page
-	mux.HandleFunc("GET /d/{id}", s.handleDecision)                // one decision with highlighted evidence
-	mux.HandleFunc("GET /api/search", s.handleAPISearch)           // search as JSON
-	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision) // one decision as JSON
-	mux.HandleFunc("GET /feed.atom", s.handleFeed)                 // any search as an Atom feed
-	mux.HandleFunc("GET /export.csv", s.handleExport)              // any search as CSV for Excel
-	mux.HandleFunc("GET /stats", s.handleStats)                    // reversal statistics
-	s.opsRoutes(mux)                                               // status, metrics, digests, admin (digest.go)
-	mux.HandleFunc("GET /healthz", handleHealth)                   // liveness for the supervisor
+	mux.HandleFunc("GET /{$}", s.handleSearch)                                 // search page
+	mux.HandleFunc("GET /d/{id}", s.handleDecision)                            // one decision with highlighted evidence
+	mux.HandleFunc("GET /api/search", s.handleAPISearch)                       // search as JSON
+	mux.HandleFunc("GET /api/decisions/{id}", s.handleAPIDecision)             // one decision as JSON
+	mux.HandleFunc("GET /feed.atom", s.handleFeed)                             // any search as an Atom feed
+	mux.HandleFunc("GET /export.csv", s.handleExport)                          // any search as CSV for Excel
+	mux.HandleFunc("GET /stats", s.handleStats)                                // reversal statistics
+	mux.HandleFunc("GET /stats.json", s.handleStatsJSON)                       // every figure of /stats as JSON
+	mux.HandleFunc("GET /stats.csv", s.handleStatsCSV)                         // every figure of /stats as CSV
+	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport)            // operators: upload official statistics
+	s.authRoutes(mux)                                                          // sign-in, sign-out, OIDC, audit log (auth.go)
+	s.opsRoutes(mux)                                                           // status, metrics, digests, admin (digest.go)
+	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
+	mux.HandleFunc("POST /api/decisions/{id}/corrections", s.handleCorrection) // jurists: correct a label
+	mux.HandleFunc("GET /api/queue", s.handleAPIQueue)                         // jurists: labels worth a check
+	mux.HandleFunc("GET /rettelser", s.handleQueuePage)                        // the same as a page
+	mux.HandleFunc("POST /admin/decisions/{id}/delete", s.handleAdminDelete)   // admins: delete for good
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.HandleFunc("/", s.handleNotFound) // everything else: a Danish 404
-	return s.secure(s.recoverPanics(mux))
+	mux.HandleFunc("GET /admin/import", s.handleImportForm)          // jurist/admin: upload own letters
+	mux.HandleFunc("POST /admin/import", s.handleImportUpload)       // the upload itself
+	mux.HandleFunc("GET /admin/import/{id}", s.handleImportBatch)    // an upload's progress and report
+	mux.HandleFunc("GET /admin/review", s.handleReviewList)          // letters awaiting review
+	mux.HandleFunc("GET /admin/review/{key}", s.handleReview)        // one letter, removals marked
+	mux.HandleFunc("POST /admin/review/{key}", s.handleReviewAction) // remove more, approve, reject
+	mux.HandleFunc("/", s.handleNotFound)                            // everything else: a Danish 404
+	return s.secure(s.recoverPanics(s.authenticate(s.authorize(mux))))
 }
 
 // handleHealth answers liveness probes; it touches neither index nor store.
@@ -192,7 +237,14 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			limit := int64(maxBodyBytes)
+			if r.URL.Path == "/admin/stats/import" {
+				limit = maxStatsUpload
+			}
+			if r.URL.Path == "/admin/import" {
+				limit = maxImportUpload
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if len(r.URL.RawQuery) > maxRawQuery {
 			s.badRequest(w, r, "Adressen er for lang. Forkort søgningen eller fjern nogle filtre.")

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -44,11 +45,20 @@ type Save struct {
 // SaveSet performs s atomically and returns what happened to each decision, in order.
 func (db *DB) SaveSet(s Save) ([]Change, error) {
 	changes := make([]Change, len(s.Decisions))
+	if err := db.ensureKeys(s.Decisions...); err != nil {
+		return nil, fmt.Errorf("store: save: %w", err)
+	}
+	rawOwner := ""
+	for _, d := range s.Decisions {
+		if d.ID == s.RawFor {
+			rawOwner = ownerOf(d)
+		}
+	}
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		var rawKey []byte
 		if s.Raw != nil {
 			var err error
-			if rawKey, err = putRaw(tx, s.Raw, s.Header); err != nil {
+			if rawKey, err = db.putRaw(tx, s.Raw, s.Header, rawOwner); err != nil {
 				return err
 			}
 		}
@@ -57,7 +67,7 @@ func (db *DB) SaveSet(s Save) ([]Change, error) {
 			if d.ID == s.RawFor {
 				key = rawKey
 			}
-			ch, err := putDecisionTx(tx, d, key)
+			ch, err := db.putDecisionTx(tx, d, key)
 			if err != nil {
 				return fmt.Errorf("%s: %w", d.ID, err)
 			}
@@ -125,7 +135,7 @@ func (db *DB) ByJournal(journal string) ([]*omgjort.Decision, error) {
 				continue
 			}
 			d := new(omgjort.Decision)
-			if err := json.Unmarshal(v, d); err != nil {
+			if err := db.decodeDecision(bucketDecisions, k[len(prefix):], v, d); err != nil {
 				return err
 			}
 			out = append(out, d)
@@ -148,7 +158,7 @@ func (db *DB) Get(id string) (*omgjort.Decision, error) {
 			return omgjort.ErrNotFound
 		}
 		d = new(omgjort.Decision)
-		return json.Unmarshal(v, d)
+		return db.decodeDecision(bucketDecisions, []byte(id), v, d)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: get %s: %w", id, err)
@@ -211,13 +221,16 @@ type ArchivedPage struct {
 func (db *DB) ForEachLatestRaw(fn func(p *ArchivedPage) error) error {
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketRaw).Cursor()
-		var pendURL []byte
+		var pendURL, pendKey []byte
 		var pend []byte
 		flush := func() error {
 			if pend == nil {
 				return nil
 			}
-			a, err := decodeArchived(pend)
+			a, err := db.decodeArchived(pendKey, pend)
+			if errors.Is(err, ErrKeyDestroyed) {
+				return nil // a deleted own decision's page, unreadable for good
+			}
 			if err != nil {
 				return fmt.Errorf("decode raw %s: %w", pendURL, err)
 			}
@@ -234,7 +247,7 @@ func (db *DB) ForEachLatestRaw(fn func(p *ArchivedPage) error) error {
 				}
 			}
 			// Keys sort by URL then RFC 3339 time, so the last one of a URL is its newest.
-			pendURL, pend = append(pendURL[:0], k[:i]...), v
+			pendURL, pendKey, pend = append(pendURL[:0], k[:i]...), append(pendKey[:0], k...), v
 		}
 		return flush()
 	})
@@ -251,7 +264,10 @@ func (db *DB) RawVersions(url string) ([]ArchivedPage, error) {
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketRaw).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			a, err := decodeArchived(v)
+			a, err := db.decodeArchived(k, v)
+			if errors.Is(err, ErrKeyDestroyed) {
+				continue
+			}
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -30,17 +33,81 @@ func (s *DB) PutDigest(d *omgjort.Digest) error {
 	if d == nil || d.WeekName == "" {
 		return fmt.Errorf("store: put digest: no week")
 	}
+	var stale []string
 	err := s.bolt.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketDigests)
 		if err != nil {
 			return err
 		}
-		return putJSON(b, digestKey(d.WeekName, d.Laws), d)
+		stale, err = s.putDigestTx(b, digestKey(d.WeekName, d.Laws), d)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: put digest %s: %w", d.WeekName, err)
 	}
+	if err := s.keys.destroy(stale...); err != nil {
+		return fmt.Errorf("store: put digest %s: %w", d.WeekName, err)
+	}
 	return nil
+}
+
+// digestOwnerPrefix starts the keyring owner names of digests that list own decisions (no
+// decision ID starts with a NUL byte).
+const digestOwnerPrefix = "\x00digest\x00"
+
+// putDigestTx stores d under key. A digest that lists an own decision names it (title,
+// evidence), so it is sealed like the decision, with a fresh key each time it is written; the
+// keys of the value it replaces are returned, to destroy once the transaction has committed,
+// so a replaced copy (in a freed page or a backup) is unreadable.
+func (s *DB) putDigestTx(b *bolt.Bucket, key []byte, d *omgjort.Digest) (stale []string, err error) {
+	if old := b.Get(key); old != nil && sealed(old) {
+		if o, _, err := sealOwner(old); err == nil {
+			stale = append(stale, o)
+		}
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	if s.digestListsOwn(d) {
+		nonce := make([]byte, 8)
+		if _, err := rand.Read(nonce); err != nil {
+			return nil, err
+		}
+		owner := digestOwnerPrefix + hex.EncodeToString(nonce)
+		if err := s.keys.ensure(owner); err != nil {
+			return nil, err
+		}
+		if data, err = s.keys.seal(owner, where(bucketDigests, key), data); err != nil {
+			return nil, err
+		}
+	}
+	return stale, b.Put(key, data)
+}
+
+// digestListsOwn reports whether d names an own decision (one with a key).
+func (s *DB) digestListsOwn(d *omgjort.Digest) bool {
+	ids := make([]string, 0, len(d.New)+len(d.Changed))
+	for _, e := range d.New {
+		ids = append(ids, e.ID)
+	}
+	for _, e := range d.Changed {
+		ids = append(ids, e.ID)
+	}
+	for _, g := range d.Groups {
+		for _, l := range g.Lines {
+			ids = append(ids, l.ID)
+		}
+	}
+	if d.Case != nil {
+		ids = append(ids, d.Case.ID)
+	}
+	for _, id := range ids {
+		if s.keys.has(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // DigestFor returns the stored digest of the week for the law filter, or omgjort.ErrNotFound.
@@ -56,7 +123,7 @@ func (s *DB) DigestFor(week omgjort.Week, laws []string) (*omgjort.Digest, error
 			return omgjort.ErrNotFound
 		}
 		d = new(omgjort.Digest)
-		return decodeDigest(v, d)
+		return s.decodeDigest(digestKey(week.String(), laws), v, d)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: digest %s: %w", week, err)
@@ -83,7 +150,9 @@ func (s *DB) Digests() ([]omgjort.Digest, error) {
 				continue // a digest for some law areas only
 			}
 			var d omgjort.Digest
-			if err := decodeDigest(v, &d); err != nil {
+			if err := s.decodeDigest(k, v, &d); errors.Is(err, ErrKeyDestroyed) {
+				continue
+			} else if err != nil {
 				return err
 			}
 			d.Rendered = nil
@@ -97,7 +166,11 @@ func (s *DB) Digests() ([]omgjort.Digest, error) {
 	return out, nil
 }
 
-func decodeDigest(v []byte, d *omgjort.Digest) error {
+func (s *DB) decodeDigest(key, v []byte, d *omgjort.Digest) error {
+	v, err := s.keys.open(where(bucketDigests, key), v)
+	if err != nil {
+		return err
+	}
 	if err := json.Unmarshal(v, d); err != nil {
 		return err
 	}

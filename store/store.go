@@ -58,6 +58,8 @@ const OpenTimeout = 2 * time.Second
 type DB struct {
 	bolt *bolt.DB
 	path string
+	// keys holds the key of every own decision (crypt.go), outside the bbolt file.
+	keys *keyring
 }
 
 // Open opens (creating when needed) the store in the data directory dir. When another process
@@ -124,7 +126,19 @@ func Open(dir string) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("store: init %s: %w", path, err)
 	}
-	return &DB{bolt: b, path: path}, nil
+	keys, err := openKeyring(filepath.Join(dir, KeysFileName))
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db := &DB{bolt: b, path: path, keys: keys}
+	// A key whose decision is gone (a crash between a deletion and its key's destruction) must
+	// not outlive it: it would open the deleted decision's copies in freed pages and backups.
+	if _, err := db.SweepKeys(); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // Close closes the bbolt file.
@@ -174,16 +188,19 @@ func (s *DB) PutDecision(d *omgjort.Decision, raw *omgjort.RawPage) (Change, err
 		return Unchanged, errors.New("store: put decision: empty id")
 	}
 	var change Change
+	if err := s.ensureKeys(d); err != nil {
+		return Unchanged, fmt.Errorf("store: put %s: %w", d.ID, err)
+	}
 	err := s.bolt.Update(func(tx *bolt.Tx) error {
 		var rawKey []byte
 		if raw != nil {
 			var err error
-			if rawKey, err = putRaw(tx, raw, nil); err != nil {
+			if rawKey, err = s.putRaw(tx, raw, nil, ownerOf(d)); err != nil {
 				return err
 			}
 		}
 		var err error
-		change, err = putDecisionTx(tx, d, rawKey)
+		change, err = s.putDecisionTx(tx, d, rawKey)
 		return err
 	})
 	if err != nil {
@@ -194,7 +211,7 @@ func (s *DB) PutDecision(d *omgjort.Decision, raw *omgjort.RawPage) (Change, err
 
 // putDecisionTx stores d inside tx (see PutDecision); rawKey, when set, is the archived raw
 // page the decision was parsed from.
-func putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Change, error) {
+func (s *DB) putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Change, error) {
 	if d == nil || d.ID == "" {
 		return Unchanged, errors.New("empty id")
 	}
@@ -202,7 +219,7 @@ func putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Change, err
 	var old *omgjort.Decision
 	if v := decs.Get([]byte(d.ID)); v != nil {
 		old = new(omgjort.Decision)
-		if err := json.Unmarshal(v, old); err != nil {
+		if err := s.decodeDecision(bucketDecisions, []byte(d.ID), v, old); err != nil {
 			return Unchanged, fmt.Errorf("decode stored %s: %w", d.ID, err)
 		}
 	}
@@ -214,13 +231,16 @@ func putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Change, err
 	case old.ContentHash != d.ContentHash:
 		change = Changed
 		d.Version = old.Version + 1
-		if err := putJSON(tx.Bucket(bucketVersions), versionKey(old.ID, old.Version), old); err != nil {
+		if err := s.putDecisionValue(tx, bucketVersions, versionKey(old.ID, old.Version), old); err != nil {
 			return Unchanged, err
 		}
 	case !sameStored(old, d):
 		// Same content, but labels, links, numbers or sources differ: stored in place.
 		change = Relabelled
 		d.Version = old.Version
+		if err := recordRelabelTx(tx, old, d); err != nil {
+			return Unchanged, err
+		}
 	default:
 		change = Unchanged
 		d.Version = old.Version
@@ -239,7 +259,7 @@ func putDecisionTx(tx *bolt.Tx, d *omgjort.Decision, rawKey []byte) (Change, err
 	if change == Unchanged {
 		return change, nil
 	}
-	if err := putJSON(decs, []byte(d.ID), d); err != nil {
+	if err := s.putDecisionValue(tx, bucketDecisions, []byte(d.ID), d); err != nil {
 		return Unchanged, err
 	}
 	js := tx.Bucket(bucketJournals)
@@ -290,9 +310,12 @@ func sameStored(a, b *omgjort.Decision) bool {
 // to each decision, in order.
 func (s *DB) PutDecisions(ds []*omgjort.Decision) ([]Change, error) {
 	changes := make([]Change, len(ds))
+	if err := s.ensureKeys(ds...); err != nil {
+		return nil, fmt.Errorf("store: put decisions: %w", err)
+	}
 	err := s.bolt.Update(func(tx *bolt.Tx) error {
 		for i, d := range ds {
-			ch, err := putDecisionTx(tx, d, nil)
+			ch, err := s.putDecisionTx(tx, d, nil)
 			if err != nil {
 				return fmt.Errorf("%s: %w", d.ID, err)
 			}
@@ -336,7 +359,9 @@ func (s *DB) GetMany(ids []string) ([]*omgjort.Decision, error) {
 				continue
 			}
 			d := new(omgjort.Decision)
-			if err := json.Unmarshal(v, d); err != nil {
+			if err := s.decodeDecision(bucketDecisions, []byte(id), v, d); errors.Is(err, ErrKeyDestroyed) {
+				continue
+			} else if err != nil {
 				return fmt.Errorf("decode %s: %w", id, err)
 			}
 			out = append(out, d)
@@ -356,17 +381,18 @@ func (s *DB) Decision(id string) (*omgjort.Decision, error) {
 	var d *omgjort.Decision
 	err := s.bolt.View(func(tx *bolt.Tx) error {
 		decs := tx.Bucket(bucketDecisions)
-		v := decs.Get(key)
+		k := key
+		v := decs.Get(k)
 		if v == nil {
 			if alias := tx.Bucket(bucketNumbers).Get(key); alias != nil {
-				v = decs.Get(alias)
+				k, v = alias, decs.Get(alias)
 			}
 		}
 		if v == nil {
 			return omgjort.ErrNotFound
 		}
 		d = new(omgjort.Decision)
-		return json.Unmarshal(v, d)
+		return s.decodeDecision(bucketDecisions, k, v, d)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: get %s: %w", id, err)
@@ -383,7 +409,7 @@ func (s *DB) Versions(id string) ([]omgjort.Decision, error) {
 		c := tx.Bucket(bucketVersions).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var d omgjort.Decision
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := s.decodeDecision(bucketVersions, k, v, &d); err != nil {
 				return err
 			}
 			out = append(out, d)
@@ -401,7 +427,9 @@ func (s *DB) ForEach(fn func(d *omgjort.Decision) error) error {
 	err := s.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDecisions).ForEach(func(k, v []byte) error {
 			d := new(omgjort.Decision)
-			if err := json.Unmarshal(v, d); err != nil {
+			if err := s.decodeDecision(bucketDecisions, k, v, d); errors.Is(err, ErrKeyDestroyed) {
+				return nil
+			} else if err != nil {
 				return fmt.Errorf("decode %s: %w", k, err)
 			}
 			return fn(d)
@@ -435,9 +463,12 @@ func (s *DB) RawFor(id string) (*omgjort.RawPage, error) {
 		if v == nil {
 			return omgjort.ErrNotFound
 		}
-		var err error
-		raw, err = decodeRaw(v)
-		return err
+		a, err := s.decodeArchived(key, v)
+		if err != nil {
+			return err
+		}
+		raw = &a.RawPage
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: raw for %s: %w", id, err)
@@ -449,7 +480,7 @@ func (s *DB) RawFor(id string) (*omgjort.RawPage, error) {
 // fetched is lost.
 func (s *DB) PutRaw(raw *omgjort.RawPage) error {
 	err := s.bolt.Update(func(tx *bolt.Tx) error {
-		_, err := putRaw(tx, raw, nil)
+		_, err := s.putRaw(tx, raw, nil, "")
 		return err
 	})
 	if err != nil {
@@ -474,7 +505,8 @@ type archived struct {
 	Header http.Header `json:"header,omitempty"`
 }
 
-func putRaw(tx *bolt.Tx, raw *omgjort.RawPage, header http.Header) ([]byte, error) {
+// putRaw archives raw; owner, when set, is the own decision it belongs to, whose key seals it.
+func (s *DB) putRaw(tx *bolt.Tx, raw *omgjort.RawPage, header http.Header, owner string) ([]byte, error) {
 	key := append([]byte(raw.URL), 0)
 	key = append(key, raw.FetchedAt.UTC().Format(time.RFC3339Nano)...)
 	var buf bytes.Buffer
@@ -485,18 +517,22 @@ func putRaw(tx *bolt.Tx, raw *omgjort.RawPage, header http.Header) ([]byte, erro
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	return key, tx.Bucket(bucketRaw).Put(key, buf.Bytes())
+	v := buf.Bytes()
+	if owner != "" {
+		var err error
+		if v, err = s.keys.seal(owner, where(bucketRaw, key), v); err != nil {
+			return nil, err
+		}
+	}
+	return key, tx.Bucket(bucketRaw).Put(key, v)
 }
 
-func decodeRaw(v []byte) (*omgjort.RawPage, error) {
-	a, err := decodeArchived(v)
+// decodeArchived reads the raw page stored under key (sealed or not).
+func (s *DB) decodeArchived(key, v []byte) (*archived, error) {
+	v, err := s.keys.open(where(bucketRaw, key), v)
 	if err != nil {
 		return nil, err
 	}
-	return &a.RawPage, nil
-}
-
-func decodeArchived(v []byte) (*archived, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(v))
 	if err != nil {
 		return nil, err
@@ -621,3 +657,8 @@ func versionKey(id string, version int) []byte {
 }
 
 func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+// Bolt returns the open bbolt file, for packages that keep their own buckets in it (auth's
+// users and sessions, audit's log) under the same single-process lock and in the same backups.
+// They must not touch the store's buckets.
+func (s *DB) Bolt() *bolt.DB { return s.bolt }

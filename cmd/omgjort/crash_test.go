@@ -113,7 +113,7 @@ func TestCrashSafety(t *testing.T) {
 			t.Errorf("decision %s has no raw page: %v", e.ID, err)
 		}
 	}
-	stamps, err := a.idx.Stamps()
+	stamps, err := a.Index().Stamps()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func checkStoreComplete(t *testing.T, dir string, at int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := a.idx.Count(); int(c) != n {
+	if c, _ := a.Index().Count(); int(c) != n {
 		t.Errorf("after a kill at page %d and reopening: index %d, store %d (not reconciled)", at, c, n)
 	}
 	t.Logf("killed after %d detail requests: %d decisions stored, all complete", at, n)

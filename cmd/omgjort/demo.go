@@ -43,7 +43,18 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	if err != nil {
 		return err
 	}
+	a.importDemoLetters(ctx, env) // made-up own letters through the importer (demo_import.go)
+	own, err := a.addDemoOwn()    // made-up own decisions, readable only after signing in (demo_own.go)
+	if err != nil {
+		return err
+	}
+	pw, err := a.demoAdmin(env.log)
+	if err != nil {
+		return err
+	}
 	n, _ := a.db.Count()
-	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s\n\nOmgjort is running at http://%s/  (Ctrl+C stops it)\n", n, dir, *addr)
+	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s (%d of them made-up own decisions of the municipality)\n\n"+
+		"Omgjort is running at http://%s/  (Ctrl+C stops it)\n"+
+		"Sign in at http://%s/signin as user \"demo\" (administrator) with the one-time password: %s\n", n, dir, own, *addr, *addr, pw)
 	return a.serve(ctx, env, *addr)
 }

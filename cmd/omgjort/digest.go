@@ -27,7 +27,7 @@ func (m *mailFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.tls, "smtp-tls", digest.TLSStartTLS, "starttls (required), tls (SMTPS) or none (local relay only)")
 	fs.StringVar(&m.from, "mail-from", "", "sender address of the digest")
 	fs.StringVar(&m.to, "digest-to", "", `recipients: "a@x.dk,b@y.dk=Aktivloven|Sygedagpengeloven" (after "=": only those law areas)`)
-	fs.StringVar(&m.siteURL, "site-url", "", "public address of this site, for the links in the digest (default: links to ast.dk)")
+	fs.StringVar(&m.siteURL, "site-url", "", "public address of this site, e.g. https://omgjort.kommune.dk: links in the digest (default: to ast.dk), the OIDC redirect URI, and Secure cookies when https")
 	fs.DurationVar(&m.timeout, "smtp-timeout", 30*time.Second, "timeout of the SMTP connection and each command")
 }
 

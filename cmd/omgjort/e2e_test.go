@@ -126,7 +126,7 @@ func TestEndToEndReplica(t *testing.T) {
 	}
 
 	// Search over HTTP through the real server, store and index.
-	srv, err := server.New(server.Config{Logger: testLogger(t)}, a.idx, a.db)
+	srv, err := server.New(server.Config{Logger: testLogger(t)}, a.Index(), a.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestEndToEndReplica(t *testing.T) {
 	if n, _ := a.db.Count(); n != count {
 		t.Fatalf("after reopen %d decisions, want %d", n, count)
 	}
-	if n, _ := a.idx.Count(); int(n) != count {
+	if n, _ := a.Index().Count(); int(n) != count {
 		t.Fatalf("after reopen index holds %d, want %d", n, count)
 	}
 	cnt.reset()
@@ -202,7 +202,7 @@ func TestEndToEndReplica(t *testing.T) {
 	if n, _ := a.db.Count(); n != count {
 		t.Errorf("after second crawl %d decisions, want %d", n, count)
 	}
-	if n, _ := a.idx.Count(); int(n) != count {
+	if n, _ := a.Index().Count(); int(n) != count {
 		t.Errorf("after second crawl index holds %d, want %d", n, count)
 	}
 	runs, _ := a.db.Runs(10)
@@ -240,11 +240,11 @@ func TestIndexRepairedAfterCrashBetweenWrites(t *testing.T) {
 		}
 		return nil
 	})
-	if err := a.idx.Delete(ids...); err != nil {
+	if err := a.Index().Delete(ids...); err != nil {
 		t.Fatal(err)
 	}
 	ghost := &omgjort.Decision{ID: "999-99", Number: "999-99", Title: "spøgelse", Outcome: omgjort.OutcomeUkendt}
-	if err := a.idx.Put(ghost); err != nil {
+	if err := a.Index().Put(ghost); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -254,11 +254,11 @@ func TestIndexRepairedAfterCrashBetweenWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	n, _ := a.idx.Count()
+	n, _ := a.Index().Count()
 	if int(n) != want {
 		t.Fatalf("index after repair holds %d, want %d", n, want)
 	}
-	stamps, _ := a.idx.Stamps()
+	stamps, _ := a.Index().Stamps()
 	if _, ok := stamps["999-99"]; ok {
 		t.Fatal("ghost document survived the repair")
 	}

@@ -10,15 +10,16 @@ import (
 )
 
 func runEval(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] DIR")
+	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] [--corrections DATA_DIR] [DIR]")
 	check := fs.Bool("check", false, "fail when the gold set is below the targets (outcome accuracy 0.98, error micro-F1 0.90, macro-F1 0.80, precision 0.90 per label with support 4)")
+	corrections := fs.String("corrections", "", "also score against the cases jurists corrected in this data directory (as `omgjort corrections export` writes them)")
 	real := fs.String("real", "", "also evaluate the hand-labelled real decisions in this corpus directory (e.g. ../shared/corpus/astdk-real)")
 	var rf rulesFlag
 	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() != 1 && (fs.NArg() != 0 || *corrections == "") {
 		return fmt.Errorf("%w: give one directory: gold letters (*.txt) or a corpus of crawled records (*.json)", errUsage)
 	}
 	cls, err := rf.classifier()
@@ -53,8 +54,15 @@ func runEval(_ context.Context, env *environ, args []string) error {
 		}
 		return nil
 	}
-	if err := evalDir(fs.Arg(0), true); err != nil {
-		return err
+	if fs.NArg() == 1 {
+		if err := evalDir(fs.Arg(0), true); err != nil {
+			return err
+		}
+	}
+	if *corrections != "" {
+		if err := evalCorrections(env, cls, *corrections); err != nil {
+			return err
+		}
 	}
 	if *real != "" {
 		if err := evalDir(*real, false); err != nil {

@@ -176,7 +176,7 @@ func (l *loader) flush() error {
 	}
 	t := time.Now()
 	for _, d := range l.buf {
-		l.a.enrich(d)
+		l.a.Enrich(d)
 	}
 	l.classify += time.Since(t)
 	t = time.Now()
@@ -185,7 +185,7 @@ func (l *loader) flush() error {
 	}
 	l.store += time.Since(t)
 	t = time.Now()
-	if err := l.a.idx.Put(l.buf...); err != nil {
+	if err := l.a.Index().Put(l.buf...); err != nil {
 		return fmt.Errorf("gen: index: %w", err)
 	}
 	l.index += time.Since(t)

@@ -61,7 +61,7 @@ func TestGenLoad(t *testing.T) {
 	}
 	defer a.Close()
 	n, _ := a.db.Count()
-	m, _ := a.idx.Count()
+	m, _ := a.Index().Count()
 	if n != 40 || m != 40 {
 		t.Fatalf("store %d, index %d, want 40", n, m)
 	}

@@ -31,6 +31,8 @@ type command struct {
 type environ struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	// stdin is where passwords are read from (user add, user password).
+	stdin io.Reader
 }
 
 func commands() []command {
@@ -46,8 +48,15 @@ func commands() []command {
 		{"demo", "crawl the built-in replica site, classify, index and serve it, offline", runDemo},
 		{"gen", "write a deterministic synthetic corpus (JSON Lines) and optionally load it", runGen},
 		{"digest", "preview the weekly digest of an ISO week (text or HTML), or send it", runDigest},
+		{"stats", "import Ankestyrelsen's official statistics (Talportal CSV, ANKEAST): stats import FILE", runStats},
+		{"import", "import the municipality's own decision letters (PDF, scans, DOCX, text, e-mail): redact, classify, store", runImport},
 		{"backup", "write a hot backup of the store into the backup folder, keeping the newest N", runBackup},
+		{"corrections", "jurists' label corrections: add, list, export (in the eval format)", runCorrections},
+		{"delete", "delete decisions for good (store, versions, raw pages, index, digests); own decisions' keys are destroyed", runDelete},
 		{"restore", "restore a backup into a new data directory and rebuild its search index", runRestore},
+		{"user", "manage local users and their roles (add, list, remove, roles, password, unlock)", runUser},
+		{"token", "create, list or revoke personal API tokens", runToken},
+		{"audit", "verify the audit log's hash chain or export it", runAudit},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -62,11 +71,16 @@ func main() {
 
 // run is main without the process: it returns the exit code, so tests can call it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// runWith is run with standard input given (tests feed passwords through it).
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	level := new(slog.LevelVar)
 	if v := os.Getenv("OMGJORT_LOG_LEVEL"); v != "" {
 		_ = level.UnmarshalText([]byte(v))
 	}
-	env := &environ{stdout: stdout, stderr: stderr,
+	env := &environ{stdout: stdout, stderr: stderr, stdin: stdin,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
@@ -87,6 +101,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		default:
 			fmt.Fprintf(stderr, "omgjort %s: %v\n", c.name, err)
+			if hint := lockedHint(err, c.name, args[1:]); hint != "" {
+				fmt.Fprintln(stderr, hint)
+			}
 			return 1
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"omgjort"
 	"omgjort/classify"
+	"omgjort/ingest"
 	"omgjort/store"
 )
 
@@ -36,7 +37,7 @@ func (r *rulesFlag) apply(a *app) error {
 	if err != nil {
 		return err
 	}
-	a.cls = cls
+	a.SetClassifier(cls)
 	res, err := a.reclassify(true)
 	if err != nil {
 		return err
@@ -67,21 +68,21 @@ func (a *app) reclassify(onlyStale bool) (reclassifyResult, error) {
 	}
 	var todo []string
 	for id, st := range stamps {
-		if !onlyStale || omgjort.StampRules(st) != a.cls.Version() {
+		if !onlyStale || omgjort.StampRules(st) != a.Classifier().Version() {
 			todo = append(todo, id)
 		}
 	}
 	sort.Strings(todo)
 	// In batches: read, label, store in one transaction, index what changed.
 	for len(todo) > 0 {
-		n := min(len(todo), reconcileBatch)
+		n := min(len(todo), ingest.ReconcileBatch)
 		ds, err := a.db.GetMany(todo[:n])
 		if err != nil {
 			return res, fmt.Errorf("reclassify: %w", err)
 		}
 		todo = todo[n:]
 		for _, d := range ds {
-			a.enrich(d)
+			a.Enrich(d)
 		}
 		chs, err := a.db.PutDecisions(ds)
 		if err != nil {
@@ -98,7 +99,7 @@ func (a *app) reclassify(onlyStale bool) (reclassifyResult, error) {
 			changed = append(changed, ds[i])
 		}
 		if len(changed) > 0 {
-			if err := a.idx.Put(changed...); err != nil {
+			if err := a.Index().Put(changed...); err != nil {
 				return res, fmt.Errorf("reclassify: index: %w", err)
 			}
 		}
@@ -124,7 +125,7 @@ func runReclassify(_ context.Context, env *environ, args []string) error {
 		return err
 	}
 	defer a.Close()
-	a.cls = cls
+	a.SetClassifier(cls)
 	start := time.Now()
 	res, err := a.reclassify(*stale)
 	if err != nil {

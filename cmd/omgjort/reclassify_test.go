@@ -100,7 +100,7 @@ func TestReclassifyWithNewRules(t *testing.T) {
 	if err != nil || res.Checked != 0 {
 		t.Errorf("after apply, %d stale decisions remain (%v)", res.Checked, err)
 	}
-	hits, err := a.idx.Search(ctx, omgjort.SearchRequest{Filters: map[string][]string{"errors": {string(omgjort.ErrSagsoplysning)}}, Size: 100})
+	hits, err := a.Index().Search(ctx, omgjort.SearchRequest{Filters: map[string][]string{"errors": {string(omgjort.ErrSagsoplysning)}}, Size: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func checkIndexInStep(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	stamps, err := a.idx.Stamps()
+	stamps, err := a.Index().Stamps()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func runReindex(_ context.Context, env *environ, args []string) error {
 	var n int
 	if a.builtOnOpen {
 		// Opening already rebuilt a missing or outdated index from the whole store.
-		c, err := a.idx.Count()
+		c, err := a.Index().Count()
 		if err != nil {
 			return err
 		}

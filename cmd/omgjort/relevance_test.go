@@ -160,7 +160,7 @@ func TestRelevance(t *testing.T) {
 	}
 	var sumP, sumN, sumAll float64
 	for _, j := range set {
-		res, err := a.idx.Search(context.Background(), omgjort.SearchRequest{Query: j.query, Size: 100, NoSnippets: true})
+		res, err := a.Index().Search(context.Background(), omgjort.SearchRequest{Query: j.query, Size: 100, NoSnippets: true})
 		var ranked []string
 		if err != nil {
 			t.Errorf("%q: %v", j.query, err)

@@ -123,9 +123,7 @@ func (a *app) reparse(ctx context.Context) (reparseResult, error) {
 			st.Failures, st.LastError, st.NextAttempt = 0, "", time.Time{}
 			page = &st
 		}
-		a.saveMu.Lock()
-		ch, err := a.storeDecision(d, nil, nil, page)
-		a.saveMu.Unlock()
+		ch, err := a.Save(d, nil, nil, page)
 		if err != nil {
 			return res, err
 		}

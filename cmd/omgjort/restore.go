@@ -16,8 +16,9 @@ import (
 // It never overwrites a data directory that holds a store: restoring is a deliberate switch to
 // a new directory, and the old one stays as it was.
 func runRestore(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "restore", "restore FILE --data NEWDIR")
+	fs := newFlags(env, "restore", "restore FILE --data NEWDIR [--keys DATA/omgjort.keys]")
 	data := fs.String("data", "", "the new data directory to restore into (must not hold a store)")
+	keys := fs.String("keys", "", "the keys file of own decisions to restore with (backups do not hold it; without it the backup's own decisions stay unreadable)")
 	// Accept the file before or after the flags.
 	var file string
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
@@ -46,6 +47,12 @@ func runRestore(_ context.Context, env *environ, args []string) error {
 	start := time.Now()
 	if err := copyFile(file, target); err != nil {
 		return fmt.Errorf("restore %s: %w", file, err)
+	}
+	if *keys != "" {
+		if err := copyFile(*keys, filepath.Join(*data, store.KeysFileName)); err != nil {
+			os.Remove(target)
+			return fmt.Errorf("restore %s: keys: %w", file, err)
+		}
 	}
 	// Opening the app checks the file is a store of this program and builds the index,
 	// which a new directory does not have yet.

@@ -16,6 +16,7 @@ import (
 	"omgjort"
 	"omgjort/digest"
 	"omgjort/jobs"
+	"omgjort/officialstats"
 	"omgjort/server"
 )
 
@@ -40,10 +41,15 @@ type serveOptions struct {
 	backupSpec      string
 	backupDir       string
 	backupKeep      int
+	retentionOwn    string
+	retentionSpec   string
 	shutdownTimeout time.Duration
 	debugAddr       string
 	crawl           crawlFlags
 	mail            mailFlags
+	// imports are the upload's settings (team list, OCR confidence, tool timeout).
+	imports *importOpts
+	access  accessFlags
 	// listener, when set, is used instead of listening on addr (tests).
 	listener net.Listener
 	// started, when set, receives the scheduler once it runs (tests).
@@ -81,11 +87,11 @@ func runServe(ctx context.Context, env *environ, args []string) error {
 	if err := a.db.ReleaseMemory(); err != nil {
 		a.log.Warn("could not release the store's mapped pages", "error", err)
 	}
-	if err := a.idx.Warm(ctx); err != nil {
+	if err := a.Index().Warm(ctx); err != nil {
 		a.log.Warn("could not prepare the search index's facet table and common words; the first searches will", "error", err)
 	}
 	// Warm read its postings into memory: their pages of the index files are not needed.
-	if err := a.idx.ReleaseMemory(); err != nil {
+	if err := a.Index().ReleaseMemory(); err != nil {
 		a.log.Warn("could not release the index's mapped pages", "error", err)
 	}
 	return a.serveWith(ctx, o)
@@ -101,8 +107,12 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.backupSpec, "schedule-backup", defaultBackupSpec, `cron schedule of the hot backup ("off" disables it)`)
 	fs.StringVar(&o.backupDir, "backup-dir", "", "folder for backups (default DATA/backups)")
 	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
+	fs.StringVar(&o.retentionOwn, "retention-own", "off", `how long own decisions are kept after their date, e.g. 5y, 18m, 1y6m ("off" keeps them)`)
+	fs.StringVar(&o.retentionSpec, "schedule-retention", "20 5 * * *", `cron schedule of the daily deletion of own decisions older than --retention-own`)
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long shutdown waits for a running job before cancelling it")
 	fs.StringVar(&o.debugAddr, "debug-addr", "", "loopback address for Go's profiler (/debug/pprof/); off when empty")
+	o.imports = importFlags(skipFlags{fs, map[string]bool{"team": true}})
+	o.access.register(fs)
 }
 
 // skipFlags registers every flag except the named ones: serve shares the crawl settings but
@@ -153,11 +163,29 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_hits_total",
 			Help: "Searches answered from the result cache."},
-			func() float64 { h, _ := a.idx.CacheStats(); return float64(h) }),
+			func() float64 { h, _ := a.Index().CacheStats(); return float64(h) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "omgjort_search_cache_misses_total",
 			Help: "Searches computed (not in the result cache)."},
-			func() float64 { _, m := a.idx.CacheStats(); return float64(m) }))
-	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken}
+			func() float64 { _, m := a.Index().CacheStats(); return float64(m) }))
+	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
+		Official: officialstats.New(a.db)}
+	imports, err := a.importService(o.imports, a.auditLog())
+	if err != nil {
+		return err
+	}
+	cfg.Imports = imports
+	listenAddr := o.addr
+	if o.listener != nil {
+		listenAddr = o.listener.Addr().String()
+	}
+	acc := o.access
+	acc.siteURL = o.mail.siteURL
+	stopAccess, err := a.setupAccess(ctx, listenAddr, acc, &cfg) // sign-in, roles, audit (access.go)
+	if err != nil {
+		return err
+	}
+	defer stopAccess()
+	cfg.Curation = newCuration(a, a.auditLog())
 	var sched *jobs.Scheduler
 	if o.jobs {
 		metrics, err := jobs.NewMetrics(reg)
@@ -174,7 +202,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		}
 		cfg.Jobs = sched
 	}
-	srv, err := server.New(cfg, a.idx, a.db)
+	srv, err := server.New(cfg, a.Index(), a.db)
 	if err != nil {
 		return err
 	}
@@ -195,7 +223,7 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 				if err := a.db.ReleaseMemory(); err != nil {
 					a.log.Warn("could not release the store's mapped pages", "error", err)
 				}
-				if err := a.idx.ReleaseMemory(); err != nil {
+				if err := a.Index().ReleaseMemory(); err != nil {
 					a.log.Warn("could not release the index's mapped pages", "error", err)
 				}
 			}
@@ -278,5 +306,16 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 			a.log.Info("backup written", "file", path, "bytes", n)
 			return nil
 		}})
+	// scheduled: delete own decisions older than the retention, for good (delete.go).
+	ret, err := jobs.ParseRetention(o.retentionOwn)
+	if err != nil {
+		return nil, err
+	}
+	if !ret.IsZero() {
+		add(o.retentionSpec, jobs.Job{Name: retentionJob, Title: omgjort.JobTitles[retentionJob],
+			Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
+				return a.expireOwn(ctx, ret, time.Now(), run)
+			}})
+	}
 	return list, nil
 }

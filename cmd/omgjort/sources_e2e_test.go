@@ -146,7 +146,7 @@ func TestRetsinfoMergesWithAstdk(t *testing.T) {
 	if d, err := a.db.Get("14-24"); err != nil || d.Source != "retsinformation" {
 		t.Errorf("retsinformation-only decision: %+v %v", d, err)
 	}
-	if ix, _ := a.idx.Count(); int(ix) != n {
+	if ix, _ := a.Index().Count(); int(ix) != n {
 		t.Errorf("index %d, store %d", ix, n)
 	}
 }

@@ -1,0 +1,675 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"omgjort"
+)
+
+// This file reads the outcome from the structure of a sentence rather than from stock phrases:
+// an outcome verb of any tense or voice (stadfæster, stadfæstede, stadfæstes, er stadfæstet …),
+// its actor (Ankestyrelsen or "vi", the passive of a result, or another instance, a court, the
+// citizen), negation and modality (hypotheticals, wishes, counterfactuals), and the consequences
+// a result is sometimes told through ("Kommunen må ikke foretage fradraget", "Du har ret til
+// …"). It is used when the formulas of rules.txt find nothing, which is what older formats,
+// third-person principle texts and free wording give.
+
+// word is one token of a lower-cased sentence: a run of letters and digits (hyphens inside a
+// word are kept) or a single punctuation mark, with its byte offsets in the sentence.
+type word struct {
+	w          string
+	start, end int
+	punct      bool
+}
+
+// words tokenizes a lower-cased sentence.
+func words(s string) []word {
+	var out []word
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			j := i + w
+			for j < len(s) {
+				r2, w2 := utf8.DecodeRuneInString(s[j:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+					j += w2
+					continue
+				}
+				if r2 == '-' && j+1 < len(s) {
+					r3, _ := utf8.DecodeRuneInString(s[j+1:])
+					if unicode.IsLetter(r3) {
+						j += w2
+						continue
+					}
+				}
+				break
+			}
+			out = append(out, word{w: s[i:j], start: i, end: j})
+			i = j
+		case r == ',' || r == ';' || r == ':' || r == '(' || r == ')' || r == '"' || r == '–' || r == '?' || r == '!':
+			out = append(out, word{w: s[i : i+w], start: i, end: i + w, punct: true})
+			i += w
+		default:
+			i += w
+		}
+	}
+	return out
+}
+
+// actorKind is who does what a verb says.
+type actorKind int
+
+const (
+	actorNone  actorKind = iota
+	actorAnke            // Ankestyrelsen ("vi", "Ankestyrelsen", "styrelsen")
+	actorOther           // another instance, a court, the first instance, the citizen
+)
+
+// actorOf classifies a word as an actor. Possessives ("nævnets", "kommunens") are not actors:
+// they stand in an object or a subject noun phrase ("kommunens afgørelse stadfæstes").
+func actorOf(w string) actorKind {
+	switch w {
+	case "vi", "ankestyrelsen", "styrelsen", "ankestyrelsen's":
+		return actorAnke
+	case "du", "jeg", "han", "hun", "de", "borgeren", "klageren", "klagerne", "sikrede", "ansøgeren",
+		"forældrene", "moren", "faren", "mor", "far", "manden", "kvinden", "advokaten", "kommunen",
+		"kommune", "jobcentret", "jobcenteret", "forvaltningen", "regionen", "tilsynet", "retten",
+		"domstolene", "danmark", "familieretshuset", "statsforvaltningen", "direktoratet", "sønnen",
+		"datteren", "arbejdsgiveren", "lægen", "kommunalbestyrelsen", "byrådet":
+		return actorOther
+	}
+	for _, p := range []string{"nævn", "ankenævn", "udvalg", "byret", "landsret", "højesteret",
+		"domstol", "socialnævn", "sikringsstyrelsen", "arbejdsskadestyrelsen", "ombudsmand"} {
+		if strings.HasPrefix(w, p) && !strings.HasSuffix(w, "s") {
+			return actorOther
+		}
+	}
+	for _, p := range []string{"nævnet", "udvalget", "retten", "ankenævnet"} {
+		if strings.HasSuffix(w, p) {
+			return actorOther
+		}
+	}
+	return actorNone
+}
+
+// verbForm is the grammatical form of an outcome verb.
+type verbForm int
+
+const (
+	formActive verbForm = iota
+	formPassive
+	formParticiple // "stadfæstet": passive after bliver/blev/er/var, active after har/havde
+)
+
+// outcomeVerb returns the outcome a word's verb family states and its form, or "" when the
+// word is not an outcome verb (nouns such as "stadfæstelse" or "ændring" are not).
+func outcomeVerb(w string) (omgjort.Outcome, verbForm) {
+	for _, f := range verbFamilies {
+		rest, ok := strings.CutPrefix(w, f.stem)
+		if !ok {
+			continue
+		}
+		switch rest {
+		case "er", "e", "ede", "te":
+			return f.o, formActive
+		case "es":
+			return f.o, formPassive
+		case "et", "t":
+			return f.o, formParticiple
+		}
+	}
+	return "", 0
+}
+
+// verbFamilies are the stems of the outcome verbs.
+var verbFamilies = []struct {
+	stem string
+	o    omgjort.Outcome
+}{
+	{"stadfæst", omgjort.OutcomeStadfaestet},
+	{"tiltræd", omgjort.OutcomeStadfaestet},
+	{"tiltråd", omgjort.OutcomeStadfaestet},
+	{"ophæv", omgjort.OutcomeOphaevet},
+	{"annuller", omgjort.OutcomeOphaevet},
+	{"hjemvis", omgjort.OutcomeHjemvist},
+	{"afvis", omgjort.OutcomeAfvist},
+	{"ændr", omgjort.OutcomeAendret},
+}
+
+// structHit is an outcome read from the structure of one sentence.
+type structHit struct {
+	outcome omgjort.Outcome
+	// strength orders the kinds of evidence: an explicit Ankestyrelsen actor (3), a passive
+	// result or an instruction to decide again (2), a consequence (1).
+	strength int
+	sent     int
+}
+
+// modal words that make a verb a hypothetical, a wish or a counterfactual.
+var hypothetical = map[string]bool{
+	"hvis": true, "såfremt": true, "kunne": true, "ville": true, "burde": true, "bør": true,
+	"kan": true, "vil": true, "måtte": true, "hvorvidt": true, "om": true, "når": true,
+	"medmindre": true, "eventuelt": true, "evt": true,
+}
+
+// negation words.
+var negation = map[string]bool{"ikke": true, "aldrig": true, "hverken": true, "ingen": true, "intet": true}
+
+// clauseBreak reports whether a token starts a new clause.
+func clauseBreak(t word) bool {
+	if t.punct {
+		return t.w == "," || t.w == ";" || t.w == ":" || t.w == "(" || t.w == ")" || t.w == "–"
+	}
+	switch t.w {
+	case "og", "men", "samt", "at", "fordi", "da", "idet", "så", "mens", "selvom", "som", "der", "hvor", "hvis", "når":
+		return true
+	}
+	return false
+}
+
+// structOutcomes reads the outcome statements of one sentence.
+func structOutcomes(lower string, sent int, resultBlock bool) []structHit {
+	ws := words(lower)
+	if len(ws) == 0 {
+		return nil
+	}
+	var out []structHit
+	// The sentence's main subject: its first actor.
+	main := actorNone
+	for _, t := range ws {
+		if a := actorOf(t.w); a != actorNone {
+			main = a
+			break
+		}
+	}
+	// Clauses.
+	var clauses [][2]int
+	cs := 0
+	for i, t := range ws {
+		if i > cs && clauseBreak(t) {
+			clauses = append(clauses, [2]int{cs, i})
+			cs = i
+		}
+	}
+	clauses = append(clauses, [2]int{cs, len(ws)})
+	prevActor := actorNone
+	sentenceHypo := false
+	for _, t := range ws[:min(len(ws), 3)] {
+		if t.w == "hvis" || t.w == "såfremt" || t.w == "havde" || t.w == "var" || t.w == "når" {
+			sentenceHypo = t.w == "hvis" || t.w == "såfremt" || t.w == "når" || sentenceHypo
+		}
+	}
+	for _, cl := range clauses {
+		c := ws[cl[0]:cl[1]]
+		first := ""
+		if len(c) > 0 && !c[0].punct {
+			first = c[0].w
+		}
+		hypo := first == "hvis" || first == "såfremt" || first == "når" || first == "om"
+		actor := actorNone
+		for i, t := range c {
+			if a := actorOf(t.w); a != actorNone {
+				actor = a
+			}
+			o, form := outcomeVerb(t.w)
+			if o == "" {
+				continue
+			}
+			// Auxiliaries before the verb decide participle voice and carry modality.
+			passive := form == formPassive
+			modal, neg, perfect := false, false, false
+			for j := i - 1; j >= 0 && j >= i-4; j-- {
+				pw := c[j].w
+				switch {
+				case pw == "bliver" || pw == "blev" || pw == "blive" || pw == "er" || pw == "var" || pw == "være" || pw == "været" || pw == "blevet":
+					if form == formParticiple {
+						passive = true
+					}
+				case pw == "har" || pw == "havde" || pw == "have":
+					if pw == "have" {
+						modal = true // "skulle have ophævet": a counterfactual
+					}
+					perfect = true
+				case hypothetical[pw]:
+					modal = true
+				case negation[pw]:
+					neg = true
+				case pw == "skal" || pw == "skulle":
+					// "afgørelsen skal ophæves" is Ankestyrelsen's ruling in older texts;
+					// "kommunen skal ændre" is an instruction, not a result.
+					if !passive {
+						modal = true
+					}
+				}
+			}
+			if form == formParticiple && !passive && !perfect {
+				// "afgørelsen stadfæstet" without an auxiliary: a heading or a note.
+				passive = true
+			}
+			for j := i + 1; j < len(c) && j <= i+2; j++ {
+				if negation[c[j].w] {
+					neg = true
+				}
+			}
+			if modal || hypo || sentenceHypo {
+				continue
+			}
+			who := actor
+			if passive {
+				who = actorAnke
+				// The agent of a passive: "af nævnet", "af Ankestyrelsen".
+				for j := i + 1; j < len(c)-1; j++ {
+					if c[j].w == "af" {
+						if a := actorOf(c[j+1].w); a != actorNone {
+							who = a
+						} else if j+2 < len(c) {
+							if a := actorOf(c[j+2].w); a != actorNone {
+								who = a
+							}
+						}
+						break
+					}
+				}
+			} else if who == actorNone {
+				who = prevActor
+				if who == actorNone || first == "og" || first == "men" || first == "samt" {
+					who = main
+				}
+				if who == actorNone && resultBlock {
+					who = actorAnke
+				}
+			}
+			if who != actorAnke {
+				continue
+			}
+			if !objectFits(o, ws[cl[0]+i+1:], passive, c[:i]) {
+				continue
+			}
+			strength := 3
+			if passive {
+				strength = 2
+			}
+			if neg {
+				if o != omgjort.OutcomeAendret {
+					continue
+				}
+				o, strength = omgjort.OutcomeStadfaestet, 2
+			}
+			out = append(out, structHit{outcome: o, strength: strength, sent: sent})
+		}
+		if actor != actorNone {
+			prevActor = actor
+		}
+	}
+	if sentenceHypo {
+		return out
+	}
+	out = append(out, phraseOutcomes(ws, main, sent)...)
+	// Consequences are never read from a question or a condition ("hvorvidt hun havde ret til").
+	for _, t := range ws {
+		if t.w == "hvorvidt" || t.w == "om" || t.w == "hvis" || t.w == "såfremt" {
+			kept := out[:0]
+			for _, h := range out {
+				if h.strength > 1 {
+					kept = append(kept, h)
+				}
+			}
+			out = kept
+			break
+		}
+	}
+	return out
+}
+
+// objectFits checks what the verb acts on, where the family needs it: "ændre" and "afvise"
+// have other meanings ("ændrede praksis", "afviste argumentet").
+func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bool {
+	switch o {
+	case omgjort.OutcomeAendret:
+		ws := after
+		if passive {
+			ws = before
+		}
+		for k, t := range ws {
+			if k > 7 {
+				break
+			}
+			if strings.HasPrefix(t.w, "afgørelse") || strings.HasPrefix(t.w, "beslutning") || t.w == "den" || t.w == "dem" ||
+				t.w == "resultatet" || strings.HasPrefix(t.w, "sanktion") || strings.HasPrefix(t.w, "afslag") ||
+				strings.HasPrefix(t.w, "nedsættelse") || strings.HasPrefix(t.w, "krav") || strings.HasPrefix(t.w, "vurdering") {
+				return true
+			}
+		}
+		return false
+	case omgjort.OutcomeAfvist:
+		ws := after
+		if passive {
+			ws = before
+		}
+		for k, t := range ws {
+			if k > 5 {
+				break
+			}
+			if strings.HasPrefix(t.w, "klage") || t.w == "sagen" || t.w == "anken" || t.w == "henvendelsen" ||
+				t.w == "at" || strings.HasPrefix(t.w, "realitetsbehandl") {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// phraseOutcomes finds outcomes said without an outcome verb: agreement ("er enig i kommunens
+// afgørelse", "samme resultat som kommunen", "giver kommunen ret", "ikke medhold"), a result that
+// stands or falls ("bliver stående", "kan ikke opretholdes", "sat ud af kraft"), an instruction
+// to decide again ("skal behandle … igen", "skal træffe en ny afgørelse", "sendes tilbage"), a
+// refusal to examine ("kan ikke tage stilling til din klage") and consequences ("Kommunen må ikke
+// …", "Du har ret til …").
+func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
+	var out []structHit
+	has := func(i int, seq ...string) bool {
+		if i+len(seq) > len(ws) {
+			return false
+		}
+		for k, s := range seq {
+			if ws[i+k].w != s && !(strings.HasSuffix(s, "*") && strings.HasPrefix(ws[i+k].w, strings.TrimSuffix(s, "*"))) {
+				return false
+			}
+		}
+		return true
+	}
+	within := func(i, n int, pred func(string) bool) bool {
+		for j := i; j < len(ws) && j < i+n; j++ {
+			if pred(ws[j].w) {
+				return true
+			}
+		}
+		return false
+	}
+	before := func(i, n int, pred func(string) bool) bool {
+		for j := i - 1; j >= 0 && j >= i-n; j-- {
+			if ws[j].punct && ws[j].w != "," {
+				return false
+			}
+			if pred(ws[j].w) {
+				return true
+			}
+		}
+		return false
+	}
+	isNeg := func(w string) bool { return negation[w] }
+	isModal := func(w string) bool { return hypothetical[w] && w != "om" }
+	add := func(o omgjort.Outcome, s int) { out = append(out, structHit{outcome: o, strength: s, sent: sent}) }
+	ankeSubject := main == actorAnke
+	for i, t := range ws {
+		switch {
+		case t.w == "enig" || t.w == "enige":
+			// "Vi er enige i kommunens afgørelse", "Ankestyrelsen er enig med kommunen".
+			if ankeSubject && !before(i, 3, isNeg) && within(i+1, 4, func(w string) bool {
+				return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "kommune") || strings.HasSuffix(w, "nævnet") ||
+					strings.HasSuffix(w, "nævnets") || strings.HasPrefix(w, "jobcent") || strings.HasSuffix(w, "udvalget") || strings.HasSuffix(w, "udvalgets")
+			}) {
+				add(omgjort.OutcomeStadfaestet, 3)
+			}
+		case has(i, "samme", "resultat"):
+			if ankeSubject && !before(i, 4, isNeg) && !before(i, 4, isModal) {
+				add(omgjort.OutcomeStadfaestet, 3)
+			}
+		case t.w == "ret" && i >= 2 && (ws[i-1].w == "kommunen" || strings.HasSuffix(ws[i-1].w, "nævnet") || strings.HasPrefix(ws[i-1].w, "jobcent") || ws[i-1].w == "danmark") &&
+			(ws[i-2].w == "giver" || ws[i-2].w == "gav") && !before(i, 4, isNeg):
+			add(omgjort.OutcomeStadfaestet, 3)
+		case t.w == "ret" && i >= 1 && (ws[i-1].w == "får" || ws[i-1].w == "fik" || ws[i-1].w == "fået" || ws[i-1].w == "ikke" ||
+			((ws[i-1].w == "dig" || ws[i-1].w == "jer") && i >= 2 && (ws[i-2].w == "giver" || ws[i-2].w == "gav"))) &&
+			within(i+1, 1, func(w string) bool { return w == "i" }) && within(i+2, 2, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "din" || w == "jeres" }):
+			// "Du får (ikke) ret i din klage", "Vi giver dig ret i klagen".
+			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
+				continue
+			}
+			if before(i, 4, isNeg) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			} else {
+				add(omgjort.OutcomeAendret, 2)
+			}
+		case (t.w == "orden" && i >= 2 && ws[i-1].w == "i" && (ws[i-2].w == "er" || ws[i-2].w == "var")) ||
+			((t.w == "korrekt" || t.w == "rigtig" || t.w == "lovlig") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
+			// "Kommunens afgørelse er i orden / korrekt / rigtig."
+			if i <= 8 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
+				!within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "hvorvidt" }) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case t.w == "gældende" && before(i, 3, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
+			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "gjort" || w == "gør" }):
+			// "Kommunens afgørelse er derfor ikke længere gældende."
+			add(omgjort.OutcomeOphaevet, 2)
+		case (t.w == "afsluttet" || t.w == "afslutter" || t.w == "henlagt" || t.w == "henlægger") && ankeSubject &&
+			within(i+1, 4, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "behandlingen" }) && !before(i, 4, isModal) && !before(i, 3, isNeg):
+			add(omgjort.OutcomeAfvist, 2)
+		case has(i, "uden", "at", "tage", "stilling") && within(i+4, 4, func(w string) bool { return w == "indhold" || w == "realiteten" || strings.HasPrefix(w, "klage") }) && ankeSubject:
+			add(omgjort.OutcomeAfvist, 2)
+		case t.w == "medhold":
+			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
+				continue
+			}
+			if before(i, 4, isNeg) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			} else if before(i, 3, func(w string) bool {
+				return w == "får" || w == "fået" || w == "fik" || w == "giver" || w == "gav" || w == "delvist" || w == "delvis"
+			}) {
+				add(omgjort.OutcomeAendret, 2)
+			}
+		case has(i, "bliver", "stående") || has(i, "blive", "stående") || has(i, "står", "ved", "magt") || t.w == "fastholdes" || has(i, "bliver", "fastholdt") || has(i, "blev", "fastholdt") || t.w == "opretholdes":
+			if before(i, 3, isModal) {
+				continue
+			}
+			if before(i, 3, isNeg) || within(i+1, 2, isNeg) {
+				if t.w == "opretholdes" {
+					add(omgjort.OutcomeOphaevet, 2)
+				}
+				continue
+			}
+			if i > 0 && (ws[0].w == "afgørelsen" || within(0, i, func(w string) bool {
+				return strings.HasPrefix(w, "afgørelse") || w == "den" || strings.HasPrefix(w, "afslag")
+			})) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case has(i, "ud", "af", "kraft") && i >= 1 && (ws[i-1].w == "sat" || ws[i-1].w == "sættes"):
+			if !before(i, 4, isNeg) && !before(i, 4, isModal) {
+				add(omgjort.OutcomeOphaevet, 2)
+			}
+		case t.w == "bortfalder" && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "sanktion") }):
+			if !before(i, 3, isNeg) && !before(i, 3, isModal) {
+				add(omgjort.OutcomeOphaevet, 2)
+			}
+		case (t.w == "genoptage" || t.w == "genoptages" || t.w == "genbehandle" || t.w == "genbehandles") && before(i, 3, func(w string) bool { return w == "skal" }):
+			if !before(i, 4, isNeg) && !before(i, 6, isModal) {
+				add(omgjort.OutcomeHjemvist, 2)
+			}
+		case (t.w == "tilbage" || t.w == "retur") && i >= 1 && before(i, 6, func(w string) bool {
+			return w == "sendes" || w == "sender" || w == "sendt" || w == "sendte" || w == "skal" || w == "går"
+		}) && within(0, i, func(w string) bool { return w == "sagen" || w == "sag" || w == "den" || w == "klagen" }) && within(i+1, 2, func(w string) bool { return w == "til" }):
+			if !before(i, 6, isNeg) && !before(i, 6, func(w string) bool { return isModal(w) && w != "kan" }) && main != actorOther {
+				add(omgjort.OutcomeHjemvist, 2)
+			} else if main == actorOther && !before(i, 6, isModal) && !before(i, 6, isNeg) && within(0, i, func(w string) bool { return w == "vi" || w == "ankestyrelsen" }) {
+				add(omgjort.OutcomeHjemvist, 2)
+			}
+		case (t.w == "igen" || has(i, "på", "ny") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
+			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
+		}) && before(i, 12, func(w string) bool { return w == "skal" }):
+			if !before(i, 12, isNeg) && !before(i, 12, isModal) {
+				add(omgjort.OutcomeHjemvist, 2)
+			}
+		case has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") || has(i, "fornyet", "behandling") || has(i, "fornyet", "vurdering"):
+			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !before(i, 6, isNeg) {
+				if has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") {
+					if !before(i, 6, func(w string) bool { return w == "skal" }) {
+						continue
+					}
+				}
+				add(omgjort.OutcomeHjemvist, 2)
+			}
+		case (t.w == "behandle" || t.w == "realitetsbehandle" || has(i, "tage", "stilling")) && before(i, 4, isNeg) && before(i, 5, func(w string) bool { return w == "kan" || w == "vil" || w == "behandler" }) && ankeSubject:
+			if within(i+1, 5, func(w string) bool {
+				return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" || w == "anken"
+			}) {
+				add(omgjort.OutcomeAfvist, 3)
+			}
+		case has(i, "lukket", "sagen") || has(i, "lukker", "sagen") || has(i, "lukket", "klagesagen"):
+			if ankeSubject && !before(i, 4, isModal) {
+				add(omgjort.OutcomeAfvist, 2)
+			}
+		case has(i, "ret", "til") && i >= 1 && before(i, 3, func(w string) bool { return w == "har" || w == "havde" || w == "får" }) &&
+			before(i, 5, func(w string) bool {
+				return w == "du" || w == "i" || w == "borgeren" || w == "klageren" || w == "han" || w == "hun"
+			}):
+			if within(i+2, 2, func(w string) bool { return w == "at" || w == "aktindsigt" || strings.HasPrefix(w, "klage") }) || before(i, 5, isModal) {
+				continue
+			}
+			if before(i, 3, isNeg) {
+				add(omgjort.OutcomeStadfaestet, 1)
+			} else {
+				add(omgjort.OutcomeAendret, 1)
+			}
+		case (t.w == "betale" || t.w == "efterbetale" || t.w == "udbetale" || t.w == "dække" || t.w == "godtgøre") && before(i, 3, func(w string) bool { return w == "skal" }) &&
+			before(i, 5, func(w string) bool { return actorOf(w) == actorOther && w != "du" && w != "han" && w != "hun" }):
+			if !before(i, 4, isNeg) && !before(i, 6, isModal) {
+				add(omgjort.OutcomeAendret, 1)
+			}
+		case t.w == "ikke" && i >= 2 && ws[i-1].w == "må" && actorOf(ws[i-2].w) == actorOther && ws[i-2].w != "du":
+			if i+1 < len(ws) && !before(i, 3, isModal) {
+				add(omgjort.OutcomeAendret, 1)
+			}
+		case t.w == "gælder" && within(i+1, 2, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afslag") || strings.HasPrefix(w, "afgørelse") }):
+			add(omgjort.OutcomeAendret, 1)
+		}
+	}
+	return out
+}
+
+// chooseStructural picks the outcome among structural hits: hits in result blocks win, then
+// the strongest kind of evidence; among those, the most far-reaching outcome (labels.md).
+func chooseStructural(hits []structHit, sents []sentence) (omgjort.Outcome, []structHit) {
+	if len(hits) == 0 {
+		return omgjort.OutcomeUkendt, nil
+	}
+	var pool []structHit
+	for _, h := range hits {
+		if sents[h.sent].result {
+			pool = append(pool, h)
+		}
+	}
+	if len(pool) == 0 {
+		pool = hits
+	}
+	top := 0
+	for _, h := range pool {
+		top = max(top, h.strength)
+	}
+	var counted []structHit
+	best := omgjort.OutcomeUkendt
+	for _, h := range pool {
+		if h.strength == top {
+			counted = append(counted, h)
+			if rank(h.outcome) > rank(best) {
+				best = h.outcome
+			}
+		}
+	}
+	return best, counted
+}
+
+// structuralSkip are the sections an outcome is never read from: quoted rules, the meeting,
+// retold facts and the appeal guidance.
+var structuralSkip = map[string]bool{"regler": true, "moede": true, "oplysninger": true, "baggrund": true, "klagevejl": true}
+
+// strengthScore is the evidence score of each strength of structural evidence.
+var strengthScore = [...]float64{0, 0.55, 0.7, 0.8}
+
+// structuralOutcome reads the outcome from sentence structure (see structOutcomes) when no
+// formula of rules.txt was found.
+func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence) {
+	var hits []structHit
+	for i, s := range sents {
+		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end]) {
+			continue
+		}
+		hits = append(hits, structOutcomes(strings.ToLower(text[s.start:s.end]), i, s.result)...)
+	}
+	if courtJudgment(text, sents) {
+		return omgjort.OutcomeUkendt, nil
+	}
+	best, counted := chooseStructural(hits, sents)
+	if best == omgjort.OutcomeUkendt {
+		return best, nil
+	}
+	// The sentences for the winning outcome first.
+	var ordered []structHit
+	for _, h := range counted {
+		if h.outcome == best {
+			ordered = append(ordered, h)
+		}
+	}
+	for _, h := range counted {
+		if h.outcome != best {
+			ordered = append(ordered, h)
+		}
+	}
+	hs := make([]hit, 0, len(ordered))
+	rules := make([]rule, len(ordered))
+	for k, h := range ordered {
+		rules[k] = rule{kind: kindOutcome, outcome: h.outcome, score: strengthScore[h.strength]}
+		hs = append(hs, hit{rule: &rules[k], sent: h.sent})
+	}
+	return best, evidence(text, sents, hs, 1)
+}
+
+// courts are the courts whose judgments Ankestyrelsen republishes.
+var courts = []string{"højesteret", "landsret", "byret", "østre landsret", "vestre landsret"}
+
+// courtJudgment reports whether the text retells a court's judgment (a republished dom): its
+// opening names a court's judgment, or courts decide in two or more sentences. Such a text has
+// no outcome of Ankestyrelsen's own (labels.md: ukendt).
+func courtJudgment(text string, sents []sentence) bool {
+	head := strings.ToLower(text[:min(len(text), 300)])
+	for _, c := range courts {
+		if strings.Contains(head, c+"s dom") || strings.Contains(head, c+"ens dom") {
+			return true
+		}
+	}
+	n := 0
+	for _, s := range sents {
+		ws := words(strings.ToLower(text[s.start:s.end]))
+		if len(ws) < 2 {
+			continue
+		}
+		for k := 0; k+1 < len(ws) && k < 4; k++ {
+			w := ws[k].w
+			if (strings.HasPrefix(w, "højesteret") || strings.HasPrefix(w, "landsret") || strings.HasPrefix(w, "byret")) && !strings.HasSuffix(w, "s") {
+				if v := ws[k+1].w; v == "fandt" || v == "frifandt" || v == "stadfæstede" || v == "tiltrådte" || v == "dømte" || v == "ophævede" || v == "ændrede" || v == "gav" {
+					n++
+				}
+				break
+			}
+		}
+	}
+	return n >= 2
+}
+
+// outcomeVetoed reports whether a sentence-scope veto of rules.txt for outcomes (the citizen's
+// claims, hypotheticals, general statements) matches the sentence.
+func (rs *ruleSet) outcomeVetoed(st string) bool {
+	for _, v := range rs.vetoes {
+		if v.match || !v.targets[kindOutcome] {
+			continue
+		}
+		for _, re := range v.res {
+			if re.MatchString(st) {
+				return true
+			}
+		}
+	}
+	return false
+}
