@@ -174,8 +174,12 @@ func TestThesaurusAndStemExceptions(t *testing.T) {
 func TestSuggestFromTheIndexTerms(t *testing.T) {
 	a := statDecision("1-23", "2023-01-01", "Sygedagpengeloven", omgjort.OutcomeHjemvist)
 	a.Cases[0].Text = "Efter sygedagpengeloven har kommunen pligt til opfølgning. Sygedagpengeloven gælder også her, jf. sygedagpengelovens § 7."
-	x := openWith(t, a)
+	own := statDecision("E-1", "2023-02-01", "Aktivloven", omgjort.OutcomeStadfaestet)
+	own.Source = omgjort.SourceOwn
+	own.Cases[0].Text = "Borgeren bor på Kirkegårdsstræde i byen."
+	x := openWith(t, a, own)
 	for q, want := range map[string]string{
+		"kirkegardsstræde":          "", // only in an own decision: never suggested
 		"sygedagpengelovn":          "sygedagpengeloven",
 		"kommunen sygedagpengelovn": "kommunen sygedagpengeloven",
 		"opfølgnng lov:aktivloven":  "opfølgning lov:aktivloven",
@@ -186,5 +190,14 @@ func TestSuggestFromTheIndexTerms(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("Suggest(%q) = %q, %v; want %q", q, got, err, want)
 		}
+	}
+	// The same word in a published decision is suggested.
+	pub := statDecision("2-23", "2023-03-01", "Aktivloven", omgjort.OutcomeStadfaestet)
+	pub.Cases[0].Text = own.Cases[0].Text
+	if err := x.Put(pub); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := x.Suggest(context.Background(), "kirkegardsstræde"); err != nil || got != "kirkegårdsstræde" {
+		t.Errorf("Suggest of a published word = %q, %v", got, err)
 	}
 }

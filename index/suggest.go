@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -22,7 +23,8 @@ const suggestFuzziness = 2
 // Suggest returns the query with each free-text word the index does not know replaced by the
 // nearest word it knows ("sygedagpengelovn" → "sygedagpengeloven"): the nearest stem of the
 // text's term dictionary, most frequent first, written the way the decisions most often write
-// it. It returns "" when every word is known or nothing near is found.
+// it. Only words of published decisions are suggested, never one that occurs only in the
+// municipality's own decisions. It returns "" when every word is known or nothing near is found.
 func (x *Index) Suggest(ctx context.Context, q string) (_ string, err error) {
 	defer recoverTo(&err, "suggest")
 	clauses, err := parseQuery(q)
@@ -60,21 +62,26 @@ func (x *Index) Suggest(ctx context.Context, q string) (_ string, err error) {
 			if n, err := docFreq(ctx, r, fText, stem); err != nil || n > 0 {
 				continue
 			}
-			best, bestN, bestD := "", uint64(0), uint8(255)
+			var cands []bindex.DictEntry
 			dict, err := fuzzy.FieldDictFuzzy(fText, stem, suggestFuzziness, "")
-			if err := eachTerm(dict, err, func(de *bindex.DictEntry) {
-				if de.EditDistance < bestD || de.EditDistance == bestD && de.Count > bestN {
-					best, bestN, bestD = de.Term, de.Count, de.EditDistance
-				}
-			}); err != nil {
+			if err := eachTerm(dict, err, func(de *bindex.DictEntry) { cands = append(cands, *de) }); err != nil {
 				return "", fmt.Errorf("index: suggest %q: %w", w, err)
 			}
-			if best == "" {
-				continue
-			}
-			word, err := x.surfaceForm(ctx, best)
-			if err != nil {
-				return "", err
+			// Nearest first, then the most frequent; the first with a published decision wins.
+			sort.SliceStable(cands, func(i, j int) bool {
+				if cands[i].EditDistance != cands[j].EditDistance {
+					return cands[i].EditDistance < cands[j].EditDistance
+				}
+				return cands[i].Count > cands[j].Count
+			})
+			word := ""
+			for _, c := range cands[:min(len(cands), 5)] {
+				if word, err = x.surfaceForm(ctx, c.Term); err != nil {
+					return "", err
+				}
+				if word != "" {
+					break
+				}
 			}
 			if word != "" && !strings.EqualFold(word, w) {
 				out, changed = strings.Replace(out, w, word, 1), true
@@ -96,11 +103,13 @@ func docFreq(ctx context.Context, r bindex.IndexReader, field, term string) (uin
 	return tfr.Count(), nil
 }
 
-// surfaceForm is the most frequent written form of stem in one decision that has it.
+// surfaceForm is the most frequent written form of stem in one published decision that has it
+// ("" when only own decisions have it).
 func (x *Index) surfaceForm(ctx context.Context, stem string) (string, error) {
 	tq := query.NewTermQuery(stem)
 	tq.SetField(fText)
-	sr := bleve.NewSearchRequestOptions(tq, 1, 0, false)
+	q := query.NewBooleanQuery([]query.Query{tq}, nil, []query.Query{term(fOwn, "1")})
+	sr := bleve.NewSearchRequestOptions(q, 1, 0, false)
 	sr.Fields = []string{fText}
 	res, err := x.idx.SearchInContext(ctx, sr)
 	if err != nil || len(res.Hits) == 0 {

@@ -347,7 +347,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 // noDeadEnd fills what a search without hits offers instead: a spelling from the index's own
 // words, and each filter or date range that emptied the result, with the link removing it.
 func (s *Server) noDeadEnd(r *http.Request, in searchInput, p *searchPage) {
-	if sg, ok := s.search.(omgjort.Suggester); ok && in.Query != "" {
+	if sg, ok := s.suggester(); ok && in.Query != "" {
 		q, err := sg.Suggest(r.Context(), in.Query)
 		if err != nil {
 			s.log.Warn("server: suggest", "error", err)
@@ -385,6 +385,24 @@ func (s *Server) noDeadEnd(r *http.Request, in searchInput, p *searchPage) {
 		alt.From, alt.To, alt.Page = "", "", 1
 		if n, ok := count(alt); ok {
 			p.Emptied = append(p.Emptied, emptiedFilter{Heading: "Periode", Label: danishRange(in.From, in.To), Href: alt.href(), Total: n})
+		}
+	}
+}
+
+// suggester is the searcher's spelling suggester, under the own-decision wrappers of auth.go
+// (the index suggests only words of published decisions).
+func (s *Server) suggester() (omgjort.Suggester, bool) {
+	inner := s.search
+	for {
+		switch w := inner.(type) {
+		case ownStatsSearcher:
+			inner = w.ownSearcher
+		case ownSearcher:
+			inner = w.inner
+		case omgjort.Suggester:
+			return w, true
+		default:
+			return nil, false
 		}
 	}
 }
