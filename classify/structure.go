@@ -113,6 +113,15 @@ func outcomeVerb(w string) (omgjort.Outcome, verbForm) {
 		if !ok {
 			continue
 		}
+		if f.stem == "tilsidesat" && rest == "" {
+			return f.o, formParticiple
+		}
+		if f.stem == "fasthold" && (rest == "t" || rest == "") {
+			if rest == "" {
+				return "", 0
+			}
+			return f.o, formParticiple
+		}
 		if f.stem == "omgjort" && rest == "" {
 			return f.o, formParticiple
 		}
@@ -147,6 +156,9 @@ var verbFamilies = []struct {
 	{"hjemvis", omgjort.OutcomeHjemvist},
 	{"afvis", omgjort.OutcomeAfvist},
 	{"ændr", omgjort.OutcomeAendret},
+	{"tilsidesætt", omgjort.OutcomeOphaevet},
+	{"tilsidesat", omgjort.OutcomeOphaevet},
+	{"fasthold", omgjort.OutcomeStadfaestet},
 	{"omgør", omgjort.OutcomeAendret},
 	{"omgjor", omgjort.OutcomeAendret},
 	{"omgjort", omgjort.OutcomeAendret},
@@ -340,6 +352,10 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			}
 			if who != actorAnke {
 				continue
+			}
+			if o == omgjort.OutcomeStadfaestet && strings.HasPrefix(t.w, "fasthold") && passive &&
+				strings.Contains(lower, "genvurder") {
+				continue // "Ved genvurderingen blev afgørelsen fastholdt": the first instance's
 			}
 			if !objectFits(o, ws[cl[0]+i+1:], passive, c[:i]) {
 				continue
