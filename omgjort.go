@@ -272,7 +272,7 @@ type Case struct {
 	OutcomeCorrection *LabelCorrection `json:"outcome_correction,omitempty"`
 	// OutcomeConfidence is the calibrated probability in [0,1] that Outcome is right (0 for
 	// ukendt); see ConfidentAt.
-	OutcomeConfidence float64 `json:"outcome_confidence"`
+	OutcomeConfidence float64 `json:"outcome_confidence,omitempty"`
 	// OutcomeReason says in Danish why the outcome is ukendt (an empty, foreign, garbled or
 	// overlong text, a retold court judgment, no outcome statement found); empty otherwise.
 	OutcomeReason   string       `json:"outcome_reason,omitempty"`

@@ -199,12 +199,12 @@ func (c *Classifier) Observations(gold []GoldCase) (outcomes, errs []Observation
 	return outcomes, errs
 }
 
-// Calibrate fits isotonic (pool-adjacent-violators) bins to observations: raw scores sorted,
+// calibrate fits isotonic (pool-adjacent-violators) bins to observations: raw scores sorted,
 // adjacent groups merged until the observed share of correct labels rises with the raw score
 // and every bin holds at least minBin labels. Each bin's confidence is its share shrunk towards
 // its mean raw score (priorWeight pseudo-labels), so a small or all-correct bin never claims
 // certainty; confidences never fall as the raw score rises.
-func Calibrate(obs []Observation) []bin {
+func calibrate(obs []Observation) []bin {
 	if len(obs) == 0 {
 		return nil
 	}
@@ -273,8 +273,8 @@ const maxConfidence = 0.99
 // priorWeight is how many pseudo-observations at the bin's mean raw score each bin starts with.
 const priorWeight = 30.0
 
-// WriteCalibration renders fitted bins in the calibration.txt format.
-func WriteCalibration(outcome, errs []bin, sources []string) string {
+// writeCalibration renders fitted bins in the calibration.txt format.
+func writeCalibration(outcome, errs []bin, sources []string) string {
 	var b strings.Builder
 	b.WriteString("# Calibration of the classifier's confidences: raw score → probability that the label is\n")
 	b.WriteString("# right, fitted by isotonic regression on labelled letters (bins of at least 10 labels, each\n")
@@ -351,5 +351,5 @@ func (c *Classifier) ReliabilityTable(gold []GoldCase) (outcome, errs []Reliabil
 // fit uses the raw scores, so it does not depend on the calibration in force.
 func (c *Classifier) CalibrationFor(gold []GoldCase, sources []string) string {
 	oc, ec := c.Observations(gold)
-	return WriteCalibration(Calibrate(oc), Calibrate(ec), sources)
+	return writeCalibration(calibrate(oc), calibrate(ec), sources)
 }

@@ -89,7 +89,7 @@ func TestCalibrate(t *testing.T) {
 	add(0.7, 12, 3)
 	add(0.9, 30, 29)
 	add(1.0, 3, 3)
-	bins := Calibrate(obs)
+	bins := calibrate(obs)
 	if len(bins) != 2 {
 		t.Fatalf("bins %+v, want 2 (0.5 and 0.7 pooled, 1.0 joined to 0.9)", bins)
 	}
@@ -102,7 +102,7 @@ func TestCalibrate(t *testing.T) {
 	if got := confidence(bins, 0.95); got != bins[1].conf {
 		t.Errorf("confidence(0.95) = %v", got)
 	}
-	if _, err := parseCalibration(WriteCalibration(bins, bins, []string{"x"})); err != nil {
+	if _, err := parseCalibration(writeCalibration(bins, bins, []string{"x"})); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -113,6 +113,15 @@ func outcomeVerb(w string) (omgjort.Outcome, verbForm) {
 		if !ok {
 			continue
 		}
+		if f.stem == "tilsidesat" && rest == "" {
+			return f.o, formParticiple
+		}
+		if f.stem == "fasthold" && (rest == "t" || rest == "") {
+			if rest == "" {
+				return "", 0
+			}
+			return f.o, formParticiple
+		}
 		if f.stem == "omgjort" && rest == "" {
 			return f.o, formParticiple
 		}
@@ -147,6 +156,9 @@ var verbFamilies = []struct {
 	{"hjemvis", omgjort.OutcomeHjemvist},
 	{"afvis", omgjort.OutcomeAfvist},
 	{"ændr", omgjort.OutcomeAendret},
+	{"tilsidesætt", omgjort.OutcomeOphaevet},
+	{"tilsidesat", omgjort.OutcomeOphaevet},
+	{"fasthold", omgjort.OutcomeStadfaestet},
 	{"omgør", omgjort.OutcomeAendret},
 	{"omgjor", omgjort.OutcomeAendret},
 	{"omgjort", omgjort.OutcomeAendret},
@@ -283,6 +295,12 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 						modal = true // "skulle have ophævet": a counterfactual
 					}
 					perfect = true
+				case pw == "om":
+					// "om" is "whether" only before a subject ("om du har ret"), not in
+					// "afgørelsen om hjælp".
+					if j+1 < len(c) && (actorOf(c[j+1].w) != actorNone || c[j+1].w == "der" || c[j+1].w == "det" || c[j+1].w == "man") {
+						modal = true
+					}
 				case hypothetical[pw]:
 					modal = true
 				case negation[pw]:
@@ -340,6 +358,10 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			}
 			if who != actorAnke {
 				continue
+			}
+			if o == omgjort.OutcomeStadfaestet && strings.HasPrefix(t.w, "fasthold") && passive &&
+				strings.Contains(lower, "genvurder") {
+				continue // "Ved genvurderingen blev afgørelsen fastholdt": the first instance's
 			}
 			if !objectFits(o, ws[cl[0]+i+1:], passive, c[:i]) {
 				continue
@@ -660,7 +682,10 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 				}
 				add(omgjort.OutcomeHjemvist, 2)
 			}
-		case (t.w == "behandle" || t.w == "realitetsbehandle" || has(i, "tage", "stilling")) && before(i, 4, isNeg) && before(i, 5, func(w string) bool { return w == "kan" || w == "vil" || w == "behandler" }) && ankeSubject:
+		case t.w == "rette" && i >= 2 && ws[i-1].w == "med" && firstActorIsAuthority(ws[max(0, i-4):i-1]) && !before(i, 4, isNeg) && !before(i, 6, isModal) && !whetherBefore(ws, i):
+			// "Ankestyrelsen fandt, at kommunen med rette havde givet afslag."
+			add(omgjort.OutcomeStadfaestet, 2)
+		case (t.w == "behandle" || t.w == "realitetsbehandle" || has(i, "tage", "stilling")) && before(i, 4, isNeg) && before(i, 5, func(w string) bool { return w == "kan" || w == "kunne" || w == "vil" || w == "behandler" }) && ankeSubject:
 			if within(i+1, 5, func(w string) bool {
 				return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" || w == "anken"
 			}) {

@@ -1,0 +1,59 @@
+package classify
+
+import (
+	"testing"
+
+	"omgjort"
+)
+
+// TestStructuralOutcome: outcomes written without the formulas of rules.txt are read from
+// the sentence's structure — verb family in any tense or voice, its actor, negation, modality,
+// consequences — and other instances, courts, claims and hypotheticals give nothing (issue 10).
+func TestStructuralOutcome(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want omgjort.Outcome
+	}{
+		// Third person, past tense, older formats.
+		{"Resumé:\n\nAnkestyrelsen ophævede afgørelserne.", omgjort.OutcomeOphaevet},
+		{"Resumé:\n\nSagen blev hjemvist til fornyet behandling.", omgjort.OutcomeHjemvist},
+		{"Resumé:\n\nAnkestyrelsen tiltrådte nævnets afgørelse.", omgjort.OutcomeStadfaestet},
+		{"Resumé:\n\nAnkestyrelsen stadfæstede afgørelsen om tandbehandling, men ændrede afgørelsen om tilbagebetaling.", omgjort.OutcomeAendret},
+		{"Resumé:\n\nAnkestyrelsen afviste at realitetsbehandle klagen.", omgjort.OutcomeAfvist},
+		{"Resumé:\n\nAnkestyrelsen fandt ikke grundlag for at ændre kommunens afgørelse.", omgjort.OutcomeStadfaestet},
+		{"Sagen blev behandlet i Ankestyrelsens Beskæftigelsesudvalg. Udvalget ændrede kommunens afgørelse.", omgjort.OutcomeAendret},
+		// Passive formulas with words inside, result blocks in other words.
+		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
+		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
+		{"Vi har ophævet kommunens afgørelse og sendt sagen tilbage.", omgjort.OutcomeHjemvist},
+		{"Jobcentret skal kigge på din sag en gang til og træffe en ny afgørelse.", omgjort.OutcomeHjemvist},
+		{"Vi når samme resultat som kommunen.", omgjort.OutcomeStadfaestet},
+		{"Du får ikke ret i din klage. Kommunens afgørelse er i orden.", omgjort.OutcomeStadfaestet},
+		{"Kommunens afgørelse er derfor fortsat gældende.", omgjort.OutcomeStadfaestet},
+		{"Kommunens afgørelse er derfor ikke længere gældende.", omgjort.OutcomeOphaevet},
+		{"Vi realitetsbehandler derfor ikke din klage.", omgjort.OutcomeAfvist},
+		// Consequences.
+		{"Resultat\n\nKommunen må ikke foretage fradraget. Kommunen skal efterbetale dig beløbet.", omgjort.OutcomeAendret},
+		{"Du skal ikke betale de 14.312 kr. tilbage.", omgjort.OutcomeOphaevet},
+		{"Kravet mod dig nedsættes fra 8.420 kr. til 2.115 kr.", omgjort.OutcomeAendret},
+		// Other instances, courts, claims, hypotheticals: nothing of Ankestyrelsen's.
+		{"Det sociale nævn stadfæstede kommunens afgørelse.", omgjort.OutcomeUkendt},
+		{"Kommunen traf en ny afgørelse, som nævnet stadfæstede.", omgjort.OutcomeUkendt},
+		{"Beskæftigelsesankenævnet havde ophævet kommunens afgørelse og hjemvist sagen.", omgjort.OutcomeUkendt},
+		{"Hvis kommunen ikke havde vejledt dig, kunne Ankestyrelsen have ophævet sanktionen.", omgjort.OutcomeUkendt},
+		{"Du har anført, at vi hjemviser sagen, hvis kommunen ikke har oplyst den.", omgjort.OutcomeUkendt},
+		{"Landsretten stadfæstede byrettens dom. Højesteret fandt, at kvinden var berettiget til erstatning.", omgjort.OutcomeUkendt},
+		{"Ankestyrelsen ændrede med denne afgørelse sin praksis.", omgjort.OutcomeUkendt},
+	} {
+		got := c.ClassifyCase(tc.text)
+		if got.Outcome != tc.want {
+			t.Errorf("%q: %s (%v), want %s", tc.text, got.Outcome, got.OutcomeEvidence, tc.want)
+		}
+		checkOffsets(t, got)
+		checkLabels(t, got)
+	}
+}
