@@ -222,3 +222,13 @@ func TestExtractImageAndEmailWithPDF(t *testing.T) {
 		t.Errorf("eml body: %q", d.Text())
 	}
 }
+
+func TestExtractBlankScan(t *testing.T) {
+	needTools(t, "pdftotext", "pdfinfo", "pdftoppm", "tesseract")
+	p := filepath.Join(t.TempDir(), "blank.pdf")
+	writeScannedPDF(t, p, testLetter{body: " "})
+	_, err := Extract(context.Background(), p, Limits{})
+	if !errors.Is(err, ErrEmpty) || !strings.Contains(Message(err), "ikke fundet nogen tekst") {
+		t.Fatalf("a blank scan: %v (%s)", err, Message(err))
+	}
+}
