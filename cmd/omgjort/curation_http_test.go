@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"omgjort"
+	"omgjort/audit"
 	"omgjort/server"
 )
 
@@ -131,5 +132,14 @@ func TestCurationRoutes(t *testing.T) {
 	}
 	if code, _ := do("GET", "/api/decisions/9-25", "", ""); code != http.StatusNotFound {
 		t.Fatalf("deleted decision still served: %d", code)
+	}
+	// The deletion over HTTP is in the hash-chained audit log with who and from where.
+	l, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := l.List(audit.Filter{DecisionID: "9-25", Action: omgjort.AuditDelete})
+	if err != nil || len(recs) == 0 || recs[0].Entry.Client != "127.0.0.1" || recs[0].Entry.User == "" {
+		t.Fatalf("audit of the deletion: %+v, %v", recs, err)
 	}
 }
