@@ -195,6 +195,20 @@ func UserFrom(ctx context.Context) *User {
 	return u
 }
 
+type clientKey struct{}
+
+// WithClient returns ctx carrying the client's address, so an audit entry recorded deep in
+// another package (a label correction, a deletion) still says where the request came from.
+func WithClient(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientKey{}, addr)
+}
+
+// ClientFrom returns the client address in ctx, or "".
+func ClientFrom(ctx context.Context) string {
+	a, _ := ctx.Value(clientKey{}).(string)
+	return a
+}
+
 // CanReadOwn reports whether the principal in ctx may see own decisions; searches, feeds and
 // exports use it to decide whether to include them.
 func CanReadOwn(ctx context.Context) bool { return UserFrom(ctx).Can(PermReadOwn) }

@@ -62,6 +62,9 @@ func TestUserContext(t *testing.T) {
 	if UserFrom(ctx).Name != "a" || !CanReadOwn(ctx) {
 		t.Fatal("user lost in context")
 	}
+	if ClientFrom(ctx) != "" || ClientFrom(WithClient(ctx, "10.0.0.9")) != "10.0.0.9" {
+		t.Fatal("client address in context")
+	}
 	d := &Decision{Source: SourceOwn}
 	if !d.IsOwn() || (&Decision{Source: "astdk"}).IsOwn() {
 		t.Fatal("IsOwn")

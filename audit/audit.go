@@ -88,7 +88,8 @@ func Open(db *bolt.DB) (*Log, error) {
 // SetClock replaces the clock that stamps records without a time (tests of retention).
 func (l *Log) SetClock(now func() time.Time) { l.now = now }
 
-// Record appends e to the chain. A zero Time is now; an empty User is the user in ctx. The
+// Record appends e to the chain. A zero Time is now; an empty User is the user in ctx, an
+// empty Client the client address in ctx (omgjort.WithClient). The
 // entry must hold no secret: callers pass what was done, never a password or a token.
 func (l *Log) Record(ctx context.Context, e omgjort.AuditEntry) error {
 	if e.Time.IsZero() {
@@ -98,6 +99,9 @@ func (l *Log) Record(ctx context.Context, e omgjort.AuditEntry) error {
 		if u := omgjort.UserFrom(ctx); u != nil {
 			e.User = u.Name
 		}
+	}
+	if e.Client == "" {
+		e.Client = omgjort.ClientFrom(ctx)
 	}
 	if e.Outcome == "" {
 		e.Outcome = omgjort.AuditOK

@@ -190,6 +190,14 @@ func TestFiltersReadersAndExport(t *testing.T) {
 	if rs, _ := l.List(audit.Filter{User: "OLE"}); len(rs) != 1 || rs[0].Entry.Query != "sygedagpenge" {
 		t.Fatalf("user filter = %+v", rs)
 	}
+	// A package deep in a request records without knowing the client: it comes from ctx.
+	cctx := omgjort.WithClient(ctx, "10.1.2.3")
+	if err := l.Record(cctx, omgjort.AuditEntry{User: "ole", Action: omgjort.AuditCorrectLabels, DecisionID: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := l.List(audit.Filter{Action: omgjort.AuditCorrectLabels}); len(rs) != 1 || rs[0].Entry.Client != "10.1.2.3" {
+		t.Fatalf("client from ctx = %+v", rs)
+	}
 	if rs, _ := l.List(audit.Filter{From: start.Add(2 * time.Hour), To: start.Add(4 * time.Hour)}); len(rs) != 2 {
 		t.Fatalf("period filter = %d records, want 2", len(rs))
 	}

@@ -178,7 +178,7 @@ func safeMethod(m string) bool {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := &reqInfo{client: clientAddr(r), path: r.URL.Path}
-		ctx := context.WithValue(r.Context(), reqInfoKey{}, info)
+		ctx := omgjort.WithClient(context.WithValue(r.Context(), reqInfoKey{}, info), info.client)
 		r = r.WithContext(ctx)
 		q := r.URL.Query()
 		for _, k := range secretQueryKeys {
