@@ -318,6 +318,16 @@ func chooseOutcome(text string, sents []sentence, hits []hit) (omgjort.Outcome, 
 	if len(hits) == 0 {
 		return omgjort.OutcomeUkendt, nil
 	}
+	// Consequence formulas count only when no other formula states the outcome.
+	var formulas []hit
+	for _, h := range hits {
+		if !h.rule.fallback {
+			formulas = append(formulas, h)
+		}
+	}
+	if len(formulas) > 0 {
+		hits = formulas
+	}
 	var counted []hit
 	for _, h := range hits {
 		if sents[h.sent].result {

