@@ -97,9 +97,20 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		readUnheaded(sents)
 	}
 	var outcomes, kritik, ugyldig, errs []hit
+	var duties []hit
 	for i := range sents {
 		for _, h := range c.sentenceHits(text, sents, i) {
 			switch h.rule.kind {
+			case kindDuty:
+				duties = append(duties, h)
+			case kindUnmet:
+				// The duty stated in the sentence before, under the same heading, was not met:
+				// both sentences are the evidence.
+				for _, d := range duties {
+					if d.sent == i-1 && sents[d.sent].block == sents[i].block {
+						errs = append(errs, d, hit{rule: d.rule, sent: i})
+					}
+				}
 			case kindOutcome:
 				outcomes = append(outcomes, h)
 			case kindKritik:

@@ -19,6 +19,13 @@ const (
 	kindKritik
 	kindUgyldig
 	kindError
+	// kindDuty states what the first instance had to do ("Kommunen skal genvurdere afgørelsen
+	// inden 4 uger"); it signals its error type only when the next sentence says the duty was
+	// not met (kindUnmet).
+	kindDuty
+	// kindUnmet says, without naming it, that the duty just stated was not met ("Det har
+	// kommunen ikke gjort.", "Det skete ikke.").
+	kindUnmet
 )
 
 // String names the kind as the rules file does.
@@ -32,6 +39,10 @@ func (k kind) String() string {
 		return "ugyldig"
 	case kindError:
 		return "error"
+	case kindDuty:
+		return "duty"
+	case kindUnmet:
+		return "unmet"
 	}
 	return "?"
 }
@@ -211,15 +222,18 @@ func parseRules(src string) (*ruleSet, error) {
 				return nil, fmt.Errorf("classify: rules line %d: threshold must be in (0,1], got %q", b.line, b.head[1])
 			}
 			rs.threshold = t
-		case "outcome", "kritik", "ugyldig", "error":
+		case "outcome", "kritik", "ugyldig", "error", "duty", "unmet":
 			r := rule{line: b.line, sections: map[string]bool{}}
 			args := b.head[1:]
 			switch b.head[0] {
-			case "error":
+			case "error", "duty":
 				if len(args) == 0 {
-					return nil, fmt.Errorf("classify: rules line %d: error without type", b.line)
+					return nil, fmt.Errorf("classify: rules line %d: %s without type", b.line, b.head[0])
 				}
 				r.kind, r.errType = kindError, omgjort.ErrorType(args[0])
+				if b.head[0] == "duty" {
+					r.kind = kindDuty
+				}
 				if !r.errType.Valid() {
 					return nil, fmt.Errorf("classify: rules line %d: unknown error type %q", b.line, args[0])
 				}
@@ -235,6 +249,8 @@ func parseRules(src string) (*ruleSet, error) {
 				args = args[1:]
 			case "kritik":
 				r.kind = kindKritik
+			case "unmet":
+				r.kind = kindUnmet
 			case "ugyldig":
 				r.kind = kindUgyldig
 			}
@@ -298,7 +314,11 @@ func parseRules(src string) (*ruleSet, error) {
 				case "ugyldig":
 					v.targets[kindUgyldig] = true
 				case "errors":
+					// Not kindDuty: a duty retold from the first instance's letter ("I kommunens
+					// afgørelse står der, at du skal klage inden 6 uger") is what the unmet
+					// statement after it judges.
 					v.targets[kindError] = true
+					v.targets[kindUnmet] = true
 				default:
 					return nil, fmt.Errorf("classify: rules line %d: unknown veto target %q", b.line, t)
 				}

@@ -350,7 +350,9 @@ func genericHeading(para string) *headingRule {
 			// The letter's own appeal guidance is named first ("Klagevejledning", "Kan du
 			// klage?"); "Klagevejledning i kommunens brev" is about the first instance.
 			if genericHeadings[i].h.section == "klagevejl" {
-				if strings.HasPrefix(lower, w) && !strings.Contains(lower, "kommune") {
+				// "Klagevejledningen" (definite) heads Ankestyrelsen's remarks on the first
+				// instance's appeal guidance.
+				if strings.HasPrefix(lower, w) && !strings.Contains(lower, "kommune") && !strings.HasPrefix(lower, "klagevejledningen") {
 					return &genericHeadings[i].h
 				}
 				continue
