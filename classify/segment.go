@@ -289,14 +289,15 @@ func isAbbreviation(before string) bool {
 // genericHeadings are the sections a short heading-like paragraph that no heading rule knows
 // is read as, by the words it holds, in order: the first class whose word is in the heading
 // wins. Headings vary by office and decade ("Ankestyrelsens bemærkninger", "Vores vurdering",
-// "Hvorfor?", "Sagens forløb", "Resultatet af din klage"); their words do not.
+// "Hvorfor?", "Sagens forløb", "Resultatet af din klage"); their words do not. A word written
+// "=word" must be the whole heading.
 var genericHeadings = []struct {
 	words []string
 	h     headingRule
 }{
 	{[]string{"klagevejledning", "kan du klage", "vil du klage", "sådan klager", "hvis du vil klage", "klageadgang"}, headingRule{section: "klagevejl"}},
 	{[]string{"regler", "regel", "lovgrundlag", "lovgivning", "bestemmelser", "praksis"}, headingRule{section: "regler"}},
-	{[]string{"resumé", "resume", "sammendrag", "kort fortalt"}, headingRule{section: "resume"}},
+	{[]string{"resumé", "resume", "sammendrag", "kort fortalt", "=sagen", "=den konkrete sag", "=de konkrete sager"}, headingRule{section: "resume"}},
 	{[]string{"principiel betydning", "principielle betydning"}, headingRule{section: "princip"}},
 	{[]string{"love:", "lovgrundlag"}, headingRule{section: "regler"}},
 	{[]string{"sagsfremstilling", "sagens forløb", "baggrund", "oplysninger i sagen", "sagens oplysninger", "faktiske", "sagens omstændigheder", "bygger vi", "vi har set på", "grundlaget for"}, headingRule{section: "oplysninger"}},
@@ -341,6 +342,14 @@ func genericHeading(para string) *headingRule {
 	}
 	for i := range genericHeadings {
 		for _, w := range genericHeadings[i].words {
+			// "=word": the whole heading is the word ("Sagen", not "Hvorfor skal kommunen se
+			// på sagen igen?").
+			if exact, ok := strings.CutPrefix(w, "="); ok {
+				if lower == exact {
+					return &genericHeadings[i].h
+				}
+				continue
+			}
 			if w == "love:" {
 				if strings.HasPrefix(strings.ToLower(para), w) {
 					return &genericHeadings[i].h
