@@ -3,7 +3,11 @@ package classify
 import (
 	"bufio"
 	_ "embed"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -346,10 +350,92 @@ func (c *Classifier) ReliabilityTable(gold []GoldCase) (outcome, errs []Reliabil
 	return table(oc, ook), table(ec, eok)
 }
 
+// FirstScore is what a held-out set's FIRST-SCORE.txt records: how the classifier did on the
+// set when it had never been tuned on it. Pooled over sets, it says how far confidences fitted
+// on tuned letters overstate how often a label is right on new text.
+type FirstScore struct {
+	Letters         int
+	OutcomeAccuracy float64
+	ErrorPrecision  float64
+}
+
+var (
+	firstOutcome = regexp.MustCompile(`(?m)^Udfald: træfsikkerhed ([0-9.]+) \((\d+)/(\d+)\)`)
+	firstErrors  = regexp.MustCompile(`(?m)^Fejltyper: micro-F1 [0-9.]+ \(præcision ([0-9.]+),`)
+)
+
+// LoadFirstScore reads dir/FIRST-SCORE.txt; ok is false when the set has none (a set that was
+// never scored before tuning). The first "Udfald" and "Fejltyper" lines are the first score;
+// lines after them compare other classifiers.
+func LoadFirstScore(dir string) (fs FirstScore, ok bool, err error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "FIRST-SCORE.txt"))
+	if errors.Is(err, os.ErrNotExist) {
+		return FirstScore{}, false, nil
+	}
+	if err != nil {
+		return FirstScore{}, false, fmt.Errorf("classify: first score: %w", err)
+	}
+	o := firstOutcome.FindSubmatch(raw)
+	e := firstErrors.FindSubmatch(raw)
+	if o == nil || e == nil {
+		return FirstScore{}, false, fmt.Errorf("classify: %s/FIRST-SCORE.txt has no Udfald or Fejltyper line", dir)
+	}
+	fs.OutcomeAccuracy, _ = strconv.ParseFloat(string(o[1]), 64)
+	fs.Letters, _ = strconv.Atoi(string(o[3]))
+	fs.ErrorPrecision, _ = strconv.ParseFloat(string(e[1]), 64)
+	return fs, true, nil
+}
+
+// newTextFactor is how much to scale the confidences fitted on tuned letters: the pooled first
+// score (letters-weighted) over the share right on the tuned letters, at most 1.
+func newTextFactor(first []FirstScore, pick func(FirstScore) float64, obs []Observation) (factor, fresh, tuned float64) {
+	n := 0
+	for _, f := range first {
+		fresh += pick(f) * float64(f.Letters)
+		n += f.Letters
+	}
+	if n == 0 || len(obs) == 0 {
+		return 1, 0, 0
+	}
+	fresh /= float64(n)
+	right := 0
+	for _, o := range obs {
+		if o.Correct {
+			right++
+		}
+	}
+	tuned = float64(right) / float64(len(obs))
+	return min(1, fresh/tuned), fresh, tuned
+}
+
 // CalibrationFor fits outcome and error-type calibrations on labelled letters and renders them
 // in the calibration.txt format (sources names the directories, for the file's header). The
 // fit uses the raw scores, so it does not depend on the calibration in force.
-func (c *Classifier) CalibrationFor(gold []GoldCase, sources []string) string {
+//
+// The letters it is fitted on have been tuned on, so nearly every label on them is right. When
+// first scores of never-tuned sets are given, each confidence is scaled by the pooled first
+// score over the share right on the tuned letters (outcome accuracy for outcomes, precision for
+// error types), so a confidence says how often such a label is right on new text.
+func (c *Classifier) CalibrationFor(gold []GoldCase, sources []string, first []FirstScore) string {
 	oc, ec := c.Observations(gold)
-	return writeCalibration(calibrate(oc), calibrate(ec), sources)
+	ob, eb := calibrate(oc), calibrate(ec)
+	of, ofresh, otuned := newTextFactor(first, func(f FirstScore) float64 { return f.OutcomeAccuracy }, oc)
+	ef, efresh, etuned := newTextFactor(first, func(f FirstScore) float64 { return f.ErrorPrecision }, ec)
+	for i := range ob {
+		ob[i].conf = round3(ob[i].conf * of)
+	}
+	for i := range eb {
+		eb[i].conf = round3(eb[i].conf * ef)
+	}
+	text := writeCalibration(ob, eb, sources)
+	if len(first) > 0 {
+		letters := 0
+		for _, f := range first {
+			letters += f.Letters
+		}
+		note := fmt.Sprintf("# New text: first scores of %d never-tuned sets (%d letters): outcome accuracy %.3f, error-type precision %.3f;\n# on the letters above %.3f and %.3f; confidences scaled by %.3f (outcome) and %.3f (error types).\n",
+			len(first), letters, ofresh, efresh, otuned, etuned, of, ef)
+		text = strings.Replace(text, "# kind ", note+"# kind ", 1)
+	}
+	return text
 }

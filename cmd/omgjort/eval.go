@@ -39,7 +39,19 @@ func runEval(_ context.Context, env *environ, args []string) error {
 			all = append(all, cases...)
 		}
 		if *calibrate != "" {
-			text := cls.CalibrationFor(all, fs.Args())
+			// Held-out sets scored before they were tuned on say how right the labels are on
+			// new text: the confidences are scaled to it.
+			var first []classify.FirstScore
+			for _, dir := range fs.Args() {
+				f, ok, err := classify.LoadFirstScore(dir)
+				if err != nil {
+					return err
+				}
+				if ok {
+					first = append(first, f)
+				}
+			}
+			text := cls.CalibrationFor(all, fs.Args(), first)
 			if err := os.WriteFile(*calibrate, []byte(text), 0o644); err != nil {
 				return fmt.Errorf("eval: write calibration: %w", err)
 			}
