@@ -497,3 +497,31 @@ func TestWeeklySectionInDigest(t *testing.T) {
 		t.Errorf("daily mail after the digests: %d", len(daily))
 	}
 }
+
+// TestFailingAlertRecorded: a saved search the index can no longer run is recorded on the
+// alert (for its owner and the admin) and in the run's errors; the user's other alerts are
+// still mailed.
+func TestFailingAlertRecorded(t *testing.T) {
+	f := newFixture(t)
+	ctx := f.user("jurist", omgjort.RoleJurist, "jurist@kommune.dk")
+	broken := f.save(ctx, "Gammel syntaks", "q=sygedagpenge", Daily)
+	f.save(ctx, "Fungerer", "q=sygedagpenge", Daily)
+	// A query saved by an older version whose syntax the index no longer accepts.
+	if _, err := f.s.update("", broken.ID, func(a *Alert) error { a.Query = "q=%22sygedagpenge"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	d := f.add("sygedagpenge", false, time.Hour)
+	f.clock = t0.Add(2 * time.Hour)
+	rep, err := f.s.RunDaily(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "alert:"+broken.ID) || len(rep.Errors) != 1 || rep.Sent != 1 {
+		t.Fatalf("run: %+v %v", rep, err)
+	}
+	got, _ := f.s.Get("jurist", broken.ID)
+	if !strings.Contains(got.LastError, "kan ikke længere køres") || !strings.Contains(got.LastError, "citationstegn") || got.LastErrorAt.IsZero() {
+		t.Errorf("recorded error %q", got.LastError)
+	}
+	msgs := f.smtp.To("jurist@kommune.dk")
+	if len(msgs) != 1 || !strings.Contains(plain(body(msgs[0])), d.Number) || strings.Contains(plain(body(msgs[0])), "Gammel syntaks") {
+		t.Errorf("the working alert's mail: %d", len(msgs))
+	}
+}

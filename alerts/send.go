@@ -156,6 +156,18 @@ func (s *Service) plan(ctx context.Context, u *omgjort.User, list []Alert, cands
 		if err != nil {
 			return nil, nil, err
 		}
+		// Run once as it stands, so a search the index can no longer run is reported even on
+		// a day without new decisions.
+		probe := req
+		probe.Size, probe.IncludeOwn = 1, u.Can(omgjort.PermReadOwn)
+		if _, err := s.cfg.Search.Search(ctx, probe); err != nil {
+			var qe *omgjort.QueryError
+			if errors.As(err, &qe) {
+				bad = append(bad, alertError{a, "Den gemte søgning kan ikke længere køres: " + qe.Message})
+				continue
+			}
+			return nil, nil, fmt.Errorf("alerts: search for %s: %w", a.ID, err)
+		}
 		it := item{AlertID: a.ID, User: a.User, Name: a.Name, Query: a.Query}
 		failed := false
 		for _, c := range cands {
@@ -429,7 +441,11 @@ func (s *Service) RunDaily(ctx context.Context) (Report, error) {
 		rep.Sent++
 	}
 	if len(rep.Errors) > 0 && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("alerts: %d saved searches could not be run or mailed", len(rep.Errors)))
+		var why []string
+		for _, e := range rep.Errors {
+			why = append(why, e.URL+": "+e.Reason)
+		}
+		errs = append(errs, fmt.Errorf("alerts: %d saved searches could not be run or mailed (%s)", len(rep.Errors), strings.Join(why, "; ")))
 	}
 	return rep, errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -153,5 +154,28 @@ func TestUnsubscribeLink(t *testing.T) {
 	}
 	if a, _ := f.alerts.Get("u-jurist", list[0].ID); a.Freq != alerts.Weekly {
 		t.Errorf("a forged link changed the other search: %s", a.Freq)
+	}
+}
+
+// TestFailingAlertShownToAdmin: an alert the daily run could not mail is listed with its
+// reason on /status for administrators only, and on its owner's page.
+func TestFailingAlertShownToAdmin(t *testing.T) {
+	f := newAuthFixture(t, nil)
+	f.do(t, "jurist", "POST", "/gemte-soegninger", url.Values{"navn": {"Sanktioner"}, "soegning": {"q=sanktion"}, "frekvens": {"daglig"}})
+	rep, err := f.alerts.RunDaily(context.Background())
+	if err == nil || len(rep.Errors) != 1 {
+		t.Fatalf("run without a mail address: %+v %v", rep, err)
+	}
+	_, page := f.do(t, "admin", "GET", "/status", nil)
+	if !strings.Contains(page, "Gemte søgninger med fejl") || !strings.Contains(page, "ingen mailadresse") || !strings.Contains(page, "u-jurist") {
+		t.Error("the admin's status page does not show the failing alert")
+	}
+	for _, role := range []string{"", "jurist"} {
+		if _, page := f.do(t, role, "GET", "/status", nil); strings.Contains(page, "Gemte søgninger med fejl") {
+			t.Errorf("%q sees the failing alerts on /status", role)
+		}
+	}
+	if _, page := f.do(t, "jurist", "GET", "/gemte-soegninger", nil); !strings.Contains(page, "Søgningen kunne ikke sendes: Der er ingen mailadresse") {
+		t.Error("the owner's page does not show why")
 	}
 }
