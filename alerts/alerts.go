@@ -150,6 +150,16 @@ type Service struct {
 	run sync.Mutex
 	// hook is called at the named stages of a send; tests stop the process there.
 	hook func(stage, owner string) error
+	// wcache holds the decisions read for the digest's recipients (under run).
+	wcache weeklyCache
+}
+
+// weeklyCache is the candidates of one digest run.
+type weeklyCache struct {
+	week  string
+	since time.Time
+	at    time.Time
+	cands []candidate
 }
 
 // Open prepares the buckets in db (store.DB.Bolt) and returns the service.

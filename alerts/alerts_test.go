@@ -22,7 +22,7 @@ const pw = "korrekt hest batteri"
 
 // fixture is the service over a real store, index, user store, audit log and SMTP server.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	idx   *index.Index
 	users *auth.Service
@@ -44,7 +44,7 @@ func mustLoc(name string) *time.Location {
 	return l
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(dir)

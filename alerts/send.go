@@ -714,7 +714,7 @@ func (s *Service) weekly(ctx context.Context, week omgjort.Week, email string) (
 	}
 	sort.Strings(names)
 	users := s.users(names)
-	cands, err := s.candidates(since)
+	cands, err := s.weeklyCandidates(week, since)
 	if err != nil {
 		return nil, err
 	}
@@ -762,4 +762,30 @@ func (d digestLog) PutSend(rec omgjort.Send) error {
 		d.s.auditOwn(context.Background(), done)
 	}
 	return err
+}
+
+// weeklyCacheFor is how long the decisions read for one digest run are reused for the next
+// recipients: a run composes every recipient's copy within minutes, and each copy would
+// otherwise read the whole store. A decision stored meanwhile is not lost: it is not in any
+// sent set, so next week's section has it.
+const weeklyCacheFor = 30 * time.Minute
+
+// weeklyCandidates is candidates for the digest of week, shared by its recipients.
+func (s *Service) weeklyCandidates(week omgjort.Week, since time.Time) ([]candidate, error) {
+	c := &s.wcache
+	if c.week == week.String() && !since.Before(c.since) && s.now().Sub(c.at) < weeklyCacheFor && !s.now().Before(c.at) {
+		out := make([]candidate, 0, len(c.cands))
+		for _, x := range c.cands {
+			if x.first.After(since) {
+				out = append(out, x)
+			}
+		}
+		return out, nil
+	}
+	cands, err := s.candidates(since)
+	if err != nil {
+		return nil, err
+	}
+	*c = weeklyCache{week: week.String(), since: since, at: s.now(), cands: cands}
+	return cands, nil
 }
