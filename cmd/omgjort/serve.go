@@ -364,6 +364,9 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 	// scheduled: the daily mail of saved-search alerts, after the morning crawls. Re-running it
 	// the same day sends only mails that an earlier run planned and could not deliver.
 	if o.alerts != nil {
+		if o.alertsSpec == "" {
+			o.alertsSpec = defaultAlertsSpec // options built in code (tests, demo) leave it unset
+		}
 		add(o.alertsSpec, jobs.Job{Name: "alerts", Title: omgjort.JobTitles["alerts"],
 			Run: func(ctx context.Context, run *omgjort.CrawlRun) error { return alertsJob(ctx, o.alerts, run) }})
 	}
