@@ -525,3 +525,43 @@ func TestFailingAlertRecorded(t *testing.T) {
 		t.Errorf("the working alert's mail: %d", len(msgs))
 	}
 }
+
+// TestRetryHonoursUnsubscribeAndRoles: a planned mail that failed is trimmed before it is
+// retried: a search unsubscribed meanwhile is left out (nothing left: nothing sent), and own
+// decisions are left out once the user lost the role.
+func TestRetryHonoursUnsubscribeAndRoles(t *testing.T) {
+	f := newFixture(t)
+	c1 := f.user("en", omgjort.RoleJurist, "en@kommune.dk")
+	c2 := f.user("to", omgjort.RoleJurist, "to@kommune.dk")
+	a1 := f.save(c1, "Syge", "q=sygedagpenge", Daily)
+	f.save(c2, "Syge", "q=sygedagpenge", Daily)
+	f.add("sygedagpenge", true, time.Hour)
+	pub := f.add("sygedagpenge", false, time.Hour)
+	f.clock = t0.Add(2 * time.Hour)
+	f.smtp.Refuse("en@kommune.dk", 451, 451, 451)
+	f.smtp.Refuse("to@kommune.dk", 451, 451, 451)
+	if rep, err := f.s.RunDaily(context.Background()); err == nil || rep.Failed != 2 {
+		t.Fatalf("failing run: %+v %v", rep, err)
+	}
+	if _, err := f.s.Unsubscribe(f.s.Token(a1.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.users.SetRoles("to", []omgjort.Role{omgjort.RoleLaeser}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock = t0.Add(3 * time.Hour)
+	rep := f.run()
+	if n := len(f.smtp.To("en@kommune.dk")); n != 0 || rep.Sent != 1 {
+		t.Errorf("unsubscribed user got %d mails (%+v)", n, rep)
+	}
+	to := f.smtp.To("to@kommune.dk")
+	if len(to) != 1 {
+		t.Fatalf("retry: %d mails", len(to))
+	}
+	if text := plain(body(to[0])); !strings.Contains(text, pub.Number) || strings.Contains(text, "egen afgørelse") {
+		t.Errorf("retried mail after losing the role:\n%s", text)
+	}
+	if s := mimeDecode(to[0].Header.Get("Subject")); !strings.Contains(s, "1 ny afgørelse matcher «Syge»") {
+		t.Errorf("subject %q", s)
+	}
+}

@@ -423,14 +423,13 @@ func (s *Service) RunDaily(ctx context.Context) (Report, error) {
 				errs = append(errs, err)
 				continue
 			}
+		} else if ob = s.replan(ob, u, byUser[name]); ob.State == stateSuperseded {
+			if err := s.putOutbox(ob); err != nil {
+				errs = append(errs, err)
+			}
+			continue
 		} else {
 			ob.Email = email
-			if !u.Can(omgjort.PermReadOwn) {
-				// Planned while the user could read own decisions, retried after they lost it.
-				for i := range ob.Items {
-					ob.Items[i].Own = nil
-				}
-			}
 		}
 		if err := s.deliver(ctx, ob); err != nil {
 			rep.Failed++
@@ -448,6 +447,33 @@ func (s *Service) RunDaily(ctx context.Context) (Report, error) {
 		errs = append(errs, fmt.Errorf("alerts: %d saved searches could not be run or mailed (%s)", len(rep.Errors), strings.Join(why, "; ")))
 	}
 	return rep, errors.Join(errs...)
+}
+
+// replan trims a planned mail that is being retried to what may still be sent: searches
+// still daily (not deleted or unsubscribed since) and own decisions only while the user may
+// read them. Nothing left: the mail is given up.
+func (s *Service) replan(ob *outbox, u *omgjort.User, daily []Alert) *outbox {
+	still := map[string]bool{}
+	for _, a := range daily {
+		still[a.ID] = true
+	}
+	var items []item
+	for _, it := range ob.Items {
+		if !still[it.AlertID] {
+			continue
+		}
+		if !u.Can(omgjort.PermReadOwn) {
+			it.Own = nil
+		}
+		if it.count() > 0 {
+			items = append(items, it)
+		}
+	}
+	ob.Items = items
+	if len(items) == 0 {
+		ob.State = stateSuperseded
+	}
+	return ob
 }
 
 // supersede gives up the user's daily mails of earlier days that never went out: their
