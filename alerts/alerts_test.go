@@ -565,3 +565,52 @@ func TestRetryHonoursUnsubscribeAndRoles(t *testing.T) {
 		t.Errorf("subject %q", s)
 	}
 }
+
+// TestWeeklySectionSurvivesAFailedDigest: when the digest to a weekly user is refused, the
+// section is not marked sent; the rerun sends the digest with the same section once, and next
+// week's section does not repeat it.
+func TestWeeklySectionSurvivesAFailedDigest(t *testing.T) {
+	f := newFixture(t)
+	ctx := f.user("tl", omgjort.RoleTeamleder, "tl@kommune.dk")
+	f.save(ctx, "Syge", "q=sygedagpenge", Weekly)
+	d1 := f.add("sygedagpenge", false, time.Hour)
+	f.clock = t0.Add(6 * 24 * time.Hour)
+	r, _ := digest.NewRenderer(nil)
+	week := omgjort.WeekOf(t0)
+	deliver := func(w omgjort.Week) error {
+		d, err := digest.Build(f.db, digest.Options{Week: w, Now: f.clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Render(d); err != nil {
+			t.Fatal(err)
+		}
+		dv := &digest.Deliverer{Log: f.s.DigestLog(f.db), Mailer: f.s.cfg.Mailer, Attempts: 1}
+		_, err = dv.Deliver(context.Background(), w, "omgjort@kommune.dk", []omgjort.Recipient{{Email: "tl@kommune.dk"}},
+			func(rc omgjort.Recipient) (*digest.Message, error) { return f.s.DigestMessage(context.Background(), w, rc.Email, d, r) })
+		return err
+	}
+	f.smtp.Refuse("tl@kommune.dk", 451)
+	if err := deliver(week); err == nil {
+		t.Fatal("refused digest reported no error")
+	}
+	d2 := f.add("sygedagpenge", false, time.Hour) // stored after the section was planned
+	if err := deliver(week); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.smtp.To("tl@kommune.dk")
+	if len(msgs) != 1 {
+		t.Fatalf("%d digests", len(msgs))
+	}
+	if text := plain(body(msgs[0])); !strings.Contains(text, d1.Number) || strings.Contains(text, d2.Number) {
+		t.Errorf("resent section:\n%s", text)
+	}
+	f.clock = f.clock.Add(7 * 24 * time.Hour)
+	if err := deliver(week.Add(1)); err != nil {
+		t.Fatal(err)
+	}
+	msgs = f.smtp.To("tl@kommune.dk")
+	if text := plain(body(msgs[1])); !strings.Contains(text, d2.Number) || strings.Contains(text, d1.Number+":") {
+		t.Errorf("next week's section:\n%s", text)
+	}
+}
