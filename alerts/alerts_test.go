@@ -587,7 +587,9 @@ func TestWeeklySectionSurvivesAFailedDigest(t *testing.T) {
 		}
 		dv := &digest.Deliverer{Log: f.s.DigestLog(f.db), Mailer: f.s.cfg.Mailer, Attempts: 1}
 		_, err = dv.Deliver(context.Background(), w, "omgjort@kommune.dk", []omgjort.Recipient{{Email: "tl@kommune.dk"}},
-			func(rc omgjort.Recipient) (*digest.Message, error) { return f.s.DigestMessage(context.Background(), w, rc.Email, d, r) })
+			func(rc omgjort.Recipient) (*digest.Message, error) {
+				return f.s.DigestMessage(context.Background(), w, rc.Email, d, r)
+			})
 		return err
 	}
 	f.smtp.Refuse("tl@kommune.dk", 451)
