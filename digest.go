@@ -303,6 +303,8 @@ type DigestAlert struct {
 	Name string
 	// SearchURL runs the saved search on the site.
 	SearchURL string
+	// Total counts every new decision, the own ones included.
+	Total int
 	// Entries are the new published decisions, newest first.
 	Entries []DigestEntry
 	// Own counts the new own decisions; OwnText says so in Danish, with OwnURL to sign in.

@@ -463,7 +463,7 @@ func TestWeeklySectionInDigest(t *testing.T) {
 		t.Fatalf("%d digest mails", len(msgs))
 	}
 	text := plain(body(msgs[0]))
-	for _, want := range []string{"DINE GEMTE SØGNINGER", "«Syge ugentligt» (1 ny afgørelse)", d1.Number, "1 ny egen afgørelse matcher «Syge ugentligt»", "UGE "} {
+	for _, want := range []string{"DINE GEMTE SØGNINGER", "«Syge ugentligt» (2 nye afgørelser)", d1.Number, "1 ny egen afgørelse matcher «Syge ugentligt»", "UGE "} {
 		if !strings.Contains(strings.ToUpper(text), strings.ToUpper(want)) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
 		}
@@ -614,5 +614,28 @@ func TestWeeklySectionSurvivesAFailedDigest(t *testing.T) {
 	msgs = f.smtp.To("tl@kommune.dk")
 	if text := plain(body(msgs[1])); !strings.Contains(text, d2.Number) || strings.Contains(text, d1.Number+":") {
 		t.Errorf("next week's section:\n%s", text)
+	}
+}
+
+// TestOneMailForAllDailySearches: a user's daily searches share one mail; a decision that
+// two of them find counts once in the subject and is listed under each.
+func TestOneMailForAllDailySearches(t *testing.T) {
+	f := newFixture(t)
+	ctx := f.user("jurist", omgjort.RoleJurist, "jurist@kommune.dk")
+	f.save(ctx, "Syge", "q=sygedagpenge", Daily)
+	f.save(ctx, "Hjemvist", "q=kommunen&udfald=hjemvist", Daily)
+	d := f.add("sygedagpenge", false, time.Hour)
+	f.clock = t0.Add(2 * time.Hour)
+	f.run()
+	msgs := f.smtp.To("jurist@kommune.dk")
+	if len(msgs) != 1 {
+		t.Fatalf("%d mails", len(msgs))
+	}
+	if s := mimeDecode(msgs[0].Header.Get("Subject")); s != "Omgjort: 1 ny afgørelse matcher dine gemte søgninger" {
+		t.Errorf("subject %q", s)
+	}
+	text := plain(body(msgs[0]))
+	if strings.Count(text, "(1 ny afgørelse)") != 4 || strings.Count(text, d.Number+":") != 2 || !strings.Contains(text, "gemt søgningerne") {
+		t.Errorf("mail:\n%s", text)
 	}
 }

@@ -596,7 +596,7 @@ func (s *Service) sections(ob *outbox) []omgjort.DigestAlert {
 	var out []omgjort.DigestAlert
 	for _, it := range ob.Items {
 		da := omgjort.DigestAlert{Name: it.Name, SearchURL: s.site() + "/?" + it.Query, Entries: it.Entries,
-			Own: len(it.Own), UnsubscribeURL: s.UnsubscribeURL(it.AlertID)}
+			Own: len(it.Own), Total: it.count(), UnsubscribeURL: s.UnsubscribeURL(it.AlertID)}
 		if da.Own > 0 {
 			da.OwnText = ownText(da.Own, it.Name)
 			da.OwnURL = s.site() + "/signin?next=" + url.QueryEscape("/?"+it.Query)
@@ -627,12 +627,19 @@ func (s *Service) headers(ob *outbox) map[string]string {
 	}
 }
 
-// subject is the daily mail's subject with Danish agreement.
+// subject is the daily mail's subject with Danish agreement; a decision that several of the
+// searches found counts once.
 func subject(ob *outbox) string {
-	n := 0
+	ids := map[string]bool{}
 	for _, it := range ob.Items {
-		n += it.count()
+		for _, e := range it.Entries {
+			ids[e.ID] = true
+		}
+		for _, id := range it.Own {
+			ids[id] = true
+		}
 	}
+	n := len(ids)
 	what := omgjort.CountOf(n, "ny afgørelse matcher", "nye afgørelser matcher")
 	if len(ob.Items) == 1 {
 		return "Omgjort: " + what + " «" + ob.Items[0].Name + "»"
