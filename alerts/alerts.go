@@ -119,16 +119,21 @@ type SendLog interface {
 
 // Config is what the service works with.
 type Config struct {
-	Search    omgjort.Searcher
+	// Search runs the saved searches (the index; own decisions only when asked for).
+	Search omgjort.Searcher
+	// Decisions finds the decisions stored since a search was saved (the store).
 	Decisions Decisions
-	Users     Users
-	Audit     omgjort.AuditLogger
+	// Users re-reads each user's roles at send time (the auth service).
+	Users Users
+	// Audit records each own decision a mail counted; nothing is recorded when nil.
+	Audit omgjort.AuditLogger
 	// Key signs unsubscribe links (LoadKey).
 	Key []byte
 	// SiteURL is the site's public address, the root of every link in a mail.
 	SiteURL string
 	// From is the sender address of the daily mail.
-	From   string
+	From string
+	// Mailer sends the daily mail; without it the daily run fails on /status.
 	Mailer digest.Mailer
 	Logger *slog.Logger
 	// Location cuts days and weeks; Europe/Copenhagen when nil.
@@ -196,13 +201,6 @@ func Open(db *bolt.DB, cfg Config) (*Service, error) {
 
 // SetClock replaces the clock (tests that move from one day to the next).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
-
-// SetMailer sets the mailer and sender of the daily mail once the mail settings are read.
-func (s *Service) SetMailer(m digest.Mailer, from string) {
-	s.run.Lock()
-	defer s.run.Unlock()
-	s.cfg.Mailer, s.cfg.From = m, from
-}
 
 func userKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
