@@ -229,6 +229,8 @@ const (
 	AuditTokenChange   = "token_change"
 	AuditRefused       = "refused"
 	AuditPrune         = "prune"
+	// AuditAlert: a saved-search alert mail counted own decisions (one entry per decision).
+	AuditAlert = "alert"
 )
 
 // Audit outcomes.

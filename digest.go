@@ -290,6 +290,29 @@ type Digest struct {
 	Sources  []SourceCheck   `json:"sources"`
 	Subject  string          `json:"subject"`
 	Rendered *RenderedDigest `json:"rendered,omitempty"`
+	// Alerts are the recipient's weekly saved-search alerts, rendered as their own section of
+	// that recipient's mail only; never stored with the digest (it is shared and shown on
+	// /digests), hence no JSON.
+	Alerts []DigestAlert `json:"-"`
+}
+
+// DigestAlert is one saved search's section in a mail: the published decisions new to it and
+// the number of new own decisions, which a mail only counts (they hold personal data).
+type DigestAlert struct {
+	// Name is the name the user gave the saved search.
+	Name string
+	// SearchURL runs the saved search on the site.
+	SearchURL string
+	// Total counts every new decision, the own ones included.
+	Total int
+	// Entries are the new published decisions, newest first.
+	Entries []DigestEntry
+	// Own counts the new own decisions; OwnText says so in Danish, with OwnURL to sign in.
+	Own     int
+	OwnText string
+	OwnURL  string
+	// UnsubscribeURL stops this alert without signing in.
+	UnsubscribeURL string
 }
 
 // RenderedDigest is the digest as it was mailed: the HTML and plain-text bodies.

@@ -528,6 +528,7 @@ var JobTitles = map[string]string{
 	"digest":                "Ugebrev",
 	"backup":                "Sikkerhedskopi",
 	"retention-own":         "Sletning af egne afgørelser",
+	"alerts":                "Besked om gemte søgninger",
 }
 
 // CrawlRun records one run of a job (a crawl, a reindex …): when, what it did, what went wrong.

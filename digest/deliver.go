@@ -22,6 +22,8 @@ type Message struct {
 	Week      string
 	HTML      string
 	Text      string
+	// Headers are extra header fields (List-Unsubscribe for mails with saved-search alerts).
+	Headers map[string]string
 }
 
 // Mailer hands one message to an SMTP server. An error that is a *PermanentError is a refusal

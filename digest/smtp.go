@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +90,12 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	msg.SetGenHeader(mail.HeaderUserAgent, "Omgjort")
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetGenHeader("X-Auto-Response-Suppress", "All")
-	msg.SetGenHeader("X-Omgjort-Week", m.Week)
+	if m.Week != "" {
+		msg.SetGenHeader("X-Omgjort-Week", m.Week)
+	}
+	for _, k := range slices.Sorted(maps.Keys(m.Headers)) {
+		msg.SetGenHeader(mail.Header(k), m.Headers[k])
+	}
 	// Plain text first, HTML last: clients show the last alternative they understand.
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"omgjort"
+	"omgjort/alerts"
 	"omgjort/audit"
 	"omgjort/auth"
 	"omgjort/index"
@@ -42,6 +43,7 @@ type authFixture struct {
 	log    *audit.Log
 	tokens map[string]string // role → bearer token; "" is anonymous
 	own    *omgjort.Decision
+	alerts *alerts.Service
 }
 
 func ownDecision() *omgjort.Decision {
@@ -101,7 +103,15 @@ func newAuthFixture(t *testing.T, tweak func(c *server.Config, base string, db *
 		}
 		f.tokens[r] = tok
 	}
-	cfg := server.Config{Logger: slog.New(slog.DiscardHandler), Auth: svc, Audit: alog, AdminToken: adminToken}
+	key, err := alerts.LoadKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.alerts, err = alerts.Open(db.Bolt(), alerts.Config{Search: idx, Decisions: db, Users: svc, Audit: alog, Key: key, SiteURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := server.Config{Logger: slog.New(slog.DiscardHandler), Auth: svc, Audit: alog, AdminToken: adminToken, Alerts: f.alerts}
 	if tweak != nil {
 		tweak(&cfg, base, db)
 	}
@@ -192,6 +202,12 @@ var routeRequests = map[string][2]string{
 	"GET /auth/oidc/start":                 {"GET", "/auth/oidc/start"},
 	"GET /auth/oidc/callback":              {"GET", "/auth/oidc/callback"},
 	"GET /":                                {"GET", "/findes-ikke"},
+	"GET /gemte-soegninger":                {"GET", "/gemte-soegninger"},
+	"POST /gemte-soegninger":               {"POST", "/gemte-soegninger"},
+	"POST /gemte-soegninger/adresse":       {"POST", "/gemte-soegninger/adresse"},
+	"POST /gemte-soegninger/{id}":          {"POST", "/gemte-soegninger/findes-ikke"},
+	"GET /afmeld/{token}":                  {"GET", "/afmeld/forkert.link"},
+	"POST /afmeld/{token}":                 {"POST", "/afmeld/forkert.link"},
 }
 
 // TestEveryRouteHasARule reads the server's source: every pattern it registers must be in the

@@ -97,6 +97,12 @@ var routeRules = map[string]rule{
 	"GET /auth/oidc/start":                 {level: accessOpen},
 	"GET /auth/oidc/callback":              {level: accessOpen},
 	"GET /":                                {level: accessOpen},
+	"GET /gemte-soegninger":                {level: accessSignedIn},
+	"POST /gemte-soegninger":               {level: accessSignedIn},
+	"POST /gemte-soegninger/adresse":       {level: accessSignedIn},
+	"POST /gemte-soegninger/{id}":          {level: accessSignedIn},
+	"GET /afmeld/{token}":                  {level: accessOpen},
+	"POST /afmeld/{token}":                 {level: accessOpen},
 }
 
 // ruleFor returns the rule of a mux pattern. A pattern missing from the table (a route added
@@ -326,7 +332,7 @@ func (s *Server) authorize(mux *http.ServeMux) http.Handler {
 		// CSRF after the rights check, so a refusal says why. Without sign-in (Auth nil) no
 		// request carries ambient credentials: there is nothing to forge.
 		info := infoFrom(r.Context())
-		if !safeMethod(r.Method) && !info.bearer && s.cfg.Auth != nil && !s.csrfOK(r, info) {
+		if !safeMethod(r.Method) && !info.bearer && s.cfg.Auth != nil && !unsubscribePath(r.URL.Path) && !s.csrfOK(r, info) {
 			s.audit(r, omgjort.AuditEntry{Action: omgjort.AuditRefused, Outcome: omgjort.AuditDenied,
 				Detail: "manglende eller forkert CSRF-nøgle på " + r.Method + " " + r.URL.Path})
 			s.denied(w, r, http.StatusForbidden, "Formularen manglede sin sikkerhedsnøgle eller var for gammel, så intet blev ændret. Gå tilbage, genindlæs siden og prøv igen.")
@@ -800,13 +806,15 @@ type userMenu struct {
 	CSRF    string
 	Next    string
 	Audit   bool
+	// Saved links to the user's saved searches (when the server keeps them).
+	Saved bool
 }
 
 const userMenuMarker = "<span data-omgjort-user-menu hidden></span>"
 
 var userMenuTmpl = template.Must(template.New("usermenu").Parse(
 	`{{if .User}}<div class="user-menu"><p>Logget ind som <strong>{{.User.Name}}</strong> <span class="roles">({{.Roles}})</span></p>` +
-		`{{if .Audit}}<a href="/admin/audit">Revisionslog</a> {{end}}` +
+		`{{if .Saved}}<a href="/gemte-soegninger">Mine gemte søgninger</a> {{end}}{{if .Audit}}<a href="/admin/audit">Revisionslog</a> {{end}}` +
 		`<form method="post" action="/signout"><input type="hidden" name="csrf" value="{{.CSRF}}"><button type="submit">Log ud</button></form>` +
 		`<form method="post" action="/signout"><input type="hidden" name="csrf" value="{{.CSRF}}"><input type="hidden" name="everywhere" value="1"><button type="submit" class="link-button">Log ud alle steder</button></form></div>` +
 		`{{else if .Enabled}}<div class="user-menu"><a href="/signin?next={{.Next}}">Log ind</a></div>{{end}}`))
@@ -826,6 +834,7 @@ func (s *Server) withUserMenu(r *http.Request, page []byte) []byte {
 		}
 		m.Roles = strings.Join(names, ", ")
 		m.Audit = u.Can(omgjort.PermAudit) && s.cfg.Audit != nil
+		m.Saved = s.cfg.Alerts != nil
 		if m.CSRF == "" && !infoFrom(r.Context()).bearer {
 			m.CSRF = infoFrom(r.Context()).csrf
 		}

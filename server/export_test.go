@@ -17,3 +17,13 @@ func RouteRules() map[string]string {
 	}
 	return out
 }
+
+// FilterParamPairs exposes the search page's filter parameters and their keys, which saved
+// searches (package alerts) must read alike.
+func FilterParamPairs() [][2]string {
+	out := make([][2]string, 0, len(filterParams))
+	for _, fp := range filterParams {
+		out = append(out, [2]string{fp.Param, fp.Key})
+	}
+	return out
+}

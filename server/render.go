@@ -21,7 +21,7 @@ import (
 // so that every page can define the same "title" and "content" blocks.
 var pageFiles = []string{"search.html", "decision.html", "error.html", "stats.html", "status.html", "digests.html", "digest.html",
 	"import.html", "review_list.html", "review.html",
-	"signin.html", "denied.html", "audit.html", "corrections.html"}
+	"signin.html", "denied.html", "audit.html", "corrections.html", "saved.html", "unsubscribe.html"}
 
 // parseTemplates parses every page once at start-up and fails if a page is missing or broken.
 func parseTemplates() (map[string]*template.Template, error) {

@@ -228,6 +228,8 @@ type searchPage struct {
 	// that each emptied the result, with the search without them and its count.
 	Suggestion *link
 	Emptied    []emptiedFilter
+	// Save is the "Gem søgning" form (or, anonymous, the hint to sign in); nil without it.
+	Save *saveForm
 }
 
 // emptiedFilter is a filter without which the search has hits.
@@ -331,6 +333,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if res.Total == 0 {
 		s.noDeadEnd(r, in, &p)
 	}
+	p.Save = s.saveFormFor(r)
 	if res.Total > 0 {
 		all := in.with()
 		all.Page = 1

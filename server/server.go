@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"omgjort"
+	"omgjort/alerts"
 	"omgjort/auth"
 )
 
@@ -100,6 +101,9 @@ type Config struct {
 	// Curation corrects labels, lists the correction queue and deletes decisions for good
 	// (curation.go); nil turns those routes into 404s.
 	Curation Curation
+	// Alerts keeps users' saved searches and their mail alerts (alerts.go); nil turns those
+	// pages off.
+	Alerts *alerts.Service
 }
 
 // DefaultMaxExports is how many CSV exports run at once: each streams up to 10,000 rows read
@@ -226,6 +230,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/stats/import", s.handleStatsImport)            // operators: upload official statistics
 	s.authRoutes(mux)                                                          // sign-in, sign-out, OIDC, audit log (auth.go)
 	s.opsRoutes(mux)                                                           // status, metrics, digests, admin (digest.go)
+	s.alertRoutes(mux)                                                         // saved searches and unsubscribe links (alerts.go)
 	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
 	mux.HandleFunc("POST /api/decisions/{id}/corrections", s.handleCorrection) // jurists: correct a label
 	mux.HandleFunc("POST /d/{id}/rettelser", s.handleCorrectionForm)           // jurists: the decision page's form

@@ -34,6 +34,12 @@ type statusPage struct {
 	// IndexDegraded: a write to the search index failed; IndexSince is when.
 	IndexDegraded bool
 	IndexSince    string
+	// FailingAlerts are the saved searches whose last run failed, for admins only.
+	FailingAlerts []failingAlertView
+}
+
+type failingAlertView struct {
+	ID, User, Reason, When string
 }
 
 type sourceView struct {
@@ -173,6 +179,17 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 					v.State, v.When = "Venter", s.danishTime(sd.Updated)
 				}
 				p.Sends = append(p.Sends, v)
+			}
+		}
+	}
+	if detail && s.cfg.Alerts != nil {
+		all, err := s.cfg.Alerts.All()
+		if err != nil {
+			s.log.Error("server: status: read saved searches", "error", err)
+		}
+		for _, a := range all {
+			if a.LastError != "" {
+				p.FailingAlerts = append(p.FailingAlerts, failingAlertView{ID: a.ID, User: a.User, Reason: a.LastError, When: s.danishTime(a.LastErrorAt)})
 			}
 		}
 	}

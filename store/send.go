@@ -85,3 +85,26 @@ func (s *DB) Sends(week omgjort.Week) ([]omgjort.Send, error) {
 	}
 	return out, nil
 }
+
+// PutSendAnd stores rec like PutSend and runs also in the same transaction, so what the
+// delivered mail carried (the saved-search alerts of a digest) is recorded as sent together
+// with the send itself: a crash leaves both or neither. An error from also rolls back both.
+func (s *DB) PutSendAnd(rec omgjort.Send, also func(tx *bolt.Tx) error) error {
+	err := s.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketSends)
+		if err != nil {
+			return err
+		}
+		if err := putJSON(b, sendKey(rec.Week, rec.Recipient), rec); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: put send %s to %s: %w", rec.Week, rec.Recipient, err)
+	}
+	return nil
+}

@@ -72,6 +72,9 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	}
 	n, _ := a.db.Count()
 	site2 := "http://" + ln.Addr().String()
+	if err := a.demoSavedSearch(site2); err != nil {
+		return err
+	}
 	// The digest of this week, as the Monday job would make it, so the demo shows one.
 	loc, err := time.LoadLocation("Europe/Copenhagen")
 	if err != nil {
@@ -88,7 +91,8 @@ func runDemo(ctx context.Context, env *environ, args []string) error {
 	fmt.Fprintf(env.stdout, "%d decisions stored, classified and indexed in %s (%d of them made-up own decisions of the municipality)\n"+
 		"Digest of week %d: %s/digests/%s (%s)\n\n"+
 		"Omgjort is running at %s/  (Ctrl+C stops it)\n"+
-		"Sign in at %s/signin as user \"demo\" (administrator) with the one-time password: %s\n",
-		n, dir, own, week.Num, site2, week, d.Summary(), site2, site2, pw)
+		"Sign in at %s/signin as user \"demo\" (administrator) with the one-time password: %s\n"+
+		"The demo user has a saved search: %s/gemte-soegninger\n",
+		n, dir, own, week.Num, site2, week, d.Summary(), site2, site2, pw, site2)
 	return a.serveWith(ctx, serveOptions{addr: *addr, listener: ln})
 }

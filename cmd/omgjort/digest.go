@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/alerts"
 	"omgjort/digest"
 )
 
@@ -70,8 +71,10 @@ func (a *app) makeDigest(week omgjort.Week, laws []string, siteURL string) (*omg
 }
 
 // sendDigest builds and stores the week's digest (for every area, and once per law filter a
-// recipient has), then delivers it to each recipient exactly once.
-func (a *app) sendDigest(ctx context.Context, m mailFlags, week omgjort.Week, dv *digest.Deliverer) (*omgjort.Digest, digest.Report, error) {
+// recipient has), then delivers it to each recipient exactly once. With saved searches (al),
+// the users with weekly alerts get it too, each with their alerts as a section of their copy,
+// recorded as sent in the digest send's transaction.
+func (a *app) sendDigest(ctx context.Context, m mailFlags, week omgjort.Week, dv *digest.Deliverer, al *alerts.Service) (*omgjort.Digest, digest.Report, error) {
 	all, err := a.makeDigest(week, nil, m.siteURL)
 	if err != nil {
 		return nil, digest.Report{}, err
@@ -83,12 +86,34 @@ func (a *app) sendDigest(ctx context.Context, m mailFlags, week omgjort.Week, dv
 		a.log.Info("digest: no new decisions; nothing sent (--digest-skip-empty)", "week", week.String())
 		return all, digest.Report{}, nil
 	}
-	if !m.configured() {
-		return all, digest.Report{}, errors.New("digest stored, but not sent: --smtp, --mail-from and --digest-to are needed to send")
+	var rcpts []omgjort.Recipient
+	if m.to != "" {
+		if rcpts, err = omgjort.ParseRecipients(m.to); err != nil {
+			return all, digest.Report{}, fmt.Errorf("%w: --digest-to: %v", errUsage, err)
+		}
 	}
-	rcpts, err := omgjort.ParseRecipients(m.to)
+	if al != nil {
+		extra, err := al.WeeklyRecipients()
+		if err != nil {
+			return all, digest.Report{}, err
+		}
+		have := map[string]bool{}
+		for _, r := range rcpts {
+			have[strings.ToLower(r.Email)] = true
+		}
+		for _, e := range extra {
+			if !have[strings.ToLower(e)] {
+				have[strings.ToLower(e)] = true
+				rcpts = append(rcpts, omgjort.Recipient{Email: e})
+			}
+		}
+	}
+	if m.smtp == "" || m.from == "" || len(rcpts) == 0 {
+		return all, digest.Report{}, errors.New("digest stored, but not sent: --smtp, --mail-from and --digest-to (or users with weekly saved searches) are needed to send")
+	}
+	renderer, err := digest.NewRenderer(nil)
 	if err != nil {
-		return all, digest.Report{}, fmt.Errorf("%w: --digest-to: %v", errUsage, err)
+		return all, digest.Report{}, err
 	}
 	filtered := map[string]*omgjort.Digest{"": all}
 	compose := func(r omgjort.Recipient) (*digest.Message, error) {
@@ -103,6 +128,9 @@ func (a *app) sendDigest(ctx context.Context, m mailFlags, week omgjort.Week, dv
 			}
 			filtered[key] = d
 		}
+		if al != nil {
+			return al.DigestMessage(ctx, week, r.Email, d, renderer)
+		}
 		return &digest.Message{Subject: d.Subject, Date: time.Now(), HTML: d.Rendered.HTML, Text: d.Rendered.Text}, nil
 	}
 	if dv.Mailer == nil {
@@ -113,6 +141,9 @@ func (a *app) sendDigest(ctx context.Context, m mailFlags, week omgjort.Week, dv
 		dv.Mailer = mailer
 	}
 	dv.Log, dv.Logger = a.db, a.log
+	if al != nil {
+		dv.Log = al.DigestLog(a.db)
+	}
 	rep, err := dv.Deliver(ctx, week, m.from, rcpts, compose)
 	return all, rep, err
 }
@@ -128,8 +159,8 @@ func previousWeek(now time.Time) omgjort.Week {
 }
 
 // digestJob is the scheduled digest: build, store and send last week's digest.
-func (a *app) digestJob(ctx context.Context, m mailFlags, dv *digest.Deliverer, run *omgjort.CrawlRun) error {
-	d, rep, err := a.sendDigest(ctx, m, previousWeek(time.Now()), dv)
+func (a *app) digestJob(ctx context.Context, m mailFlags, dv *digest.Deliverer, al *alerts.Service, run *omgjort.CrawlRun) error {
+	d, rep, err := a.sendDigest(ctx, m, previousWeek(time.Now()), dv, al)
 	if d != nil {
 		run.New, run.Changed = len(d.New), len(d.Changed)
 	}
@@ -185,7 +216,11 @@ func runDigest(ctx context.Context, env *environ, args []string) error {
 		}
 		return nil
 	}
-	d, rep, err := a.sendDigest(ctx, m, week, &digest.Deliverer{})
+	al, err := a.cliAlerts(m)
+	if err != nil {
+		return err
+	}
+	d, rep, err := a.sendDigest(ctx, m, week, &digest.Deliverer{}, al)
 	if err == nil && d != nil && d.Empty() && m.skipEmpty {
 		fmt.Fprintf(env.stdout, "Ugebrev %s: ingen nye afgørelser – intet sendt (--digest-skip-empty).\n", week)
 		return nil

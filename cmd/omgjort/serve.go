@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"omgjort"
+	"omgjort/alerts"
 	"omgjort/digest"
 	"omgjort/jobs"
 	"omgjort/officialstats"
@@ -38,6 +39,7 @@ type serveOptions struct {
 	crawlSpec       string
 	retsinfoSpec    string
 	digestSpec      string
+	alertsSpec      string
 	backupSpec      string
 	backupDir       string
 	backupKeep      int
@@ -59,6 +61,8 @@ type serveOptions struct {
 	// mailer, when set, replaces the SMTP mailer built from the mail flags (tests that trust
 	// a private CA).
 	mailer digest.Mailer
+	// alerts are the saved searches, opened by serveWith once sign-in is set up.
+	alerts *alerts.Service
 }
 
 func runServe(ctx context.Context, env *environ, args []string) error {
@@ -106,6 +110,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.crawlSpec, "schedule-crawl", defaultCrawlSpec, `cron schedule of the ast.dk crawl, Europe/Copenhagen ("off" disables it)`)
 	fs.StringVar(&o.retsinfoSpec, "schedule-retsinformation", defaultRetsinfoSpec, `cron schedule of the retsinformation crawl, within `+retsinfoWindow+` ("off" disables it)`)
 	fs.StringVar(&o.digestSpec, "schedule-digest", defaultDigestSpec, `cron schedule of the weekly digest of the previous ISO week ("off" disables it)`)
+	fs.StringVar(&o.alertsSpec, "schedule-alerts", defaultAlertsSpec, `cron schedule of the daily mail of saved-search alerts ("off" disables it)`)
 	fs.StringVar(&o.backupSpec, "schedule-backup", defaultBackupSpec, `cron schedule of the hot backup ("off" disables it)`)
 	fs.StringVar(&o.backupDir, "backup-dir", "", "folder for backups (default DATA/backups)")
 	fs.IntVar(&o.backupKeep, "backup-keep", 14, "number of backups kept; older ones are deleted")
@@ -207,6 +212,14 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 	if cfg.Audit != nil {
 		imports.audit = cfg.Audit // uploads and reviews go to the audit log of the sign-in work
 	}
+	site := o.mail.siteURL
+	if site == "" {
+		site = "http://" + listenAddr
+	}
+	if o.alerts, err = a.openAlerts(o.mail, site, o.mailer, cfg.Auth, cfg.Audit); err != nil {
+		return err
+	}
+	cfg.Alerts = o.alerts
 	var sched *jobs.Scheduler
 	if !o.jobs {
 		if err := jobs.RegisterSourceFreshness(reg, a.db); err != nil {
@@ -346,8 +359,17 @@ func (a *app) jobList(o serveOptions) ([]jobs.Job, error) {
 	// rebuilds the stored digest and sends only to recipients that have not had it.
 	add(o.digestSpec, jobs.Job{Name: "digest", Title: omgjort.JobTitles["digest"],
 		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {
-			return a.digestJob(ctx, o.mail, &digest.Deliverer{Mailer: o.mailer}, run)
+			return a.digestJob(ctx, o.mail, &digest.Deliverer{Mailer: o.mailer}, o.alerts, run)
 		}})
+	// scheduled: the daily mail of saved-search alerts, after the morning crawls. Re-running it
+	// the same day sends only mails that an earlier run planned and could not deliver.
+	if o.alerts != nil {
+		if o.alertsSpec == "" {
+			o.alertsSpec = defaultAlertsSpec // options built in code (tests, demo) leave it unset
+		}
+		add(o.alertsSpec, jobs.Job{Name: "alerts", Title: omgjort.JobTitles["alerts"],
+			Run: func(ctx context.Context, run *omgjort.CrawlRun) error { return alertsJob(ctx, o.alerts, run) }})
+	}
 	// scheduled: hot backup with rotation; a failure shows on /status and in the metrics.
 	add(o.backupSpec, jobs.Job{Name: "backup", Title: omgjort.JobTitles["backup"],
 		Run: func(ctx context.Context, run *omgjort.CrawlRun) error {

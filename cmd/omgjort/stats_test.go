@@ -7,7 +7,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -134,6 +137,32 @@ func TestDemoChecksItsPortAndShowsItsDigest(t *testing.T) {
 	page := string(body)
 	if resp.StatusCode != 200 || !strings.Contains(page, "Indlæsning fra ast.dk") || !strings.Contains(stdout.String(), "/digests/"+week.String()) {
 		t.Errorf("demo digest: %d\n%s\n%s", resp.StatusCode, stdout.String(), page)
+	}
+	// The demo user, signed in, sees a saved search.
+	m := regexp.MustCompile(`one-time password: (\S+)`).FindStringSubmatch(stdout.String())
+	if m == nil || !strings.Contains(stdout.String(), "/gemte-soegninger") {
+		t.Fatalf("demo output names no password or saved searches: %s", stdout.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err = c.Get("http://" + addr + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	if csrf == nil {
+		t.Fatal("no CSRF field on the sign-in page")
+	}
+	resp, err = c.PostForm("http://"+addr+"/signin", url.Values{"csrf": {csrf[1]}, "username": {"demo"}, "password": {m[1]}, "next": {"/gemte-soegninger"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Sygedagpenge, hjemviste") || !strings.Contains(string(body), "Ugentlig i nyhedsbrevet") {
+		t.Errorf("the demo user's saved searches: %d %.600s", resp.StatusCode, body)
 	}
 }
 
