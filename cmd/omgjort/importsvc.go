@@ -51,6 +51,7 @@ func (s *importService) Start(ctx context.Context, dir, team string) (string, er
 	id := s.batches.New(len(files))
 	opts := s.opts
 	opts.Team = team
+	opts.Route = omgjort.IntakeUpload
 	user := userName(ctx)
 	go func() {
 		defer os.RemoveAll(dir) // the uploaded originals are never kept
