@@ -181,6 +181,7 @@ var routeRequests = map[string][2]string{
 	"POST /admin/review/{key}":             {"POST", "/admin/review/1"},
 	"POST /api/decisions/{id}/corrections": {"POST", "/api/decisions/17-25/corrections"},
 	"POST /d/{id}/rettelser":               {"POST", "/d/17-25/rettelser"},
+	"POST /d/{id}/team":                    {"POST", "/d/17-25/team"},
 	"GET /api/queue":                       {"GET", "/api/queue"},
 	"GET /rettelser":                       {"GET", "/rettelser"},
 	"POST /admin/decisions/{id}/delete":    {"POST", "/admin/decisions/findes-ikke/delete"},

@@ -86,6 +86,7 @@ var routeRules = map[string]rule{
 	"POST /admin/review/{key}":             {level: accessPerm, perm: omgjort.PermReviewImports},
 	"POST /api/decisions/{id}/corrections": {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"POST /d/{id}/rettelser":               {level: accessPerm, perm: omgjort.PermCorrectLabels},
+	"POST /d/{id}/team":                    {level: accessPerm, perm: omgjort.PermReviewImports},
 	"GET /api/queue":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"GET /rettelser":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"POST /admin/decisions/{id}/delete":    {level: accessPerm, perm: omgjort.PermDelete},
