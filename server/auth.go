@@ -788,7 +788,11 @@ func (s *Server) readersOf(r *http.Request, d *omgjort.Decision) []auditRow {
 	}
 	out := make([]auditRow, 0, len(recs))
 	for _, rec := range recs {
-		out = append(out, auditRow{Time: rec.Entry.Time.In(s.loc).Format("2006-01-02 15:04"), User: rec.Entry.User})
+		how := rec.Entry.Detail
+		if how == "" {
+			how = "Afgørelsens side"
+		}
+		out = append(out, auditRow{Time: rec.Entry.Time.In(s.loc).Format("2006-01-02 15:04"), User: rec.Entry.User, Detail: how})
 	}
 	return out
 }

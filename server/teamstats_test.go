@@ -128,3 +128,62 @@ func excerpt(page, near string) string {
 	}
 	return page[max(0, i-200):min(len(page), i+600)]
 }
+
+// TestExportsOfOwnDecisionsAuditedLikePageViews: the CSV export, the JSON search API and the
+// Atom feed record one read per own decision they hand out (who, when, which, and the route),
+// which the decision's "who has read it" lists; a reader gets none of them and leaves no
+// such entry.
+func TestExportsOfOwnDecisionsAuditedLikePageViews(t *testing.T) {
+	f := newAuthFixture(t, nil)
+	id := f.own.ID
+	targets := map[string]string{
+		"/export.csv?q=" + ownMarker: "udtræk (CSV)",
+		"/api/search?q=" + ownMarker: "API-søgning",
+		"/feed.atom?q=" + ownMarker:  "Atom-feed",
+		"/export.csv?q=sygedagpenge": "udtræk (CSV)",
+	}
+	for target := range targets {
+		status, body := f.do(t, "laeser", "GET", target, nil)
+		if status != http.StatusOK || strings.Contains(body, id) || strings.Contains(body, ownMarker+" står") {
+			t.Errorf("%s as laeser: %d, and the own decision must not be there", target, status)
+		}
+	}
+	if recs, err := f.log.ReadersOf(id); err != nil || len(recs) != 0 {
+		t.Fatalf("a reader's exports recorded reads: %+v %v", recs, err)
+	}
+	for target, via := range targets {
+		status, body := f.do(t, "sagsbehandler", "GET", target, nil)
+		if status != http.StatusOK {
+			t.Fatalf("%s: %d", target, status)
+		}
+		recs, err := f.log.ReadersOf(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range recs {
+			found = found || (r.Entry.User == "u-sagsbehandler" && strings.HasPrefix(r.Entry.Detail, via))
+		}
+		if !strings.Contains(body, id) || !found {
+			t.Errorf("%s: own decision in the output %v, read recorded %v; want both", target, strings.Contains(body, id), found)
+		}
+	}
+	// A search that does not return the own decision records no read of it.
+	before, _ := f.log.ReadersOf(id)
+	if status, body := f.do(t, "sagsbehandler", "GET", "/api/search?q=partshøre", nil); status != http.StatusOK || strings.Contains(body, id) {
+		t.Fatalf("/api/search?q=partshøre: %d, own decision returned %v", status, strings.Contains(body, id))
+	}
+	if after, _ := f.log.ReadersOf(id); len(after) != len(before) {
+		t.Errorf("a search without the own decision recorded %d reads of it", len(after)-len(before))
+	}
+	// The decision page lists them for the administrator, with the route.
+	_, page := f.do(t, "admin", "GET", "/d/"+id, nil)
+	for _, want := range []string{"Hvem har læst afgørelsen", "u-sagsbehandler", "udtræk (CSV)", "API-søgning", "Atom-feed"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the readers of the own decision lack %q", want)
+		}
+	}
+	if n, err := f.log.Verify(); err != nil || n == 0 {
+		t.Errorf("audit chain: %d entries, %v", n, err)
+	}
+}
