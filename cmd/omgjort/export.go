@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"omgjort"
+	"omgjort/auth"
 	"omgjort/server"
 )
 
@@ -79,21 +81,57 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func runExport(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "export", "export [--data DIR] [--format jsonl|csv]")
+func runExport(ctx context.Context, env *environ, args []string) (err error) {
+	fs := newFlags(env, "export", "export [--data DIR] [--format jsonl|csv] [--own --user NAME]")
 	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
 	format := fs.String("format", "jsonl", "output format: jsonl (one decision per line) or csv")
+	own := fs.Bool("own", false, "include the municipality's own decisions (personal data): needs --user, a local account allowed to read them (sagsbehandler and up); every one exported is written to the audit log as a read")
+	user := fs.String("user", "", "with --own: the local account the export is made as, for the role check and the audit log")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *format != "jsonl" && *format != "csv" {
 		return fmt.Errorf("%w: --format must be jsonl or csv, not %q", errUsage, *format)
 	}
+	if *own && strings.TrimSpace(*user) == "" {
+		return fmt.Errorf("%w: --own exports personal data: name the local account it is made as with --user (sagsbehandler or a role above)", errUsage)
+	}
 	a, err := openApp(*data, env.log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	var ownIDs []string // exported own decisions, audited like page views
+	excluded := 0
+	if *own {
+		u, err := exportUser(a, *user)
+		if err != nil {
+			return err
+		}
+		ctx = omgjort.WithClient(omgjort.WithUser(ctx, u), "cli")
+		defer func() {
+			if aerr := auditExport(ctx, a.auditLog(), *format, ownIDs); aerr != nil && err == nil {
+				err = aerr
+			}
+		}()
+	}
+	defer func() {
+		if excluded > 0 {
+			fmt.Fprintf(env.stderr, "export: %d own decision(s) left out (personal data); add --own --user NAME to include them, audited\n", excluded)
+		}
+	}()
+	// keep says whether d goes into the export, and notes each own decision that does.
+	keep := func(d *omgjort.Decision) bool {
+		switch {
+		case !d.IsOwn():
+			return true
+		case !*own:
+			excluded++
+			return false
+		}
+		ownIDs = append(ownIDs, d.ID)
+		return true
+	}
 	w := bufio.NewWriter(env.stdout)
 	defer w.Flush()
 	// A damaged record is skipped and reported; the rest is exported.
@@ -111,13 +149,21 @@ func runExport(_ context.Context, env *environ, args []string) error {
 	if *format == "jsonl" {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		return a.db.ForEachReadable(func(d *omgjort.Decision) error { return enc.Encode(newExportRecord(d)) }, bad)
+		return a.db.ForEachReadable(func(d *omgjort.Decision) error {
+			if !keep(d) {
+				return nil
+			}
+			return enc.Encode(newExportRecord(d))
+		}, bad)
 	}
 	cw := csv.NewWriter(w)
 	w.WriteString("\ufeff") // so Excel reads the Danish letters as UTF-8
 	cw.Write([]string{"id", "number", "numbers", "title", "url", "status", "published", "signed", "journal",
 		"laws", "keywords", "paragraphs", "authority", "outcome", "mixed", "kritik", "ugyldig", "errors", "cases"})
 	err = a.db.ForEachReadable(func(d *omgjort.Decision) error {
+		if !keep(d) {
+			return nil
+		}
 		r := newExportRecord(d)
 		var cases []string
 		for _, c := range r.Cases {
@@ -141,4 +187,39 @@ func runExport(_ context.Context, env *environ, args []string) error {
 		err = cw.Error()
 	}
 	return err
+}
+
+// exportUser is the local account an export of own decisions is made as; it must hold the
+// right to read own decisions, as on the site.
+func exportUser(a *app, name string) (*omgjort.User, error) {
+	svc, err := auth.Open(a.db.Bolt())
+	if err != nil {
+		return nil, err
+	}
+	u, err := svc.User(strings.TrimSpace(name))
+	if errors.Is(err, auth.ErrNoUser) {
+		return nil, fmt.Errorf("%w: --user %s is no local account (omgjort user list); own decisions are exported only as an account allowed to read them", errUsage, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Can(omgjort.PermReadOwn) {
+		return nil, fmt.Errorf("%w: %s may not read own decisions (roles %v); sagsbehandler and the roles above may", errUsage, u.Name, u.Roles)
+	}
+	u.Method = "cli"
+	return u, nil
+}
+
+// auditExport records an export with own decisions: the export with its format and count,
+// and one read per own decision, in one write, so the decision's "who has read it" lists it.
+func auditExport(ctx context.Context, log omgjort.AuditLogger, format string, ids []string) error {
+	es := []omgjort.AuditEntry{{Action: omgjort.AuditExport, Query: "omgjort export --own --format " + format,
+		Detail: fmt.Sprintf("%d egne afgørelser", len(ids))}}
+	for _, id := range ids {
+		es = append(es, omgjort.AuditEntry{Action: omgjort.AuditReadOwn, DecisionID: id, Detail: "udtræk (omgjort export)"})
+	}
+	if err := omgjort.RecordAll(ctx, log, es); err != nil {
+		return fmt.Errorf("export: audit log: %w", err)
+	}
+	return nil
 }
