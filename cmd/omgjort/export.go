@@ -12,6 +12,7 @@ import (
 	"omgjort"
 	"omgjort/auth"
 	"omgjort/server"
+	"omgjort/store"
 )
 
 // exportCase and exportRecord are the export contract of architecture.md.
@@ -104,7 +105,7 @@ func runExport(ctx context.Context, env *environ, args []string) (err error) {
 	var ownIDs []string // exported own decisions, audited like page views
 	excluded := 0
 	if *own {
-		u, err := exportUser(a, *user)
+		u, err := exportUser(a.db, *user)
 		if err != nil {
 			return err
 		}
@@ -191,8 +192,8 @@ func runExport(ctx context.Context, env *environ, args []string) (err error) {
 
 // exportUser is the local account an export of own decisions is made as; it must hold the
 // right to read own decisions, as on the site.
-func exportUser(a *app, name string) (*omgjort.User, error) {
-	svc, err := auth.Open(a.db.Bolt())
+func exportUser(db *store.DB, name string) (*omgjort.User, error) {
+	svc, err := auth.Open(db.Bolt())
 	if err != nil {
 		return nil, err
 	}
@@ -213,10 +214,16 @@ func exportUser(a *app, name string) (*omgjort.User, error) {
 // auditExport records an export with own decisions: the export with its format and count,
 // and one read per own decision, in one write, so the decision's "who has read it" lists it.
 func auditExport(ctx context.Context, log omgjort.AuditLogger, format string, ids []string) error {
-	es := []omgjort.AuditEntry{{Action: omgjort.AuditExport, Query: "omgjort export --own --format " + format,
+	return auditOwnExport(ctx, log, "omgjort export --own --format "+format, "udtræk (omgjort export)", ids)
+}
+
+// auditOwnExport records an export of own decisions (command and count) and one read of each
+// of them (via), in one write.
+func auditOwnExport(ctx context.Context, log omgjort.AuditLogger, command, via string, ids []string) error {
+	es := []omgjort.AuditEntry{{Action: omgjort.AuditExport, Query: command,
 		Detail: fmt.Sprintf("%d egne afgørelser", len(ids))}}
 	for _, id := range ids {
-		es = append(es, omgjort.AuditEntry{Action: omgjort.AuditReadOwn, DecisionID: id, Detail: "udtræk (omgjort export)"})
+		es = append(es, omgjort.AuditEntry{Action: omgjort.AuditReadOwn, DecisionID: id, Detail: via})
 	}
 	if err := omgjort.RecordAll(ctx, log, es); err != nil {
 		return fmt.Errorf("export: audit log: %w", err)
