@@ -82,7 +82,7 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func runExport(ctx context.Context, env *environ, args []string) (err error) {
+func runExport(ctx context.Context, env *environ, args []string) error {
 	fs := newFlags(env, "export", "export [--data DIR] [--format jsonl|csv] [--own --user NAME]")
 	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
 	format := fs.String("format", "jsonl", "output format: jsonl (one decision per line) or csv")
@@ -102,7 +102,6 @@ func runExport(ctx context.Context, env *environ, args []string) (err error) {
 		return err
 	}
 	defer a.Close()
-	var ownIDs []string // exported own decisions, audited like page views
 	excluded := 0
 	if *own {
 		u, err := exportUser(a.db, *user)
@@ -110,27 +109,30 @@ func runExport(ctx context.Context, env *environ, args []string) (err error) {
 			return err
 		}
 		ctx = omgjort.WithClient(omgjort.WithUser(ctx, u), "cli")
-		defer func() {
-			if aerr := auditExport(ctx, a.auditLog(), *format, ownIDs); aerr != nil && err == nil {
-				err = aerr
-			}
-		}()
+		// Every own decision is recorded as read before a line is written: an export the
+		// audit log cannot hold does not happen.
+		var ids []string
+		if err := a.db.ForEachFromSource(omgjort.SourceOwn, func(d *omgjort.Decision) error {
+			ids = append(ids, d.ID)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if err := auditExport(ctx, a.auditLog(), *format, ids); err != nil {
+			return err
+		}
 	}
 	defer func() {
 		if excluded > 0 {
 			fmt.Fprintf(env.stderr, "export: %d own decision(s) left out (personal data); add --own --user NAME to include them, audited\n", excluded)
 		}
 	}()
-	// keep says whether d goes into the export, and notes each own decision that does.
+	// keep says whether d goes into the export, counting the own decisions left out.
 	keep := func(d *omgjort.Decision) bool {
-		switch {
-		case !d.IsOwn():
-			return true
-		case !*own:
+		if d.IsOwn() && !*own {
 			excluded++
 			return false
 		}
-		ownIDs = append(ownIDs, d.ID)
 		return true
 	}
 	w := bufio.NewWriter(env.stdout)
