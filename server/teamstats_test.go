@@ -34,7 +34,7 @@ func teamOwn(id, team, signed string, o omgjort.Outcome, confirmed bool, errs ..
 // and anonymous visitors never see them, and a bad date gets a Danish 400.
 func TestTeamFiguresForTeamLeadersOnly(t *testing.T) {
 	f := newAuthFixture(t, func(c *server.Config, _ string, db *store.DB) {
-		// Besides the fixture's own decision (Team Syd, hjemvist, no date): four more.
+		// Besides the fixture's own decision (Team Syd, hjemvist, published 2025-05-01): four more.
 		if _, err := db.PutDecisions([]*omgjort.Decision{
 			teamOwn("egen-t1", "Team Nord", "2025-02-10", omgjort.OutcomeAendret, true, omgjort.ErrPartshoering),
 			teamOwn("egen-t2", "Team Nord", "2025-03-10", omgjort.OutcomeStadfaestet, true),
