@@ -591,7 +591,7 @@ func reference(d *omgjort.Decision, permalink string) string {
 		title = "Principmeddelelse " + d.Number
 	}
 	parts = append(parts, title)
-	if d.Number != "" && !strings.Contains(title, d.Number) {
+	if d.Number != "" && !strings.Contains(title, d.Number) && !d.IsOwn() { // an own decision's number is its j.nr.
 		parts = append(parts, "nr. "+d.Number)
 	}
 	if d.Journal != "" {

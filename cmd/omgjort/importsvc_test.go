@@ -120,7 +120,8 @@ func TestUploadAndReviewPages(t *testing.T) {
 		}
 	}
 	direct := getPage(t, ts.URL+"/d/egen-25-55555")
-	for _, want := range []string{"Upload på siden", "Gemt uden gennemsyn", "Team Syd", "Originalbrevet er ikke gemt", "Ankestyrelsens afgørelse</dt><dd>3. maj 2025"} {
+	for _, want := range []string{"Upload på siden", "Gemt uden gennemsyn", "Team Syd", "Originalbrevet er ikke gemt", "Ankestyrelsens afgørelse</dt><dd>3. maj 2025",
+		"j.nr. 25-55555, afgjort 3. maj 2025, http"} {
 		if !strings.Contains(direct, want) {
 			t.Errorf("stored letter's page lacks %q", want)
 		}
