@@ -275,9 +275,6 @@ type TeamFilter struct {
 	Confirmed bool
 }
 
-// Active reports whether the filter leaves anything out.
-func (f TeamFilter) Active() bool { return f.From != "" || f.To != "" || f.Confirmed }
-
 // TeamRow is one team's own decisions: how many, how many rejected and reversed, the reversal
 // rate with its interval, and the error types of the reversed ones.
 type TeamRow struct {
