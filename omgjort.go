@@ -307,12 +307,14 @@ type Decision struct {
 	// the municipality's own decision letters.
 	Source string `json:"source"`
 	// Team is the municipal team that made the first-instance decision (own decisions only).
-	Team      string `json:"team,omitempty"`
-	Status    Status `json:"status"`
-	Published string `json:"published"` // YYYY-MM-DD or empty
-	Signed    string `json:"signed"`    // YYYY-MM-DD or empty
-	Year      int    `json:"year"`
-	Journal   string `json:"journal"`
+	Team string `json:"team,omitempty"`
+	// Intake says how an own decision came in (route, review); nil for published ones.
+	Intake    *Intake `json:"intake,omitempty"`
+	Status    Status  `json:"status"`
+	Published string  `json:"published"` // YYYY-MM-DD or empty
+	Signed    string  `json:"signed"`    // YYYY-MM-DD or empty
+	Year      int     `json:"year"`
+	Journal   string  `json:"journal"`
 	// Laws, Keywords and Authority come from the page's tag row (law → keywords → status →
 	// authority type).
 	Laws       []string `json:"laws"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -256,4 +257,143 @@ func (e *ImportError) Error() string {
 		return fmt.Sprintf("linje %d: %s", e.Line, e.Message)
 	}
 	return e.Message
+}
+
+// The team leaders' figures: the municipality's own decisions per team (issue 12, point 5).
+// They count only own decisions, never published ones, and name teams, never caseworkers.
+
+// NoTeam is the row of own decisions whose team is not set yet.
+const NoTeam = "Uden team"
+
+// TeamFilter selects the own decisions the team figures count.
+type TeamFilter struct {
+	// From and To bound Ankestyrelsen's decision date (YYYY-MM-DD, both inclusive); empty is
+	// open. A decision without a date is left out when either bound is set.
+	From, To string
+	// Confirmed counts only decisions whose outcome a jurist has confirmed or set in every
+	// case, so a team leader can rest a conversation on labels a person has checked.
+	Confirmed bool
+}
+
+// TeamRow is one team's own decisions: how many, how many rejected and reversed, the reversal
+// rate with its interval, and the error types of the reversed ones.
+type TeamRow struct {
+	Team     string `json:"team"`
+	All      int    `json:"all"`
+	Afvist   int    `json:"afvist"`
+	Reversed int    `json:"reversed"`
+	// Rate is the omgørelsesprocent (Reversed of All − Afvist) with its Wilson interval.
+	Rate RateEstimate `json:"rate"`
+	// ReversedByError counts the reversed decisions with each error type.
+	ReversedByError map[ErrorType]int `json:"reversed_by_error"`
+}
+
+// TeamStats is the team leaders' figures over the own decisions that pass Filter.
+type TeamStats struct {
+	Filter TeamFilter `json:"filter"`
+	// Teams holds one row per team, by name, NoTeam last.
+	Teams []TeamRow `json:"teams"`
+	// Total is every counted own decision.
+	Total TeamRow `json:"total"`
+	// Outside counts the own decisions the filter left out (other period, no date, labels not
+	// confirmed), so the page can say what the figures do not cover.
+	Outside int `json:"outside"`
+}
+
+// TeamTally adds own decisions up into TeamStats; make one with NewTeamTally, Add every own
+// decision, then call Stats.
+type TeamTally struct {
+	filter  TeamFilter
+	rows    map[string]*TeamRow
+	outside int
+}
+
+// NewTeamTally starts a tally under the filter.
+func NewTeamTally(f TeamFilter) *TeamTally {
+	return &TeamTally{filter: f, rows: map[string]*TeamRow{}}
+}
+
+// Add counts d when it is an own decision that passes the filter; anything else is ignored
+// (published decisions never reach the team figures).
+func (t *TeamTally) Add(d *Decision) {
+	if !d.IsOwn() {
+		return
+	}
+	if !t.passes(d) {
+		t.outside++
+		return
+	}
+	team := strings.TrimSpace(d.Team)
+	if team == "" {
+		team = NoTeam
+	}
+	r := t.rows[team]
+	if r == nil {
+		r = &TeamRow{Team: team, ReversedByError: map[ErrorType]int{}}
+		t.rows[team] = r
+	}
+	r.All++
+	switch {
+	case d.Outcome == OutcomeAfvist:
+		r.Afvist++
+	case d.Outcome.Reversed():
+		r.Reversed++
+		for _, e := range d.Errors {
+			r.ReversedByError[e]++
+		}
+	}
+}
+
+func (t *TeamTally) passes(d *Decision) bool {
+	if f := t.filter; f.From != "" || f.To != "" {
+		date := d.Signed
+		if date == "" {
+			date = d.Published
+		}
+		if len(date) < 10 || (f.From != "" && date[:10] < f.From) || (f.To != "" && date[:10] > f.To) {
+			return false
+		}
+	}
+	if t.filter.Confirmed {
+		if len(d.Cases) == 0 {
+			return false
+		}
+		for i := range d.Cases {
+			if d.Cases[i].OutcomeCorrection == nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Stats returns the figures counted so far.
+func (t *TeamTally) Stats() *TeamStats {
+	st := &TeamStats{Filter: t.filter, Teams: []TeamRow{}, Outside: t.outside,
+		Total: TeamRow{Team: "I alt", ReversedByError: map[ErrorType]int{}}}
+	for _, r := range t.rows {
+		r.Rate = Estimate(r.Reversed, r.All-r.Afvist)
+		st.Teams = append(st.Teams, *r)
+		st.Total.All += r.All
+		st.Total.Afvist += r.Afvist
+		st.Total.Reversed += r.Reversed
+		for e, n := range r.ReversedByError {
+			st.Total.ReversedByError[e] += n
+		}
+	}
+	st.Total.Rate = Estimate(st.Total.Reversed, st.Total.All-st.Total.Afvist)
+	sort.Slice(st.Teams, func(i, j int) bool {
+		a, b := st.Teams[i].Team, st.Teams[j].Team
+		if (a == NoTeam) != (b == NoTeam) {
+			return b == NoTeam
+		}
+		return a < b
+	})
+	return st
+}
+
+// TeamStatsSource computes the team figures; cmd wires it over the store, and /stats shows it
+// to those allowed team statistics (omgjort.PermTeamStats).
+type TeamStatsSource interface {
+	TeamStats(ctx context.Context, f TeamFilter) (*TeamStats, error)
 }

@@ -118,6 +118,45 @@ func (l *Log) Record(ctx context.Context, e omgjort.AuditEntry) error {
 	return nil
 }
 
+// RecordAll appends es to the chain in one transaction (omgjort.AuditBatch), each entry
+// completed as Record completes it: all are recorded or none.
+func (l *Log) RecordAll(ctx context.Context, es []omgjort.AuditEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	now := l.now()
+	user, client := "", omgjort.ClientFrom(ctx)
+	if u := omgjort.UserFrom(ctx); u != nil {
+		user = u.Name
+	}
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		for _, e := range es {
+			if e.Time.IsZero() {
+				e.Time = now
+			}
+			if e.User == "" {
+				e.User = user
+			}
+			if e.Client == "" {
+				e.Client = client
+			}
+			if e.Outcome == "" {
+				e.Outcome = omgjort.AuditOK
+			}
+			if _, err := appendTx(tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		l.failed.Add(uint64(len(es)))
+		return fmt.Errorf("audit: record %d entries: %w", len(es), err)
+	}
+	l.written.Add(uint64(len(es)))
+	return nil
+}
+
 // normalize makes an entry's time canonical (UTC, microseconds), so its JSON form, and so its
 // hash, is the same after a round trip through the store.
 func normalize(e *omgjort.AuditEntry) {

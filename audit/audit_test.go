@@ -220,3 +220,29 @@ func TestFiltersReadersAndExport(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordAllInOneWrite: a batch (an export's reads) joins the chain whole, each entry with
+// the user and client of the request, and the chain still verifies.
+func TestRecordAllInOneWrite(t *testing.T) {
+	l, _ := openLog(t, filepath.Join(t.TempDir(), "a.db"))
+	fill(t, l, time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC), 2)
+	ctx := omgjort.WithClient(omgjort.WithUser(context.Background(), &omgjort.User{Name: "tl"}), "127.0.0.9")
+	var es []omgjort.AuditEntry
+	for _, id := range []string{"egen-1", "egen-2", "egen-3"} {
+		es = append(es, omgjort.AuditEntry{Action: omgjort.AuditReadOwn, DecisionID: id, Detail: "udtræk"})
+	}
+	if err := omgjort.RecordAll(ctx, l, es); err != nil {
+		t.Fatal(err)
+	}
+	n, err := l.Verify()
+	if err != nil || n != 5 {
+		t.Fatalf("verify: %d entries, %v; want 5 and a whole chain", n, err)
+	}
+	recs, err := l.ReadersOf("egen-2")
+	if err != nil || len(recs) != 1 || recs[0].Entry.User != "tl" || recs[0].Entry.Client != "127.0.0.9" || recs[0].Entry.Time.IsZero() {
+		t.Errorf("readers of egen-2: %+v %v", recs, err)
+	}
+	if w, f := l.Counts(); w != 5 || f != 0 {
+		t.Errorf("counts = %d written, %d failed; want 5, 0", w, f)
+	}
+}

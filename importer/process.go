@@ -57,6 +57,9 @@ type Item struct {
 type Options struct {
 	// Team is the municipal team the letters belong to ("" when not set yet).
 	Team string
+	// Route is how the letters came in (omgjort.IntakeUpload, IntakeCommand, IntakeDemo); the
+	// decision page shows it. Empty is recorded as the command.
+	Route string
 	// Limits bound each file.
 	Limits Limits
 	// Redactor redacts every letter before anything else sees its text. Required.
@@ -123,10 +126,19 @@ func build(file string, l Letter, opts Options) Item {
 		it.Review = appendOnce(it.Review, "Brevets opbygning blev ikke genkendt (journalnummer eller dato mangler).")
 	}
 	it.Decision = Decision(p, it.Redaction.Text, opts.Team, opts.Now())
+	it.Decision.Intake = &omgjort.Intake{Route: routeOr(opts.Route), Imported: opts.Now().UTC()}
 	if it.Decision.ID == "" {
 		it.Decision.ID = "egen-" + it.Key
 	}
 	return it
+}
+
+// routeOr is route, or the command when none is given.
+func routeOr(route string) string {
+	if route == "" {
+		return omgjort.IntakeCommand
+	}
+	return route
 }
 
 func appendOnce(list []string, s string) []string {

@@ -144,3 +144,28 @@ func TestParseDatesAndUnknownLayout(t *testing.T) {
 		t.Errorf("unknown layout must go to review with a key ID: %+v", it)
 	}
 }
+
+// TestIntakeRecordsRouteAndReview: a stored letter carries its route (the command when none is
+// given) and is not reviewed; a review entry keeps the route, and the decision approved from
+// it is marked reviewed with the entry's import time.
+func TestIntakeRecordsRouteAndReview(t *testing.T) {
+	doc := Document{Name: "x.txt", Pages: []Page{{Number: 1, Text: "Ankestyrelsen\n\nVi har modtaget dit brev.", Confidence: 100}}}
+	it := LettersOf(doc, Options{Redactor: zoneRedactor{}, Now: fixedNow})
+	if in := it[0].Decision.Intake; in == nil || in.Route != omgjort.IntakeCommand || in.Reviewed || !in.Imported.Equal(fixedNow()) {
+		t.Fatalf("intake without a route: %+v, want the command, not reviewed, imported now", in)
+	}
+	it = LettersOf(doc, Options{Redactor: zoneRedactor{}, Now: fixedNow, Route: omgjort.IntakeUpload})
+	e := EntryOf(it[0], "Team Syd", fixedNow())
+	b, err := e.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := UnmarshalEntry(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := back.Decision(fixedNow().Add(time.Hour))
+	if in := d.Intake; in == nil || in.Route != omgjort.IntakeUpload || !in.Reviewed || !in.Imported.Equal(fixedNow()) || d.Team != "Team Syd" {
+		t.Errorf("approved decision's intake: %+v team %q, want an upload, reviewed, imported when queued", in, d.Team)
+	}
+}

@@ -14,11 +14,13 @@ import (
 // jurist approves it — then it becomes an own decision — or rejects it; either way it is
 // deleted.
 type ReviewEntry struct {
-	Key       string    `json:"key"`
-	File      string    `json:"file"`
-	Pages     []int     `json:"pages"`
-	Team      string    `json:"team,omitempty"`
-	Created   time.Time `json:"created"`
+	Key     string    `json:"key"`
+	File    string    `json:"file"`
+	Pages   []int     `json:"pages"`
+	Team    string    `json:"team,omitempty"`
+	Created time.Time `json:"created"`
+	// Route is how the letter came in (omgjort.Intake), kept for the decision it becomes.
+	Route     string    `json:"route,omitempty"`
 	Redaction Redaction `json:"redaction"`
 	// Reasons are the Danish reasons for review.
 	Reasons []string `json:"reasons"`
@@ -28,8 +30,12 @@ type ReviewEntry struct {
 
 // EntryOf makes the review entry of an imported letter.
 func EntryOf(it Item, team string, now time.Time) ReviewEntry {
-	return ReviewEntry{Key: it.Key, File: it.File, Pages: it.Pages, Team: team, Created: now.UTC(),
+	e := ReviewEntry{Key: it.Key, File: it.File, Pages: it.Pages, Team: team, Created: now.UTC(),
 		Redaction: it.Redaction, Reasons: it.Review}
+	if it.Decision != nil && it.Decision.Intake != nil {
+		e.Route = it.Decision.Intake.Route
+	}
+	return e
 }
 
 // Marshal encodes the entry for the store.
@@ -96,5 +102,6 @@ func (e ReviewEntry) Decision(now time.Time) *omgjort.Decision {
 	if d.ID == "" {
 		d.ID = IDPrefix + e.Key
 	}
+	d.Intake = &omgjort.Intake{Route: routeOr(e.Route), Reviewed: true, Imported: e.Created}
 	return d
 }

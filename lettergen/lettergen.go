@@ -70,7 +70,9 @@ type Letter struct {
 
 	margin []string // right-hand column (or inline header) lines
 	block  []string // address block lines
-	body   []para   // the body, top to bottom
+	// blockTop is where the address block starts (mm from the top); 0 is the usual 45 mm.
+	blockTop float64
+	body     []para // the body, top to bottom
 }
 
 // para is one paragraph of the body; bold marks headings.

@@ -116,6 +116,9 @@ func renderLetters(fonts Fonts, letters []*Letter, counts []int, out *bytes.Buff
 		// the address block
 		pdf.SetFont("dejavu", "", 10)
 		y := 45.0
+		if l.blockTop > 0 {
+			y = l.blockTop
+		}
 		for _, s := range l.block {
 			pdf.SetXY(left, y)
 			pdf.CellFormat(90, lineH, s, "", 0, "L", false, 0, "")

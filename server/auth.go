@@ -86,6 +86,7 @@ var routeRules = map[string]rule{
 	"POST /admin/review/{key}":             {level: accessPerm, perm: omgjort.PermReviewImports},
 	"POST /api/decisions/{id}/corrections": {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"POST /d/{id}/rettelser":               {level: accessPerm, perm: omgjort.PermCorrectLabels},
+	"POST /d/{id}/team":                    {level: accessPerm, perm: omgjort.PermReviewImports},
 	"GET /api/queue":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"GET /rettelser":                       {level: accessPerm, perm: omgjort.PermCorrectLabels},
 	"POST /admin/decisions/{id}/delete":    {level: accessPerm, perm: omgjort.PermDelete},
@@ -793,7 +794,11 @@ func (s *Server) readersOf(r *http.Request, d *omgjort.Decision) []auditRow {
 	}
 	out := make([]auditRow, 0, len(recs))
 	for _, rec := range recs {
-		out = append(out, auditRow{Time: rec.Entry.Time.In(s.loc).Format("2006-01-02 15:04"), User: rec.Entry.User})
+		how := rec.Entry.Detail
+		if how == "" {
+			how = "Afgørelsens side"
+		}
+		out = append(out, auditRow{Time: rec.Entry.Time.In(s.loc).Format("2006-01-02 15:04"), User: rec.Entry.User, Detail: how})
 	}
 	return out
 }

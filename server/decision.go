@@ -49,6 +49,10 @@ type decisionPage struct {
 	// Readers lists who has read this own decision (administrators only, auth.go).
 	Readers []auditRow
 	Own     bool
+	// OwnInfo replaces the status and source of a published decision on an own one;
+	// TeamForm sets its team (jurist, teamleder, admin).
+	OwnInfo  *ownInfo
+	TeamForm *teamForm
 	// Delete is the administrators' delete button (curation.go); nil for everyone else.
 	Delete *deleteForm
 	// Corrected is set right after a jurist's correction was stored.
@@ -153,6 +157,7 @@ func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) {
 	p.Fresh = s.freshness()
 	s.links(r, d, &p)
 	p.Own, p.Readers = d.IsOwn(), s.readersOf(r, d)
+	s.ownView(w, r, d, &p)
 	p.Permalink = s.siteBase() + "/d/" + url.PathEscape(d.ID)
 	p.Reference = reference(d, p.Permalink)
 	s.curate(r, d, &p)
@@ -535,6 +540,9 @@ func (s *Server) links(r *http.Request, d *omgjort.Decision, p *decisionPage) {
 			p.Provisions = append(p.Provisions, v)
 		}
 	}
+	if d.IsOwn() {
+		return // nothing cites an own decision, and it has no Historisk/Gældende family
+	}
 	p.CitedBy = s.citedBy(r, d)
 	if d.ReplacedBy != "" {
 		l := s.decisionLink(d.ReplacedBy)
@@ -583,7 +591,7 @@ func reference(d *omgjort.Decision, permalink string) string {
 		title = "Principmeddelelse " + d.Number
 	}
 	parts = append(parts, title)
-	if d.Number != "" && !strings.Contains(title, d.Number) {
+	if d.Number != "" && !strings.Contains(title, d.Number) && !d.IsOwn() { // an own decision's number is its j.nr.
 		parts = append(parts, "nr. "+d.Number)
 	}
 	if d.Journal != "" {
@@ -591,6 +599,8 @@ func reference(d *omgjort.Decision, permalink string) string {
 	}
 	if d.Published != "" {
 		parts = append(parts, "offentliggjort "+danishDate(d.Published))
+	} else if d.IsOwn() && d.Signed != "" {
+		parts = append(parts, "afgjort "+danishDate(d.Signed))
 	}
 	parts = append(parts, permalink)
 	return strings.Join(parts, ", ")

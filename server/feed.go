@@ -104,6 +104,7 @@ func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.auditOwnHits(r, "Atom-feed", res.Hits)
 	base := s.siteBase()
 	page := in.with()
 	page.Page, page.Sort = 1, "date"
@@ -256,6 +257,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	cw.UseCRLF = true
 	_ = cw.Write(csvHeader)
 	rows, skipped := 0, 0
+	var own []string // the own decisions handed out, audited like page views
+	defer func() { s.auditOwnIDs(r, "udtræk (CSV)", own) }()
 	for req.From = 0; ; {
 		for _, h := range res.Hits {
 			d, err := s.decisions.Decision(h.ID)
@@ -269,6 +272,9 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			}
 			_ = cw.Write(csvRow(d, base))
 			rows++
+			if d.IsOwn() {
+				own = append(own, d.ID)
+			}
 		}
 		cw.Flush()
 		if cw.Error() != nil || out.Flush() != nil {

@@ -39,6 +39,9 @@ type Imports interface {
 	Approve(ctx context.Context, key, team string) (string, error)
 	// Reject deletes the entry for good.
 	Reject(ctx context.Context, key string) error
+	// SetTeam sets (or, with "", clears) the team of a stored own decision, audited with the
+	// user in ctx; omgjort.ErrNotFound when the decision is gone.
+	SetTeam(ctx context.Context, id, team string) error
 }
 
 // importPage is the upload page: the form, and a batch's progress and report.

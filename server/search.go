@@ -601,6 +601,7 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.auditOwnHits(r, "API-søgning", res.Hits)
 	out := apiSearchResult{Total: res.Total, Hits: res.Hits, Facets: res.Facets, Took: float64(res.Took.Microseconds()) / 1000}
 	if out.Hits == nil {
 		out.Hits = []omgjort.SearchHit{}

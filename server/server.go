@@ -98,6 +98,9 @@ type Config struct {
 	Private bool
 	// SecureCookies marks cookies Secure (the site is served over https).
 	SecureCookies bool
+	// TeamStats computes the team leaders' figures over the own decisions (per team: reversal
+	// rate and error types) for /stats; nil leaves that section out.
+	TeamStats omgjort.TeamStatsSource
 	// Curation corrects labels, lists the correction queue and deletes decisions for good
 	// (curation.go); nil turns those routes into 404s.
 	Curation Curation
@@ -234,6 +237,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", handleHealth)                               // liveness for the supervisor
 	mux.HandleFunc("POST /api/decisions/{id}/corrections", s.handleCorrection) // jurists: correct a label
 	mux.HandleFunc("POST /d/{id}/rettelser", s.handleCorrectionForm)           // jurists: the decision page's form
+	mux.HandleFunc("POST /d/{id}/team", s.handleSetTeam)                       // jurists: the team of an own decision
 	mux.HandleFunc("GET /api/queue", s.handleAPIQueue)                         // jurists: labels worth a check
 	mux.HandleFunc("GET /rettelser", s.handleQueuePage)                        // the same as a page
 	mux.HandleFunc("POST /admin/decisions/{id}/delete", s.handleAdminDelete)   // admins: delete for good

@@ -50,6 +50,9 @@ type statsPage struct {
 	OwnDecisions int
 	OwnReversed  int
 	PubReversed  int
+	// Teams is the per-team section over own decisions (teamleder and admin only).
+	Teams     teamView
+	ShowTeams bool
 	// Team: the viewer may see the team leaders' part (StatsAccess); Admin: may upload.
 	Team  bool
 	Admin bool
@@ -176,6 +179,15 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	p := statsPage{base: base{Title: "Statistik over omgørelser"}, Team: team, CSRF: infoFrom(r.Context()).csrf,
 		Admin: s.cfg.Official != nil && team && canUpload}
 	p.Fresh = s.freshness()
+	if s.teamFigures(r) {
+		f, msg := parseTeamFilter(r.URL.Query())
+		if msg != "" {
+			s.badRequest(w, r, msg)
+			return
+		}
+		ts, failed := s.teamData(r, f)
+		p.Teams, p.ShowTeams = buildTeamView(ts, failed), true
+	}
 	st, oc, err := s.statsData(r, team)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -537,6 +549,8 @@ type statsExport struct {
 	Principmeddelelser *principExport              `json:"principmeddelelser,omitempty"`
 	Official           *omgjort.OfficialComparison `json:"official,omitempty"`
 	ErrorTypes         []errorTypeExport           `json:"error_types"`
+	// Teams is the team leaders' figures over own decisions (teamleder and admin only).
+	Teams *omgjort.TeamStats `json:"teams,omitempty"`
 }
 
 type principExport struct {
@@ -615,12 +629,33 @@ func buildExport(st *omgjort.Stats, oc *omgjort.OfficialComparison) statsExport 
 
 // handleStatsJSON serves /stats.json.
 func (s *Server) handleStatsJSON(w http.ResponseWriter, r *http.Request) {
+	ex, ok := s.statsExportOf(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, ex)
+}
+
+// statsExportOf gathers what /stats.json and /stats.csv hold for the request, answering a bad
+// filter (400) or a failure itself; ok is false then.
+func (s *Server) statsExportOf(w http.ResponseWriter, r *http.Request) (statsExport, bool) {
+	var ts *omgjort.TeamStats
+	if s.teamFigures(r) {
+		f, msg := parseTeamFilter(r.URL.Query())
+		if msg != "" {
+			s.badRequest(w, r, msg)
+			return statsExport{}, false
+		}
+		ts, _ = s.teamData(r, f)
+	}
 	st, oc, err := s.statsData(r, s.teamStats(r))
 	if err != nil {
 		s.serverError(w, r, err)
-		return
+		return statsExport{}, false
 	}
-	writeJSON(w, http.StatusOK, buildExport(st, oc))
+	ex := buildExport(st, oc)
+	ex.Teams = ts
+	return ex, true
 }
 
 // statsCSVHeader are the columns of /stats.csv: one line per figure, in the long layout a
@@ -644,14 +679,13 @@ func boolDA(b bool) string {
 
 // handleStatsCSV serves /stats.csv (semicolon, decimal comma, UTF-8 with BOM for Excel).
 func (s *Server) handleStatsCSV(w http.ResponseWriter, r *http.Request) {
-	st, oc, err := s.statsData(r, s.teamStats(r))
-	if err != nil {
-		s.serverError(w, r, err)
+	ex, ok := s.statsExportOf(w, r)
+	if !ok {
 		return
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
-	if err := writeStatsCSV(&buf, buildExport(st, oc)); err != nil {
+	if err := writeStatsCSV(&buf, ex); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -683,6 +717,20 @@ func writeStatsCSV(out io.Writer, ex statsExport) error {
 		line("principmeddelelser (udvalg)", "", "I alt (med dato)", "alle", pe.Total.Share, "", "", "")
 		for _, l := range pe.Laws {
 			line("principmeddelelser (udvalg)", l.Key, "", "alle", l.Share, "", "", "")
+		}
+	}
+	if ts := ex.Teams; ts != nil {
+		period := ts.Filter.From + ".." + ts.Filter.To
+		if ts.Filter.Confirmed {
+			period += " (bekræftede)"
+		}
+		for _, t := range append(append([]omgjort.TeamRow(nil), ts.Teams...), ts.Total) {
+			line("egne pr. team", "", period, t.Team, t.Rate, "", strconv.Itoa(t.All), strconv.Itoa(t.All))
+			for _, e := range omgjort.ErrorTypes {
+				if n := t.ReversedByError[e]; n > 0 {
+					line("egne pr. team, fejltyper", e.Label(), period, t.Team, omgjort.Estimate(n, t.Reversed), "", "", "")
+				}
+			}
 		}
 	}
 	for _, e := range ex.ErrorTypes {

@@ -179,25 +179,46 @@ func runCorrectionsList(_ context.Context, env *environ, args []string) error {
 	return nil
 }
 
-func runCorrectionsExport(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "corrections export", "corrections export [--data DIR] [--own] --out DIR")
+func runCorrectionsExport(ctx context.Context, env *environ, args []string) error {
+	fs := newFlags(env, "corrections export", "corrections export [--data DIR] [--own --user NAME] --out DIR")
 	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
 	out := fs.String("out", "", "folder to write the corrected cases into, one gold letter (*.txt) per case")
-	own := fs.Bool("own", false, "include the municipality's own decisions (personal data: the files are not encrypted)")
+	own := fs.Bool("own", false, "include the municipality's own decisions (personal data: the files are not encrypted); needs --user, a local account allowed to read them, and is audited per decision")
+	user := fs.String("user", "", "with --own: the local account the export is made as, for the role check and the audit log")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return fmt.Errorf("%w: --out DIR is required", errUsage)
 	}
+	if *own && strings.TrimSpace(*user) == "" {
+		return fmt.Errorf("%w: --own exports personal data: name the local account it is made as with --user (sagsbehandler or a role above)", errUsage)
+	}
 	db, err := store.Open(*data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	cases, err := correctedGold(db, *own)
+	if *own {
+		u, err := exportUser(db, *user)
+		if err != nil {
+			return err
+		}
+		ctx = omgjort.WithClient(omgjort.WithUser(ctx, u), "cli")
+	}
+	cases, ownIDs, err := correctedGold(db, *own)
 	if err != nil {
 		return err
+	}
+	if *own {
+		// Recorded before any file is written: an export the log cannot hold does not happen.
+		l, err := auditFor(db)
+		if err == nil {
+			err = auditOwnExport(ctx, l, "corrections export --own", "udtræk (corrections export)", ownIDs)
+		}
+		if err != nil {
+			return fmt.Errorf("corrections export: audit log: %w", err)
+		}
 	}
 	if err := os.MkdirAll(*out, 0o750); err != nil {
 		return fmt.Errorf("corrections export: %w", err)
@@ -205,12 +226,6 @@ func runCorrectionsExport(_ context.Context, env *environ, args []string) error 
 	for _, g := range cases {
 		if err := os.WriteFile(filepath.Join(*out, g.Name), []byte(goldFile(g)), 0o640); err != nil {
 			return fmt.Errorf("corrections export: %w", err)
-		}
-	}
-	if *own {
-		if l, err := auditFor(db); err == nil {
-			_ = l.Record(context.Background(), omgjort.AuditEntry{Time: time.Now().UTC(), User: osUser(),
-				Action: omgjort.AuditExport, Outcome: omgjort.AuditOK, Query: "corrections export --own", Detail: fmt.Sprintf("%d sager", len(cases))})
 		}
 	}
 	fmt.Fprintf(env.stdout, "%d rettede sager skrevet i %s (evalueringsformatet: omgjort eval %s)\n", len(cases), *out, *out)
@@ -221,8 +236,9 @@ var unsafeName = regexp.MustCompile(`[^a-z0-9-]+`)
 
 // correctedGold returns every case a jurist corrected, labelled as the corrections leave it,
 // in the gold-set form classify.Evaluate scores against. Own decisions only with own.
-func correctedGold(db *store.DB, own bool) ([]classify.GoldCase, error) {
+func correctedGold(db *store.DB, own bool) ([]classify.GoldCase, []string, error) {
 	var out []classify.GoldCase
+	var ownIDs []string // the own decisions whose cases are in out
 	err := db.ForEachCorrected(func(id string, cs []omgjort.Correction) error {
 		d, err := db.Get(id)
 		if errors.Is(err, omgjort.ErrNotFound) {
@@ -233,6 +249,9 @@ func correctedGold(db *store.DB, own bool) ([]classify.GoldCase, error) {
 		}
 		if d.IsOwn() && !own {
 			return nil
+		}
+		if d.IsOwn() {
+			ownIDs = append(ownIDs, d.ID)
 		}
 		touched := map[string]bool{}
 		for _, c := range cs {
@@ -248,7 +267,7 @@ func correctedGold(db *store.DB, own bool) ([]classify.GoldCase, error) {
 		}
 		return nil
 	})
-	return out, err
+	return out, ownIDs, err
 }
 
 // goldFile writes a gold case as classify.LoadGold reads it: header lines, a blank line, the
@@ -280,7 +299,7 @@ func evalCorrections(env *environ, cls *classify.Classifier, dir string) error {
 		return err
 	}
 	defer db.Close()
-	cases, err := correctedGold(db, true)
+	cases, _, err := correctedGold(db, true)
 	if err != nil {
 		return err
 	}

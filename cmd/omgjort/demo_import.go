@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"omgjort"
 	"omgjort/importer"
 	"omgjort/importer/sample"
 )
@@ -55,6 +56,7 @@ func (a *app) importDemoLetters(ctx context.Context, env *environ) int {
 	}
 	o := &importOpts{minConfidence: importer.DefaultMinConfidence, timeout: importer.DefaultLimits().ToolTimeout, team: "Team Sygedagpenge"}
 	opts, _ := o.options()
+	opts.Route = omgjort.IntakeDemo
 	rep, err := a.importFiles(ctx, files, opts, a.auditLog(), "demo", nil)
 	if err != nil {
 		fmt.Fprintf(env.stdout, "Own demo letters: %v\n", err)

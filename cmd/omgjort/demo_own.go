@@ -14,7 +14,7 @@ import (
 func demoOwnDecisions() []*omgjort.Decision {
 	mk := func(id, title, published, law, team, text string) *omgjort.Decision {
 		return &omgjort.Decision{ID: id, Number: id, Numbers: []string{id}, Title: title,
-			Source: omgjort.SourceOwn, Team: team, Status: omgjort.StatusGaeldende, Published: published,
+			Source: omgjort.SourceOwn, Team: team, Intake: &omgjort.Intake{Route: omgjort.IntakeDemo, Imported: time.Now().UTC()}, Status: omgjort.StatusGaeldende, Published: published,
 			Year: 2026, Laws: []string{law}, Authority: "Kommunal", Journal: id,
 			Cases:     []omgjort.Case{{ID: "1", Heading: "Demoafgørelse (opdigtet)", Text: text}},
 			FetchedAt: time.Now().UTC(), Version: 1}

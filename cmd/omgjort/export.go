@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"omgjort"
+	"omgjort/auth"
 	"omgjort/server"
+	"omgjort/store"
 )
 
 // exportCase and exportRecord are the export contract of architecture.md.
@@ -79,21 +82,59 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func runExport(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "export", "export [--data DIR] [--format jsonl|csv]")
+func runExport(ctx context.Context, env *environ, args []string) error {
+	fs := newFlags(env, "export", "export [--data DIR] [--format jsonl|csv] [--own --user NAME]")
 	data := fs.String("data", defaultData, "data directory (bbolt store and search index)")
 	format := fs.String("format", "jsonl", "output format: jsonl (one decision per line) or csv")
+	own := fs.Bool("own", false, "include the municipality's own decisions (personal data): needs --user, a local account allowed to read them (sagsbehandler and up); every one exported is written to the audit log as a read")
+	user := fs.String("user", "", "with --own: the local account the export is made as, for the role check and the audit log")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *format != "jsonl" && *format != "csv" {
 		return fmt.Errorf("%w: --format must be jsonl or csv, not %q", errUsage, *format)
 	}
+	if *own && strings.TrimSpace(*user) == "" {
+		return fmt.Errorf("%w: --own exports personal data: name the local account it is made as with --user (sagsbehandler or a role above)", errUsage)
+	}
 	a, err := openApp(*data, env.log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	excluded := 0
+	if *own {
+		u, err := exportUser(a.db, *user)
+		if err != nil {
+			return err
+		}
+		ctx = omgjort.WithClient(omgjort.WithUser(ctx, u), "cli")
+		// Every own decision is recorded as read before a line is written: an export the
+		// audit log cannot hold does not happen.
+		var ids []string
+		if err := a.db.ForEachFromSource(omgjort.SourceOwn, func(d *omgjort.Decision) error {
+			ids = append(ids, d.ID)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if err := auditExport(ctx, a.auditLog(), *format, ids); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		if excluded > 0 {
+			fmt.Fprintf(env.stderr, "export: %d own decision(s) left out (personal data); add --own --user NAME to include them, audited\n", excluded)
+		}
+	}()
+	// keep says whether d goes into the export, counting the own decisions left out.
+	keep := func(d *omgjort.Decision) bool {
+		if d.IsOwn() && !*own {
+			excluded++
+			return false
+		}
+		return true
+	}
 	w := bufio.NewWriter(env.stdout)
 	defer w.Flush()
 	// A damaged record is skipped and reported; the rest is exported.
@@ -111,13 +152,21 @@ func runExport(_ context.Context, env *environ, args []string) error {
 	if *format == "jsonl" {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		return a.db.ForEachReadable(func(d *omgjort.Decision) error { return enc.Encode(newExportRecord(d)) }, bad)
+		return a.db.ForEachReadable(func(d *omgjort.Decision) error {
+			if !keep(d) {
+				return nil
+			}
+			return enc.Encode(newExportRecord(d))
+		}, bad)
 	}
 	cw := csv.NewWriter(w)
 	w.WriteString("\ufeff") // so Excel reads the Danish letters as UTF-8
 	cw.Write([]string{"id", "number", "numbers", "title", "url", "status", "published", "signed", "journal",
 		"laws", "keywords", "paragraphs", "authority", "outcome", "mixed", "kritik", "ugyldig", "errors", "cases"})
 	err = a.db.ForEachReadable(func(d *omgjort.Decision) error {
+		if !keep(d) {
+			return nil
+		}
 		r := newExportRecord(d)
 		var cases []string
 		for _, c := range r.Cases {
@@ -141,4 +190,45 @@ func runExport(_ context.Context, env *environ, args []string) error {
 		err = cw.Error()
 	}
 	return err
+}
+
+// exportUser is the local account an export of own decisions is made as; it must hold the
+// right to read own decisions, as on the site.
+func exportUser(db *store.DB, name string) (*omgjort.User, error) {
+	svc, err := auth.Open(db.Bolt())
+	if err != nil {
+		return nil, err
+	}
+	u, err := svc.User(strings.TrimSpace(name))
+	if errors.Is(err, auth.ErrNoUser) {
+		return nil, fmt.Errorf("%w: --user %s is no local account (omgjort user list); own decisions are exported only as an account allowed to read them", errUsage, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Can(omgjort.PermReadOwn) {
+		return nil, fmt.Errorf("%w: %s may not read own decisions (roles %v); sagsbehandler and the roles above may", errUsage, u.Name, u.Roles)
+	}
+	u.Method = "cli"
+	return u, nil
+}
+
+// auditExport records an export with own decisions: the export with its format and count,
+// and one read per own decision, in one write, so the decision's "who has read it" lists it.
+func auditExport(ctx context.Context, log omgjort.AuditLogger, format string, ids []string) error {
+	return auditOwnExport(ctx, log, "omgjort export --own --format "+format, "udtræk (omgjort export)", ids)
+}
+
+// auditOwnExport records an export of own decisions (command and count) and one read of each
+// of them (via), in one write.
+func auditOwnExport(ctx context.Context, log omgjort.AuditLogger, command, via string, ids []string) error {
+	es := []omgjort.AuditEntry{{Action: omgjort.AuditExport, Query: command,
+		Detail: fmt.Sprintf("%d egne afgørelser", len(ids))}}
+	for _, id := range ids {
+		es = append(es, omgjort.AuditEntry{Action: omgjort.AuditReadOwn, DecisionID: id, Detail: via})
+	}
+	if err := omgjort.RecordAll(ctx, log, es); err != nil {
+		return fmt.Errorf("export: audit log: %w", err)
+	}
+	return nil
 }

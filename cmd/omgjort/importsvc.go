@@ -51,6 +51,7 @@ func (s *importService) Start(ctx context.Context, dir, team string) (string, er
 	id := s.batches.New(len(files))
 	opts := s.opts
 	opts.Team = team
+	opts.Route = omgjort.IntakeUpload
 	user := userName(ctx)
 	go func() {
 		defer os.RemoveAll(dir) // the uploaded originals are never kept
@@ -165,4 +166,23 @@ func (s *importService) Reject(ctx context.Context, key string) error {
 		return err
 	}
 	return s.record(ctx, omgjort.AuditDelete, "", omgjort.AuditOK, "afvist ved gennemsyn: "+key)
+}
+
+// SetTeam sets the team of a stored own decision from the decision page, audited like the
+// `omgjort team` command (as a label change, with the user and the new team; a team names a
+// unit, never a person).
+func (s *importService) SetTeam(ctx context.Context, id, team string) error {
+	err := s.a.SetTeam(id, team)
+	outcome := omgjort.AuditOK
+	if err != nil {
+		outcome = omgjort.AuditFailed
+	}
+	detail := "team sat: " + team
+	if team == "" {
+		detail = "team fjernet"
+	}
+	if aerr := s.record(ctx, omgjort.AuditCorrectLabels, id, outcome, detail); aerr != nil && err == nil {
+		err = aerr
+	}
+	return err
 }

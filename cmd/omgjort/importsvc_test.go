@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"omgjort"
+	"omgjort/audit"
 	"omgjort/importer/sample"
 	"omgjort/server"
 )
@@ -39,10 +40,11 @@ func TestUploadAndReviewPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	jurist := &omgjort.User{Name: "jurist1", Roles: []omgjort.Role{omgjort.RoleJurist, omgjort.RoleAdmin}}
+	who := jurist
 	var anonymous bool
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !anonymous {
-			r = r.WithContext(omgjort.WithUser(r.Context(), jurist))
+			r = r.WithContext(omgjort.WithUser(r.Context(), who))
 		}
 		srv.Handler().ServeHTTP(w, r)
 	}))
@@ -100,7 +102,7 @@ func TestUploadAndReviewPages(t *testing.T) {
 		t.Fatalf("remove more:\n%s", p)
 	}
 	r = post(url.Values{"handling": {"godkend"}, "team": {"Team Nord"}})
-	readBody(t, r)
+	approved := readBody(t, r)
 	if !strings.HasPrefix(r.Request.URL.Path, "/d/egen-") {
 		t.Fatalf("approve went to %s", r.Request.URL.Path)
 	}
@@ -110,6 +112,61 @@ func TestUploadAndReviewPages(t *testing.T) {
 	}
 	if _, err := a.db.Review(key); err == nil {
 		t.Error("the approved entry is still queued")
+	}
+	// The approved letter's page says how it came in; never a published status or a source.
+	for _, want := range []string{"Importeret via</dt><dd>Upload", "Godkendt af en jurist", "<dt>Team</dt><dd id=\"team-vaerdi\">Team Nord</dd>", "<dt>Version</dt><dd>1"} {
+		if !strings.Contains(approved, want) {
+			t.Errorf("approved decision's page lacks %q", want)
+		}
+	}
+	direct := getPage(t, ts.URL+"/d/egen-25-55555")
+	for _, want := range []string{"Upload på siden", "Gemt uden gennemsyn", "Team Syd", "Originalbrevet er ikke gemt", "Ankestyrelsens afgørelse</dt><dd>3. maj 2025",
+		"j.nr. 25-55555, afgjort 3. maj 2025, http"} {
+		if !strings.Contains(direct, want) {
+			t.Errorf("stored letter's page lacks %q", want)
+		}
+	}
+	for _, never := range []string{"<dt>Status</dt>", "<dd>Ukendt</dd>", "source-link", "Se afgørelsen på", "Citeret af"} {
+		if strings.Contains(direct, never) || strings.Contains(approved, never) {
+			i := strings.Index(direct+approved, never)
+			t.Errorf("own decision's page shows %q: %s", never, (direct + approved)[max(0, i-300):i+100])
+		}
+	}
+	// The team is set later from the page: from the list only, audited, for jurists and up.
+	setTeam := func(team string) *http.Response {
+		r, err := http.PostForm(ts.URL+"/d/egen-25-55555/team", url.Values{"team": {team}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if p := readBody(t, setTeam("Team Nord")); !strings.Contains(p, "Teamet er gemt") || !strings.Contains(p, "<dd id=\"team-vaerdi\">Team Nord</dd>") {
+		t.Errorf("after setting the team:\n%s", p)
+	}
+	if d, err := a.db.Get("egen-25-55555"); err != nil || d.Team != "Team Nord" {
+		t.Errorf("stored team: %+v %v", d, err)
+	}
+	if r := setTeam("Team Øst"); r.StatusCode != http.StatusBadRequest {
+		t.Errorf("a team off the list: %d, want 400", r.StatusCode)
+	}
+	who = &omgjort.User{Name: "sb1", Roles: []omgjort.Role{omgjort.RoleSagsbehandler}}
+	if r := setTeam("Team Syd"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("sagsbehandler sets a team: %d, want 403", r.StatusCode)
+	}
+	if p := getPage(t, ts.URL+"/d/egen-25-55555"); strings.Contains(p, "Gem team") {
+		t.Error("a sagsbehandler is offered the team form")
+	}
+	who = jurist
+	if d, _ := a.db.Get("egen-25-55555"); d.Team != "Team Nord" {
+		t.Errorf("team after refused changes = %q, want Team Nord", d.Team)
+	}
+	alog, err := audit.Open(a.db.Bolt())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := alog.List(audit.Filter{DecisionID: "egen-25-55555", Action: omgjort.AuditCorrectLabels})
+	if err != nil || len(recs) != 1 || recs[0].Entry.User != "jurist1" || recs[0].Entry.Detail != "team sat: Team Nord" {
+		t.Errorf("audit of the team change: %+v %v, want one entry by jurist1", recs, err)
 	}
 	anonymous = true
 	for _, p := range []string{"/admin/import", "/admin/review"} {

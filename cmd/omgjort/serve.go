@@ -189,8 +189,9 @@ func (a *app) serveWith(ctx context.Context, o serveOptions) error {
 		return fmt.Errorf("%w: --admin-token: %v", errUsage, err)
 	}
 	warnIfExposed(a.log, o.addr, o.mail.siteURL)
+	official := officialstats.New(a.db)
 	cfg := server.Config{Addr: o.addr, Logger: a.log, Digests: a.db, Metrics: reg, AdminToken: o.adminToken,
-		Official: officialstats.New(a.db), SiteURL: o.mail.siteURL,
+		Official: official, TeamStats: official, SiteURL: o.mail.siteURL,
 		IndexHealth: func() (bool, time.Time) { h := a.Index().Health(); return h.Degraded, h.LastFailure }}
 	cfg.Curation = newCuration(a)
 	imports, err := a.importService(o.imports, a.auditLog())

@@ -4,17 +4,15 @@
 package sample
 
 import (
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 
-	"codeberg.org/go-pdf/fpdf"
+	"omgjort/lettergen"
 )
 
 // FontPath is the Debian font (fonts-dejavu-core) the letters are written in, for æ, ø and å.
-const FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+const FontPath = lettergen.DefaultFontDir + "/DejaVuSans.ttf"
 
 // Letter is a letter as laid out: the right-hand margin column (Ankestyrelsen's address,
 // j.nr., date) and the body, lines separated by "\n", blocks by a blank line.
@@ -66,65 +64,46 @@ Kopi til: Aarhus Kommune`, name, street, town, name, result, stat, reason),
 }
 
 // WritePDF writes letters as a text-layer PDF, each from a new page, with the margin column
-// on the right as Ankestyrelsen lays it out.
+// on the right as Ankestyrelsen lays it out. The layout is lettergen's (Plain, Document.PDF),
+// so these letters and the generated test set are rendered by the same code.
 func WritePDF(path string, letters ...Letter) error {
-	font, err := os.ReadFile(FontPath)
+	b, err := pdfOf(letters)
 	if err != nil {
-		return fmt.Errorf("sample: %w (install fonts-dejavu-core)", err)
+		return err
 	}
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes("dejavu", "", font)
-	pdf.SetAutoPageBreak(false, 15)
-	for _, l := range letters {
-		pdf.AddPage()
-		pdf.SetFont("dejavu", "", 9)
-		y := 20.0
-		for _, m := range l.Margin {
-			pdf.Text(155, y, m)
-			y += 4.5
-		}
-		pdf.SetFont("dejavu", "", 11)
-		y = 25
-		for _, para := range strings.Split(l.Body, "\n") {
-			if para == "" {
-				y += 3
-				continue
-			}
-			// Wrapped to the body column (20–150 mm), clear of the margin column at 155 mm.
-			for _, line := range pdf.SplitText(para, 128) {
-				if y > 270 {
-					pdf.AddPage()
-					y = 25
-				}
-				pdf.Text(20, y, line)
-				y += 5.5
-			}
-		}
-	}
-	return pdf.OutputFileAndClose(path)
+	return os.WriteFile(path, b, 0o600)
 }
 
 // WriteScannedPDF writes letters as a PDF of page images only (no text layer), the way a
-// scanned paper letter arrives: each page is rendered by pdftoppm (poppler-utils) at 200 dpi
-// and placed as a picture.
+// scanned paper letter arrives: lettergen.Scan renders each page with pdftoppm
+// (poppler-utils) at 200 dpi, turns it slightly and adds mild noise.
 func WriteScannedPDF(path string, letters ...Letter) error {
-	dir, err := os.MkdirTemp("", "omgjort-sample-*")
+	b, err := pdfOf(letters)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	src := filepath.Join(dir, "src.pdf")
-	if err := WritePDF(src, letters...); err != nil {
-		return err
+	scanned, err := lettergen.Scan(context.Background(), b, scanSeed)
+	if err != nil {
+		return fmt.Errorf("sample: %w", err)
 	}
-	if out, err := exec.Command("pdftoppm", "-r", "200", "-gray", "-png", src, filepath.Join(dir, "pg")).CombinedOutput(); err != nil {
-		return fmt.Errorf("sample: pdftoppm: %v %s", err, out)
+	return os.WriteFile(path, scanned, 0o600)
+}
+
+// scanSeed fixes the skew and noise of the scanned letters, so every run scans alike.
+const scanSeed = 7
+
+func pdfOf(letters []Letter) ([]byte, error) {
+	fonts, err := lettergen.LoadFonts("")
+	if err != nil {
+		return nil, fmt.Errorf("sample: %w", err)
 	}
-	imgs, _ := filepath.Glob(filepath.Join(dir, "pg*.png"))
-	pdf := fpdf.New("P", "mm", "A4", "")
-	for _, img := range imgs {
-		pdf.AddPage()
-		pdf.ImageOptions(img, 0, 0, 210, 297, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	doc := lettergen.Document{}
+	for _, l := range letters {
+		doc.Letters = append(doc.Letters, lettergen.Plain(l.Margin, l.Body))
 	}
-	return pdf.OutputFileAndClose(path)
+	b, err := doc.PDF(fonts)
+	if err != nil {
+		return nil, fmt.Errorf("sample: %w", err)
+	}
+	return b, nil
 }
