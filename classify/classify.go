@@ -246,7 +246,10 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 				continue
 			}
 			if !negated {
-				for _, n := range r.negs {
+				for ni, n := range r.negs {
+					if !passes(r.negGateIDs[ni]) {
+						continue
+					}
 					if n.MatchString(st) {
 						negated = true
 						break
@@ -268,7 +271,10 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	vetoed := map[kind]bool{}
 	spans := map[kind][][]int{}
 	for _, v := range c.rules.vetoes {
-		for _, re := range v.res {
+		for vi, re := range v.res {
+			if !passes(v.gateIDs[vi]) {
+				continue
+			}
 			if v.match {
 				ms := re.FindAllStringIndex(st, -1)
 				for k := range v.targets {

@@ -85,6 +85,9 @@ type rule struct {
 	// negs are the rule's "unless" patterns: a sentence where one of them is found gives the
 	// rule nothing (e.g. "sagen er tilstrækkeligt oplyst").
 	negs []*regexp.Regexp
+	// negGates and negGateIDs gate the negations as gates and gateIDs gate res.
+	negGates   [][][]string
+	negGateIDs [][][]int
 	// fallback marks an outcome formula that only counts when the text has no other outcome
 	// formula (a consequence such as "Kommunens krav bortfalder", which stands beside the
 	// formula in most letters and would otherwise outrank it).
@@ -98,6 +101,9 @@ type veto struct {
 	targets map[kind]bool
 	match   bool // scope=match; otherwise scope=sentence
 	res     []*regexp.Regexp
+	// gates and gateIDs let a sentence skip a pattern it cannot match (see rule.gates).
+	gates   [][][]string
+	gateIDs [][][]int
 	line    int
 }
 
@@ -296,6 +302,9 @@ func parseRules(src string) (*ruleSet, error) {
 					return nil, err
 				}
 			}
+			for _, p := range negs {
+				r.negGates = append(r.negGates, gate(p))
+			}
 			for _, p := range pats {
 				r.gates = append(r.gates, gate(p))
 			}
@@ -337,6 +346,9 @@ func parseRules(src string) (*ruleSet, error) {
 			if v.res, err = compileAll(b.pats, b.line); err != nil {
 				return nil, err
 			}
+			for _, p := range b.pats {
+				v.gates = append(v.gates, gate(p))
+			}
 			rs.vetoes = append(rs.vetoes, v)
 		default:
 			return nil, fmt.Errorf("classify: rules line %d: unknown rule kind %q", b.line, b.head[0])
@@ -346,25 +358,37 @@ func parseRules(src string) (*ruleSet, error) {
 		return nil, fmt.Errorf("classify: rules: no outcome or flag rules")
 	}
 	ids := map[string]int{}
+	numbered := func(g [][]string) [][]int {
+		var gi [][]int
+		for _, set := range g {
+			var si []int
+			for _, l := range set {
+				id, ok := ids[l]
+				if !ok {
+					id = len(rs.lits)
+					ids[l] = id
+					rs.lits = append(rs.lits, l)
+					rs.litTris = append(rs.litTris, trigramsOf(l))
+				}
+				si = append(si, id)
+			}
+			gi = append(gi, si)
+		}
+		return gi
+	}
 	for ri := range rs.rules {
 		r := &rs.rules[ri]
 		for _, g := range r.gates {
-			var gi [][]int
-			for _, set := range g {
-				var si []int
-				for _, l := range set {
-					id, ok := ids[l]
-					if !ok {
-						id = len(rs.lits)
-						ids[l] = id
-						rs.lits = append(rs.lits, l)
-						rs.litTris = append(rs.litTris, trigramsOf(l))
-					}
-					si = append(si, id)
-				}
-				gi = append(gi, si)
-			}
-			r.gateIDs = append(r.gateIDs, gi)
+			r.gateIDs = append(r.gateIDs, numbered(g))
+		}
+		for _, g := range r.negGates {
+			r.negGateIDs = append(r.negGateIDs, numbered(g))
+		}
+	}
+	for vi := range rs.vetoes {
+		v := &rs.vetoes[vi]
+		for _, g := range v.gates {
+			v.gateIDs = append(v.gateIDs, numbered(g))
 		}
 	}
 	return rs, nil

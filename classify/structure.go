@@ -848,11 +848,15 @@ func courtJudgment(text string, sents []sentence) bool {
 // outcomeVetoed reports whether a sentence-scope veto of rules.txt for outcomes (the citizen's
 // claims, hypotheticals, general statements) matches the sentence.
 func (rs *ruleSet) outcomeVetoed(st string) bool {
+	lower := strings.ToLower(st)
 	for _, v := range rs.vetoes {
 		if v.match || !v.targets[kindOutcome] {
 			continue
 		}
-		for _, re := range v.res {
+		for vi, re := range v.res {
+			if !passes(lower, v.gates[vi]) {
+				continue
+			}
 			if re.MatchString(st) {
 				return true
 			}
