@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -91,4 +92,34 @@ func BenchmarkClassifyScaling(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkClassifyHeldOut classifies the held-out letters in turn (typically 250–500 words
+// each): the cost of a letter as the writers of those sets wrote them, beside the long
+// synthetic letter of BenchmarkClassifyCase.
+func BenchmarkClassifyHeldOut(b *testing.B) {
+	c, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dirs, err := filepath.Glob("testdata/heldout*")
+	if err != nil || len(dirs) == 0 {
+		b.Fatalf("no held-out sets: %v", err)
+	}
+	var texts []string
+	words := 0
+	for _, d := range dirs {
+		g, err := LoadGold(d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, x := range g {
+			texts = append(texts, x.Text)
+			words += len(strings.Fields(x.Text))
+		}
+	}
+	for i := 0; b.Loop(); i++ {
+		c.ClassifyCase(texts[i%len(texts)])
+	}
+	b.ReportMetric(float64(words)/float64(len(texts)), "words/letter")
 }

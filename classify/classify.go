@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -201,22 +202,23 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	}
 	var cands []cand
 	lower := strings.ToLower(st)
-	// Many patterns share literals: each is looked up at most once per sentence (0 unknown,
-	// 1 absent, 2 present).
-	seen := make([]byte, len(c.rules.lits))
-	var tris trigramSet
-	tris.fill(lower)
+	// The lower-cased sentence keeps the byte offsets of st for Danish text; where it does not
+	// (a rune whose lower case is longer), every pattern runs on st as written.
+	sameLen := len(lower) == len(st)
+	pick := func(re, low *regexp.Regexp) (*regexp.Regexp, string) {
+		if low != nil && sameLen {
+			return low, lower
+		}
+		return re, st
+	}
+	// Every gate literal in the sentence, found in one pass.
+	present := make([]bool, len(c.rules.lits))
+	c.rules.litMatch.mark(lower, present)
 	passes := func(gate [][]int) bool {
 		for _, set := range gate {
 			ok := false
 			for _, id := range set {
-				if seen[id] == 0 {
-					seen[id] = 1
-					if tris.has(c.rules.litTris[id]) && strings.Contains(lower, c.rules.lits[id]) {
-						seen[id] = 2
-					}
-				}
-				if seen[id] == 2 {
+				if present[id] {
 					ok = true
 					break
 				}
@@ -227,13 +229,26 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		}
 		return true
 	}
+	// The sentence's section as a bit of rule.secMask: as written (outcome rules) and as read
+	// (the others; see readUnheaded). A section no rule names has no bit.
+	bitOf := func(name string) uint64 {
+		if id, ok := c.rules.secIndex[name]; ok {
+			return 1 << id
+		}
+		return 0
+	}
+	secBit := bitOf(s.section)
+	readBit := secBit
+	if s.readAs != "" {
+		readBit = bitOf(s.readAs)
+	}
 	for ri := range c.rules.rules {
 		r := &c.rules.rules[ri]
-		sec := s.section
-		if s.readAs != "" && r.kind != kindOutcome {
-			sec = s.readAs
+		bit := readBit
+		if r.kind == kindOutcome {
+			bit = secBit
 		}
-		if !r.sections[sec] {
+		if r.secMask&bit == 0 {
 			continue
 		}
 		negated := false
@@ -241,7 +256,8 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 			if !passes(r.gateIDs[pi]) {
 				continue
 			}
-			ms := re.FindAllStringIndex(st, -1)
+			mre, mtext := pick(re, r.lowRes[pi])
+			ms := mre.FindAllStringIndex(mtext, -1)
 			if len(ms) == 0 {
 				continue
 			}
@@ -250,7 +266,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 					if !passes(r.negGateIDs[ni]) {
 						continue
 					}
-					if n.MatchString(st) {
+					if nre, ntext := pick(n, r.lowNegs[ni]); nre.MatchString(ntext) {
 						negated = true
 						break
 					}
@@ -275,14 +291,15 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 			if !passes(v.gateIDs[vi]) {
 				continue
 			}
+			vre, vtext := pick(re, v.lowRes[vi])
 			if v.match {
-				ms := re.FindAllStringIndex(st, -1)
+				ms := vre.FindAllStringIndex(vtext, -1)
 				for k := range v.targets {
 					spans[k] = append(spans[k], ms...)
 				}
 				continue
 			}
-			if m := re.FindStringIndex(st); m != nil && !concession(st[:m[0]]) {
+			if m := vre.FindStringIndex(vtext); m != nil && !concession(st[:m[0]]) {
 				for k := range v.targets {
 					vetoed[k] = true
 				}

@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"omgjort"
 )
@@ -75,7 +76,13 @@ type rule struct {
 	// score is the rule's weight: how sure one matching sentence makes the label.
 	score    float64
 	sections map[string]bool
-	res      []*regexp.Regexp
+	// secMask has bit ruleSet.secIndex[name] set for each section in sections: a cheaper test
+	// per sentence than the map.
+	secMask uint64
+	res     []*regexp.Regexp
+	// lowRes[i] is res[i] without "(?i)", for the lower-cased sentence (nil when res[i] cannot
+	// be matched that way); matching case-sensitively is much cheaper in Go's regexp.
+	lowRes []*regexp.Regexp
 	// gates[i] lists literal sets (lower case): res[i] can only match a sentence that holds
 	// at least one literal of every set, so other sentences are skipped without running the
 	// regexp. Nil: no gate.
@@ -85,6 +92,8 @@ type rule struct {
 	// negs are the rule's "unless" patterns: a sentence where one of them is found gives the
 	// rule nothing (e.g. "sagen er tilstrækkeligt oplyst").
 	negs []*regexp.Regexp
+	// lowNegs are negs for the lower-cased sentence, as lowRes are res.
+	lowNegs []*regexp.Regexp
 	// negGates and negGateIDs gate the negations as gates and gateIDs gate res.
 	negGates   [][][]string
 	negGateIDs [][][]int
@@ -101,6 +110,7 @@ type veto struct {
 	targets map[kind]bool
 	match   bool // scope=match; otherwise scope=sentence
 	res     []*regexp.Regexp
+	lowRes  []*regexp.Regexp // as rule.lowRes
 	// gates and gateIDs let a sentence skip a pattern it cannot match (see rule.gates).
 	gates   [][][]string
 	gateIDs [][][]int
@@ -120,9 +130,10 @@ type ruleSet struct {
 	threshold float64
 	// lits are the distinct gate literals of all rules; a sentence checks each at most once.
 	lits []string
-	// litTris holds, for each literal, the trigram hashes (see trigramSet) that a sentence
-	// must contain for the literal to be in it: a cheap test before strings.Contains.
-	litTris [][]uint16
+	// secIndex numbers the sections for rule.secMask.
+	secIndex map[string]int
+	// litMatch finds all of lits in a sentence at once.
+	litMatch *litMatcher
 }
 
 // headingFollow is what must come right after an inline heading: the end of the paragraph, a
@@ -297,10 +308,12 @@ func parseRules(src string) (*ruleSet, error) {
 			if r.res, err = compileAll(pats, b.line); err != nil {
 				return nil, err
 			}
+			r.lowRes = lowerVariants(pats)
 			if len(negs) > 0 {
 				if r.negs, err = compileAll(negs, b.line); err != nil {
 					return nil, err
 				}
+				r.lowNegs = lowerVariants(negs)
 			}
 			for _, p := range negs {
 				r.negGates = append(r.negGates, gate(p))
@@ -346,6 +359,7 @@ func parseRules(src string) (*ruleSet, error) {
 			if v.res, err = compileAll(b.pats, b.line); err != nil {
 				return nil, err
 			}
+			v.lowRes = lowerVariants(b.pats)
 			for _, p := range b.pats {
 				v.gates = append(v.gates, gate(p))
 			}
@@ -368,7 +382,6 @@ func parseRules(src string) (*ruleSet, error) {
 					id = len(rs.lits)
 					ids[l] = id
 					rs.lits = append(rs.lits, l)
-					rs.litTris = append(rs.litTris, trigramsOf(l))
 				}
 				si = append(si, id)
 			}
@@ -389,6 +402,22 @@ func parseRules(src string) (*ruleSet, error) {
 		v := &rs.vetoes[vi]
 		for _, g := range v.gates {
 			v.gateIDs = append(v.gateIDs, numbered(g))
+		}
+	}
+	rs.litMatch = newLitMatcher(rs.lits)
+	rs.secIndex = map[string]int{}
+	for ri := range rs.rules {
+		r := &rs.rules[ri]
+		for name := range r.sections {
+			id, ok := rs.secIndex[name]
+			if !ok {
+				id = len(rs.secIndex)
+				if id >= 64 {
+					return nil, fmt.Errorf("classify: rules: more than 64 sections")
+				}
+				rs.secIndex[name] = id
+			}
+			r.secMask |= 1 << id
 		}
 	}
 	return rs, nil
@@ -420,6 +449,48 @@ func options(args []string, line int) (map[string]string, error) {
 		out[k] = v
 	}
 	return out, nil
+}
+
+// lowerVariants compiles, for each case-insensitive pattern ("(?i)…") that names no upper-case
+// letter and no case class, the same pattern case-sensitively, to be run on the lower-cased
+// sentence; other entries are nil. Go's regexp folds case rune by rune, which costs more than
+// the whole match.
+func lowerVariants(pats []string) []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(pats))
+	for i, p := range pats {
+		body, ok := strings.CutPrefix(p, "(?i)")
+		if !ok || !lowerOnly(body) {
+			continue
+		}
+		if re, err := regexp.Compile(body); err == nil {
+			out[i] = re
+		}
+	}
+	return out
+}
+
+// lowerOnly reports whether a pattern body matches the same on lower-cased text without (?i):
+// no upper-case letter outside escapes, no case flag, no case class (\p{Lu}).
+func lowerOnly(p string) bool {
+	if strings.Contains(p, "(?-i") || strings.Contains(p, "(?i") || strings.Contains(p, "Lu}") || strings.Contains(p, "Lt}") || strings.Contains(p, "Ll}") {
+		return false
+	}
+	rs := []rune(p)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == '\\' {
+			i++
+			if i < len(rs) && (rs[i] == 'p' || rs[i] == 'P') && i+1 < len(rs) && rs[i+1] == '{' {
+				for i < len(rs) && rs[i] != '}' {
+					i++
+				}
+			}
+			continue
+		}
+		if unicode.IsUpper(rs[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // compileAll compiles each pattern on its own, so a flag such as (?i) stays in its line.
@@ -626,55 +697,4 @@ func shortest(l []string) int {
 		}
 	}
 	return n
-}
-
-// trigramBits is the size of a sentence's trigram set.
-const trigramBits = 4096
-
-// trigramSet is a bit set of the hashed 3-byte substrings of a (lower-cased) sentence. A
-// literal whose trigrams are not all in the set cannot occur in the sentence; the test costs a
-// few bit look-ups instead of a substring search per gate literal.
-type trigramSet [trigramBits / 64]uint64
-
-// trigramHash hashes the three bytes at s[i:i+3].
-func trigramHash(s string, i int) uint16 {
-	h := uint32(s[i])*0x9E37 ^ uint32(s[i+1])*0x85EB ^ uint32(s[i+2])*0xC2B2
-	h ^= h >> 13
-	return uint16(h % trigramBits)
-}
-
-// fill sets the trigrams of s.
-func (t *trigramSet) fill(s string) {
-	for i := 0; i+3 <= len(s); i++ {
-		h := trigramHash(s, i)
-		t[h/64] |= 1 << (h % 64)
-	}
-}
-
-// has reports whether every hash of hs is in the set.
-func (t *trigramSet) has(hs []uint16) bool {
-	for _, h := range hs {
-		if t[h/64]&(1<<(h%64)) == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// trigramsOf returns up to four trigram hashes spread over l (its first, last and two inner
-// trigrams).
-func trigramsOf(l string) []uint16 {
-	if len(l) < 3 {
-		return nil
-	}
-	idx := []int{0, len(l) - 3, (len(l) - 3) / 3, 2 * (len(l) - 3) / 3}
-	var out []uint16
-	seen := map[int]bool{}
-	for _, i := range idx {
-		if !seen[i] {
-			seen[i] = true
-			out = append(out, trigramHash(l, i))
-		}
-	}
-	return out
 }

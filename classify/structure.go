@@ -828,7 +828,12 @@ func courtJudgment(text string, sents []sentence) bool {
 	}
 	n := 0
 	for _, s := range sents {
-		ws := words(strings.ToLower(text[s.start:s.end]))
+		// Only the opening words matter: read at most the first 80 bytes (to a rune start).
+		end := min(s.end, s.start+80)
+		for end < s.end && !utf8.RuneStart(text[end]) {
+			end++
+		}
+		ws := words(strings.ToLower(text[s.start:end]))
 		if len(ws) < 2 {
 			continue
 		}
