@@ -232,7 +232,7 @@ func (d *Digest) Summary() string {
 		}
 	}
 	if d.OwnNew > 0 {
-		s += " " + CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " blev importeret; de står ikke i ugebrevet, men kan ses i Omgjort med login."
+		s += " " + CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " blev importeret (se \u201cJeres egne omgjorte afgørelser\u201d)."
 	}
 	return s
 }
@@ -280,6 +280,14 @@ type Digest struct {
 	// OwnNew counts the municipality's own decision letters imported in the span: counted, never
 	// listed, since the digest is mailed and public and they hold personal data.
 	OwnNew int `json:"own_new,omitempty"`
+	// OwnDecided counts those of OwnNew with a decided case (not only afvist or ukendt), and
+	// OwnReversed those with a reversed case (ændret, ophævet, hjemvist): the municipality's own
+	// reversal rate, under its own heading ("Jeres egne omgjorte afgørelser"), never mixed into
+	// the published counts.
+	OwnDecided  int `json:"own_decided,omitempty"`
+	OwnReversed int `json:"own_reversed,omitempty"`
+	// OwnErrors counts the error types of the reversed own decisions, most frequent first.
+	OwnErrors []OwnErrorCount `json:"own_errors,omitempty"`
 	// SourceLines are the sentences on the sources' state, as the page and the mail print them.
 	SourceLines []string `json:"source_lines,omitempty"`
 	// Reversed counts the reversed decisions (new or changed) in the week.
@@ -294,6 +302,35 @@ type Digest struct {
 	// that recipient's mail only; never stored with the digest (it is shared and shown on
 	// /digests), hence no JSON.
 	Alerts []DigestAlert `json:"-"`
+}
+
+// OwnErrorCount is one error type of the municipality's own reversed decisions in a digest:
+// a count, never a decision.
+type OwnErrorCount struct {
+	Type  ErrorType `json:"type"`
+	Label string    `json:"label"`
+	Count int       `json:"count"`
+}
+
+// OwnLine says in Danish how the municipality's own decisions imported in the span went — the
+// line under "Jeres egne omgjorte afgørelser" — or "" when none were imported.
+func (d *Digest) OwnLine() string {
+	if d.OwnNew == 0 {
+		return ""
+	}
+	s := CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " fra Ankestyrelsen blev importeret i perioden"
+	if d.OwnDecided > 0 {
+		s += ", og " + CountOf(d.OwnReversed, "blev omgjort", "blev omgjort") + fmt.Sprintf(" (%d %%)", (100*d.OwnReversed+d.OwnDecided/2)/d.OwnDecided)
+	}
+	s += "."
+	if len(d.OwnErrors) > 0 {
+		var parts []string
+		for _, e := range d.OwnErrors {
+			parts = append(parts, fmt.Sprintf("%s %d", strings.ToLower(e.Label), e.Count))
+		}
+		s += " Fejltyper i de omgjorte: " + strings.Join(parts, ", ") + "."
+	}
+	return s
 }
 
 // DigestAlert is one saved search's section in a mail: the published decisions new to it and

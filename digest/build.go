@@ -144,6 +144,7 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 	type typeCount struct{ prev4, prev12 int }
 	history := map[omgjort.ErrorType]*typeCount{}
 	var reversed []*omgjort.Decision
+	ownErrors := map[omgjort.ErrorType]int{}
 
 	err = src.ForEach(func(d *omgjort.Decision) error {
 		if !lawMatch(d.Laws, opt.Laws) {
@@ -154,6 +155,21 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 			// and shown on /digests, only counts them.
 			if in(firstStored(d, nil)) {
 				dg.OwnNew++
+				decided := false
+				for _, c := range d.Cases {
+					if c.Outcome != omgjort.OutcomeAfvist && c.Outcome != omgjort.OutcomeUkendt {
+						decided = true
+					}
+				}
+				if decided {
+					dg.OwnDecided++
+				}
+				if errs := reversedErrors(d); errs != nil {
+					dg.OwnReversed++
+					for t := range errs {
+						ownErrors[t]++
+					}
+				}
 			}
 			return nil
 		}
@@ -208,6 +224,12 @@ func Build(src Source, opt Options) (*omgjort.Digest, error) {
 	}
 	sortEntries(dg.New)
 	sortEntries(dg.Changed)
+	for _, t := range omgjort.ErrorTypes {
+		if n := ownErrors[t]; n > 0 {
+			dg.OwnErrors = append(dg.OwnErrors, omgjort.OwnErrorCount{Type: t, Label: t.Label(), Count: n})
+		}
+	}
+	sort.SliceStable(dg.OwnErrors, func(i, j int) bool { return dg.OwnErrors[i].Count > dg.OwnErrors[j].Count })
 	sort.Slice(reversed, func(i, j int) bool { return newerFirst(reversed[i], reversed[j]) })
 	dg.Reversed = len(reversed)
 	dg.Groups = groups(reversed, opt.SiteURL)

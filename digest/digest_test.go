@@ -769,4 +769,25 @@ func TestOwnDecisionsOnlyCounted(t *testing.T) {
 	if !strings.Contains(d.Summary(), "1 egen afgørelse blev importeret") {
 		t.Errorf("summary %q", d.Summary())
 	}
+	// Under their own heading, counted apart from the published ones: the reversal and its
+	// error type, and nothing of the published decision.
+	if d.OwnDecided != 1 || d.OwnReversed != 1 || len(d.OwnErrors) != 1 || d.OwnErrors[0].Type != omgjort.ErrPartshoering {
+		t.Errorf("own counts: decided %d reversed %d errors %+v", d.OwnDecided, d.OwnReversed, d.OwnErrors)
+	}
+	for _, body := range []string{out.Text, out.HTML} {
+		flat := strings.Join(strings.Fields(body), " ")
+		if !strings.Contains(strings.ToLower(flat), "jeres egne omgjorte afgørelser") || !strings.Contains(flat, "1 egen afgørelse fra Ankestyrelsen blev importeret i perioden, og 1 blev omgjort (100 %). Fejltyper i de omgjorte: manglende partshøring 1.") {
+			t.Errorf("own section missing or wrong:\n%s", body)
+		}
+	}
+	// A week with no own letters has no such section.
+	put(t, db, stored(dec("11-26", "2026-11-25", "Aktivloven", cs(omgjort.OutcomeAendret, omgjort.ErrBegrundelse)), day(25, 6)))
+	d2, err := Build(db, Options{Week: omgjort.Week{Year: 2026, Num: 48}, Now: day(30, 7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out2, _ := r.Render(d2)
+	if d2.OwnNew != 0 || strings.Contains(out2.Text+out2.HTML, "Jeres egne") {
+		t.Errorf("own section in a week without own letters: %+v", d2)
+	}
 }
