@@ -19,16 +19,15 @@ func (f *fastSearch) inOrder(n *fnode, l slist) slist {
 	if len(l.docs) == 0 || f.err != nil {
 		return l
 	}
-	want := make(map[uint32]int, len(l.docs)) // doc → index in l
-	for i, d := range l.docs {
-		want[d] = i
-	}
 	type place struct {
 		arr string // array positions, as a key
 		pos uint64
 	}
-	// places[k][doc] are the positions of kid k in the candidate documents.
+	// places[k][doc] are the positions of kid k in the candidate documents, read by advancing
+	// each term's reader to the candidates only: the positions of the other documents with the
+	// term (most of them, for a common pair) are skipped, not decoded.
 	places := make([]map[uint32][]place, len(n.kids))
+	iid := make(bindex.IndexInternalID, 8)
 	for k, kid := range n.kids {
 		places[k] = make(map[uint32][]place, len(l.docs))
 		tfr, err := f.r.TermFieldReader(f.ctx, []byte(kid.term), kid.field, false, false, true)
@@ -37,22 +36,30 @@ func (f *fastSearch) inOrder(n *fnode, l slist) slist {
 			return l
 		}
 		tfd := &bindex.TermFieldDoc{}
-		for {
-			next, err := tfr.Next(tfd.Reset())
-			if err != nil {
-				_ = tfr.Close()
-				f.err = err
-				return l
+		var at uint32 // the document the reader stands on (valid when on)
+		on := false
+		for _, d := range l.docs {
+			if on && at > d {
+				continue // the term is not in d (the reader went past it)
 			}
-			if next == nil {
-				break
+			if !on || at < d {
+				// Forward only: advancing a scorch reader backwards starts it over.
+				iid.SetValue(uint64(d))
+				next, err := tfr.Advance(iid, tfd.Reset())
+				if err != nil {
+					_ = tfr.Close()
+					f.err = err
+					return l
+				}
+				if next == nil {
+					break
+				}
+				tfd, at, on = next, uint32(next.ID.Value()), true
 			}
-			tfd = next
-			d := uint32(next.ID.Value())
-			if _, ok := want[d]; !ok {
+			if at != d {
 				continue
 			}
-			for _, v := range next.Vectors {
+			for _, v := range tfd.Vectors {
 				places[k][d] = append(places[k][d], place{arrKey(v.ArrayPositions), v.Pos})
 			}
 		}
