@@ -315,7 +315,11 @@ func (c *postingsCache) get(ctx context.Context, r bindex.IndexReader, docTotal 
 
 func readPostings(ctx context.Context, r bindex.IndexReader, docTotal uint64, field, term string) (*postings, error) {
 	p := &postings{}
-	count, err := eachPosting(ctx, r, field, term, true, func(doc uint32, tfd *bindex.TermFieldDoc) error {
+	sized := func(n uint64) {
+		n = min(n, math.MaxUint32)
+		p.docs, p.base = make([]uint32, 0, n), make([]float64, 0, n)
+	}
+	count, err := eachPostingSized(ctx, r, field, term, true, sized, func(doc uint32, tfd *bindex.TermFieldDoc) error {
 		var tf float64
 		if tfd.Freq < scorer.MaxSqrtCache {
 			tf = scorer.SqrtCache[int(tfd.Freq)]
@@ -585,8 +589,18 @@ func seek(docs []uint32, from int, d uint32) int {
 	if hi > len(docs) {
 		hi = len(docs)
 	}
-	// docs[lo] < d; docs[hi] ≥ d or hi == len(docs)
-	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return docs[lo+1+i] >= d })
+	// docs[lo] < d; docs[hi] ≥ d or hi == len(docs): the first ≥ d in (lo, hi], by halving
+	// (sort.Search's closure call per step cost a tenth of an intersection).
+	lo++
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if docs[m] < d {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // union is a disjunction: documents in any list, the scores of the matching lists summed in
@@ -607,8 +621,11 @@ func (a *arena) union(ls []slist, scored bool) slist {
 		}
 		return slist{docs: b.docs(n)}
 	}
-	// Most disjunctions are a word in the text and in the short meta field: when one list
-	// holds every document of the others, the union is that list and its documents are shared.
+	if len(ls) == 2 {
+		return a.union2(ls[0], ls[1], scored)
+	}
+	// When one list holds every document of the others, the union is that list and its
+	// documents are shared.
 	big := 0
 	for i := range ls {
 		if len(ls[i].docs) > len(ls[big].docs) {
@@ -690,6 +707,64 @@ func (a *arena) union(ls []slist, scored bool) slist {
 		if scored {
 			out.score = append(out.score, sum*coord(matched))
 		}
+	}
+	return out
+}
+
+// union2 is union of two lists (most disjunctions: a word in the short meta field and in the
+// text), merged in one pass: the same sums and coord as union's, (x+y)·1 for a document in
+// both and x·½ for one in either.
+func (a *arena) union2(x, y slist, scored bool) slist {
+	n := len(x.docs) + len(y.docs)
+	out := slist{docs: a.uints(n)[:n], mul: 1}
+	if scored {
+		out.score = a.floats(n)[:n]
+	}
+	const both, one = 2.0 / 2.0, 1.0 / 2.0 // coord: matched / len(ls)
+	xd, yd := x.docs, y.docs
+	i, j, o := 0, 0, 0
+	for i < len(xd) && j < len(yd) {
+		dx, dy := xd[i], yd[j]
+		switch {
+		case dx < dy:
+			out.docs[o] = dx
+			if scored {
+				out.score[o] = x.val(i) * one
+			}
+			i++
+		case dy < dx:
+			out.docs[o] = dy
+			if scored {
+				out.score[o] = y.val(j) * one
+			}
+			j++
+		default:
+			out.docs[o] = dx
+			if scored {
+				out.score[o] = (x.val(i) + y.val(j)) * both
+			}
+			i++
+			j++
+		}
+		o++
+	}
+	for ; i < len(xd); i++ {
+		out.docs[o] = xd[i]
+		if scored {
+			out.score[o] = x.val(i) * one
+		}
+		o++
+	}
+	for ; j < len(yd); j++ {
+		out.docs[o] = yd[j]
+		if scored {
+			out.score[o] = y.val(j) * one
+		}
+		o++
+	}
+	out.docs = out.docs[:o]
+	if scored {
+		out.score = out.score[:o]
 	}
 	return out
 }
@@ -842,6 +917,7 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 		want[f] = true
 	}
 	stored := storedByNumber(r)
+	x.docsRead.Add(int64(len(page)))
 	for _, h := range page {
 		dm := &search.DocumentMatch{ID: h.id, Score: h.score}
 		if stored != nil {
@@ -918,10 +994,26 @@ func storedByNumber(r bindex.IndexReader) func(doc uint32, visit segment.StoredF
 // topK returns the indexes of the best k entries of l, best first: highest score, then lowest
 // document number (Bleve's order for equal scores: the order the hits were found in).
 func topK(l slist, k int) []int {
-	return bestK(len(l.docs), k, func(a, b int) bool {
+	if k <= 0 || len(l.docs) == 0 {
+		return nil
+	}
+	b := newKBest(k, func(a, b int) bool {
 		if sa, sb := l.val(a), l.val(b); sa != sb {
 			return sa > sb
 		}
 		return l.docs[a] < l.docs[b]
 	})
+	// Once k are kept, an entry must score above the worst kept: the entries come in document
+	// order, so one of equal score comes after the worst and is not better.
+	worst := math.Inf(-1)
+	for i := range l.docs {
+		if b.full() && l.val(i) <= worst {
+			continue
+		}
+		b.offer(i)
+		if b.full() {
+			worst = l.val(b.worst())
+		}
+	}
+	return b.sorted()
 }

@@ -143,7 +143,9 @@ type Index struct {
 	// when the last one started (Unix ns).
 	releasing   atomic.Bool
 	lastRelease atomic.Int64
-	background  sync.WaitGroup
+	// docsRead counts the stored documents the fast path read since the last release.
+	docsRead   atomic.Int64
+	background sync.WaitGroup
 	// thes is the legal thesaurus, analysed on first use.
 	thesOnce sync.Once
 	thes     thesaurus

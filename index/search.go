@@ -237,16 +237,25 @@ func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int, fi
 // once into the postings cache, their pages would otherwise stay in the RSS of serve.
 const releaseAfter = 3_000_000
 
-// afterSearch releases the index's mapped pages in the background when many postings have been
-// read since the last release.
+// releaseAfterDocs is how many stored documents read for result pages make a search release the
+// mapped pages too: a page of 20 hits maps a page of the files or two per hit (the compressed
+// text), so 3,000 distinct searches left ≈ 300 MB of the index mapped; 5,000 documents are
+// ≈ 250 searches and a few tens of MB. Each release makes the next searches map their pages
+// again (a fault each, from the page cache): every 2,000 documents cost 7 % more CPU per search.
+const releaseAfterDocs = 5_000
+
+// afterSearch releases the index's mapped pages in the background when many postings or stored
+// documents have been read since the last release.
 func (x *Index) afterSearch() {
-	if x.postings.read.Load() < releaseAfter || time.Now().UnixNano()-x.lastRelease.Load() < int64(time.Second) {
+	if (x.postings.read.Load() < releaseAfter && x.docsRead.Load() < releaseAfterDocs) ||
+		time.Now().UnixNano()-x.lastRelease.Load() < int64(time.Second) {
 		return
 	}
 	if !x.releasing.CompareAndSwap(false, true) {
 		return
 	}
 	x.postings.read.Store(0)
+	x.docsRead.Store(0)
 	x.lastRelease.Store(time.Now().UnixNano())
 	x.background.Add(1)
 	go func() {
