@@ -6,3 +6,6 @@ func SetFast(x *Index, on bool) { x.noFast = !on }
 
 // FastRuns is how many searches the fast path answered.
 func FastRuns(x *Index) uint64 { return x.fastRuns.Load() }
+
+// ReleaseStored drops the mapped pages of the stored documents only (releaseStored).
+func ReleaseStored(x *Index) error { return x.releaseStored() }

@@ -238,30 +238,39 @@ func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int, fi
 const releaseAfter = 3_000_000
 
 // releaseAfterDocs is how many stored documents read for result pages make a search release the
-// mapped pages too: a page of 20 hits maps a page of the files or two per hit (the compressed
-// text), so 3,000 distinct searches left ≈ 300 MB of the index mapped; 5,000 documents are
-// ≈ 250 searches and a few tens of MB. Each release makes the next searches map their pages
-// again (a fault each, from the page cache): every 2,000 documents cost 7 % more CPU per search.
-const releaseAfterDocs = 5_000
+// mapped pages of the stored documents (releaseStored): a page of 20 hits maps a page or two of
+// the files per hit (the compressed text), so 3,000 distinct searches left ≈ 200 MB of stored
+// documents mapped. 2,000 documents are ≈ 100 searches and ≈ 10 MB. The postings and term
+// dictionaries, read by every search, stay mapped: releasing them too made the searches after
+// a release map them again, 10–20 % more CPU per search.
+const releaseAfterDocs = 2_000
 
-// afterSearch releases the index's mapped pages in the background when many postings or stored
-// documents have been read since the last release.
+// afterSearch releases mapped pages of the index in the background: all of them when many
+// postings have been read since the last release, the stored documents' when many documents.
 func (x *Index) afterSearch() {
-	if (x.postings.read.Load() < releaseAfter && x.docsRead.Load() < releaseAfterDocs) ||
+	all := x.postings.read.Load() >= releaseAfter
+	if (!all && x.docsRead.Load() < releaseAfterDocs) ||
 		time.Now().UnixNano()-x.lastRelease.Load() < int64(time.Second) {
 		return
 	}
 	if !x.releasing.CompareAndSwap(false, true) {
 		return
 	}
-	x.postings.read.Store(0)
+	if all {
+		x.postings.read.Store(0)
+	}
 	x.docsRead.Store(0)
 	x.lastRelease.Store(time.Now().UnixNano())
 	x.background.Add(1)
 	go func() {
 		defer x.background.Done()
 		defer x.releasing.Store(false)
-		_ = x.ReleaseMemory() // best effort; serve also releases every so often
+		// Best effort; serve also releases everything every so often.
+		if all {
+			_ = x.ReleaseMemory()
+		} else {
+			_ = x.releaseStored()
+		}
 	}()
 }
 
