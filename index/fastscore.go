@@ -917,26 +917,39 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 		want[f] = true
 	}
 	stored := storedByNumber(r)
-	x.docsRead.Add(int64(len(page)))
 	for _, h := range page {
 		dm := &search.DocumentMatch{ID: h.id, Score: h.score}
 		if stored != nil {
-			// One read of the document's stored fields, by number: its ID and the fields.
-			dm.ID = ""
-			err := stored(h.doc, func(name string, typ byte, val []byte, _ []uint64) bool {
-				switch {
-				case name == "_id":
-					dm.ID = string(val)
-				case typ == 't' && want[name]:
-					dm.AddFieldValue(name, string(val))
+			// One read of the document's stored fields, by number: its ID and the fields;
+			// none for a document shown lately (docCache).
+			sd, ok := x.docs.get(r, h.doc)
+			if !ok {
+				x.docsRead.Add(1)
+				sd = &storedDoc{size: 64}
+				err := stored(h.doc, func(name string, typ byte, val []byte, _ []uint64) bool {
+					switch {
+					case name == "_id":
+						sd.id = string(val)
+					case typ == 't' && isHitField[name]:
+						sd.vals = append(sd.vals, fieldVal{name, string(val)})
+						sd.size += len(name) + len(val) + 32
+					}
+					return true
+				})
+				if err != nil {
+					return nil, fmt.Errorf("index: fast search: document %d: %w", h.doc, err)
 				}
-				return true
-			})
-			if err != nil {
-				return nil, fmt.Errorf("index: fast search: document %d: %w", h.doc, err)
+				if sd.id == "" {
+					return nil, fmt.Errorf("index: fast search: document %d has no ID", h.doc)
+				}
+				sd.size += len(sd.id)
+				x.docs.put(r, h.doc, sd)
 			}
-			if dm.ID == "" {
-				return nil, fmt.Errorf("index: fast search: document %d has no ID", h.doc)
+			dm.ID = sd.id
+			for _, v := range sd.vals {
+				if want[v.name] {
+					dm.AddFieldValue(v.name, v.val)
+				}
 			}
 			out.page = append(out.page, dm)
 			continue

@@ -137,6 +137,8 @@ type Index struct {
 	// searchers (fastscore.go); noFast turns that, the facet table and the date sort of
 	// facetbits.go off, leaving the search to Bleve alone (tests compare the two).
 	postings postingsCache
+	// docs keeps the stored fields of documents shown lately (doccache.go).
+	docs     docCache
 	noFast   bool
 	fastRuns atomic.Uint64 // searches the fast path answered
 	// releasing is set while a release of mapped pages runs (afterSearch); lastRelease is

@@ -240,17 +240,25 @@ const releaseAfter = 3_000_000
 // releaseAfterDocs is how many stored documents read for result pages make a search release the
 // mapped pages of the stored documents (releaseStored): a page of 20 hits maps a page or two of
 // the files per hit (the compressed text), so 3,000 distinct searches left ≈ 200 MB of stored
-// documents mapped. 2,000 documents are ≈ 100 searches and ≈ 10 MB. The postings and term
-// dictionaries, read by every search, stay mapped: releasing them too made the searches after
-// a release map them again, 10–20 % more CPU per search.
-const releaseAfterDocs = 2_000
+// documents mapped. 2,000 documents are ≈ 100 searches and ≈ 16 MB; at 500 searches a second
+// that is every 200 ms, so such a release may come every releaseStoredEvery (a full one once a
+// second at most). The postings and term dictionaries, read by every search, stay mapped:
+// releasing them too made the searches after a release map them again, 10–20 % more CPU per
+// search.
+const (
+	releaseAfterDocs   = 10_000
+	releaseStoredEvery = 500 * time.Millisecond
+)
 
 // afterSearch releases mapped pages of the index in the background: all of them when many
 // postings have been read since the last release, the stored documents' when many documents.
 func (x *Index) afterSearch() {
 	all := x.postings.read.Load() >= releaseAfter
-	if (!all && x.docsRead.Load() < releaseAfterDocs) ||
-		time.Now().UnixNano()-x.lastRelease.Load() < int64(time.Second) {
+	since := time.Duration(time.Now().UnixNano() - x.lastRelease.Load())
+	if all && since < time.Second {
+		all = false // the stored documents' release may still be due
+	}
+	if (!all && x.docsRead.Load() < releaseAfterDocs) || since < releaseStoredEvery {
 		return
 	}
 	if !x.releasing.CompareAndSwap(false, true) {
