@@ -238,16 +238,16 @@ func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int, fi
 const releaseAfter = 3_000_000
 
 // releaseAfterDocs is how many stored documents read for result pages make a search release the
-// mapped pages of the stored documents (releaseStored): a page of 20 hits maps a page or two of
-// the files per hit (the compressed text), so 3,000 distinct searches left ≈ 200 MB of stored
-// documents mapped. 2,000 documents are ≈ 100 searches and ≈ 16 MB; at 500 searches a second
-// that is every 200 ms, so such a release may come every releaseStoredEvery (a full one once a
-// second at most). The postings and term dictionaries, read by every search, stay mapped:
-// releasing them too made the searches after a release map them again, 10–20 % more CPU per
-// search.
+// mapped pages of the stored documents (releaseStored). Reading one document maps the file
+// around it (the kernel's fault-around maps up to 64 KB of cached pages at a fault, MADV_RANDOM
+// or not), so 3,000 distinct searches left ≈ 180 MB of stored documents mapped, and 2,000
+// documents between releases still ≈ 100 MB; 500 are ≈ 25 searches and ≈ 30 MB. At 300–500
+// searches a second that is a release every 50–80 ms (releaseStoredEvery at most; a full one
+// once a second at most), in the background. The postings and term dictionaries, read by every
+// search, stay mapped. The documents shown lately come from docCache, not the files.
 const (
-	releaseAfterDocs   = 10_000
-	releaseStoredEvery = 500 * time.Millisecond
+	releaseAfterDocs   = 500
+	releaseStoredEvery = 50 * time.Millisecond
 )
 
 // afterSearch releases mapped pages of the index in the background: all of them when many

@@ -177,9 +177,9 @@ func BenchmarkHTTPSearch(b *testing.B) {
 		b.Fatalf("OMGJORT_BENCH_MIX=%q: use cold, zipf or file", mix)
 	}
 	pid := os.Getenv("OMGJORT_BENCH_PID")
-	var cpu0, majflt0 float64
+	var cpu0, minflt0, majflt0 float64
 	if pid != "" {
-		cpu0, majflt0 = procCPU(b, pid)
+		cpu0, minflt0, majflt0 = procCPU(b, pid)
 	}
 	load0 := loadAvg()
 	var mu sync.Mutex
@@ -251,8 +251,10 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	}
 	if pid != "" {
 		// serve's CPU per request: independent of how many cores the load left it.
-		cpu, majflt := procCPU(b, pid)
+		cpu, minflt, majflt := procCPU(b, pid)
 		b.ReportMetric((cpu-cpu0)/float64(len(lat)), "srv-cpu-ms/req")
+		// Pages mapped again (mostly of the index files): the cost of releasing them.
+		b.ReportMetric((minflt-minflt0)/float64(len(lat)), "srv-minflt/req")
 		// Pages read from disk: index or store pages the kernel had dropped from its cache.
 		b.ReportMetric(majflt-majflt0, "srv-majflt")
 		for _, f := range []string{"VmRSS", "RssAnon", "RssFile"} {
@@ -328,24 +330,26 @@ func queryKind(q string) string {
 	return fmt.Sprintf("words%d", len(strings.Fields(box)))
 }
 
-// procCPU reads a process's user and system CPU time in milliseconds and its major page faults
-// from /proc/PID/stat.
-func procCPU(b *testing.B, pid string) (cpuMS, majflt float64) {
+// procCPU reads a process's user and system CPU time in milliseconds and its minor and major
+// page faults from /proc/PID/stat.
+func procCPU(b *testing.B, pid string) (cpuMS, minflt, majflt float64) {
 	data, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
 		b.Fatal(err)
 	}
-	// Fields after the command name (in parentheses, which may hold spaces): majflt, utime and
-	// stime are the 12th, 14th and 15th of the line, the 10th, 12th and 13th after the name.
+	// Fields after the command name (in parentheses, which may hold spaces): minflt, majflt,
+	// utime and stime are the 10th, 12th, 14th and 15th of the line, the 8th, 10th, 12th and
+	// 13th after the name.
 	s := string(data)
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	if len(f) < 13 {
 		b.Fatalf("/proc/%s/stat: %q", pid, s)
 	}
+	mi, _ := strconv.ParseFloat(f[7], 64)
 	mf, _ := strconv.ParseFloat(f[9], 64)
 	ut, _ := strconv.ParseFloat(f[11], 64)
 	st, _ := strconv.ParseFloat(f[12], 64)
-	return (ut + st) * 10, mf // clock ticks of 1/100 s
+	return (ut + st) * 10, mi, mf // clock ticks of 1/100 s
 }
 
 // procStatusMB reads one kB field of /proc/PID/status in MB.
