@@ -916,7 +916,7 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 	for _, f := range fields {
 		want[f] = true
 	}
-	stored := storedByNumber(r)
+	stored := x.storedByNumber(r)
 	for _, h := range page {
 		dm := &search.DocumentMatch{ID: h.id, Score: h.score}
 		if stored != nil {
@@ -924,7 +924,6 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 			// none for a document shown lately (docCache).
 			sd, ok := x.docs.get(r, h.doc)
 			if !ok {
-				x.docsRead.Add(1)
 				sd = &storedDoc{size: 64}
 				err := stored(h.doc, func(name string, typ byte, val []byte, _ []uint64) bool {
 					switch {
@@ -981,25 +980,43 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 // by its number, or nil when r is not a scorch snapshot. r.Document(id) finds the number from
 // the ID in the ID dictionary of every segment, and the ID itself is one more read of the
 // stored fields: twice the reads for each hit of a page. The numbering is scorch's: segments in
-// order, each numbering all its documents (deleted ones too) after the previous segment's.
-func storedByNumber(r bindex.IndexReader) func(doc uint32, visit segment.StoredFieldValueVisitor) error {
+// order, each numbering all its documents (deleted ones too) after the previous segment's. A
+// persisted segment's document is read with pread (storedread.go), others through zapx.
+func (x *Index) storedByNumber(r bindex.IndexReader) func(doc uint32, visit segment.StoredFieldValueVisitor) error {
 	is, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil
 	}
 	segs := is.Segments()
 	offsets := make([]uint64, len(segs))
+	files := make([]zapStored, len(segs))
+	live := make(map[string]bool, len(segs))
 	var running uint64
 	for i, sg := range segs {
 		offsets[i] = running
 		running += uint64(sg.FullSize())
+		if z, ok := sg.Segment().(zapStored); ok && z.Path() != "" {
+			files[i] = z
+			live[z.Path()] = true
+		}
 	}
+	x.storedFiles.keepOnly(live)
 	return func(doc uint32, visit segment.StoredFieldValueVisitor) error {
 		d := uint64(doc)
 		i := sort.Search(len(offsets), func(i int) bool { return offsets[i] > d }) - 1
 		if i < 0 || d >= running {
 			return fmt.Errorf("document number %d outside the snapshot", doc)
 		}
+		if z := files[i]; z != nil {
+			if sf, err := x.storedFiles.acquire(z.Path()); err == nil {
+				err = readStored(sf.f, z, d-offsets[i], visit)
+				x.storedFiles.release(z.Path(), sf)
+				if err == nil {
+					return nil
+				}
+			}
+		}
+		x.docsRead.Add(1) // mapped: see afterSearch
 		return segs[i].VisitDocument(d-offsets[i], visit)
 	}
 }

@@ -237,14 +237,14 @@ func (x *Index) searchByDate(ctx context.Context, rec *hitRecorder, from int, fi
 // once into the postings cache, their pages would otherwise stay in the RSS of serve.
 const releaseAfter = 3_000_000
 
-// releaseAfterDocs is how many stored documents read for result pages make a search release the
-// mapped pages of the stored documents (releaseStored). Reading one document maps the file
-// around it (the kernel's fault-around maps up to 64 KB of cached pages at a fault, MADV_RANDOM
-// or not), so 3,000 distinct searches left ≈ 180 MB of stored documents mapped, and 2,000
-// documents between releases still ≈ 100 MB; 500 are ≈ 25 searches and ≈ 30 MB. At 300–500
-// searches a second that is a release every 50–80 ms (releaseStoredEvery at most; a full one
-// once a second at most), in the background. The postings and term dictionaries, read by every
-// search, stay mapped. The documents shown lately come from docCache, not the files.
+// releaseAfterDocs is how many stored documents read through the memory map make a search
+// release the mapped pages of the stored documents (releaseStored). The fast path reads them
+// with pread (storedread.go), which maps nothing; a segment not yet on disk, or a record pread
+// cannot read, goes through zapx's map. Reading one document there maps the file around it
+// (the kernel's fault-around maps up to 64 KB of cached pages at a fault, MADV_RANDOM or not):
+// 3,000 distinct searches so left ≈ 180 MB of stored documents mapped; 500 documents are ≈ 30
+// MB. A release comes every releaseStoredEvery at most (a full one once a second at most), in
+// the background.
 const (
 	releaseAfterDocs   = 500
 	releaseStoredEvery = 50 * time.Millisecond
