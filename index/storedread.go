@@ -153,7 +153,10 @@ func readStored(f *os.File, z zapStored, num uint64, visit segment.StoredFieldVa
 	if err != nil || idLen > uint64(len(data)) {
 		return fmt.Errorf("stored record of %d: bad _id", num)
 	}
-	values, err := snappy.Decode(nil, data[idLen:])
+	// The values go to visit only during the call (as zapx's buffer does): a pooled buffer.
+	vp := storedBufs.Get().(*[]byte)
+	defer storedBufs.Put(vp)
+	values, err := snappy.Decode((*vp)[:cap(*vp)], data[idLen:])
 	if err != nil {
 		return fmt.Errorf("stored record of %d: %w", num, err)
 	}
