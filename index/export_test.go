@@ -52,6 +52,7 @@ func CompareStored(x *Index) (int, error) {
 		if err != nil {
 			return n, err
 		}
+		sf := &storedFile{f: f}
 		for d := range uint64(sg.FullSize()) {
 			var got, want []val
 			collect := func(out *[]val) segment.StoredFieldValueVisitor {
@@ -60,7 +61,7 @@ func CompareStored(x *Index) (int, error) {
 					return true
 				}
 			}
-			if err := readStored(f, z, d, collect(&got)); err != nil {
+			if err := readStored(sf, z, d, collect(&got)); err != nil {
 				f.Close()
 				return n, err
 			}

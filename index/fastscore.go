@@ -1009,7 +1009,7 @@ func (x *Index) storedByNumber(r bindex.IndexReader) func(doc uint32, visit segm
 		}
 		if z := files[i]; z != nil {
 			if sf, err := x.storedFiles.acquire(z.Path()); err == nil {
-				err = readStored(sf.f, z, d-offsets[i], visit)
+				err = readStored(sf, z, d-offsets[i], visit)
 				x.storedFiles.release(z.Path(), sf)
 				if err == nil {
 					return nil

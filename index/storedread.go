@@ -31,6 +31,7 @@ type zapStored interface {
 	Path() string
 	StoredIndexOffset() uint64
 	Fields() []string
+	Count() uint64
 }
 
 // storedFiles keeps the open segment files of the stored documents read with pread, counted by
@@ -46,6 +47,47 @@ type storedFile struct {
 	f     *os.File
 	refs  int
 	stale bool
+	// offsets is the file's stored index (each document's record offset), read once: then a
+	// record is one pread of its exact length (records are written one after the other).
+	offsetsOnce sync.Once
+	offsets     []uint64
+	offsetsErr  error
+}
+
+// recordAt returns the offset of document num's record and its length as the next record's
+// offset gives it (a hint: 0 when unknown).
+func (sf *storedFile) recordAt(z zapStored, num uint64) (off, size uint64, err error) {
+	sf.offsetsOnce.Do(func() {
+		n := z.Count()
+		if n > 1<<26 {
+			sf.offsetsErr = fmt.Errorf("%d documents", n)
+			return
+		}
+		raw := make([]byte, 8*n)
+		if _, err := sf.f.ReadAt(raw, int64(z.StoredIndexOffset())); err != nil {
+			sf.offsetsErr = fmt.Errorf("stored index: %w", err)
+			return
+		}
+		sf.offsets = make([]uint64, n)
+		for i := range sf.offsets {
+			sf.offsets[i] = binary.BigEndian.Uint64(raw[8*i:])
+		}
+	})
+	if sf.offsetsErr != nil {
+		return 0, 0, sf.offsetsErr
+	}
+	if num >= uint64(len(sf.offsets)) {
+		return 0, 0, fmt.Errorf("document %d of %d", num, len(sf.offsets))
+	}
+	off = sf.offsets[num]
+	end := z.StoredIndexOffset()
+	if num+1 < uint64(len(sf.offsets)) {
+		end = sf.offsets[num+1]
+	}
+	if end > off {
+		size = end - off
+	}
+	return off, size, nil
 }
 
 // acquire returns the open file at path, opening it on first use.
@@ -115,17 +157,21 @@ func (s *storedFiles) closeAll() {
 // storedBufs are read buffers: most records (a decision's text compressed) fit in 16 KB.
 var storedBufs = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
 
-// readStored visits the stored fields of local document num of the zap file f, as zapx's
+// readStored visits the stored fields of local document num of the zap file sf, as zapx's
 // VisitStoredFields does.
-func readStored(f *os.File, z zapStored, num uint64, visit segment.StoredFieldValueVisitor) error {
-	var idx [8]byte
-	if _, err := f.ReadAt(idx[:], int64(z.StoredIndexOffset()+8*num)); err != nil {
-		return fmt.Errorf("stored index of %d: %w", num, err)
+func readStored(sf *storedFile, z zapStored, num uint64, visit segment.StoredFieldValueVisitor) error {
+	f := sf.f
+	o, size, err := sf.recordAt(z, num)
+	if err != nil {
+		return err
 	}
-	off := int64(binary.BigEndian.Uint64(idx[:]))
+	off := int64(o)
 	bp := storedBufs.Get().(*[]byte)
 	defer storedBufs.Put(bp)
 	buf := *bp
+	if size > 0 && size <= uint64(len(buf)) {
+		buf = buf[:size] // the record exactly; a wrong hint is caught below (need)
+	}
 	n, err := f.ReadAt(buf, off)
 	if err != nil && !(errors.Is(err, io.EOF) && n > 0) {
 		return fmt.Errorf("stored record of %d: %w", num, err)
