@@ -921,15 +921,25 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 		dm := &search.DocumentMatch{ID: h.id, Score: h.score}
 		if stored != nil {
 			// One read of the document's stored fields, by number: its ID and the fields;
-			// none for a document shown lately (docCache).
-			sd, ok := x.docs.get(r, h.doc)
+			// none for a document shown lately (docCache). Pages without snippets (the CSV
+			// export's thousands of rows) neither read the cache nor fill it with texts.
+			cached := want[fText]
+			var sd *storedDoc
+			ok := false
+			if cached {
+				sd, ok = x.docs.get(r, h.doc)
+			}
 			if !ok {
+				keep := isHitField
+				if !cached {
+					keep = want
+				}
 				sd = &storedDoc{size: 64}
 				err := stored(h.doc, func(name string, typ byte, val []byte, _ []uint64) bool {
 					switch {
 					case name == "_id":
 						sd.id = string(val)
-					case typ == 't' && isHitField[name]:
+					case typ == 't' && keep[name]:
 						sd.vals = append(sd.vals, fieldVal{name, string(val)})
 						sd.size += len(name) + len(val) + 32
 					}
@@ -942,7 +952,9 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 					return nil, fmt.Errorf("index: fast search: document %d has no ID", h.doc)
 				}
 				sd.size += len(sd.id)
-				x.docs.put(r, h.doc, sd)
+				if cached {
+					x.docs.put(r, h.doc, sd)
+				}
 			}
 			dm.ID = sd.id
 			for _, v := range sd.vals {
