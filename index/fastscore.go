@@ -315,7 +315,11 @@ func (c *postingsCache) get(ctx context.Context, r bindex.IndexReader, docTotal 
 
 func readPostings(ctx context.Context, r bindex.IndexReader, docTotal uint64, field, term string) (*postings, error) {
 	p := &postings{}
-	count, err := eachPosting(ctx, r, field, term, true, func(doc uint32, tfd *bindex.TermFieldDoc) error {
+	sized := func(n uint64) {
+		n = min(n, math.MaxUint32)
+		p.docs, p.base = make([]uint32, 0, n), make([]float64, 0, n)
+	}
+	count, err := eachPostingSized(ctx, r, field, term, true, sized, func(doc uint32, tfd *bindex.TermFieldDoc) error {
 		var tf float64
 		if tfd.Freq < scorer.MaxSqrtCache {
 			tf = scorer.SqrtCache[int(tfd.Freq)]
@@ -585,8 +589,18 @@ func seek(docs []uint32, from int, d uint32) int {
 	if hi > len(docs) {
 		hi = len(docs)
 	}
-	// docs[lo] < d; docs[hi] ≥ d or hi == len(docs)
-	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return docs[lo+1+i] >= d })
+	// docs[lo] < d; docs[hi] ≥ d or hi == len(docs): the first ≥ d in (lo, hi], by halving
+	// (sort.Search's closure call per step cost a tenth of an intersection).
+	lo++
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if docs[m] < d {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // union is a disjunction: documents in any list, the scores of the matching lists summed in
@@ -607,8 +621,11 @@ func (a *arena) union(ls []slist, scored bool) slist {
 		}
 		return slist{docs: b.docs(n)}
 	}
-	// Most disjunctions are a word in the text and in the short meta field: when one list
-	// holds every document of the others, the union is that list and its documents are shared.
+	if len(ls) == 2 {
+		return a.union2(ls[0], ls[1], scored)
+	}
+	// When one list holds every document of the others, the union is that list and its
+	// documents are shared.
 	big := 0
 	for i := range ls {
 		if len(ls[i].docs) > len(ls[big].docs) {
@@ -690,6 +707,64 @@ func (a *arena) union(ls []slist, scored bool) slist {
 		if scored {
 			out.score = append(out.score, sum*coord(matched))
 		}
+	}
+	return out
+}
+
+// union2 is union of two lists (most disjunctions: a word in the short meta field and in the
+// text), merged in one pass: the same sums and coord as union's, (x+y)·1 for a document in
+// both and x·½ for one in either.
+func (a *arena) union2(x, y slist, scored bool) slist {
+	n := len(x.docs) + len(y.docs)
+	out := slist{docs: a.uints(n)[:n], mul: 1}
+	if scored {
+		out.score = a.floats(n)[:n]
+	}
+	const both, one = 2.0 / 2.0, 1.0 / 2.0 // coord: matched / len(ls)
+	xd, yd := x.docs, y.docs
+	i, j, o := 0, 0, 0
+	for i < len(xd) && j < len(yd) {
+		dx, dy := xd[i], yd[j]
+		switch {
+		case dx < dy:
+			out.docs[o] = dx
+			if scored {
+				out.score[o] = x.val(i) * one
+			}
+			i++
+		case dy < dx:
+			out.docs[o] = dy
+			if scored {
+				out.score[o] = y.val(j) * one
+			}
+			j++
+		default:
+			out.docs[o] = dx
+			if scored {
+				out.score[o] = (x.val(i) + y.val(j)) * both
+			}
+			i++
+			j++
+		}
+		o++
+	}
+	for ; i < len(xd); i++ {
+		out.docs[o] = xd[i]
+		if scored {
+			out.score[o] = x.val(i) * one
+		}
+		o++
+	}
+	for ; j < len(yd); j++ {
+		out.docs[o] = yd[j]
+		if scored {
+			out.score[o] = y.val(j) * one
+		}
+		o++
+	}
+	out.docs = out.docs[:o]
+	if scored {
+		out.score = out.score[:o]
 	}
 	return out
 }
@@ -841,26 +916,51 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 	for _, f := range fields {
 		want[f] = true
 	}
-	stored := storedByNumber(r)
+	stored := x.storedByNumber(r)
 	for _, h := range page {
 		dm := &search.DocumentMatch{ID: h.id, Score: h.score}
 		if stored != nil {
-			// One read of the document's stored fields, by number: its ID and the fields.
-			dm.ID = ""
-			err := stored(h.doc, func(name string, typ byte, val []byte, _ []uint64) bool {
-				switch {
-				case name == "_id":
-					dm.ID = string(val)
-				case typ == 't' && want[name]:
-					dm.AddFieldValue(name, string(val))
-				}
-				return true
-			})
-			if err != nil {
-				return nil, fmt.Errorf("index: fast search: document %d: %w", h.doc, err)
+			// One read of the document's stored fields, by number: its ID and the fields;
+			// none for a document shown lately (docCache). Pages without snippets (the CSV
+			// export's thousands of rows) neither read the cache nor fill it with texts.
+			cached := want[fText]
+			var sd *storedDoc
+			ok := false
+			if cached {
+				sd, ok = x.docs.get(r, h.doc)
 			}
-			if dm.ID == "" {
-				return nil, fmt.Errorf("index: fast search: document %d has no ID", h.doc)
+			if !ok {
+				keep := isHitField
+				if !cached {
+					keep = want
+				}
+				sd = &storedDoc{size: 64}
+				err := stored(h.doc, func(name string, typ byte, val []byte, _ []uint64) bool {
+					switch {
+					case name == "_id":
+						sd.id = string(val)
+					case typ == 't' && keep[name]:
+						sd.vals = append(sd.vals, fieldVal{name, string(val)})
+						sd.size += len(name) + len(val) + 32
+					}
+					return true
+				})
+				if err != nil {
+					return nil, fmt.Errorf("index: fast search: document %d: %w", h.doc, err)
+				}
+				if sd.id == "" {
+					return nil, fmt.Errorf("index: fast search: document %d has no ID", h.doc)
+				}
+				sd.size += len(sd.id)
+				if cached {
+					x.docs.put(r, h.doc, sd)
+				}
+			}
+			dm.ID = sd.id
+			for _, v := range sd.vals {
+				if want[v.name] {
+					dm.AddFieldValue(v.name, v.val)
+				}
 			}
 			out.page = append(out.page, dm)
 			continue
@@ -892,25 +992,43 @@ func (x *Index) searchFast(ctx context.Context, q query.Query, from, size int, b
 // by its number, or nil when r is not a scorch snapshot. r.Document(id) finds the number from
 // the ID in the ID dictionary of every segment, and the ID itself is one more read of the
 // stored fields: twice the reads for each hit of a page. The numbering is scorch's: segments in
-// order, each numbering all its documents (deleted ones too) after the previous segment's.
-func storedByNumber(r bindex.IndexReader) func(doc uint32, visit segment.StoredFieldValueVisitor) error {
+// order, each numbering all its documents (deleted ones too) after the previous segment's. A
+// persisted segment's document is read with pread (storedread.go), others through zapx.
+func (x *Index) storedByNumber(r bindex.IndexReader) func(doc uint32, visit segment.StoredFieldValueVisitor) error {
 	is, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil
 	}
 	segs := is.Segments()
 	offsets := make([]uint64, len(segs))
+	files := make([]zapStored, len(segs))
+	live := make(map[string]bool, len(segs))
 	var running uint64
 	for i, sg := range segs {
 		offsets[i] = running
 		running += uint64(sg.FullSize())
+		if z, ok := sg.Segment().(zapStored); ok && z.Path() != "" {
+			files[i] = z
+			live[z.Path()] = true
+		}
 	}
+	x.storedFiles.keepOnly(live)
 	return func(doc uint32, visit segment.StoredFieldValueVisitor) error {
 		d := uint64(doc)
 		i := sort.Search(len(offsets), func(i int) bool { return offsets[i] > d }) - 1
 		if i < 0 || d >= running {
 			return fmt.Errorf("document number %d outside the snapshot", doc)
 		}
+		if z := files[i]; z != nil {
+			if sf, err := x.storedFiles.acquire(z.Path()); err == nil {
+				err = readStored(sf, z, d-offsets[i], visit)
+				x.storedFiles.release(z.Path(), sf)
+				if err == nil {
+					return nil
+				}
+			}
+		}
+		x.docsRead.Add(1) // mapped: see afterSearch
 		return segs[i].VisitDocument(d-offsets[i], visit)
 	}
 }
@@ -918,10 +1036,26 @@ func storedByNumber(r bindex.IndexReader) func(doc uint32, visit segment.StoredF
 // topK returns the indexes of the best k entries of l, best first: highest score, then lowest
 // document number (Bleve's order for equal scores: the order the hits were found in).
 func topK(l slist, k int) []int {
-	return bestK(len(l.docs), k, func(a, b int) bool {
+	if k <= 0 || len(l.docs) == 0 {
+		return nil
+	}
+	b := newKBest(k, func(a, b int) bool {
 		if sa, sb := l.val(a), l.val(b); sa != sb {
 			return sa > sb
 		}
 		return l.docs[a] < l.docs[b]
 	})
+	// Once k are kept, an entry must score above the worst kept: the entries come in document
+	// order, so one of equal score comes after the worst and is not better.
+	worst := math.Inf(-1)
+	for i := range l.docs {
+		if b.full() && l.val(i) <= worst {
+			continue
+		}
+		b.offer(i)
+		if b.full() {
+			worst = l.val(b.worst())
+		}
+	}
+	return b.sorted()
 }

@@ -137,13 +137,19 @@ type Index struct {
 	// searchers (fastscore.go); noFast turns that, the facet table and the date sort of
 	// facetbits.go off, leaving the search to Bleve alone (tests compare the two).
 	postings postingsCache
-	noFast   bool
-	fastRuns atomic.Uint64 // searches the fast path answered
+	// docs keeps the stored fields of documents shown lately (doccache.go); storedFiles are
+	// the segment files their stored fields are read from (storedread.go).
+	docs        docCache
+	storedFiles storedFiles
+	noFast      bool
+	fastRuns    atomic.Uint64 // searches the fast path answered
 	// releasing is set while a release of mapped pages runs (afterSearch); lastRelease is
 	// when the last one started (Unix ns).
 	releasing   atomic.Bool
 	lastRelease atomic.Int64
-	background  sync.WaitGroup
+	// docsRead counts the stored documents the fast path read since the last release.
+	docsRead   atomic.Int64
+	background sync.WaitGroup
 	// thes is the legal thesaurus, analysed on first use.
 	thesOnce sync.Once
 	thes     thesaurus
@@ -281,6 +287,7 @@ func (x *Index) Close() error {
 		if err := x.idx.Close(); err != nil {
 			x.closeErr = fmt.Errorf("index: close %s: %w", x.dir, err)
 		}
+		x.storedFiles.closeAll()
 	})
 	return x.closeErr
 }

@@ -36,11 +36,23 @@ func eachTerm(dict bindex.FieldDict, err error, fn func(*bindex.DictEntry)) erro
 func eachPosting(ctx context.Context, r bindex.IndexReader, field, term string, freqNorm bool,
 	fn func(doc uint32, tfd *bindex.TermFieldDoc) error,
 ) (count uint64, err error) {
+	return eachPostingSized(ctx, r, field, term, freqNorm, nil, fn)
+}
+
+// eachPostingSized is eachPosting that first tells sized (when not nil) the reader's Count(),
+// so the caller can allocate its lists at their size: grown by append they would hold up to
+// twice the memory.
+func eachPostingSized(ctx context.Context, r bindex.IndexReader, field, term string, freqNorm bool,
+	sized func(count uint64), fn func(doc uint32, tfd *bindex.TermFieldDoc) error,
+) (count uint64, err error) {
 	tfr, err := r.TermFieldReader(ctx, []byte(term), field, freqNorm, freqNorm, false)
 	if err != nil {
 		return 0, err
 	}
 	count = tfr.Count()
+	if sized != nil {
+		sized(count)
+	}
 	tfd := &bindex.TermFieldDoc{}
 	for {
 		next, err := tfr.Next(tfd.Reset())

@@ -126,3 +126,73 @@ func TestReleaseMemoryWhileSearchingAndWriting(t *testing.T) {
 		t.Errorf("after: kommunen %d + not %d hits, want 600 decisions", n, m)
 	}
 }
+
+// TestReleaseStoredKeepsPostingsMapped drops the mapped pages of the stored documents only: the
+// resident index pages shrink, but less than with ReleaseMemory, and searches give the same
+// hits and snippets afterwards.
+func TestReleaseStoredKeepsPostingsMapped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the releases only act on Linux")
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	x, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	x.SetCacheSize(0)
+	if err := x.Put(synthCorpus(t, 400)...); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	page := func(q string, from int) *omgjort.SearchResult {
+		res, err := x.Search(ctx, omgjort.SearchRequest{Query: q, From: from, Size: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	// Read every stored document (pages of "kommunen" and of its negation) and wait until
+	// the searches read the segment files Bleve writes in the background.
+	read := func() []*omgjort.SearchResult {
+		var out []*omgjort.SearchResult
+		for _, q := range []string{"kommunen", "-kommunen"} {
+			for from := 0; from < 400; from += 100 {
+				out = append(out, page(q, from))
+			}
+		}
+		return out
+	}
+	var before []*omgjort.SearchResult
+	rss := 0
+	for range 100 {
+		before = read()
+		if rss = indexRSS(t, dir); rss > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := index.ReleaseStored(x); err != nil {
+		t.Fatal(err)
+	}
+	stored := indexRSS(t, dir)
+	if err := x.ReleaseMemory(); err != nil {
+		t.Fatal(err)
+	}
+	all := indexRSS(t, dir)
+	if !(stored < rss && all < stored) {
+		t.Errorf("resident index pages: %d KB after the searches, %d KB after releasing the stored documents, %d KB after releasing all", rss, stored, all)
+	}
+	after := read()
+	for i := range before {
+		b, a := before[i], after[i]
+		if a.Total != b.Total || len(a.Hits) != len(b.Hits) {
+			t.Fatalf("search %d: %d hits (%d shown) after the release, %d (%d) before", i, a.Total, len(a.Hits), b.Total, len(b.Hits))
+		}
+		for j := range b.Hits {
+			if a.Hits[j].ID != b.Hits[j].ID || strings.Join(a.Hits[j].Snippets, "") != strings.Join(b.Hits[j].Snippets, "") {
+				t.Fatalf("search %d hit %d: %s %q after the release, %s %q before", i, j, a.Hits[j].ID, a.Hits[j].Snippets, b.Hits[j].ID, b.Hits[j].Snippets)
+			}
+		}
+	}
+}

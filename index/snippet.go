@@ -2,6 +2,7 @@ package index
 
 import (
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -230,14 +231,18 @@ func (m *marker) snippet(text string) string {
 	}
 	// Windows of at most snippetRunes characters starting at each marked word.
 	best, bestDistinct, bestCount, bestLast := -1, 0, 0, 0
+	var distinct []string // the stems of a window: a few
 	for i := range spans {
-		distinct := map[string]bool{}
+		distinct = distinct[:0]
 		last := i
 		for j := i; j < len(spans); j++ {
-			if utf8.RuneCountInString(text[spans[i].start:spans[j].end]) > snippetRunes {
+			// No more characters than bytes: only a window longer in bytes is counted.
+			if w := text[spans[i].start:spans[j].end]; len(w) > snippetRunes && utf8.RuneCountInString(w) > snippetRunes {
 				break
 			}
-			distinct[spans[j].stem] = true
+			if !slices.Contains(distinct, spans[j].stem) {
+				distinct = append(distinct, spans[j].stem)
+			}
 			last = j
 		}
 		if d, c := len(distinct), last-i+1; d > bestDistinct || (d == bestDistinct && c > bestCount) {

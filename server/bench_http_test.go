@@ -1,13 +1,18 @@
 package server_test
 
 import (
+	"cmp"
+	"flag"
+	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -92,6 +97,12 @@ func benchPool(n int) []string {
 //   - "zipf" (default): requests drawn from 300 distinct searches with a Zipf-like
 //     distribution (s = 1.1), as on a site where some searches are common and most are rare;
 //     starts from a cold cache, so every first occurrence is computed.
+//   - "file": the shared query mix of OMGJORT_BENCH_QUERIES (default ../shared/bench/queries.txt),
+//     every search once; more requests than the file has read it again a page further on.
+//
+// It logs the latency per kind of search (queryKind) and the load average. With
+// OMGJORT_BENCH_PID set to serve's process ID it also reports serve's CPU per request and its
+// VmRSS, RssAnon and RssFile after the run.
 //
 // Run each mix on a freshly started server (the cold run's searches would otherwise be cached
 // for the zipf run):
@@ -106,6 +117,13 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	}
 	if _, err := url.Parse(base); err != nil {
 		b.Fatal(err)
+	}
+	if b.N == 1 {
+		// testing runs every benchmark once with b.N = 1 before the b.N asked for (-benchtime
+		// 3000x): that request would put the first search in the result cache.
+		if f := flag.Lookup("test.benchtime"); f != nil && strings.HasSuffix(f.Value.String(), "x") && f.Value.String() != "1x" {
+			return
+		}
 	}
 	const clients = 8
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, Timeout: 30 * time.Second}
@@ -135,8 +153,10 @@ func BenchmarkHTTPSearch(b *testing.B) {
 		benchGet(b, client, base+"/status") // connections only; no search is warmed
 	case "file":
 		// The shared query mix (OMGJORT_BENCH_QUERIES, ../shared/bench/queries.txt): lines 1–20
-		// warm the server, then the 1,000 distinct searches in order, again from the start when
-		// b.N is larger (a repeat is answered by the result cache unless it is off).
+		// warm the server, then the 1,000 distinct searches in order. Beyond them the file is
+		// read again a page further on (pass 2 asks each search's next page, pass 3 the one
+		// after), so every request is a search not made before: the result cache never answers
+		// (the facet counts of a hit set already seen are reused, as for any page 2).
 		lines, err := queryLines(os.Getenv("OMGJORT_BENCH_QUERIES"))
 		if err != nil {
 			b.Fatal(err)
@@ -150,14 +170,22 @@ func BenchmarkHTTPSearch(b *testing.B) {
 		rest := lines[20:]
 		seq = make([]string, b.N)
 		for i := range seq {
-			seq[i] = rest[i%len(rest)]
+			seq[i] = pageVariant(rest[i%len(rest)], i/len(rest))
 		}
-		nDistinct = min(b.N, len(rest))
+		nDistinct = b.N
 	default:
 		b.Fatalf("OMGJORT_BENCH_MIX=%q: use cold, zipf or file", mix)
 	}
+	pid := os.Getenv("OMGJORT_BENCH_PID")
+	var cpu0, minflt0, majflt0 float64
+	if pid != "" {
+		cpu0, minflt0, majflt0 = procCPU(b, pid)
+	}
+	load0 := loadAvg()
 	var mu sync.Mutex
 	var lat []time.Duration
+	kinds := map[string][]time.Duration{}
+	took := make([]time.Duration, b.N) // by request, for the slowest
 	next := make(chan int)
 	var wg sync.WaitGroup
 	b.ResetTimer()
@@ -166,6 +194,7 @@ func BenchmarkHTTPSearch(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
+			mineKind := map[string][]time.Duration{}
 			for i := range next {
 				start := time.Now()
 				resp, err := client.Get(base + "/?" + seq[i])
@@ -178,10 +207,17 @@ func BenchmarkHTTPSearch(b *testing.B) {
 				if resp.StatusCode != http.StatusOK {
 					b.Errorf("%s: status %d", seq[i], resp.StatusCode)
 				}
-				mine = append(mine, time.Since(start))
+				d := time.Since(start)
+				mine = append(mine, d)
+				took[i] = d
+				k := queryKind(seq[i])
+				mineKind[k] = append(mineKind[k], d)
 			}
 			mu.Lock()
 			lat = append(lat, mine...)
+			for k, ds := range mineKind {
+				kinds[k] = append(kinds[k], ds...)
+			}
 			mu.Unlock()
 		}()
 	}
@@ -191,18 +227,159 @@ func BenchmarkHTTPSearch(b *testing.B) {
 	close(next)
 	wg.Wait()
 	b.StopTimer()
-	slices.Sort(lat)
 	if len(lat) == 0 {
 		return
 	}
-	pct := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	p50, p99 := percentiles(lat)
+	b.ReportMetric(p50, "p50-ms")
+	b.ReportMetric(p99, "p99-ms")
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "req/s")
 	// Distinct searches among the requests: each is computed once, the rest can be cached.
 	b.ReportMetric(float64(nDistinct), "distinct")
+	b.Logf("loadavg before %s, after %s", load0, loadAvg())
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
+		k50, k99 := percentiles(kinds[k])
+		b.Logf("%-10s %5d requests  p50 %6.1f ms  p99 %6.1f ms", k, len(kinds[k]), k50, k99)
+	}
+	slowest := make([]int, len(took))
+	for i := range slowest {
+		slowest[i] = i
+	}
+	slices.SortFunc(slowest, func(a, c int) int { return cmp.Compare(took[c], took[a]) })
+	for _, i := range slowest[:min(10, len(slowest))] {
+		b.Logf("slow: #%d %6.1f ms  %s", i, float64(took[i].Microseconds())/1000, seq[i])
+	}
+	if pid != "" {
+		// serve's CPU per request: independent of how many cores the load left it.
+		cpu, minflt, majflt := procCPU(b, pid)
+		b.ReportMetric((cpu-cpu0)/float64(len(lat)), "srv-cpu-ms/req")
+		// Pages mapped again (mostly of the index files): the cost of releasing them.
+		b.ReportMetric((minflt-minflt0)/float64(len(lat)), "srv-minflt/req")
+		// Pages read from disk: index or store pages the kernel had dropped from its cache.
+		b.ReportMetric(majflt-majflt0, "srv-majflt")
+		for _, f := range []string{"VmRSS", "RssAnon", "RssFile"} {
+			b.ReportMetric(procStatusMB(b, pid, f), f+"-MB")
+		}
+	}
+}
+
+// percentiles sorts ds and returns its p50 and p99 in milliseconds.
+func percentiles(ds []time.Duration) (p50, p99 float64) {
+	slices.Sort(ds)
+	pct := func(p float64) float64 {
+		return float64(ds[min(len(ds)-1, int(p*float64(len(ds))))].Microseconds()) / 1000
+	}
+	return pct(0.50), pct(0.99)
+}
+
+// pageVariant returns the search query string q asked pass pages further on (side=N), so a
+// pass over the query file after the first asks searches not made before.
+func pageVariant(q string, pass int) string {
+	if pass == 0 {
+		return q
+	}
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		return q
+	}
+	side, err := strconv.Atoi(v.Get("side"))
+	if err != nil || side < 1 {
+		side = 1
+	}
+	v.Set("side", strconv.Itoa(side+pass))
+	return v.Encode()
+}
+
+// queryKind names the kind of a search for the per-kind latencies: a phrase of two or of three
+// or more words, a query-box field, a facet filter, an exclusion, page 2 and on, date sort, or
+// the number of free words. The first that applies names it.
+func queryKind(q string) string {
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		return "other"
+	}
+	box := v.Get("q")
+	if _, phrase, ok := strings.Cut(box, `"`); ok {
+		phrase, _, _ = strings.Cut(phrase, `"`)
+		if len(strings.Fields(phrase)) >= 3 {
+			return "phrase3+"
+		}
+		return "phrase2"
+	}
+	for _, w := range strings.Fields(box) {
+		if f, _, ok := strings.Cut(w, ":"); ok && f != "" {
+			return "field"
+		}
+	}
+	for _, w := range strings.Fields(box) {
+		if strings.HasPrefix(w, "-") {
+			return "exclude"
+		}
+	}
+	for k := range v {
+		if k != "q" && k != "side" && k != "sort" {
+			return "filter"
+		}
+	}
+	if s := v.Get("side"); s != "" && s != "1" {
+		return "page2+"
+	}
+	if v.Get("sort") != "" {
+		return "datesort"
+	}
+	return fmt.Sprintf("words%d", len(strings.Fields(box)))
+}
+
+// procCPU reads a process's user and system CPU time in milliseconds and its minor and major
+// page faults from /proc/PID/stat.
+func procCPU(b *testing.B, pid string) (cpuMS, minflt, majflt float64) {
+	data, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command name (in parentheses, which may hold spaces): minflt, majflt,
+	// utime and stime are the 10th, 12th, 14th and 15th of the line, the 8th, 10th, 12th and
+	// 13th after the name.
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		b.Fatalf("/proc/%s/stat: %q", pid, s)
+	}
+	mi, _ := strconv.ParseFloat(f[7], 64)
+	mf, _ := strconv.ParseFloat(f[9], 64)
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) * 10, mi, mf // clock ticks of 1/100 s
+}
+
+// procStatusMB reads one kB field of /proc/PID/status in MB.
+func procStatusMB(b *testing.B, pid, field string) float64 {
+	data, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(l, field+":"); ok {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(rest), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	b.Fatalf("/proc/%s/status has no %s", pid, field)
+	return 0
+}
+
+// loadAvg is the first three fields of /proc/loadavg, or "?".
+func loadAvg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // queryLines reads the query strings of a queries.txt file, without comments and blank lines.

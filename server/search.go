@@ -616,14 +616,21 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 // <mark> tags is escaped; as a second line of defence a snippet with any other markup is
 // escaped whole and only its <mark> tags are put back.
 func trustedSnippet(sn string) template.HTML {
-	rest := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(sn)
+	rest := unmark.Replace(sn)
 	if !strings.ContainsAny(rest, "<>") {
 		return template.HTML(sn) // #nosec G203 -- only <mark> markup, checked above
 	}
 	esc := template.HTMLEscapeString(sn)
-	esc = strings.NewReplacer("&lt;mark&gt;", "<mark>", "&lt;/mark&gt;", "</mark>").Replace(esc)
+	esc = remark.Replace(esc)
 	return template.HTML(esc) // #nosec G203 -- everything escaped but <mark>
 }
+
+// unmark drops a snippet's <mark> tags; remark puts escaped ones back. Built once: a Replacer
+// builds its tables on first use, which cost an allocation per hit of every search page.
+var (
+	unmark = strings.NewReplacer("<mark>", "", "</mark>", "")
+	remark = strings.NewReplacer("&lt;mark&gt;", "<mark>", "&lt;/mark&gt;", "</mark>")
+)
 
 // searchOr400 runs req for a handler that answers with data (JSON, Atom, CSV): a badly written
 // query is a 400 with the Danish message, any other failure a 500. ok is false when the
