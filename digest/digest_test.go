@@ -790,4 +790,16 @@ func TestOwnDecisionsOnlyCounted(t *testing.T) {
 	if d2.OwnNew != 0 || strings.Contains(out2.Text+out2.HTML, "Jeres egne") {
 		t.Errorf("own section in a week without own letters: %+v", d2)
 	}
+	// A week with own letters and nothing published to list still has the section.
+	own3 := stored(dec("egen-3", "2026-12-01", "Aktivloven", cs(omgjort.OutcomeStadfaestet)), day(31, 9))
+	own3.Source = omgjort.SourceOwn
+	put(t, db, own3)
+	d3, err := Build(db, Options{Week: omgjort.Week{Year: 2026, Num: 49}, Now: day(37, 7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out3, _ := r.Render(d3)
+	if d3.Listed() || d3.OwnNew != 1 || !strings.Contains(out3.Text, "JERES EGNE OMGJORTE AFGØRELSER") || !strings.Contains(out3.HTML, "Jeres egne omgjorte afgørelser") {
+		t.Errorf("own section missing in a week with nothing else to list: listed %v own %d\n%s", d3.Listed(), d3.OwnNew, out3.Text)
+	}
 }
