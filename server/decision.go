@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -597,10 +598,14 @@ func reference(d *omgjort.Decision, permalink string) string {
 	if d.Journal != "" {
 		parts = append(parts, "j.nr. "+d.Journal)
 	}
-	if d.Published != "" {
+	switch {
+	case d.IsOwn():
+		// An own decision was never published: its date is Ankestyrelsen's decision date.
+		if date := cmp.Or(d.Signed, d.Published); date != "" {
+			parts = append(parts, "afgjort "+danishDate(date))
+		}
+	case d.Published != "":
 		parts = append(parts, "offentliggjort "+danishDate(d.Published))
-	} else if d.IsOwn() && d.Signed != "" {
-		parts = append(parts, "afgjort "+danishDate(d.Signed))
 	}
 	parts = append(parts, permalink)
 	return strings.Join(parts, ", ")
