@@ -477,7 +477,7 @@ func readUnheaded(sents []sentence) {
 	}
 	own := 0
 	for _, s := range sents {
-		if judgedSections[s.section] {
+		if judgedSections[s.section] && !s.unnamed {
 			return
 		}
 		if s.section == startSection || s.section == "resume" {

@@ -19,6 +19,9 @@ type sentence struct {
 	// readAs is the section the error and flag rules read the sentence as, when it differs
 	// from section (see readUnheaded).
 	readAs string
+	// unnamed: the sentence stands under a heading no rule names, read as an assessment; such
+	// a heading does not make the text one with an assessment section of its own.
+	unnamed bool
 }
 
 // paragraphBreak is a blank line: the separator of paragraphs in Case.Text.
@@ -50,9 +53,14 @@ type headingHit struct {
 func (rs *ruleSet) segment(text string) []sentence {
 	var out []sentence
 	section, block, result := startSection, 0, false
+	// Blocks opened by a heading no rule names (unnamedHeading): see sentence.unnamed.
+	unnamed := map[int]bool{}
 	setSection := func(h *headingRule) {
 		section, result = h.section, h.result
 		block++
+		if h == &unnamedHeading {
+			unnamed[block] = true
+		}
 	}
 	start := 0
 	breaks := paragraphBreak.FindAllStringIndex(text, -1)
@@ -115,6 +123,9 @@ func (rs *ruleSet) segment(text string) []sentence {
 			pos = hh.end
 		}
 		out = splitSentences(out, text, ps+pos, pe, section, block, result)
+	}
+	for i := range out {
+		out[i].unnamed = unnamed[out[i].block]
 	}
 	return out
 }
@@ -300,7 +311,7 @@ var genericHeadings = []struct {
 	{[]string{"resumé", "resume", "sammendrag", "kort fortalt", "=sagen", "=den konkrete sag", "=de konkrete sager"}, headingRule{section: "resume"}},
 	{[]string{"principiel betydning", "principielle betydning"}, headingRule{section: "princip"}},
 	{[]string{"love:", "lovgrundlag"}, headingRule{section: "regler"}},
-	{[]string{"sagsfremstilling", "sagens forløb", "baggrund", "oplysninger i sagen", "sagens oplysninger", "faktiske", "sagens omstændigheder", "bygger vi", "vi har set på", "grundlaget for"}, headingRule{section: "oplysninger"}},
+	{[]string{"sagsfremstilling", "sagens forløb", "baggrund", "oplysninger i sagen", "sagens oplysninger", "faktiske", "sagens omstændigheder", "bygger vi", "grundlaget for"}, headingRule{section: "oplysninger"}},
 	{[]string{"mødebehandling", "møde"}, headingRule{section: "moede"}},
 	{[]string{"hvad skal", "hvad sker", "det videre forløb", "videre behandling"}, headingRule{section: "instruks"}},
 	{[]string{"sagsbehandling", "bemærkning"}, headingRule{section: "bemaerkninger"}},
