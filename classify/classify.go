@@ -370,9 +370,12 @@ func chooseOutcome(text string, sents []sentence, hits []hit) (omgjort.Outcome, 
 	}
 	factor := 1.0
 	if len(counted) == 0 {
-		block := sents[hits[0].sent].block
+		// The first formula's block, and when that block is a numbered sub-decision ("1. Tabt
+		// arbejdsfortjeneste"), the other numbered sub-decisions too: the letter's result is
+		// the most far-reaching of them.
+		first := sents[hits[0].sent]
 		for _, h := range hits {
-			if sents[h.sent].block == block {
+			if s := sents[h.sent]; s.block == first.block || (first.numbered && s.numbered) {
 				counted = append(counted, h)
 			}
 		}

@@ -22,6 +22,9 @@ type sentence struct {
 	// unnamed: the sentence stands under a heading no rule names, read as an assessment; such
 	// a heading does not make the text one with an assessment section of its own.
 	unnamed bool
+	// numbered: the sentence stands under a numbered heading ("1. …", "2) …"), which in a
+	// letter deciding several things heads one of its sub-decisions.
+	numbered bool
 }
 
 // paragraphBreak is a blank line: the separator of paragraphs in Case.Text.
@@ -55,11 +58,19 @@ func (rs *ruleSet) segment(text string) []sentence {
 	section, block, result := startSection, 0, false
 	// Blocks opened by a heading no rule names (unnamedHeading): see sentence.unnamed.
 	unnamed := map[int]bool{}
+	// Blocks opened by a numbered heading ("1. Tabt arbejdsfortjeneste"): see sentence.numbered.
+	numbered := map[int]bool{}
 	setSection := func(h *headingRule) {
 		section, result = h.section, h.result
 		block++
 		if h == &unnamedHeading {
 			unnamed[block] = true
+		}
+	}
+	// markNumbered records that the heading just set was numbered.
+	markNumbered := func(heading string) {
+		if headingNumber.MatchString(heading) {
+			numbered[block] = true
 		}
 	}
 	start := 0
@@ -88,7 +99,8 @@ func (rs *ruleSet) segment(text string) []sentence {
 			continue
 		}
 		if h := genericHeading(para); h != nil {
-			setSection(h)
+			setSection(subDecision(h, para, section, result))
+			markNumbered(para)
 			continue
 		}
 		// A heading on a line of its own, with its text on the next line ("Konklusion\nAfgørelsen
@@ -100,7 +112,8 @@ func (rs *ruleSet) segment(text string) []sentence {
 				h = genericHeading(first)
 			}
 			if h != nil {
-				setSection(h)
+				setSection(subDecision(h, first, section, result))
+				markNumbered(first)
 				ps += nl + 1
 				for ps < pe && isSpaceByte(text, ps) {
 					_, w := utf8.DecodeRuneInString(text[ps:])
@@ -126,6 +139,7 @@ func (rs *ruleSet) segment(text string) []sentence {
 	}
 	for i := range out {
 		out[i].unnamed = unnamed[out[i].block]
+		out[i].numbered = numbered[out[i].block]
 	}
 	return out
 }
@@ -320,6 +334,19 @@ var genericHeadings = []struct {
 	{[]string{"afgørelse", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
 }
 
+// subDecision keeps a result block going through a numbered heading of its own words ("2.
+// Træk i din hjælp" under "Ankestyrelsens afgørelse"): in a letter deciding several things each
+// sub-decision states its result, and all of them are the letter's result.
+func subDecision(h *headingRule, heading, section string, result bool) *headingRule {
+	if h == &unnamedHeading && result && headingNumber.MatchString(heading) {
+		return &headingRule{section: section, result: true}
+	}
+	return h
+}
+
+// headingNumber is the number before a numbered heading.
+var headingNumber = regexp.MustCompile(`^(?:\d{1,2}|[A-H])[.)]\s+`)
+
 // unnamedHeading is what a heading-like paragraph without any word of genericHeadings is read
 // as: Ankestyrelsen's own assessment. Offices head their reasons in their own words ("Derfor
 // er kravet ikke rigtigt", "Det, vi ikke tager stilling til"); what a letter retells (the
@@ -332,6 +359,11 @@ var unnamedHeading = headingRule{section: "vurdering"}
 func genericHeading(para string) *headingRule {
 	if len(para) > 80 || strings.ContainsAny(para, "\n") {
 		return nil
+	}
+	// A numbered heading ("1. Tabt arbejdsfortjeneste", "2) Merudgifter") is read without its
+	// number.
+	if m := headingNumber.FindStringIndex(para); m != nil && m[1] < len(para) {
+		para = para[m[1]:]
 	}
 	r, _ := utf8.DecodeRuneInString(para)
 	if !unicode.IsUpper(r) || strings.HasSuffix(para, ".") || len(strings.Fields(para)) > 8 {
