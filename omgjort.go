@@ -566,6 +566,20 @@ type CrawlRun struct {
 // Succeeded reports whether the run finished without a run-level failure.
 func (r *CrawlRun) Succeeded() bool { return r.Result == RunOK }
 
+// SearchFilter ties a query parameter of the search page ("udfald") to the SearchRequest filter
+// key it fills ("outcome"). The search page, its feeds and saved searches read the same list,
+// so a saved search keeps exactly what the page would filter on.
+type SearchFilter struct {
+	Param string
+	Key   string
+}
+
+// SearchFilters are the search page's filters, in the order the page shows them.
+var SearchFilters = []SearchFilter{
+	{"lov", "law"}, {"udfald", "outcome"}, {"fejl", "errors"}, {"aar", "year"},
+	{"status", "status"}, {"myndighed", "authority"}, {"kritik", "kritik"}, {"kilde", "source"},
+}
+
 // SearchRequest is a search as the user asked it: the query box text plus facet filters.
 type SearchRequest struct {
 	// Query is the query box text (Danish words, "phrases", +must/-not, field:value).

@@ -11,17 +11,6 @@ import (
 	"omgjort"
 )
 
-// filterParams maps the search page's Danish filter parameters to the SearchRequest filter
-// keys, as server/search.go does (TestFilterParamsMatchServer in server keeps them equal).
-var filterParams = [][2]string{
-	{"lov", "law"}, {"udfald", "outcome"}, {"fejl", "errors"}, {"aar", "year"},
-	{"status", "status"}, {"myndighed", "authority"}, {"kritik", "kritik"}, {"kilde", "source"},
-}
-
-// FilterParams returns the query parameter → filter key pairs a saved search understands, for
-// the server's test that they match the search page's.
-func FilterParams() [][2]string { return slices.Clone(filterParams) }
-
 // maxQueryRunes bounds the query box of a saved search, as on the search page.
 const maxQueryRunes = 1000
 
@@ -45,16 +34,16 @@ func Canonical(raw string) (string, string) {
 	if text != "" {
 		out.Set("q", text)
 	}
-	for _, fp := range filterParams {
+	for _, fp := range omgjort.SearchFilters {
 		var vs []string
-		for _, v := range q[fp[0]] {
+		for _, v := range q[fp.Param] {
 			if v = strings.TrimSpace(v); v != "" && utf8.ValidString(v) && !slices.Contains(vs, v) {
 				vs = append(vs, v)
 			}
 		}
 		slices.Sort(vs)
 		for _, v := range vs {
-			out.Add(fp[0], v)
+			out.Add(fp.Param, v)
 		}
 	}
 	for _, name := range []string{"fra", "til"} {
@@ -88,12 +77,12 @@ func Request(canonical string) (omgjort.SearchRequest, string) {
 	if f, t := q.Get("fra"), q.Get("til"); f != "" || t != "" {
 		req.Query = strings.TrimSpace(req.Query + " dato:" + f + ".." + t)
 	}
-	for _, fp := range filterParams {
-		if vs := q[fp[0]]; len(vs) > 0 {
+	for _, fp := range omgjort.SearchFilters {
+		if vs := q[fp.Param]; len(vs) > 0 {
 			if req.Filters == nil {
 				req.Filters = map[string][]string{}
 			}
-			req.Filters[fp[1]] = slices.Clone(vs)
+			req.Filters[fp.Key] = slices.Clone(vs)
 		}
 	}
 	return req, ""

@@ -5,18 +5,21 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 
+	"omgjort"
 	"omgjort/alerts"
 	"omgjort/server"
 )
 
-// TestFilterParamsMatchAlerts: a saved search reads the search page's parameters alike.
-func TestFilterParamsMatchAlerts(t *testing.T) {
-	if got, want := alerts.FilterParams(), server.FilterParamPairs(); !reflect.DeepEqual(got, want) {
-		t.Errorf("alerts reads %v, the search page writes %v", got, want)
+// TestEveryFilterHasAHeading: the search page shows a Danish facet heading for every filter of
+// omgjort.SearchFilters, the list saved searches read too.
+func TestEveryFilterHasAHeading(t *testing.T) {
+	for _, f := range omgjort.SearchFilters {
+		if server.FilterHeading(f.Key) == "" {
+			t.Errorf("filter %s (%s) has no facet heading", f.Param, f.Key)
+		}
 	}
 }
 

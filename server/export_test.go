@@ -18,12 +18,5 @@ func RouteRules() map[string]string {
 	return out
 }
 
-// FilterParamPairs exposes the search page's filter parameters and their keys, which saved
-// searches (package alerts) must read alike.
-func FilterParamPairs() [][2]string {
-	out := make([][2]string, 0, len(filterParams))
-	for _, fp := range filterParams {
-		out = append(out, [2]string{fp.Param, fp.Key})
-	}
-	return out
-}
+// FilterHeading is the facet heading the search page shows for a filter key.
+func FilterHeading(key string) string { return filterHeadings[key] }

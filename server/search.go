@@ -14,25 +14,28 @@ import (
 	"omgjort"
 )
 
-// filterParam ties a Danish query parameter to the SearchRequest filter key it fills and to the
-// heading of its facet on the page.
+// filterParam is one of the search page's filters (omgjort.SearchFilters) with the heading of
+// its facet on the page.
 type filterParam struct {
 	Param   string // query parameter, e.g. "udfald"
 	Key     string // SearchRequest.Filters and SearchResult.Facets key, e.g. "outcome"
 	Heading string // Danish facet heading
 }
 
-// filterParams is the fixed order in which facets and active filters are shown.
-var filterParams = []filterParam{
-	{"lov", "law", "Lov"},
-	{"udfald", "outcome", "Udfald"},
-	{"fejl", "errors", "Fejltype"},
-	{"aar", "year", "År"},
-	{"status", "status", "Status"},
-	{"myndighed", "authority", "Myndighed"},
-	{"kritik", "kritik", "Kritik"},
-	{"kilde", "source", "Kilde"},
+// filterHeadings are the Danish facet headings by filter key.
+var filterHeadings = map[string]string{
+	"law": "Lov", "outcome": "Udfald", "errors": "Fejltype", "year": "År",
+	"status": "Status", "authority": "Myndighed", "kritik": "Kritik", "source": "Kilde",
 }
+
+// filterParams is the fixed order in which facets and active filters are shown.
+var filterParams = func() []filterParam {
+	out := make([]filterParam, 0, len(omgjort.SearchFilters))
+	for _, f := range omgjort.SearchFilters {
+		out = append(out, filterParam{Param: f.Param, Key: f.Key, Heading: filterHeadings[f.Key]})
+	}
+	return out
+}()
 
 // valueLabel is the Danish display name of a facet or filter value.
 func valueLabel(key, v string) string {
