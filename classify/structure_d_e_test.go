@@ -83,39 +83,3 @@ func TestConsequenceYieldsToFormula(t *testing.T) {
 		}
 	}
 }
-
-func TestSetAsideAndSentBackIsHjemvist(t *testing.T) {
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{
-		"Afgørelse:\n\nAnkestyrelsen ophævede nævnets afgørelse og hjemviste sagen til kommunen.",
-		"Resultat\n\nVi ophæver kommunens afgørelse og sender sagerne tilbage til kommunen, som skal træffe nye afgørelser.",
-		"Vi har ophævet kommunens afgørelse og sendt sagen tilbage.",
-	} {
-		if got := c.ClassifyCase(s); got.Outcome != omgjort.OutcomeHjemvist {
-			t.Errorf("%q: %s, want hjemvist", s, got.Outcome)
-		}
-	}
-}
-
-// TestNumberedSubDecisions: a letter deciding two things under numbered headings of its own
-// words has the most far-reaching of their results, inside a result block or not.
-func TestNumberedSubDecisions(t *testing.T) {
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		text string
-		want omgjort.Outcome
-	}{
-		{"I har klaget over to afgørelser.\n\n1. Tabt arbejdsfortjeneste\n\nI har fået ændret afgørelsen. Vi ser anderledes på det.\n\n2. Merudgifter\n\nHer får I ikke medhold.", omgjort.OutcomeAendret},
-		{"Ankestyrelsens afgørelse\n\nDu har klaget over to afgørelser.\n\n1. Satsen\n\nVi ændrer afgørelsen.\n\n2. Træk i hjælpen\n\nVi ophæver afgørelsen.", omgjort.OutcomeOphaevet},
-	} {
-		if got := c.ClassifyCase(tc.text); got.Outcome != tc.want {
-			t.Errorf("%q: %s, want %s (%+v)", tc.text, got.Outcome, tc.want, got.OutcomeEvidence)
-		}
-	}
-}

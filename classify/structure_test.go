@@ -18,6 +18,14 @@ func TestStructuralOutcome(t *testing.T) {
 		text string
 		want omgjort.Outcome
 	}{
+		// Set aside and sent back is a hjemvisning (held-out sets D, E).
+		{"Afgørelse:\n\nAnkestyrelsen ophævede nævnets afgørelse og hjemviste sagen til kommunen.", omgjort.OutcomeHjemvist},
+		{"Resultat\n\nVi ophæver kommunens afgørelse og sender sagerne tilbage til kommunen, som skal træffe nye afgørelser.", omgjort.OutcomeHjemvist},
+		{"Vi har ophævet kommunens afgørelse og sendt sagen tilbage.", omgjort.OutcomeHjemvist},
+		// A letter deciding two things under numbered headings: the most far-reaching result,
+		// inside a result block or not (held-out set N).
+		{"I har klaget over to afgørelser.\n\n1. Tabt arbejdsfortjeneste\n\nI har fået ændret afgørelsen. Vi ser anderledes på det.\n\n2. Merudgifter\n\nHer får I ikke medhold.", omgjort.OutcomeAendret},
+		{"Ankestyrelsens afgørelse\n\nDu har klaget over to afgørelser.\n\n1. Satsen\n\nVi ændrer afgørelsen.\n\n2. Træk i hjælpen\n\nVi ophæver afgørelsen.", omgjort.OutcomeOphaevet},
 		// Third person, past tense, older formats.
 		{"Resumé:\n\nAnkestyrelsen ophævede afgørelserne.", omgjort.OutcomeOphaevet},
 		{"Resumé:\n\nSagen blev hjemvist til fornyet behandling.", omgjort.OutcomeHjemvist},
