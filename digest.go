@@ -320,7 +320,8 @@ func (d *Digest) OwnLine() string {
 	}
 	s := CountOf(d.OwnNew, "egen afgørelse", "egne afgørelser") + " fra Ankestyrelsen blev importeret i perioden"
 	if d.OwnDecided > 0 {
-		s += ", og " + CountOf(d.OwnReversed, "blev omgjort", "blev omgjort") + fmt.Sprintf(" (%d %%)", (100*d.OwnReversed+d.OwnDecided/2)/d.OwnDecided)
+		s += fmt.Sprintf(", og %s blev omgjort (%d %% af %s)", Thousands(d.OwnReversed), (100*d.OwnReversed+d.OwnDecided/2)/d.OwnDecided,
+			CountOf(d.OwnDecided, "behandlet", "behandlede"))
 	}
 	s += "."
 	if len(d.OwnErrors) > 0 {
