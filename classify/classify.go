@@ -42,7 +42,11 @@ const resultlessFactor = 0.85
 type Classifier struct {
 	rules   *ruleSet
 	calib   calibration
+	model   *sentenceModel
 	version string
+	// modelOnly drops the error rules' labels, so cross-validation can measure the sentence
+	// model by itself.
+	modelOnly bool
 }
 
 // New compiles the embedded rules. It fails only if rules.txt is malformed, which the tests
@@ -61,8 +65,12 @@ func newFromRules(src string) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src + "\x00" + calibrationFile))
-	return &Classifier{rules: rs, calib: cal, version: hex.EncodeToString(sum[:])[:12]}, nil
+	m, err := parseModel(modelFile)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src + "\x00" + calibrationFile + "\x00" + modelFile))
+	return &Classifier{rules: rs, calib: cal, model: m, version: hex.EncodeToString(sum[:])[:12]}, nil
 }
 
 // labelFormat names the form of the labels the classifier writes. It is part of Version, so
@@ -136,7 +144,11 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	if len(ugyldig) > 0 {
 		out.Ugyldig, out.UgyldigEvidence = true, evidence(text, sents, ugyldig, 1)
 	}
-	out.Errors = c.errorLabels(text, sents, errs)
+	ruleLabels := c.errorLabels(text, sents, errs)
+	if c.modelOnly {
+		ruleLabels = nil
+	}
+	out.Errors = c.modelLabels(text, sents, ruleLabels)
 	return out
 }
 

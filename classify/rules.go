@@ -134,6 +134,8 @@ type ruleSet struct {
 	secIndex map[string]int
 	// litMatch finds all of lits in a sentence at once.
 	litMatch *litMatcher
+	// errorMask has the bits of every section an error rule reads (see secIndex).
+	errorMask uint64
 }
 
 // headingFollow is what must come right after an inline heading: the end of the paragraph, a
@@ -418,6 +420,9 @@ func parseRules(src string) (*ruleSet, error) {
 				rs.secIndex[name] = id
 			}
 			r.secMask |= 1 << id
+		}
+		if r.kind == kindError {
+			rs.errorMask |= r.secMask
 		}
 	}
 	return rs, nil

@@ -7,16 +7,20 @@ import (
 	"os"
 	"strings"
 
+	"omgjort"
 	"omgjort/classify"
 )
 
 func runEval(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] [--corrections DATA_DIR] DIR\n       eval --corrections DATA_DIR\n       eval --reliability DIR...\n       eval --calibrate FILE DIR...")
+	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] [--corrections DATA_DIR] DIR\n       eval --corrections DATA_DIR\n       eval --reliability DIR...\n       eval --calibrate FILE DIR...\n       eval --train-model FILE DIR...\n       eval --cv DIR...")
 	check := fs.Bool("check", false, "fail when the gold set is below the targets (outcome accuracy 0.98, error micro-F1 0.90, macro-F1 0.80, precision 0.90 per label with support 4)")
 	corrections := fs.String("corrections", "", "also score against the cases jurists corrected in this data directory (as `omgjort corrections export` writes them)")
 	real := fs.String("real", "", "also evaluate the hand-labelled real decisions in this corpus directory (e.g. ../shared/corpus/astdk-real)")
 	reliability := fs.Bool("reliability", false, "print the reliability table of the confidences (predicted vs observed per bin) over the labelled letters of every DIR")
 	calibrate := fs.String("calibrate", "", "fit the confidence calibration on the labelled letters of every DIR and write it to FILE (classify/calibration.txt)")
+	trainModel := fs.String("train-model", "", "learn the sentence model from the labelled letters of every DIR and write it to FILE (classify/model.txt)")
+	cv := fs.Bool("cv", false, "cross-validate the sentence model: each DIR is classified with a model trained on the other DIRs; prints the pooled scores with and without the model")
+	threshold := fs.Float64("model-threshold", classify.DefaultModelOptions.Threshold, "with --train-model or --cv: the probability from which a sentence sets its error type")
 	var rf rulesFlag
 	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -25,6 +29,9 @@ func runEval(_ context.Context, env *environ, args []string) error {
 	cls, err := rf.classifier()
 	if err != nil {
 		return err
+	}
+	if *trainModel != "" || *cv {
+		return trainOrValidate(env, cls, fs.Args(), *trainModel, *threshold)
 	}
 	if *reliability || *calibrate != "" {
 		if fs.NArg() == 0 {
@@ -126,4 +133,44 @@ func printReliability(env *environ, title string, rows []classify.Reliability) {
 	for _, r := range rows {
 		fmt.Fprintf(env.stdout, "%.1f–%.1f     %6d %10.3f %9.3f\n", r.Lo, r.Hi, r.N, r.MeanConfidence, r.Observed)
 	}
+}
+
+// trainOrValidate writes the sentence model learned from dirs to file, or, with no file,
+// prints its cross-validated scores.
+func trainOrValidate(env *environ, cls *classify.Classifier, dirs []string, file string, threshold float64) error {
+	if len(dirs) == 0 {
+		return fmt.Errorf("%w: give one or more directories of labelled letters (*.txt)", errUsage)
+	}
+	opt := classify.DefaultModelOptions
+	opt.Threshold = threshold
+	var groups [][]classify.GoldCase
+	var all []classify.GoldCase
+	for _, dir := range dirs {
+		cases, err := classify.LoadGold(dir)
+		if err != nil {
+			return err
+		}
+		groups = append(groups, cases)
+		all = append(all, cases...)
+	}
+	if file != "" {
+		if err := os.WriteFile(file, []byte(cls.TrainModel(all, opt, dirs)), 0o644); err != nil {
+			return fmt.Errorf("eval: write model: %w", err)
+		}
+		fmt.Fprintf(env.stdout, "Sætningsmodel skrevet til %s (%d breve)\n", file, len(all))
+		return nil
+	}
+	with, without, alone := cls.CrossValidate(groups, opt)
+	fmt.Fprintf(env.stdout, "Krydsvalidering over %d mapper, %d breve (hver mappe med en model lært af de andre)\n", len(groups), with.Cases)
+	for _, r := range []struct {
+		name string
+		rep  *classify.Report
+	}{{"regler alene", without}, {"model alene", alone}, {"regler + model", with}} {
+		fmt.Fprintf(env.stdout, "%-15s udfald %.3f  fejltyper micro-F1 %.3f (præcision %.3f, genkald %.3f)\n", r.name, r.rep.OutcomeAccuracy(), r.rep.MicroF1(), r.rep.Micro.Precision(), r.rep.Micro.Recall())
+	}
+	for _, t := range omgjort.ErrorTypes {
+		a, b := without.Errors[t], with.Errors[t]
+		fmt.Fprintf(env.stdout, "  %-18s P %.3f→%.3f  R %.3f→%.3f\n", t, a.Precision(), b.Precision(), a.Recall(), b.Recall())
+	}
+	return nil
 }

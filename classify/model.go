@@ -1,0 +1,299 @@
+package classify
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"omgjort"
+)
+
+// The sentence model: a small logistic model per error type, learned from the labelled letters
+// (TrainModel, `omgjort eval --train-model`), that reads the sentences of Ankestyrelsen's own
+// assessment as bags of word stems, word pairs and negated stems. The rules recognise the
+// formulas they name; the model recognises the same criticism in words the rules never listed
+// ("samme lægeerklæringer … tillægger vi mere vægt" for bevisvurdering). It only adds an error
+// type the rules did not set, from a sentence the rules may read (the same sections, the same
+// sentence vetoes: claims, hypotheticals, quoted rules), and that sentence is the evidence.
+
+// modelFile holds the learned weights; see the comment at its top.
+//
+//go:embed model.txt
+var modelFile string
+
+// sentenceModel is the parsed model file: per feature a weight for each error type.
+type sentenceModel struct {
+	types     []omgjort.ErrorType
+	bias      []float64
+	threshold []float64
+	weights   map[string][]float64
+}
+
+// parseModel reads model.txt: comment lines (#), then "types T1 T2 …", "bias b1 b2 …",
+// "threshold t1 t2 …", then one line per feature: the feature (spaces as "_"), a tab and its
+// weights in the order of types. An empty file is a model that never fires.
+func parseModel(src string) (*sentenceModel, error) {
+	m := &sentenceModel{weights: map[string][]float64{}}
+	sc := bufio.NewScanner(strings.NewReader(src))
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, rest, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("classify: model.txt line %d: no tab", n)
+		}
+		fields := strings.Fields(rest)
+		if name == "types" {
+			for _, f := range fields {
+				m.types = append(m.types, omgjort.ErrorType(f))
+			}
+			continue
+		}
+		if len(m.types) == 0 {
+			return nil, fmt.Errorf("classify: model.txt line %d: weights before the types line", n)
+		}
+		if len(fields) != len(m.types) {
+			return nil, fmt.Errorf("classify: model.txt line %d: %d values for %d types", n, len(fields), len(m.types))
+		}
+		vals := make([]float64, len(fields))
+		for i, f := range fields {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return nil, fmt.Errorf("classify: model.txt line %d: %w", n, err)
+			}
+			vals[i] = v
+		}
+		switch name {
+		case "bias":
+			m.bias = vals
+		case "threshold":
+			m.threshold = vals
+		default:
+			m.weights[strings.ReplaceAll(name, "_", " ")] = vals
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("classify: model.txt: %w", err)
+	}
+	if len(m.types) > 0 && (len(m.bias) != len(m.types) || len(m.threshold) != len(m.types)) {
+		return nil, fmt.Errorf("classify: model.txt: bias or threshold line missing")
+	}
+	return m, nil
+}
+
+// scores returns, for one sentence, the probability of each of m.types.
+func (m *sentenceModel) scores(feats []string, out []float64) []float64 {
+	out = out[:0]
+	out = append(out, m.bias...)
+	for _, f := range feats {
+		if w, ok := m.weights[f]; ok {
+			for i, v := range w {
+				out[i] += v
+			}
+		}
+	}
+	for i, z := range out {
+		out[i] = 1 / (1 + math.Exp(-z))
+	}
+	return out
+}
+
+// negators open a negation scope: the next negScope words are also features with "!" before
+// their stem, so "ikke partshørt" and "partshørt" weigh differently.
+var negators = map[string]bool{"ikke": true, "ingen": true, "intet": true, "uden": true, "hverken": true, "aldrig": true, "ej": true, "manglende": true, "mangler": true, "manglede": true, "undlod": true, "undladt": true, "undlade": true}
+
+const negScope = 4
+
+// sentenceFeatures turns a lower-cased sentence into the model's features: the stem of every
+// word, "!stem" for the words in a negation's scope, and every pair of neighbouring stems.
+// Numbers are "#" except right after "§" ("§19": the provision says much).
+func sentenceFeatures(lower string, out []string) []string {
+	out = out[:0]
+	var stems []string
+	var negs []bool
+	prevPara := false
+	for i := 0; i < len(lower); {
+		r, size := utf8.DecodeRuneInString(lower[i:])
+		if r == '§' {
+			prevPara = true
+			i += size
+			continue
+		}
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(lower) {
+			r2, s2 := utf8.DecodeRuneInString(lower[j:])
+			if !unicode.IsLetter(r2) && !unicode.IsDigit(r2) {
+				break
+			}
+			j += s2
+		}
+		w := lower[i:j]
+		raw := w
+		i = j
+		if unicode.IsDigit(r) {
+			if prevPara {
+				w = "§" + w
+			} else {
+				w = "#"
+			}
+		} else {
+			w = stem(w)
+		}
+		prevPara = false
+		negs = append(negs, negators[raw])
+		stems = append(stems, w)
+	}
+	neg := 0
+	for k, s := range stems {
+		out = append(out, s)
+		if neg > 0 {
+			out = append(out, "!"+s)
+			neg--
+		}
+		if negs[k] {
+			neg = negScope
+		}
+		if k > 0 {
+			out = append(out, stems[k-1]+" "+s)
+		}
+	}
+	return out
+}
+
+// suffixes are the Danish inflection endings stem strips, longest first.
+var suffixes = []string{"hedernes", "hederne", "heden", "heder", "elser", "elsen", "ernes", "erens", "endes", "ende", "erne", "eren", "erer", "ener", "else", "erede", "eret", "ede", "ene", "ens", "ers", "ets", "hed", "er", "en", "et", "es", "e", "s"}
+
+// stem strips one inflection ending from a lower-cased word so that its forms share a feature
+// ("partshøring", "partshøringen"; "vurdere", "vurderede", "vurderet"). It is deliberately
+// light: a feature is only a clue, weighed by the model.
+func stem(w string) string {
+	n := utf8.RuneCountInString(w)
+	if n <= 3 {
+		return w
+	}
+	for _, suf := range suffixes {
+		if strings.HasSuffix(w, suf) && n-utf8.RuneCountInString(suf) >= 3 {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// errorReadable reports whether the error rules may read sentence i: it stands in a section
+// an error rule names (as read, see readUnheaded), and no sentence-wide veto on errors (the
+// citizen's claims, hypotheticals, quoted rules) is found in it.
+func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
+	s := sents[i]
+	name := s.section
+	if s.readAs != "" {
+		name = s.readAs
+	}
+	id, ok := c.rules.secIndex[name]
+	if !ok || c.rules.errorMask&(1<<id) == 0 {
+		return false
+	}
+	st := text[s.start:s.end]
+	lower := strings.ToLower(st)
+	sameLen := len(lower) == len(st)
+	present := make([]bool, len(c.rules.lits))
+	c.rules.litMatch.mark(lower, present)
+	for _, v := range c.rules.vetoes {
+		if v.match || !v.targets[kindError] {
+			continue
+		}
+		for vi, re := range v.res {
+			if !gatePasses(present, v.gateIDs[vi]) {
+				continue
+			}
+			vre, vtext := re, st
+			if v.lowRes[vi] != nil && sameLen {
+				vre, vtext = v.lowRes[vi], lower
+			}
+			if m := vre.FindStringIndex(vtext); m != nil && !concession(st[:m[0]]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// gatePasses reports whether every set of a gate has a literal present in the sentence.
+func gatePasses(present []bool, gate [][]int) bool {
+	for _, set := range gate {
+		ok := false
+		for _, id := range set {
+			if present[id] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// modelLabels adds the error types the rules did not set but the sentence model finds, each
+// with the readable sentences at or above its threshold as evidence (the probability as the
+// evidence's score), in the order of omgjort.ErrorTypes.
+func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort.ErrorLabel) []omgjort.ErrorLabel {
+	m := c.model
+	if m == nil || len(m.types) == 0 {
+		return labels
+	}
+	have := map[omgjort.ErrorType]bool{}
+	for _, l := range labels {
+		have[l.Type] = true
+	}
+	found := map[omgjort.ErrorType][]omgjort.Evidence{}
+	var feats []string
+	var probs []float64
+	for i := range sents {
+		if !c.errorReadable(text, sents, i) {
+			continue
+		}
+		s := sents[i]
+		feats = sentenceFeatures(strings.ToLower(text[s.start:s.end]), feats)
+		probs = m.scores(feats, probs)
+		for ti, p := range probs {
+			t := m.types[ti]
+			if have[t] || p < m.threshold[ti] {
+				continue
+			}
+			start, end := omgjort.CharRange(text, s.start, s.end)
+			found[t] = append(found[t], omgjort.Evidence{Text: text[s.start:s.end], Section: s.section, Start: start, End: end, Score: round3(p)})
+		}
+	}
+	if len(found) == 0 {
+		return labels
+	}
+	for t, ev := range found {
+		best := 0.0
+		for _, e := range ev {
+			best = math.Max(best, e.Score)
+		}
+		labels = append(labels, omgjort.ErrorLabel{Type: t, Score: best, Evidence: ev, Confidence: confidence(c.calib.errors, best)})
+	}
+	order := map[omgjort.ErrorType]int{}
+	for i, t := range omgjort.ErrorTypes {
+		order[t] = i
+	}
+	sort.SliceStable(labels, func(i, j int) bool { return order[labels[i].Type] < order[labels[j].Type] })
+	return labels
+}
