@@ -33,6 +33,9 @@ type sentenceModel struct {
 	bias      []float64
 	threshold []float64
 	weights   map[string][]float64
+	// byHash finds a feature's weights by the FNV-1a hash of its text (featureHashes), so a
+	// sentence is scored without building its features' strings.
+	byHash map[uint64][]float64
 }
 
 // parseModel reads model.txt: comment lines (#), then "types T1 T2 …", "bias b1 b2 …",
@@ -89,15 +92,23 @@ func parseModel(src string) (*sentenceModel, error) {
 	if len(m.types) > 0 && (len(m.bias) != len(m.types) || len(m.threshold) != len(m.types)) {
 		return nil, fmt.Errorf("classify: model.txt: bias or threshold line missing")
 	}
+	m.byHash = make(map[uint64][]float64, len(m.weights))
+	for f, w := range m.weights {
+		h := fnvAdd(fnvOffset, f)
+		if _, dup := m.byHash[h]; dup {
+			return nil, fmt.Errorf("classify: model.txt: two features with the same hash (%q)", f)
+		}
+		m.byHash[h] = w
+	}
 	return m, nil
 }
 
-// scores returns, for one sentence, the probability of each of m.types.
-func (m *sentenceModel) scores(feats []string, out []float64) []float64 {
+// scores returns, for one sentence's feature hashes, the probability of each of m.types.
+func (m *sentenceModel) scores(feats []uint64, out []float64) []float64 {
 	out = out[:0]
 	out = append(out, m.bias...)
 	for _, f := range feats {
-		if w, ok := m.weights[f]; ok {
+		if w, ok := m.byHash[f]; ok {
 			for i, v := range w {
 				out[i] += v
 			}
@@ -120,9 +131,69 @@ const negScope = 4
 // Numbers are "#" except right after "§" ("§19": the provision says much).
 func sentenceFeatures(lower string, out []string) []string {
 	out = out[:0]
-	var stems []string
-	var negs []bool
+	prev := ""
+	neg := 0
+	eachWord(lower, func(w string, negator bool) {
+		out = append(out, w)
+		if neg > 0 {
+			out = append(out, "!"+w)
+			neg--
+		}
+		if negator {
+			neg = negScope
+		}
+		if prev != "" {
+			out = append(out, prev+" "+w)
+		}
+		prev = w
+	})
+	return out
+}
+
+// featureHashes returns the FNV-1a hashes of sentenceFeatures(lower) without building them.
+func featureHashes(lower string, out []uint64) []uint64 {
+	out = out[:0]
+	prev := ""
+	var prevHash uint64
+	neg := 0
+	eachWord(lower, func(w string, negator bool) {
+		h := fnvAdd(fnvOffset, w)
+		out = append(out, h)
+		if neg > 0 {
+			out = append(out, fnvAdd(fnvAdd(fnvOffset, "!"), w))
+			neg--
+		}
+		if negator {
+			neg = negScope
+		}
+		if prev != "" {
+			out = append(out, fnvAdd(fnvAdd(prevHash, " "), w))
+		}
+		prev, prevHash = w, h
+	})
+	return out
+}
+
+// FNV-1a, 64 bits: a feature's hash can be continued with the text after it.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvAdd continues hash h with the bytes of s.
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// eachWord calls f with every word of the lower-cased sentence as a feature (its stem; "#" for
+// a number, "§N" for a number after "§") and whether the word opens a negation scope.
+func eachWord(lower string, f func(w string, negator bool)) {
 	prevPara := false
+	var buf [24]byte
 	for i := 0; i < len(lower); {
 		r, size := utf8.DecodeRuneInString(lower[i:])
 		if r == '§' {
@@ -142,37 +213,23 @@ func sentenceFeatures(lower string, out []string) []string {
 			}
 			j += s2
 		}
-		w := lower[i:j]
-		raw := w
+		raw := lower[i:j]
 		i = j
+		w := raw
 		if unicode.IsDigit(r) {
-			if prevPara {
-				w = "§" + w
+			if prevPara && len(raw) <= len(buf)-len("§") {
+				n := copy(buf[:], "§")
+				n += copy(buf[n:], raw)
+				w = string(buf[:n])
 			} else {
 				w = "#"
 			}
 		} else {
-			w = stem(w)
+			w = stem(raw)
 		}
 		prevPara = false
-		negs = append(negs, negators[raw])
-		stems = append(stems, w)
+		f(w, negators[raw])
 	}
-	neg := 0
-	for k, s := range stems {
-		out = append(out, s)
-		if neg > 0 {
-			out = append(out, "!"+s)
-			neg--
-		}
-		if negs[k] {
-			neg = negScope
-		}
-		if k > 0 {
-			out = append(out, stems[k-1]+" "+s)
-		}
-	}
-	return out
 }
 
 // suffixes are the Danish inflection endings stem strips, longest first.
@@ -199,12 +256,7 @@ func stem(w string) string {
 // citizen's claims, hypotheticals, quoted rules) is found in it.
 func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 	s := sents[i]
-	name := s.section
-	if s.readAs != "" {
-		name = s.readAs
-	}
-	id, ok := c.rules.secIndex[name]
-	if !ok || c.rules.errorMask&(1<<id) == 0 {
+	if !c.errorSection(s) {
 		return false
 	}
 	st := text[s.start:s.end]
@@ -230,6 +282,17 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 		}
 	}
 	return true
+}
+
+// errorSection reports whether s stands (as read, see readUnheaded) in a section an error rule
+// names.
+func (c *Classifier) errorSection(s sentence) bool {
+	name := s.section
+	if s.readAs != "" {
+		name = s.readAs
+	}
+	id, ok := c.rules.secIndex[name]
+	return ok && c.rules.errorMask&(1<<id) != 0
 }
 
 // gatePasses reports whether every set of a gate has a literal present in the sentence.
@@ -262,19 +325,27 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		have[l.Type] = true
 	}
 	found := map[omgjort.ErrorType][]omgjort.Evidence{}
-	var feats []string
+	var feats []uint64
 	var probs []float64
 	for i := range sents {
-		if !c.errorReadable(text, sents, i) {
+		if !c.errorSection(sents[i]) {
 			continue
 		}
 		s := sents[i]
-		feats = sentenceFeatures(strings.ToLower(text[s.start:s.end]), feats)
+		feats = featureHashes(strings.ToLower(text[s.start:s.end]), feats)
 		probs = m.scores(feats, probs)
+		// The vetoes are the costly part: only for a sentence that would set a type.
+		checked := false
 		for ti, p := range probs {
 			t := m.types[ti]
 			if have[t] || p < m.threshold[ti] {
 				continue
+			}
+			if !checked {
+				checked = true
+				if !c.errorReadable(text, sents, i) {
+					break
+				}
 			}
 			start, end := omgjort.CharRange(text, s.start, s.end)
 			found[t] = append(found[t], omgjort.Evidence{Text: text[s.start:s.end], Section: s.section, Start: start, End: end, Score: round3(p)})
