@@ -132,6 +132,16 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		}
 	}
 	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
+	// (Not after an afvisning: its consequences read like a stadfæstelse — "kommunens
+	// afgørelse er gældende".)
+	if out.Outcome != omgjort.OutcomeAfvist && inResult(sents, outcomes) {
+		// A result block that lists several sub-decisions may state one with a formula and
+		// another only in its structure ("Ankestyrelsen ændrede … Kommunens krav om
+		// tilbagebetaling blev ophævet."): the most far-reaching of the block counts.
+		if o, ev := c.rules.resultStructure(text, sents); rank(o) > rank(out.Outcome) {
+			out.Outcome, out.OutcomeEvidence = o, append(ev, out.OutcomeEvidence...)
+		}
+	}
 	if out.Outcome == omgjort.OutcomeUkendt {
 		out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rules.structuralOutcome(text, sents)
 	}
@@ -515,6 +525,16 @@ func concession(before string) bool {
 	b := strings.ToLower(strings.TrimRight(before, " \t\u00a0"))
 	for _, c := range []string{"selv om", "selvom", "skønt", "uanset at", "til trods for at", "på trods af at"} {
 		if strings.HasSuffix(b, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// inResult reports whether an outcome formula (not a consequence) was found in a result block.
+func inResult(sents []sentence, hits []hit) bool {
+	for _, h := range hits {
+		if sents[h.sent].result && !h.rule.fallback {
 			return true
 		}
 	}

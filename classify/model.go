@@ -92,15 +92,23 @@ func parseModel(src string) (*sentenceModel, error) {
 	if len(m.types) > 0 && (len(m.bias) != len(m.types) || len(m.threshold) != len(m.types)) {
 		return nil, fmt.Errorf("classify: model.txt: bias or threshold line missing")
 	}
+	if err := m.index(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// index builds byHash from weights.
+func (m *sentenceModel) index() error {
 	m.byHash = make(map[uint64][]float64, len(m.weights))
 	for f, w := range m.weights {
 		h := fnvAdd(fnvOffset, f)
 		if _, dup := m.byHash[h]; dup {
-			return nil, fmt.Errorf("classify: model.txt: two features with the same hash (%q)", f)
+			return fmt.Errorf("classify: model.txt: two features with the same hash (%q)", f)
 		}
 		m.byHash[h] = w
 	}
-	return m, nil
+	return nil
 }
 
 // scores returns, for one sentence's feature hashes, the probability of each of m.types.
@@ -338,7 +346,8 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		checked := false
 		for ti, p := range probs {
 			t := m.types[ti]
-			if have[t] || p < m.threshold[ti] {
+			// The rules file's threshold holds for the model's labels too.
+			if have[t] || p < m.threshold[ti] || p < c.rules.threshold {
 				continue
 			}
 			if !checked {

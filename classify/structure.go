@@ -73,7 +73,8 @@ const (
 // they stand in an object or a subject noun phrase ("kommunens afgørelse stadfæstes").
 func actorOf(w string) actorKind {
 	switch w {
-	case "vi", "ankestyrelsen", "styrelsen", "ankestyrelsen's":
+	case "vi", "ankestyrelsen", "styrelsen", "ankestyrelsen's", "ankestyrelse":
+		// "Den Sociale Ankestyrelse ophævede …" (before 2001).
 		return actorAnke
 	case "du", "jeg", "han", "hun", "de", "borgeren", "klageren", "klagerne", "sikrede", "ansøgeren",
 		"forældrene", "moren", "faren", "mor", "far", "manden", "kvinden", "advokaten", "kommunen",
@@ -366,6 +367,9 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			if !objectFits(o, ws[cl[0]+i+1:], passive, c[:i]) {
 				continue
 			}
+			if earlierRound(c, i) {
+				continue
+			}
 			strength := 3
 			if passive {
 				strength = 2
@@ -530,6 +534,16 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 				!within(0, i, func(w string) bool { return w == "hvis" || w == "hvorvidt" }) && !whetherBefore(ws, i) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
+		case (t.w == "rigtigt" || t.w == "korrekt") && i >= 3 && (has(i-3, "vurderet", "din", "sag") || has(i-2, "vurderet", "sagen") || has(i-3, "vurderet", "jeres", "sag")) &&
+			firstActorIsAuthority(ws[:i]):
+			// "Kommunen har vurderet din sag rigtigt."
+			if !before(i, 6, isNeg) && !before(i, 8, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "hvorvidt" }) {
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case t.w == "gælder" && i >= 1 && i <= 12 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
+			within(i+1, 2, func(w string) bool { return w == "derfor" || w == "fortsat" || w == "stadig" || w == "således" }) && !within(i+1, 3, isNeg) && !before(i, 6, isNeg) && !before(i, 6, isModal):
+			// "afgørelsen af 14. november 2022 gælder derfor."
+			add(omgjort.OutcomeStadfaestet, 1)
 		case (t.w == "betale" || t.w == "tilbagebetale") && before(i, 2, isNeg) && before(i, 3, func(w string) bool { return w == "skal" }) &&
 			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }) && !before(i, 6, isModal):
 			// "Du skal ikke betale pengene tilbage": the repayment claim falls.
@@ -596,7 +610,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 		case has(i, "uden", "at", "tage", "stilling") && within(i+4, 4, func(w string) bool { return w == "indhold" || w == "realiteten" || strings.HasPrefix(w, "klage") }) && ankeSubject:
 			add(omgjort.OutcomeAfvist, 2)
 		case t.w == "medhold":
-			if i >= 2 && (ws[i-2].w == "giver" || ws[i-2].w == "gav" || ws[i-2].w == "givet") && firstActorIsAuthority(ws[i-1:i]) {
+			if k := giverBefore(ws, i); k >= 0 && firstActorIsAuthority(ws[k+1:i]) {
 				// "Vi giver kommunen medhold": the first instance was right.
 				if !before(i, 4, isNeg) && !before(i, 4, isModal) {
 					add(omgjort.OutcomeStadfaestet, 2)
@@ -641,7 +655,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			if !before(i, 3, isNeg) && !before(i, 3, isModal) {
 				add(omgjort.OutcomeOphaevet, 2)
 			}
-		case (t.w == "genoptage" || t.w == "genoptages" || t.w == "genbehandle" || t.w == "genbehandles") && before(i, 3, func(w string) bool { return w == "skal" }):
+		case (t.w == "genoptage" || t.w == "genoptages" || t.w == "genbehandle" || t.w == "genbehandles") && before(i, 3, func(w string) bool { return w == "skal" }) &&
+			!within(i+1, 2, func(w string) bool {
+				return strings.HasPrefix(w, "udbetaling") || strings.HasPrefix(w, "betaling") || strings.HasPrefix(w, "ydelse")
+			}):
+			// "Kommunen skal genoptage udbetalingen" is the consequence of a change, not a case
+			// sent back.
 			if !before(i, 4, isNeg) && !before(i, 6, isModal) {
 				add(omgjort.OutcomeHjemvist, 2)
 			}
@@ -667,7 +686,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			if !before(i, 4, isNeg) && !before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" || w == "hvorvidt" }) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
-		case (t.w == "igen" || has(i, "på", "ny") || has(i, "gang", "til") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
+		case (t.w == "igen" || t.w == "forfra" || has(i, "på", "ny") || has(i, "gang", "til") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
 			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "kigge" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
 		}) && before(i, 12, func(w string) bool { return w == "skal" }):
 			if !before(i, 12, isNeg) && !before(i, 12, isModal) {
@@ -699,7 +718,8 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 			before(i, 5, func(w string) bool {
 				return w == "du" || w == "i" || w == "borgeren" || w == "klageren" || w == "han" || w == "hun"
 			}):
-			if within(i+2, 2, func(w string) bool { return w == "at" || w == "aktindsigt" || strings.HasPrefix(w, "klage") }) || before(i, 5, isModal) {
+			// "ret til at klage" is no result; "ret til at få forlænget …" is.
+			if (within(i+2, 2, func(w string) bool { return w == "at" || w == "aktindsigt" || strings.HasPrefix(w, "klage") }) && !has(i+2, "at", "få")) || before(i, 5, isModal) {
 				continue
 			}
 			if before(i, 3, isNeg) {
@@ -900,4 +920,58 @@ func whetherBefore(ws []word, i int) bool {
 		}
 	}
 	return false
+}
+
+// giverBefore finds "giver", "gav" or "givet" at most four words before ws[i] ("Vi giver
+// dermed kommunen medhold"), with only adverbs and the party between; -1 when there is none.
+func giverBefore(ws []word, i int) int {
+	for k := i - 2; k >= 0 && k >= i-4; k-- {
+		switch ws[k].w {
+		case "giver", "gav", "givet":
+			for _, t := range ws[k+1 : i] {
+				if t.punct {
+					return -1
+				}
+			}
+			return k
+		}
+	}
+	return -1
+}
+
+// resultStructure is structuralOutcome over the sentences of the result blocks alone, counting
+// only evidence of strength 2 or more (a passive of a result, an explicit actor).
+func (rs *ruleSet) resultStructure(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence) {
+	var res []sentence
+	for _, s := range sents {
+		if s.result {
+			res = append(res, s)
+		}
+	}
+	o, ev, _ := rs.structuralOutcome(text, res)
+	if o == omgjort.OutcomeUkendt || len(ev) == 0 || ev[0].Score < strengthScore[2] {
+		return omgjort.OutcomeUkendt, nil
+	}
+	return o, ev
+}
+
+// earlierRound reports whether the outcome verb c[i] is "vi" in the past tense with a date
+// ("Vi stadfæstede den 11. juli 2017 en afgørelse …", "Vi hjemviste i 2019 sagen"): a modern
+// letter's account of an earlier round of the case, not its result.
+func earlierRound(c []word, i int) bool {
+	if !strings.HasSuffix(c[i].w, "ede") && !strings.HasSuffix(c[i].w, "te") {
+		return false
+	}
+	vi := false
+	for _, t := range c[:i] {
+		if t.w == "vi" {
+			vi = true
+		}
+	}
+	if !vi || i+2 >= len(c) {
+		return false
+	}
+	next, after := c[i+1].w, c[i+2].w
+	digit := after != "" && after[0] >= '0' && after[0] <= '9'
+	return (next == "den" || next == "i") && digit
 }

@@ -183,6 +183,9 @@ func (c *Classifier) train(gold []GoldCase, opt ModelOptions) (*sentenceModel, [
 		}
 		m.weights[f] = row
 	}
+	// An error here is two features sharing a 64-bit hash: never seen, and then the later
+	// one's weights count; parseModel reports it when the file is read.
+	_ = m.index()
 	return m, vocab
 }
 

@@ -1,0 +1,119 @@
+package classify
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"omgjort"
+)
+
+// modelLetter is a letter whose Anden vurdering is said in words no rule lists.
+const modelLetter = `Ankestyrelsens afgørelse
+
+Resultat
+Vi ændrer kommunens afgørelse. Du har ret til fleksjob.
+
+Vores vurdering
+Kommunen har lagt til grund, at du kan arbejde 20 timer om ugen. %s Samlet set er din arbejdsevne nedsat varigt og væsentligt.`
+
+const unlistedBevis = "Oplysningerne i sagen er de samme, som kommunen havde, men vi tillægger speciallægens beskrivelse af dine smerter større betydning end resultatet af den korte arbejdsprøvning."
+
+func TestModelReadsUnlistedWording(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(modelLetter, "%s", unlistedBevis, 1)
+	got := c.ClassifyCase(text)
+	var l *omgjort.ErrorLabel
+	for i := range got.Errors {
+		if got.Errors[i].Type == omgjort.ErrBevisvurdering {
+			l = &got.Errors[i]
+		}
+	}
+	if l == nil {
+		t.Fatalf("bevisvurdering not set; labels %+v", got.Errors)
+	}
+	if len(l.Evidence) != 1 || l.Evidence[0].Text != unlistedBevis {
+		t.Fatalf("evidence %+v, want the one sentence", l.Evidence)
+	}
+	if l.Confidence <= 0 || l.Confidence > 1 {
+		t.Errorf("confidence %v", l.Confidence)
+	}
+
+	// The rules alone do not see it: the label is the model's.
+	plain := *c
+	plain.model = nil
+	for _, e := range plain.ClassifyCase(text).Errors {
+		if e.Type == omgjort.ErrBevisvurdering {
+			t.Fatal("the rules set bevisvurdering themselves; pick wording they do not list")
+		}
+	}
+
+	// The same words as the citizen's claim set nothing: the model reads what the rules may read.
+	claim := strings.Replace(modelLetter, "%s", "Du mener, at "+strings.ToLower(unlistedBevis[:1])+unlistedBevis[1:], 1)
+	for _, e := range c.ClassifyCase(claim).Errors {
+		if e.Type == omgjort.ErrBevisvurdering {
+			t.Errorf("a claim set bevisvurdering: %+v", e.Evidence)
+		}
+	}
+}
+
+func TestFeatureHashesAreTheFeatures(t *testing.T) {
+	for _, s := range []string{
+		"kommunen har ikke partshørt dig efter forvaltningslovens § 19, stk. 1, før afgørelsen den 3. maj 2024.",
+		"vi lægger mere vægt på speciallægens erklæring",
+		"",
+		"§ § 12345678901234567890123456789 ikke",
+	} {
+		feats := sentenceFeatures(s, nil)
+		hashes := featureHashes(s, nil)
+		if len(feats) != len(hashes) {
+			t.Fatalf("%q: %d features, %d hashes", s, len(feats), len(hashes))
+		}
+		for i, f := range feats {
+			if fnvAdd(fnvOffset, f) != hashes[i] {
+				t.Errorf("%q: feature %q has another hash", s, f)
+			}
+		}
+	}
+	got := strings.Join(sentenceFeatures("ikke partshørt efter § 19", nil), "|")
+	want := "ikk|partshørt|!partshørt|ikk partshørt|eft|!eft|partshørt eft|§19|!§19|eft §19"
+	if got != want {
+		t.Errorf("features\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestEmbeddedModelIsCurrent retrains the model from the letters its header names and
+// compares: the embedded weights are reproducible by the command in that header.
+func TestEmbeddedModelIsCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("retrains the model (several seconds)")
+	}
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []string
+	for _, line := range strings.Split(modelFile, "\n") {
+		if _, rest, ok := strings.Cut(line, "`omgjort eval --train-model classify/model.txt "); ok {
+			src, _, _ := strings.Cut(rest, "`")
+			sources = strings.Fields(src)
+		}
+	}
+	if len(sources) == 0 {
+		t.Fatal("model.txt does not name the letters it was trained on")
+	}
+	var all []GoldCase
+	for _, s := range sources {
+		g, err := LoadGold(filepath.Join("..", s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, g...)
+	}
+	if got := c.TrainModel(all, DefaultModelOptions, sources); got != modelFile {
+		t.Errorf("model.txt is stale; run `go run ./cmd/omgjort eval --train-model classify/model.txt %s` (then the calibration command in calibration.txt)", strings.Join(sources, " "))
+	}
+}
