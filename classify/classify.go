@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"omgjort"
 )
@@ -39,38 +40,77 @@ const resultlessFactor = 0.85
 
 // Classifier assigns outcomes and flags to case letters. It is immutable after New and safe
 // for concurrent use, so one instance serves the crawler, the CLI and reclassification jobs.
+//
+// The embedded rules are compiled on first use, not by New: a server that finds nothing to
+// relabel and imports nothing never holds the compiled rules (some 40 MB of regular
+// expressions) — memory its searches have better use for.
 type Classifier struct {
-	rules   *ruleSet
-	calib   calibration
-	model   *sentenceModel
+	parts   *compiled
 	version string
+	// model, when modelSet, replaces the embedded sentence model (cross-validation).
+	model    *sentenceModel
+	modelSet bool
 	// modelOnly drops the error rules' labels, so cross-validation can measure the sentence
 	// model by itself.
 	modelOnly bool
 }
 
-// New compiles the embedded rules. It fails only if rules.txt is malformed, which the tests
-// catch before a release.
-func New() (*Classifier, error) {
-	return newFromRules(rulesFile)
+// compiled is what a classifier works with, built once from the rules source.
+type compiled struct {
+	once  sync.Once
+	src   string
+	rules *ruleSet
+	calib calibration
+	model *sentenceModel
+	err   error
 }
 
-// newFromRules builds a classifier from rules text in the rules.txt format.
-func newFromRules(src string) (*Classifier, error) {
-	rs, err := parseRules(src)
-	if err != nil {
-		return nil, err
+// load compiles the rules, the calibration and the sentence model once.
+func (p *compiled) load() error {
+	p.once.Do(func() {
+		p.rules, p.err = parseRules(p.src)
+		if p.err != nil {
+			return
+		}
+		if p.calib, p.err = parseCalibration(calibrationFile); p.err != nil {
+			return
+		}
+		p.model, p.err = parseModel(modelFile)
+	})
+	return p.err
+}
+
+// get returns the compiled parts. The embedded files are checked by the tests before a
+// release (TestEmbeddedRulesParse and the model and calibration tests), and a file given to
+// Load is compiled there, so a failure here is a broken build.
+func (c *Classifier) get() *compiled {
+	if err := c.parts.load(); err != nil {
+		panic(fmt.Sprintf("classify: embedded rules, model or calibration do not compile: %v", err))
 	}
-	cal, err := parseCalibration(calibrationFile)
-	if err != nil {
-		return nil, err
+	return c.parts
+}
+
+// rs, cal and mdl are the compiled rules, calibration and sentence model.
+func (c *Classifier) rs() *ruleSet       { return c.get().rules }
+func (c *Classifier) cal() calibration  { return c.get().calib }
+func (c *Classifier) mdl() *sentenceModel {
+	if c.modelSet {
+		return c.model
 	}
-	m, err := parseModel(modelFile)
-	if err != nil {
-		return nil, err
-	}
+	return c.get().model
+}
+
+// New returns a classifier with the embedded rules, compiled on first use. The error is
+// always nil; it stays for the callers that build a classifier from a file (Load).
+func New() (*Classifier, error) {
+	return newFromRules(rulesFile), nil
+}
+
+// newFromRules builds a classifier from rules text in the rules.txt format, to be compiled
+// on first use.
+func newFromRules(src string) *Classifier {
 	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src + "\x00" + calibrationFile + "\x00" + modelFile))
-	return &Classifier{rules: rs, calib: cal, model: m, version: hex.EncodeToString(sum[:])[:12]}, nil
+	return &Classifier{parts: &compiled{src: src}, version: hex.EncodeToString(sum[:])[:12]}
 }
 
 // labelFormat names the form of the labels the classifier writes. It is part of Version, so
@@ -101,7 +141,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		out.OutcomeReason = reason
 		return out
 	}
-	sents := c.rules.segment(text)
+	sents := c.rs().segment(text)
 	if !courtJudgment(text, sents) {
 		readUnheaded(sents)
 	}
@@ -138,15 +178,15 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		// A result block that lists several sub-decisions may state one with a formula and
 		// another only in its structure ("Ankestyrelsen ændrede … Kommunens krav om
 		// tilbagebetaling blev ophævet."): the most far-reaching of the block counts.
-		if o, ev := c.rules.resultStructure(text, sents); rank(o) > rank(out.Outcome) {
+		if o, ev := c.rs().resultStructure(text, sents); rank(o) > rank(out.Outcome) {
 			out.Outcome, out.OutcomeEvidence = o, append(ev, out.OutcomeEvidence...)
 		}
 	}
 	if out.Outcome == omgjort.OutcomeUkendt {
-		out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rules.structuralOutcome(text, sents)
+		out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rs().structuralOutcome(text, sents)
 	}
 	if out.Outcome != omgjort.OutcomeUkendt {
-		out.OutcomeConfidence = confidence(c.calib.outcome, outcomeRaw(out.Outcome, out.OutcomeEvidence))
+		out.OutcomeConfidence = confidence(c.cal().outcome, outcomeRaw(out.Outcome, out.OutcomeEvidence))
 	}
 	if len(kritik) > 0 {
 		out.Kritik, out.KritikEvidence = true, evidence(text, sents, kritik, 1)
@@ -187,10 +227,10 @@ func (c *Classifier) errorLabels(text string, sents []sentence, hits []hit) []om
 			miss *= 1 - e.Score
 		}
 		score := 1 - miss
-		if score+1e-9 < c.rules.threshold {
+		if score+1e-9 < c.rs().threshold {
 			continue
 		}
-		out = append(out, omgjort.ErrorLabel{Type: t, Score: round3(score), Evidence: ev, Confidence: confidence(c.calib.errors, round3(score))})
+		out = append(out, omgjort.ErrorLabel{Type: t, Score: round3(score), Evidence: ev, Confidence: confidence(c.cal().errors, round3(score))})
 	}
 	return out
 }
@@ -234,8 +274,8 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		return re, st
 	}
 	// Every gate literal in the sentence, found in one pass.
-	present := make([]bool, len(c.rules.lits))
-	c.rules.litMatch.mark(lower, present)
+	present := make([]bool, len(c.rs().lits))
+	c.rs().litMatch.mark(lower, present)
 	passes := func(gate [][]int) bool {
 		for _, set := range gate {
 			ok := false
@@ -254,7 +294,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	// The sentence's section as a bit of rule.secMask: as written (outcome rules) and as read
 	// (the others; see readUnheaded). A section no rule names has no bit.
 	bitOf := func(name string) uint64 {
-		if id, ok := c.rules.secIndex[name]; ok {
+		if id, ok := c.rs().secIndex[name]; ok {
 			return 1 << id
 		}
 		return 0
@@ -264,8 +304,8 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	if s.readAs != "" {
 		readBit = bitOf(s.readAs)
 	}
-	for ri := range c.rules.rules {
-		r := &c.rules.rules[ri]
+	for ri := range c.rs().rules {
+		r := &c.rs().rules[ri]
 		bit := readBit
 		if r.kind == kindOutcome {
 			bit = secBit
@@ -308,7 +348,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	// Vetoes are only worth running on the few sentences that hold a formula.
 	vetoed := map[kind]bool{}
 	spans := map[kind][][]int{}
-	for _, v := range c.rules.vetoes {
+	for _, v := range c.rs().vetoes {
 		for vi, re := range v.res {
 			if !passes(v.gateIDs[vi]) {
 				continue
@@ -472,8 +512,8 @@ func Load(path string) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("classify: read rules: %w", err)
 	}
-	c, err := newFromRules(string(src))
-	if err != nil {
+	c := newFromRules(string(src))
+	if err := c.parts.load(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil

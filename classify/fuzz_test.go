@@ -49,8 +49,8 @@ func TestLinearTime(t *testing.T) {
 	// A pathological input too: one "sentence" with no punctuation and many near-misses.
 	patho := strings.Repeat("ikke ikke ikke kommunen har ikke ", 200)
 	for _, in := range []string{base, patho} {
-		small := c.rules.segment(in)
-		big := c.rules.segment(strings.Repeat(in+"\n\n", 8))
+		small := c.rs().segment(in)
+		big := c.rs().segment(strings.Repeat(in+"\n\n", 8))
 		ratio := float64(len(big)) / float64(len(small))
 		if ratio < 7 || ratio > 9 {
 			t.Errorf("8× input gives %.1f× sentences", ratio)

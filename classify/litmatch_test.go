@@ -13,7 +13,7 @@ func TestLitMatcherAgreesWithContains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lits := c.rules.lits
+	lits := c.rs().lits
 	if len(lits) < 100 {
 		t.Fatalf("only %d gate literals", len(lits))
 	}
@@ -25,10 +25,10 @@ func TestLitMatcherAgreesWithContains(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, x := range g {
-			for _, s := range c.rules.segment(x.Text) {
+			for _, s := range c.rs().segment(x.Text) {
 				lower := strings.ToLower(x.Text[s.start:s.end])
 				present := make([]bool, len(lits))
-				c.rules.litMatch.mark(lower, present)
+				c.rs().litMatch.mark(lower, present)
 				for id, l := range lits {
 					if want := strings.Contains(lower, l); present[id] != want {
 						t.Fatalf("literal %q in %q: matcher %v, Contains %v", l, lower, present[id], want)

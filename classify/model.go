@@ -270,9 +270,9 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 	st := text[s.start:s.end]
 	lower := strings.ToLower(st)
 	sameLen := len(lower) == len(st)
-	present := make([]bool, len(c.rules.lits))
-	c.rules.litMatch.mark(lower, present)
-	for _, v := range c.rules.vetoes {
+	present := make([]bool, len(c.rs().lits))
+	c.rs().litMatch.mark(lower, present)
+	for _, v := range c.rs().vetoes {
 		if v.match || !v.targets[kindError] {
 			continue
 		}
@@ -299,8 +299,8 @@ func (c *Classifier) errorSection(s sentence) bool {
 	if s.readAs != "" {
 		name = s.readAs
 	}
-	id, ok := c.rules.secIndex[name]
-	return ok && c.rules.errorMask&(1<<id) != 0
+	id, ok := c.rs().secIndex[name]
+	return ok && c.rs().errorMask&(1<<id) != 0
 }
 
 // gatePasses reports whether every set of a gate has a literal present in the sentence.
@@ -324,7 +324,7 @@ func gatePasses(present []bool, gate [][]int) bool {
 // with the readable sentences at or above its threshold as evidence (the probability as the
 // evidence's score), in the order of omgjort.ErrorTypes.
 func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort.ErrorLabel) []omgjort.ErrorLabel {
-	m := c.model
+	m := c.mdl()
 	if m == nil || len(m.types) == 0 {
 		return labels
 	}
@@ -347,7 +347,7 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		for ti, p := range probs {
 			t := m.types[ti]
 			// The rules file's threshold holds for the model's labels too.
-			if have[t] || p < m.threshold[ti] || p < c.rules.threshold {
+			if have[t] || p < m.threshold[ti] || p < c.rs().threshold {
 				continue
 			}
 			if !checked {
@@ -368,7 +368,7 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		for _, e := range ev {
 			best = math.Max(best, e.Score)
 		}
-		labels = append(labels, omgjort.ErrorLabel{Type: t, Score: best, Evidence: ev, Confidence: confidence(c.calib.errors, best)})
+		labels = append(labels, omgjort.ErrorLabel{Type: t, Score: best, Evidence: ev, Confidence: confidence(c.cal().errors, best)})
 	}
 	order := map[omgjort.ErrorType]int{}
 	for i, t := range omgjort.ErrorTypes {

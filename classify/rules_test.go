@@ -10,6 +10,10 @@ func TestEmbeddedRulesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// New compiles on first use: the embedded rules, calibration and model must compile.
+	if err := c.parts.load(); err != nil {
+		t.Fatal(err)
+	}
 	if len(c.Version()) != 12 {
 		t.Errorf("version %q, want 12 hex digits", c.Version())
 	}
@@ -20,16 +24,13 @@ func TestEmbeddedRulesParse(t *testing.T) {
 	if c.Version() != c2.Version() {
 		t.Errorf("version not stable: %s vs %s", c.Version(), c2.Version())
 	}
-	changed, err := newFromRules(rulesFile + "\n# a comment changes the version\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	changed := newFromRules(rulesFile + "\n# a comment changes the version\n")
 	if changed.Version() == c.Version() {
 		t.Error("version did not change with the rules file")
 	}
 	// Every outcome slug has at least one rule, and both flags have rules.
 	seen := map[string]bool{}
-	for _, r := range c.rules.rules {
+	for _, r := range c.rs().rules {
 		if r.kind == kindOutcome {
 			seen[string(r.outcome)] = true
 		} else {
@@ -58,7 +59,7 @@ func TestRulesErrors(t *testing.T) {
 		{"group with unknown section", "group own = nowhere\noutcome hjemvist score=1 sections=own\n  x\n", "unknown section"},
 	}
 	for _, tc := range tests {
-		_, err := newFromRules(tc.src)
+		err := newFromRules(tc.src).parts.load()
 		if err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.msg)
 		}
@@ -72,7 +73,7 @@ func TestSegmentSections(t *testing.T) {
 	}
 	text := "Du har klaget. Resultatet er: Det betyder, at vi stadfæster afgørelsen. Begrundelse for afgørelsen om stadfæstelse af afgørelsen om p-piller Sådan vurderer vi sagen Om reglerne om inddragelse bemærker vi, at kommunen skal høre B. Om reglerne Loven siger, at jf. Ankestyrelsens praksis gælder 10.000 kr. Mødebehandling Sagen er behandlet på møde."
 	var got []string
-	for _, s := range c.rules.segment(text) {
+	for _, s := range c.rs().segment(text) {
 		got = append(got, s.section+": "+text[s.start:s.end])
 	}
 	want := []string{
@@ -95,14 +96,14 @@ func TestGates(t *testing.T) {
 		t.Fatal(err)
 	}
 	gated, total := 0, 0
-	for _, r := range c.rules.rules {
+	for _, r := range c.rs().rules {
 		for i, re := range r.res {
 			total++
 			if r.gates[i] != nil {
 				gated++
 			}
 			for _, lc := range letters {
-				for _, s := range c.rules.segment(lc.text) {
+				for _, s := range c.rs().segment(lc.text) {
 					st := lc.text[s.start:s.end]
 					if re.MatchString(st) && !passes(strings.ToLower(st), r.gates[i]) {
 						t.Errorf("rules line %d: gate %q hides a match in %q", r.line, r.gates[i], st)

@@ -286,7 +286,7 @@ func trainType(letters []trainLetter, t omgjort.ErrorType, n int, opt ModelOptio
 // error rules may read: in a section an error rule names (as read, see readUnheaded), and not
 // cancelled as a whole by a veto on errors (claims, hypotheticals, quoted rules).
 func (c *Classifier) readable(text string) ([]sentence, []int) {
-	sents := c.rules.segment(text)
+	sents := c.rs().segment(text)
 	if !courtJudgment(text, sents) {
 		readUnheaded(sents)
 	}
@@ -308,7 +308,7 @@ func (c *Classifier) readable(text string) ([]sentence, []int) {
 func (c *Classifier) CrossValidate(groups [][]GoldCase, opt ModelOptions) (withModel, rulesOnly, modelOnly *Report) {
 	withModel, rulesOnly, modelOnly = &Report{Errors: map[omgjort.ErrorType]Counts{}}, &Report{Errors: map[omgjort.ErrorType]Counts{}}, &Report{Errors: map[omgjort.ErrorType]Counts{}}
 	plain := *c
-	plain.model = nil
+	plain.model, plain.modelSet = nil, true
 	for gi, g := range groups {
 		var train []GoldCase
 		for gj, o := range groups {
@@ -318,7 +318,7 @@ func (c *Classifier) CrossValidate(groups [][]GoldCase, opt ModelOptions) (withM
 		}
 		m, _ := c.train(train, opt)
 		fc := *c
-		fc.model = m
+		fc.model, fc.modelSet = m, true
 		withModel.add(fc.Evaluate(g))
 		rulesOnly.add(plain.Evaluate(g))
 		fc.modelOnly = true
