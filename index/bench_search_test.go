@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"net/url"
@@ -89,6 +90,11 @@ func BenchmarkSearchQueriesFile(b *testing.B) {
 	}
 	rest := lines[20:]
 	kinds := map[string][]time.Duration{}
+	type timed struct {
+		d    time.Duration
+		line string
+	}
+	var all []timed
 	fast0 := index.FastRuns(x)
 	i := 0
 	for b.Loop() {
@@ -99,6 +105,7 @@ func BenchmarkSearchQueriesFile(b *testing.B) {
 		}
 		k := fileKind(l)
 		kinds[k] = append(kinds[k], time.Since(start))
+		all = append(all, timed{time.Since(start), l})
 		i++
 	}
 	b.ReportMetric(float64(index.FastRuns(x)-fast0)/float64(i), "fast-share")
@@ -108,6 +115,11 @@ func BenchmarkSearchQueriesFile(b *testing.B) {
 		b.Logf("%-9s %5d searches  p50 %5.2f ms  p99 %5.2f ms  max %5.2f ms", k, len(ds),
 			float64(ds[len(ds)/2].Microseconds())/1000, float64(ds[len(ds)*99/100].Microseconds())/1000,
 			float64(ds[len(ds)-1].Microseconds())/1000)
+	}
+	// The slowest searches, the ones a p99 is made of.
+	slices.SortFunc(all, func(a, b timed) int { return cmp.Compare(b.d, a.d) })
+	for _, t := range all[:min(15, len(all))] {
+		b.Logf("slow: %6.2f ms  %s", float64(t.d.Microseconds())/1000, t.line)
 	}
 }
 

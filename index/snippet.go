@@ -229,28 +229,8 @@ func (m *marker) snippet(text string) string {
 	if len(spans) == 0 {
 		return ""
 	}
-	// Windows of at most snippetRunes characters starting at each marked word.
-	best, bestDistinct, bestCount, bestLast := -1, 0, 0, 0
-	var distinct []string // the stems of a window: a few
-	for i := range spans {
-		distinct = distinct[:0]
-		last := i
-		for j := i; j < len(spans); j++ {
-			// No more characters than bytes: only a window longer in bytes is counted.
-			if w := text[spans[i].start:spans[j].end]; len(w) > snippetRunes && utf8.RuneCountInString(w) > snippetRunes {
-				break
-			}
-			if !slices.Contains(distinct, spans[j].stem) {
-				distinct = append(distinct, spans[j].stem)
-			}
-			last = j
-		}
-		if d, c := len(distinct), last-i+1; d > bestDistinct || (d == bestDistinct && c > bestCount) {
-			best, bestDistinct, bestCount, bestLast = i, d, c, last
-		}
-	}
+	best, bestLast, used := bestWindow(text, spans)
 	// Centre the marked words in the snippet, on word boundaries.
-	used := utf8.RuneCountInString(text[spans[best].start:spans[bestLast].end])
 	spare := max(0, snippetRunes-used)
 	start := spans[best].start
 	for back := spare / 2; back > 0 && start > 0; back-- {
@@ -306,4 +286,49 @@ func (m *marker) snippet(text string) string {
 		b.WriteString(snippetSep)
 	}
 	return b.String()
+}
+
+// bestWindow picks the passage of at most snippetRunes characters with the most distinct query
+// words, then the most marked words, then the first: the indices of its first and last marked
+// word in spans (in text order) and its length in characters.
+func bestWindow(text string, spans []span) (best, last, used int) {
+	// The character offsets of the marked words, counted once through the text (they come
+	// in text order), so a window's length is a subtraction.
+	runeStart, runeEnd := make([]int, len(spans)), make([]int, len(spans))
+	at, runes := 0, 0
+	for k, s := range spans {
+		if s.start < at {
+			at, runes = 0, 0 // overlapping words: count from the start (never seen)
+		}
+		if gap := s.start - at; gap > utf8.UTFMax*snippetRunes {
+			// More characters apart than a window holds, whatever their bytes: no window
+			// spans the gap, so it need not be counted exactly.
+			runes += gap
+		} else {
+			runes += utf8.RuneCountInString(text[at:s.start])
+		}
+		runeStart[k] = runes
+		runes += utf8.RuneCountInString(text[s.start:s.end])
+		runeEnd[k], at = runes, s.end
+	}
+	// Windows of at most snippetRunes characters starting at each marked word.
+	best, bestDistinct, bestCount, bestLast := -1, 0, 0, 0
+	var distinct []string // the stems of a window: a few
+	for i := range spans {
+		distinct = distinct[:0]
+		last := i
+		for j := i; j < len(spans); j++ {
+			if j > i && runeEnd[j]-runeStart[i] > snippetRunes {
+				break
+			}
+			if !slices.Contains(distinct, spans[j].stem) {
+				distinct = append(distinct, spans[j].stem)
+			}
+			last = j
+		}
+		if d, c := len(distinct), last-i+1; d > bestDistinct || (d == bestDistinct && c > bestCount) {
+			best, bestDistinct, bestCount, bestLast = i, d, c, last
+		}
+	}
+	return best, bestLast, runeEnd[bestLast] - runeStart[best]
 }

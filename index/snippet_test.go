@@ -1,8 +1,10 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -63,6 +65,59 @@ func TestSnippet(t *testing.T) {
 		plain := strings.NewReplacer("<mark>", "", "</mark>", "", snippetSep, "").Replace(got)
 		if n := len([]rune(plain)); n > snippetRunes+20 {
 			t.Errorf("%s: snippet of %d characters", tc.q, n)
+		}
+	}
+}
+
+// TestBestWindowCountsCharacters compares the window choice with counting each window's
+// characters directly, on texts with multi-byte letters and long gaps between the marks.
+func TestBestWindowCountsCharacters(t *testing.T) {
+	words := []string{"sag", "æøå", "kommunen", "ø", "afgørelse", "lægen", "x"}
+	stems := []string{"a", "b", "c"}
+	seed := uint64(1)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 33) % uint64(n))
+	}
+	for round := 0; round < 2000; round++ {
+		var b strings.Builder
+		var spans []span
+		for k := next(40) + 1; k > 0; k-- {
+			gap := next(3)
+			if next(10) == 0 {
+				gap = 100 + next(300)
+			}
+			for g := 0; g < gap; g++ {
+				b.WriteString(words[next(len(words))])
+				b.WriteByte(' ')
+			}
+			w := words[next(len(words))]
+			spans = append(spans, span{b.Len(), b.Len() + len(w), stems[next(len(stems))]})
+			b.WriteString(w)
+			b.WriteByte(' ')
+		}
+		text := b.String()
+		best, last, used := bestWindow(text, spans)
+		// The reference: every window measured in characters.
+		rb, rl, rd, rc := -1, 0, 0, 0
+		for i := range spans {
+			var distinct []string
+			l := i
+			for j := i; j < len(spans); j++ {
+				if j > i && utf8.RuneCountInString(text[spans[i].start:spans[j].end]) > snippetRunes {
+					break
+				}
+				if !slices.Contains(distinct, spans[j].stem) {
+					distinct = append(distinct, spans[j].stem)
+				}
+				l = j
+			}
+			if d, c := len(distinct), l-i+1; d > rd || (d == rd && c > rc) {
+				rb, rl, rd, rc = i, l, d, c
+			}
+		}
+		if best != rb || last != rl || used != utf8.RuneCountInString(text[spans[rb].start:spans[rl].end]) {
+			t.Fatalf("round %d: window %d–%d (%d characters), want %d–%d", round, best, last, used, rb, rl)
 		}
 	}
 }
