@@ -91,8 +91,8 @@ func (c *Classifier) get() *compiled {
 }
 
 // rs, cal and mdl are the compiled rules, calibration and sentence model.
-func (c *Classifier) rs() *ruleSet       { return c.get().rules }
-func (c *Classifier) cal() calibration  { return c.get().calib }
+func (c *Classifier) rs() *ruleSet     { return c.get().rules }
+func (c *Classifier) cal() calibration { return c.get().calib }
 func (c *Classifier) mdl() *sentenceModel {
 	if c.modelSet {
 		return c.model
