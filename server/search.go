@@ -279,6 +279,38 @@ type facetView struct {
 	Values  []facetValueView
 }
 
+// Items renders the facet's values as the list items of the search page. They are written
+// here rather than in the template because a page has some 50 of them and html/template's
+// cost per action (reflection for every field and escaper) made them a tenth of a search's
+// CPU; TestFacetItemsAsTheTemplateWroteThem checks the output against the template it replaces.
+// Every value is escaped as html/template escapes text and attribute values (htmlEscape);
+// Href is a path and query string built by this package (toggled), never a scheme.
+func (f facetView) Items() template.HTML {
+	var b strings.Builder
+	for _, v := range f.Values {
+		b.WriteString("\n<li><a href=\"")
+		b.WriteString(htmlEscape.Replace(v.Href))
+		b.WriteByte('"')
+		if v.Active {
+			b.WriteString(` class="facet-active" aria-current="true"`)
+		}
+		b.WriteByte('>')
+		b.WriteString(htmlEscape.Replace(v.Label))
+		b.WriteString(` <span class="count">(`)
+		b.WriteString(strconv.Itoa(v.Count))
+		b.WriteString(`)</span>`)
+		if v.Active {
+			b.WriteString(`<span class="visually-hidden"> – valgt, klik for at fjerne</span>`)
+		}
+		b.WriteString("</a></li>")
+	}
+	return template.HTML(b.String())
+}
+
+// htmlEscape escapes text for HTML content and quoted attributes exactly as html/template does
+// (its htmlEscaper).
+var htmlEscape = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
 // facetValueView is one facet value: a link that adds (or, when active, removes) the filter.
 type facetValueView struct {
 	Label  string
