@@ -918,6 +918,11 @@ func whetherBefore(ws []word, i int) bool {
 		if ws[k].w == "om" && (actorOf(ws[k+1].w) != actorNone || ws[k+1].w == "der" || ws[k+1].w == "det" || ws[k+1].w == "man") {
 			return true
 		}
+		// "om kommunens afgørelse var rigtig": a subject with a possessive before it.
+		if ws[k].w == "om" && k+2 < i && strings.HasSuffix(ws[k+1].w, "s") && actorOf(strings.TrimSuffix(ws[k+1].w, "s")) == actorOther &&
+			strings.HasPrefix(ws[k+2].w, "afgørelse") {
+			return true
+		}
 	}
 	return false
 }
