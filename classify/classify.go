@@ -174,7 +174,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
 	// (Not after an afvisning: its consequences read like a stadfæstelse — "kommunens
 	// afgørelse er gældende".)
-	if out.Outcome != omgjort.OutcomeAfvist && inResult(sents, outcomes) {
+	if out.Outcome != omgjort.OutcomeAfvist && out.Outcome != omgjort.OutcomeHjemvist && inResult(sents, outcomes) {
 		// A result block that lists several sub-decisions may state one with a formula and
 		// another only in its structure ("Ankestyrelsen ændrede … Kommunens krav om
 		// tilbagebetaling blev ophævet."): the most far-reaching of the block counts.

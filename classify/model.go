@@ -251,8 +251,14 @@ func stem(w string) string {
 	if n <= 3 {
 		return w
 	}
+	// Every ending ends in one of these letters; the endings are ASCII, so bytes are runes.
+	switch w[len(w)-1] {
+	case 's', 'e', 'n', 'r', 't', 'd':
+	default:
+		return w
+	}
 	for _, suf := range suffixes {
-		if strings.HasSuffix(w, suf) && n-utf8.RuneCountInString(suf) >= 3 {
+		if n-len(suf) >= 3 && strings.HasSuffix(w, suf) {
 			return w[:len(w)-len(suf)]
 		}
 	}

@@ -788,7 +788,8 @@ var strengthScore = [...]float64{0, 0.55, 0.7, 0.8}
 // formula of rules.txt was found.
 func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence, string) {
 	var hits []structHit
-	own := ownCommittee.MatchString(text)
+	// Most texts name no committee: the regular expression only where "udvalg" stands.
+	own := (strings.Contains(text, "dvalg") || strings.Contains(text, "DVALG")) && ownCommittee.MatchString(text)
 	for i, s := range sents {
 		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end]) {
 			continue
