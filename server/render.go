@@ -35,8 +35,6 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"fileName":  uploadName,
 		"pages":     pagesText,
 		"result":    resultText,
-		// join lists a slice in one action (a range with separators is three per item).
-		"join": strings.Join,
 	}
 	pages := make(map[string]*template.Template, len(pageFiles))
 	for _, name := range pageFiles {
