@@ -279,7 +279,7 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 	present := make([]bool, len(c.rs().lits))
 	c.rs().litMatch.mark(lower, present)
 	for _, v := range c.rs().vetoes {
-		if v.match || !v.targets[kindError] {
+		if !v.targets[kindError] {
 			continue
 		}
 		for vi, re := range v.res {
@@ -290,7 +290,13 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 			if v.lowRes[vi] != nil && sameLen {
 				vre, vtext = v.lowRes[vi], lower
 			}
-			if m := vre.FindStringIndex(vtext); m != nil && !concession(st[:m[0]]) {
+			m := vre.FindStringIndex(vtext)
+			if m == nil || concession(st[:m[0]]) {
+				continue
+			}
+			// A veto of the sentence, or one of a span (a claim "Du har skrevet, at …" to the
+			// sentence's end) that covers most of it: the model reads the whole sentence.
+			if !v.match || 2*(m[1]-m[0]) >= len(vtext) {
 				return false
 			}
 		}

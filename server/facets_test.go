@@ -54,7 +54,7 @@ func TestHitItemAsTheTemplateWroteIt(t *testing.T) {
 	hits := []hitView{
 		{Href: "/afgoerelse/ast-17-25", Title: `Sygedagpenge – "forlængelse" & <varighed>`, Number: "17-25", Published: "3. maj 2025",
 			Outcome: "hjemvist", OutcomeLabel: "Hjemvist", Historic: true, Errors: []string{"Manglende partshøring", "Frister + tid"},
-			Laws: []string{"Sygedagpengeloven § 27, stk. 1", "Forvaltningsloven § 19"},
+			Laws:     []string{"Sygedagpengeloven § 27, stk. 1", "Forvaltningsloven § 19"},
 			Snippets: []template.HTML{"… kommunen har ikke <mark>partshørt</mark> dig …", "<mark>Sagen</mark> &amp; mere"}},
 		{Href: "/afgoerelse/egne/ø æ'x(1)", Title: "Egen afgørelse", Outcome: "ukendt", OutcomeLabel: "Ukendt"},
 		{Href: "/afgoerelse/x?side=2&q=a+b%20c", Title: "Uden metadata", Outcome: "stadfaestet", OutcomeLabel: "Stadfæstet", Number: "", Published: "1. januar 1990"},
