@@ -117,3 +117,31 @@ func TestEmbeddedModelIsCurrent(t *testing.T) {
 		t.Errorf("model.txt is stale; run `go run ./cmd/omgjort eval --train-model classify/model.txt %s` (then the calibration command in calibration.txt)", strings.Join(sources, " "))
 	}
 }
+
+// TestNoErrorFromClaimsLawOrCompliance: the citizen's claim, the law stated in general terms
+// and what the first instance did right set no error type, by the rules or by the model (set V).
+func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		sentence string
+		not      omgjort.ErrorType
+	}{
+		{"Du har skrevet, at kommunen burde have indhentet en ny erklæring fra din psykiater, og at sagen derfor ikke er ordentligt oplyst.", omgjort.ErrSagsoplysning},
+		{"En afgørelse skal efter forvaltningslovens §§ 22 og 24 være begrundet, så man kan se, hvilke regler afgørelsen bygger på.", omgjort.ErrBegrundelse},
+		{"Efter forvaltningslovens § 19, stk. 1, må en myndighed ikke træffe afgørelse, før parten er gjort bekendt med oplysningerne.", omgjort.ErrPartshoering},
+		{"Du har således fået mulighed for at udtale dig, som forvaltningslovens § 19 kræver.", omgjort.ErrPartshoering},
+		{"Kommunen har derfor overholdt notatpligten.", omgjort.ErrNotatpligt},
+		{"Kommunen genvurderede afgørelsen, da du klagede, og sendte sagen til os inden for fristen på 4 uger.", omgjort.ErrFrister},
+		{"Ægtefællerne havde en formue på en opsparingskonto, der kunne hæves uden varsel.", omgjort.ErrMeddelelse},
+	} {
+		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
+		for _, e := range c.ClassifyCase(text).Errors {
+			if e.Type == tc.not {
+				t.Errorf("%q set %s (score %.2f)", tc.sentence, e.Type, e.Score)
+			}
+		}
+	}
+}

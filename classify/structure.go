@@ -304,6 +304,10 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 					}
 				case hypothetical[pw]:
 					modal = true
+				case pw == "at" && notChosen(ws, cl[0]+j):
+					// "ophævede afgørelsen frem for at hjemvise den", "uden at hjemvise":
+					// the outcome not chosen.
+					modal = true
 				case negation[pw]:
 					neg = true
 				case pw == "skal" || pw == "skulle":
@@ -367,7 +371,7 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			if !objectFits(o, ws[cl[0]+i+1:], passive, c[:i]) {
 				continue
 			}
-			if earlierRound(c, i) {
+			if earlierRound(ws, c, i) {
 				continue
 			}
 			strength := 3
@@ -961,12 +965,20 @@ func (rs *ruleSet) resultStructure(text string, sents []sentence) (omgjort.Outco
 	return o, ev
 }
 
-// earlierRound reports whether the outcome verb c[i] is "vi" in the past tense with a date
-// ("Vi stadfæstede den 11. juli 2017 en afgørelse …", "Vi hjemviste i 2019 sagen"): a modern
-// letter's account of an earlier round of the case, not its result.
-func earlierRound(c []word, i int) bool {
+// earlierRound reports whether the outcome verb c[i] (of the sentence ws) is in the past tense
+// and tells an earlier round of the case, not its result: "vi" with a date ("Vi stadfæstede
+// den 11. juli 2017 en afgørelse …", "Vi hjemviste i 2019 sagen"), or any actor in a sentence
+// that says "tidligere".
+func earlierRound(ws, c []word, i int) bool {
 	if !strings.HasSuffix(c[i].w, "ede") && !strings.HasSuffix(c[i].w, "te") {
 		return false
+	}
+	// "Sagen havde tidligere været behandlet i Ankestyrelsen, som ved afgørelse af 3. oktober
+	// 2016 hjemviste sagen": an earlier round, in any person.
+	for _, t := range ws {
+		if t.w == "tidligere" {
+			return true
+		}
 	}
 	vi := false
 	for _, t := range c[:i] {
@@ -980,4 +992,13 @@ func earlierRound(c []word, i int) bool {
 	next, after := c[i+1].w, c[i+2].w
 	digit := after != "" && after[0] >= '0' && after[0] <= '9'
 	return (next == "den" || next == "i") && digit
+}
+
+// notChosen reports whether the "at" at ws[k] follows "uden", "frem for" or "i stedet for"
+// (across clause boundaries): the infinitive after it is the outcome not chosen.
+func notChosen(ws []word, k int) bool {
+	if k >= 1 && ws[k-1].w == "uden" {
+		return true
+	}
+	return k >= 2 && ws[k-1].w == "for" && (ws[k-2].w == "frem" || ws[k-2].w == "stedet")
 }

@@ -34,6 +34,20 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Resumé:\n\nAnkestyrelsen afviste at realitetsbehandle klagen.", omgjort.OutcomeAfvist},
 		{"Resumé:\n\nAnkestyrelsen fandt ikke grundlag for at ændre kommunens afgørelse.", omgjort.OutcomeStadfaestet},
 		{"Sagen blev behandlet i Ankestyrelsens Beskæftigelsesudvalg. Udvalget ændrede kommunens afgørelse.", omgjort.OutcomeAendret},
+		// Evening session (sets P-W): the pre-2001 name, a noun after "Udfald:", agreement with
+		// adverbs, an outcome not chosen, an earlier round, a whether-clause, a consequence of a
+		// change that is no hjemvisning, the structure of a result block beside its formula.
+		{"Den Sociale Ankestyrelses bemærkninger: Den Sociale Ankestyrelse ophævede ankenævnets og kommunens afgørelser.", omgjort.OutcomeOphaevet},
+		{"Den Sociale Ankestyrelse afviser derfor at behandle klagen.", omgjort.OutcomeAfvist},
+		{"Resumé: Kommunen havde ikke vurderet ansøgerens forhold konkret. Udfald: Hjemvisning.", omgjort.OutcomeHjemvist},
+		{"Afgørelse\n\nKommunen har truffet den rigtige afgørelse. Vi giver dermed kommunen medhold.", omgjort.OutcomeStadfaestet},
+		{"Afgørelse:\n\nAnkestyrelsen ophævede afgørelsen frem for at hjemvise den.", omgjort.OutcomeOphaevet},
+		{"Sagen havde tidligere været behandlet i Ankestyrelsen, som ved afgørelse af 3. oktober 2016 hjemviste sagen til kommunen. Afgørelse: Ankestyrelsen ændrede kommunens afgørelse.", omgjort.OutcomeAendret},
+		{"Tidligere afgørelse\n\nVi stadfæstede den 11. juli 2017 en afgørelse om nedsættelse af din hjælp.\n\nVores afgørelse\n\nKommunen skal behandle sagen forfra.", omgjort.OutcomeHjemvist},
+		{"Resultat\n\nVi kan ikke behandle din klage, fordi du har trukket den tilbage. Vi tager altså ikke stilling til, om kommunens afgørelse var rigtig.", omgjort.OutcomeAfvist},
+		{"Afgørelse\n\nDin ret til sygedagpenge er derfor ikke ophørt, og kommunen skal genoptage udbetalingen fra den 1. juli 2019. Kommunens afgørelse af 13. juni 2019 er dermed ændret.", omgjort.OutcomeAendret},
+		{"Afgørelse:\n\nAnkestyrelsen ændrede nævnets afgørelse om forlængelse. Kommunens krav om tilbagebetaling blev ophævet.", omgjort.OutcomeOphaevet},
+		{"Det er vores afgørelse\n\nDu skal fortsat have uddannelseshjælp. Kommunen har vurderet din sag rigtigt, og afgørelsen af 14. november 2022 gælder derfor.", omgjort.OutcomeStadfaestet},
 		// Passive formulas with words inside, result blocks in other words.
 		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
 		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
