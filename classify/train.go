@@ -27,7 +27,7 @@ type ModelOptions struct {
 }
 
 // DefaultModelOptions are the settings of the embedded model.
-var DefaultModelOptions = ModelOptions{Epochs: 12, Rounds: 3, L2: 1e-2, Threshold: 0.7, MinLetters: 2}
+var DefaultModelOptions = ModelOptions{Epochs: 12, Rounds: 3, L2: 1e-2, Threshold: 0.8, MinLetters: 2}
 
 // trainLetter is one labelled letter as the trainer sees it.
 type trainLetter struct {
