@@ -231,6 +231,10 @@ type ErrorLabel struct {
 	Evidence []Evidence `json:"evidence"`
 	// Correction is set when a jurist confirmed or added the label (ApplyCorrections).
 	Correction *LabelCorrection `json:"correction,omitempty"`
+	// Model is set when the learned sentence model (classify/model.txt) found the label and no
+	// rule did: the page says so, so a jurist knows the evidence sentence was judged by weights
+	// learned from labelled letters, not by a phrase a jurist wrote.
+	Model bool `json:"model,omitempty"`
 	// Confidence is the calibrated probability in [0,1] that the label is right (measured on
 	// labelled letters); at or above ConfidentAt the label is "sikker", below it "bør tjekkes".
 	Confidence float64 `json:"confidence"`

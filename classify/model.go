@@ -380,7 +380,7 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		for _, e := range ev {
 			best = math.Max(best, e.Score)
 		}
-		labels = append(labels, omgjort.ErrorLabel{Type: t, Score: best, Evidence: ev, Confidence: confidence(c.cal().errors, best)})
+		labels = append(labels, omgjort.ErrorLabel{Type: t, Score: best, Evidence: ev, Model: true, Confidence: confidence(c.cal().errors, best)})
 	}
 	order := map[omgjort.ErrorType]int{}
 	for i, t := range omgjort.ErrorTypes {

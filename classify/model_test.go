@@ -41,6 +41,9 @@ func TestModelReadsUnlistedWording(t *testing.T) {
 	if l.Confidence <= 0 || l.Confidence > 1 {
 		t.Errorf("confidence %v", l.Confidence)
 	}
+	if !l.Model {
+		t.Error("the model's label is not marked Model")
+	}
 
 	// The rules alone do not see it: the label is the model's.
 	plain := *c
@@ -48,6 +51,9 @@ func TestModelReadsUnlistedWording(t *testing.T) {
 	for _, e := range plain.ClassifyCase(text).Errors {
 		if e.Type == omgjort.ErrBevisvurdering {
 			t.Fatal("the rules set bevisvurdering themselves; pick wording they do not list")
+		}
+		if e.Model {
+			t.Errorf("a rule label %s is marked Model", e.Type)
 		}
 	}
 

@@ -116,7 +116,9 @@ type errorView struct {
 	Links []string
 	// Corrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged the label.
 	Corrected string
-	Anchor    string
+	// Model: the label was found by the sentence model, not a rule (and no jurist has judged it).
+	Model  bool
+	Anchor string
 }
 
 // blockView is one block of a letter: a paragraph ("p"), a heading ("h") or a list ("ul").
@@ -323,6 +325,8 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 		ev := errorView{Label: labelOf(e.Type), Links: links(errRefs[i]), Anchor: anchor + "-fejl-" + strconv.Itoa(i+1)}
 		if e.Correction != nil {
 			ev.Corrected = e.Correction.Label()
+		} else {
+			ev.Model = e.Model
 		}
 		v.Errors = append(v.Errors, ev)
 	}

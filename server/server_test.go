@@ -1100,3 +1100,22 @@ func luminance(hex string) float64 {
 	}
 	return 0.2126*ch(v>>16&0xff) + 0.7152*ch(v>>8&0xff) + 0.0722*ch(v&0xff)
 }
+
+// TestDecisionPageNamesTheSentenceModel: a label only the sentence model found says so on the
+// page; once a jurist has judged it, the jurist's mark replaces that.
+func TestDecisionPageNamesTheSentenceModel(t *testing.T) {
+	d := sampleDecision()
+	d.Cases[0].Errors[0].Model = true
+	f := mustFixture(t, d)
+	code, _, body := f.get(t, "/d/17-25")
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	checkHTML(t, body)
+	if !strings.Contains(body, `<span class="tag tag-model" title="Fundet af den lærte sætningsmodel, ikke af en regel: læs sætningen, før du stoler på den">sætningsmodel</span>`) {
+		t.Error("a model label is not marked as the sentence model's")
+	}
+	if strings.Count(body, "tag-model") != 1 {
+		t.Errorf("%d model marks, want 1 (the rule labels have none)", strings.Count(body, "tag-model"))
+	}
+}
