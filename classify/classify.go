@@ -118,8 +118,9 @@ func newFromRules(src string) *Classifier {
 // on start): evidence offsets were bytes before they were characters.
 //
 // Bump it whenever the code (not rules.txt) changes what labels come out: the structural
-// outcome reading, the input checks, confidences and reasons came with "structure 1".
-const labelFormat = "evidence offsets in characters; structure 1"
+// outcome reading, the input checks, confidences and reasons came with "structure 1"; the
+// Model mark of the sentence model's labels with "model flag".
+const labelFormat = "evidence offsets in characters; structure 1; model flag"
 
 // Version is a short hash of the rules file (and of labelFormat). It is stored as Decision.RulesVersion, so the
 // decisions labelled by older rules can be found and reclassified.
