@@ -1,7 +1,6 @@
 package classify
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,24 +100,7 @@ func TestEmbeddedModelIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sources []string
-	for _, line := range strings.Split(modelFile, "\n") {
-		if _, rest, ok := strings.Cut(line, "`omgjort eval --train-model classify/model.txt "); ok {
-			src, _, _ := strings.Cut(rest, "`")
-			sources = strings.Fields(src)
-		}
-	}
-	if len(sources) == 0 {
-		t.Fatal("model.txt does not name the letters it was trained on")
-	}
-	var all []GoldCase
-	for _, s := range sources {
-		g, err := LoadGold(filepath.Join("..", s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, g...)
-	}
+	sources, all := headerSources(t, modelFile, "`omgjort eval --train-model classify/model.txt ")
 	if got := c.TrainModel(all, DefaultModelOptions, sources); got != modelFile {
 		t.Errorf("model.txt is stale; run `go run ./cmd/omgjort eval --train-model classify/model.txt %s` (then the calibration command in calibration.txt)", strings.Join(sources, " "))
 	}

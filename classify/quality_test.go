@@ -115,24 +115,7 @@ func TestEmbeddedCalibrationIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sources []string
-	for _, line := range strings.Split(calibrationFile, "\n") {
-		if _, rest, ok := strings.Cut(line, "`omgjort eval --calibrate classify/calibration.txt "); ok {
-			src, _, _ := strings.Cut(rest, "`")
-			sources = strings.Fields(src)
-		}
-	}
-	if len(sources) == 0 {
-		t.Fatal("calibration.txt does not name the letters it was fitted on")
-	}
-	var all []GoldCase
-	for _, s := range sources {
-		g, err := LoadGold(filepath.Join("..", s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, g...)
-	}
+	sources, all := headerSources(t, calibrationFile, "`omgjort eval --calibrate classify/calibration.txt ")
 	var first []FirstScore
 	for _, src := range sources {
 		f, ok, err := LoadFirstScore(filepath.Join("..", src))
@@ -147,4 +130,29 @@ func TestEmbeddedCalibrationIsCurrent(t *testing.T) {
 	if strings.TrimSpace(want) != strings.TrimSpace(calibrationFile) {
 		t.Errorf("calibration.txt is stale; run `go run ./cmd/omgjort eval --calibrate classify/calibration.txt %s`", strings.Join(sources, " "))
 	}
+}
+
+// headerSources reads the letter folders named in a generated file's header, after the command
+// prefix (up to the closing backquote), and loads their letters.
+func headerSources(t *testing.T, file, prefix string) ([]string, []GoldCase) {
+	t.Helper()
+	var sources []string
+	for _, line := range strings.Split(file, "\n") {
+		if _, rest, ok := strings.Cut(line, prefix); ok {
+			src, _, _ := strings.Cut(rest, "`")
+			sources = strings.Fields(src)
+		}
+	}
+	if len(sources) == 0 {
+		t.Fatalf("the file does not name the letters it was made from (no %q line)", prefix)
+	}
+	var all []GoldCase
+	for _, s := range sources {
+		g, err := LoadGold(filepath.Join("..", s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, g...)
+	}
+	return sources, all
 }
