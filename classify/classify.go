@@ -122,8 +122,9 @@ func newFromRules(src string) *Classifier {
 // Model mark of the sentence model's labels with "model flag".
 const labelFormat = "evidence offsets in characters; structure 1; model flag"
 
-// Version is a short hash of the rules file (and of labelFormat). It is stored as Decision.RulesVersion, so the
-// decisions labelled by older rules can be found and reclassified.
+// Version is a short hash of the rules file, the calibration, the sentence model and
+// labelFormat. It is stored as Decision.RulesVersion, so the decisions labelled by an older
+// classifier can be found and reclassified.
 func (c *Classifier) Version() string { return c.version }
 
 // hit is one rule firing in one sentence.
@@ -173,12 +174,12 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		}
 	}
 	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
-	// (Not after an afvisning: its consequences read like a stadfæstelse — "kommunens
-	// afgørelse er gældende".)
+	// A result block that lists several sub-decisions may state one with a formula and another
+	// only in its structure ("Ankestyrelsen ændrede … Kommunens krav om tilbagebetaling blev
+	// ophævet."): the most far-reaching of the block counts. Not after an afvisning, whose
+	// consequences read like a stadfæstelse ("kommunens afgørelse er gældende"), nor after a
+	// hjemvisning, above which nothing ranks.
 	if out.Outcome != omgjort.OutcomeAfvist && out.Outcome != omgjort.OutcomeHjemvist && inResult(sents, outcomes) {
-		// A result block that lists several sub-decisions may state one with a formula and
-		// another only in its structure ("Ankestyrelsen ændrede … Kommunens krav om
-		// tilbagebetaling blev ophævet."): the most far-reaching of the block counts.
 		if o, ev := c.rs().resultStructure(text, sents); rank(o) > rank(out.Outcome) {
 			out.Outcome, out.OutcomeEvidence = o, append(ev, out.OutcomeEvidence...)
 		}
