@@ -256,6 +256,50 @@ func (c *Classifier) Classify(d *omgjort.Decision) {
 	d.RulesVersion = c.version
 }
 
+// matchText is a sentence as the rules match it: as written, lower-cased, and the gate
+// literals found in it.
+type matchText struct {
+	st, lower string
+	// sameLen: the lower-cased sentence keeps the byte offsets of st, as Danish text does;
+	// where it does not (a rune whose lower case is longer), every pattern runs on st.
+	sameLen bool
+	present []bool
+}
+
+// matchText lower-cases a sentence and finds every gate literal in it in one pass.
+func (rs *ruleSet) matchText(st string) matchText {
+	lower := strings.ToLower(st)
+	present := make([]bool, len(rs.lits))
+	rs.litMatch.mark(lower, present)
+	return matchText{st: st, lower: lower, sameLen: len(lower) == len(st), present: present}
+}
+
+// pick returns the pattern and text to match: the case-sensitive variant on the lower-cased
+// sentence where there is one, else the pattern as written on the sentence as written.
+func (m matchText) pick(re, low *regexp.Regexp) (*regexp.Regexp, string) {
+	if low != nil && m.sameLen {
+		return low, m.lower
+	}
+	return re, m.st
+}
+
+// passes reports whether every set of a gate has a literal present in the sentence.
+func (m matchText) passes(gate [][]int) bool {
+	for _, set := range gate {
+		ok := false
+		for _, id := range set {
+			if m.present[id] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // sentenceHits runs the rules that apply to sentence i and drops what the vetoes cancel.
 func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	s := sents[i]
@@ -265,34 +309,8 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		start, end int
 	}
 	var cands []cand
-	lower := strings.ToLower(st)
-	// The lower-cased sentence keeps the byte offsets of st for Danish text; where it does not
-	// (a rune whose lower case is longer), every pattern runs on st as written.
-	sameLen := len(lower) == len(st)
-	pick := func(re, low *regexp.Regexp) (*regexp.Regexp, string) {
-		if low != nil && sameLen {
-			return low, lower
-		}
-		return re, st
-	}
-	// Every gate literal in the sentence, found in one pass.
-	present := make([]bool, len(c.rs().lits))
-	c.rs().litMatch.mark(lower, present)
-	passes := func(gate [][]int) bool {
-		for _, set := range gate {
-			ok := false
-			for _, id := range set {
-				if present[id] {
-					ok = true
-					break
-				}
-			}
-			if !ok {
-				return false
-			}
-		}
-		return true
-	}
+	mt := c.rs().matchText(st)
+	pick, passes := mt.pick, mt.passes
 	// The sentence's section as a bit of rule.secMask: as written (outcome rules) and as read
 	// (the others; see readUnheaded). A section no rule names has no bit.
 	bitOf := func(name string) uint64 {

@@ -274,22 +274,16 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 		return false
 	}
 	st := text[s.start:s.end]
-	lower := strings.ToLower(st)
-	sameLen := len(lower) == len(st)
-	present := make([]bool, len(c.rs().lits))
-	c.rs().litMatch.mark(lower, present)
+	mt := c.rs().matchText(st)
 	for _, v := range c.rs().vetoes {
 		if !v.targets[kindError] {
 			continue
 		}
 		for vi, re := range v.res {
-			if !gatePasses(present, v.gateIDs[vi]) {
+			if !mt.passes(v.gateIDs[vi]) {
 				continue
 			}
-			vre, vtext := re, st
-			if v.lowRes[vi] != nil && sameLen {
-				vre, vtext = v.lowRes[vi], lower
-			}
+			vre, vtext := mt.pick(re, v.lowRes[vi])
 			m := vre.FindStringIndex(vtext)
 			if m == nil || concession(st[:m[0]]) {
 				continue
@@ -313,23 +307,6 @@ func (c *Classifier) errorSection(s sentence) bool {
 	}
 	id, ok := c.rs().secIndex[name]
 	return ok && c.rs().errorMask&(1<<id) != 0
-}
-
-// gatePasses reports whether every set of a gate has a literal present in the sentence.
-func gatePasses(present []bool, gate [][]int) bool {
-	for _, set := range gate {
-		ok := false
-		for _, id := range set {
-			if present[id] {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // modelLabels adds the error types the rules did not set but the sentence model finds, each
