@@ -2,6 +2,7 @@ package classify
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -249,6 +250,8 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			sentenceHypo = t.w == "hvis" || t.w == "såfremt" || t.w == "når" || sentenceHypo
 		}
 	}
+	// "tidligere" anywhere in the sentence makes a past-tense outcome an earlier round.
+	earlier := slices.ContainsFunc(ws, func(t word) bool { return t.w == "tidligere" })
 	prevNeg, curPerfect := false, false
 	for _, cl := range clauses {
 		c := ws[cl[0]:cl[1]]
@@ -371,7 +374,7 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			if !objectFits(o, ws[cl[0]+i+1:], passive, c[:i]) {
 				continue
 			}
-			if earlierRound(ws, c, i) {
+			if earlierRound(c, i, earlier) {
 				continue
 			}
 			strength := 3
@@ -965,20 +968,18 @@ func (rs *ruleSet) resultStructure(text string, sents []sentence) (omgjort.Outco
 	return o, ev
 }
 
-// earlierRound reports whether the outcome verb c[i] (of the sentence ws) is in the past tense
-// and tells an earlier round of the case, not its result: "vi" with a date ("Vi stadfæstede
-// den 11. juli 2017 en afgørelse …", "Vi hjemviste i 2019 sagen"), or any actor in a sentence
-// that says "tidligere".
-func earlierRound(ws, c []word, i int) bool {
+// earlierRound reports whether the outcome verb c[i] of a clause is in the past tense and tells
+// an earlier round of the case, not its result: "vi" with a date ("Vi stadfæstede den 11. juli
+// 2017 en afgørelse …", "Vi hjemviste i 2019 sagen"), or any actor in a sentence that says
+// "tidligere".
+func earlierRound(c []word, i int, tidligere bool) bool {
 	if !strings.HasSuffix(c[i].w, "ede") && !strings.HasSuffix(c[i].w, "te") {
 		return false
 	}
 	// "Sagen havde tidligere været behandlet i Ankestyrelsen, som ved afgørelse af 3. oktober
 	// 2016 hjemviste sagen": an earlier round, in any person.
-	for _, t := range ws {
-		if t.w == "tidligere" {
-			return true
-		}
+	if tidligere {
+		return true
 	}
 	vi := false
 	for _, t := range c[:i] {
