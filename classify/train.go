@@ -251,7 +251,8 @@ func trainType(letters []trainLetter, t omgjort.ErrorType, n int, opt ModelOptio
 			w[i] = 0
 		}
 		b = 0
-		rng := rand.New(rand.NewPCG(1, uint64(len(t))))
+		// A fixed seed per type: the same letters give the same model.
+		rng := rand.New(rand.NewPCG(1, fnvAdd(fnvOffset, string(t))))
 		order := make([]int, len(ex))
 		for i := range order {
 			order[i] = i
