@@ -2,6 +2,7 @@ package omgjort
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -102,6 +103,15 @@ func (c *Correction) Check(d *Decision) error {
 		if !c.ErrorType.Valid() {
 			return fmt.Errorf("ukendt fejltype %q", c.ErrorType)
 		}
+		if c.Action == CorrectionConfirm && len(c.Evidence) == 0 && !slices.ContainsFunc(cs.Errors, func(e ErrorLabel) bool { return e.Type == c.ErrorType }) {
+			// Confirming a suggestion adds the type with the suggestion's sentence, kept in the
+			// correction so it holds whatever a later model suggests.
+			i := slices.IndexFunc(cs.Suggestions, func(e ErrorLabel) bool { return e.Type == c.ErrorType })
+			if i < 0 {
+				return fmt.Errorf("sagen har ikke fejltypen %s: brug add og markér sætningen", c.ErrorType.Label())
+			}
+			c.Evidence = slices.Clone(cs.Suggestions[i].Evidence)
+		}
 	default:
 		return fmt.Errorf("ukendt etiket %q (brug outcome eller error)", c.Kind)
 	}
@@ -178,6 +188,11 @@ func applyCorrection(cs *Case, c Correction) {
 				i = j
 			}
 		}
+		// A jurist's word on a type settles the sentence model's suggestion of it: added or
+		// confirmed (Check took the suggestion's sentence) it is a label, removed it is dismissed.
+		if j := slices.IndexFunc(cs.Suggestions, func(e ErrorLabel) bool { return e.Type == c.ErrorType }); j >= 0 {
+			cs.Suggestions = append(cs.Suggestions[:j:j], cs.Suggestions[j+1:]...)
+		}
 		switch {
 		case c.Action == CorrectionRemove && i >= 0:
 			cs.Errors = append(cs.Errors[:i:i], cs.Errors[i+1:]...)
@@ -235,12 +250,18 @@ type QueueItem struct {
 	Reasons []string `json:"reasons"`
 	// Priority orders the queue: higher first.
 	Priority float64 `json:"priority"`
+	// Suggested: the item is no label but a type the sentence model suggests (Case.Suggestions);
+	// the check is whether to add it.
+	Suggested bool `json:"suggested,omitempty"`
 }
 
 // ValueLabel is the Danish name of the label checked.
 func (q QueueItem) ValueLabel() string {
 	if q.Kind == CorrectOutcome {
 		return "Udfald: " + Outcome(q.Value).Label()
+	}
+	if q.Suggested {
+		return "Foreslået fejltype: " + ErrorType(q.Value).Label()
 	}
 	return "Fejltype: " + ErrorType(q.Value).Label()
 }
@@ -287,15 +308,35 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 			var reasons []string
 			prio := 0.0
 			if e.Score < low {
-				reasons, prio = append(reasons, fmt.Sprintf("lav sikkerhed (%.2f)", e.Score)), 1+low-e.Score
+				reasons, prio = append(reasons, "lav sikkerhed ("+decimal(e.Score)+")"), 1+low-e.Score
 			}
 			if len(e.Evidence) == 0 {
 				reasons, prio = append(reasons, "ingen bevissætning"), prio+2
+			}
+			if e.Model {
+				reasons, prio = append(reasons, "kun sætningsmodellen fandt den, ingen regel"), prio+0.8
+			}
+			if e.ModelScore != nil && *e.ModelScore < ModelDisagreesBelow {
+				reasons, prio = append(reasons, "sætningsmodellen er uenig ("+decimal(*e.ModelScore)+")"), prio+1
 			}
 			if len(reasons) > 0 {
 				item(c, CorrectError, string(e.Type), prio, reasons...)
 			}
 		}
+		for _, e := range c.Suggestions {
+			it := QueueItem{DecisionID: d.ID, Number: d.Number, Title: d.Title, Own: d.IsOwn(), CaseID: c.ID,
+				Kind: CorrectError, Value: string(e.Type), Suggested: true, Priority: 0.5 + e.Score,
+				Reasons: []string{"sætningsmodellen peger på den (" + decimal(e.Score) + "), reglerne ikke"}}
+			out = append(out, it)
+		}
 	}
 	return out
 }
+
+// ModelDisagreesBelow is the sentence model's highest probability for a rule label's type
+// (ErrorLabel.ModelScore) below which the two signals count as disagreeing and the label goes
+// in the queue.
+const ModelDisagreesBelow = 0.1
+
+// decimal writes a score with two decimals and a Danish decimal comma.
+func decimal(x float64) string { return strings.Replace(fmt.Sprintf("%.2f", x), ".", ",", 1) }

@@ -62,11 +62,17 @@ func TestCorrectionCheck(t *testing.T) {
 }
 
 func TestCheckWorthy(t *testing.T) {
+	disagree, agree := 0.04, 0.93
 	d := &Decision{ID: "2-25", Cases: []Case{
 		{ID: "1", Outcome: OutcomeUkendt},
 		{ID: "2", Outcome: OutcomeOphaevet},
 		{ID: "3", Outcome: OutcomeStadfaestet, Errors: []ErrorLabel{{Type: ErrVejledning, Score: 0.3, Evidence: []Evidence{{Text: "x"}}}}},
 		{ID: "4", Outcome: OutcomeUkendt, OutcomeCorrection: &LabelCorrection{Action: CorrectionRemove}},
+		{ID: "5", Outcome: OutcomeHjemvist, Errors: []ErrorLabel{
+			{Type: ErrPartshoering, Score: 0.9, Evidence: []Evidence{{Text: "x"}}, ModelScore: &disagree},
+			{Type: ErrBegrundelse, Score: 0.9, Evidence: []Evidence{{Text: "y"}}, ModelScore: &agree},
+			{Type: ErrSagsoplysning, Score: 0.9, Evidence: []Evidence{{Text: "z"}}, Model: true}},
+			Suggestions: []ErrorLabel{{Type: ErrVejledning, Score: 0.62, Evidence: []Evidence{{Text: "v"}}, Model: true}}},
 	}}
 	items := CheckWorthy(d, "", 0.6)
 	got := map[string]string{}
@@ -74,7 +80,9 @@ func TestCheckWorthy(t *testing.T) {
 		got[it.CaseID+"/"+it.Value] = it.Reasons[0]
 	}
 	want := map[string]string{"1/ukendt": "udfaldet er ukendt", "2/ophaevet": "omgjort, men uden fejltype",
-		"3/stadfaestet": "stadfæstet, men med en fejltype", "3/vejledning": "lav sikkerhed (0.30)"}
+		"3/stadfaestet": "stadfæstet, men med en fejltype", "3/vejledning": "lav sikkerhed (0,30)",
+		"5/partshoering": "sætningsmodellen er uenig (0,04)", "5/sagsoplysning": "kun sætningsmodellen fandt den, ingen regel",
+		"5/vejledning": "sætningsmodellen peger på den (0,62), reglerne ikke"}
 	if len(got) != len(want) {
 		t.Fatalf("items = %v", got)
 	}
@@ -82,5 +90,44 @@ func TestCheckWorthy(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s: %q, want %q", k, got[k], v)
 		}
+	}
+	for _, it := range items {
+		if it.Suggested != (it.CaseID == "5" && it.Value == "vejledning") {
+			t.Errorf("%s/%s: Suggested = %v", it.CaseID, it.Value, it.Suggested)
+		}
+		if it.Suggested && it.ValueLabel() != "Foreslået fejltype: "+ErrVejledning.Label() {
+			t.Errorf("suggestion named %q", it.ValueLabel())
+		}
+	}
+}
+
+// A jurist's word on a type the sentence model suggested settles the suggestion: confirmed it
+// becomes a label with the suggestion's sentence, removed it is gone; a confirmation of a type
+// neither set nor suggested is refused.
+func TestCorrectionsSettleSuggestions(t *testing.T) {
+	mk := func() *Decision {
+		return &Decision{ID: "9-25", Cases: []Case{{ID: "1", Text: "Kommunen skulle have hørt dig.", Outcome: OutcomeHjemvist,
+			Suggestions: []ErrorLabel{{Type: ErrPartshoering, Score: 0.7, Model: true, Evidence: []Evidence{{Text: "Kommunen skulle have hørt dig.", Start: 0, End: 30}}}}}}}
+	}
+	d := mk()
+	c := Correction{DecisionID: d.ID, CaseID: "1", Kind: CorrectError, ErrorType: ErrPartshoering, Action: CorrectionConfirm, Reason: "ja", User: "jurist"}
+	if err := c.Check(d); err != nil {
+		t.Fatal(err)
+	}
+	ApplyCorrections(d, []Correction{c})
+	cs := d.Cases[0]
+	if len(cs.Suggestions) != 0 || len(cs.Errors) != 1 || cs.Errors[0].Type != ErrPartshoering || cs.Errors[0].Correction == nil ||
+		len(cs.Errors[0].Evidence) != 1 || cs.Errors[0].Evidence[0].Text != "Kommunen skulle have hørt dig." {
+		t.Fatalf("confirmed suggestion: errors %+v, suggestions %+v", cs.Errors, cs.Suggestions)
+	}
+	d = mk()
+	ApplyCorrections(d, []Correction{{CaseID: "1", Kind: CorrectError, ErrorType: ErrPartshoering, Action: CorrectionRemove, Reason: "nej"}})
+	if len(d.Cases[0].Suggestions) != 0 || len(d.Cases[0].Errors) != 0 {
+		t.Fatalf("dismissed suggestion: %+v", d.Cases[0])
+	}
+	d = mk()
+	c = Correction{DecisionID: d.ID, CaseID: "1", Kind: CorrectError, ErrorType: ErrVejledning, Action: CorrectionConfirm, Reason: "ja"}
+	if err := c.Check(d); err == nil {
+		t.Fatal("confirming a type neither set nor suggested was accepted")
 	}
 }

@@ -235,6 +235,10 @@ type ErrorLabel struct {
 	// rule did: the page says so, so a jurist knows the evidence sentence was judged by weights
 	// learned from labelled letters, not by a phrase a jurist wrote.
 	Model bool `json:"model,omitempty"`
+	// ModelScore is, on a label the rules set, the sentence model's highest probability for its
+	// type on any sentence of Ankestyrelsen's assessment (nil when no model ran): a low one
+	// means the two signals disagree, and the label is worth a jurist's check.
+	ModelScore *float64 `json:"model_score,omitempty"`
 	// Confidence is the calibrated probability in [0,1] that the label is right (measured on
 	// labelled letters); at or above ConfidentAt the label is "sikker", below it "bør tjekkes".
 	Confidence float64 `json:"confidence"`
@@ -285,6 +289,10 @@ type Case struct {
 	Ugyldig         bool         `json:"ugyldig"`
 	UgyldigEvidence []Evidence   `json:"ugyldig_evidence,omitempty"`
 	Errors          []ErrorLabel `json:"errors"`
+	// Suggestions are error types the sentence model leans towards (probability from 0.5 up to
+	// its threshold) and the rules do not set, each with its sentence: not labels — nothing
+	// counts them — but disagreements a jurist may settle by adding the type.
+	Suggestions []ErrorLabel `json:"suggestions,omitempty"`
 }
 
 // ErrorSlugs returns the case's error types in label order.

@@ -120,7 +120,7 @@ func newFromRules(src string) *Classifier {
 // Bump it whenever the code (not rules.txt) changes what labels come out: the structural
 // outcome reading, the input checks, confidences and reasons came with "structure 1"; the
 // Model mark of the sentence model's labels with "model flag".
-const labelFormat = "evidence offsets in characters; structure 1; model flag"
+const labelFormat = "evidence offsets in characters; structure 1; model flag; model scores and suggestions"
 
 // Version is a short hash of the rules file, the calibration, the sentence model and
 // labelFormat. It is stored as Decision.RulesVersion, so the decisions labelled by an older
@@ -200,7 +200,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	if c.modelOnly {
 		ruleLabels = nil
 	}
-	out.Errors = c.modelLabels(text, sents, ruleLabels)
+	out.Errors, out.Suggestions = c.modelLabels(text, sents, ruleLabels)
 	return out
 }
 

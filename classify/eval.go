@@ -302,6 +302,22 @@ type Report struct {
 	Micro            Counts
 	RulesVersion     string
 	ErrorCasesWithin int // cases whose error set is exactly right
+	// Signals tell how right the labels were by the signals behind them, so the queue's
+	// reasons can be judged on labelled letters: rule labels the model agrees with, rule labels
+	// it disagrees with (ModelScore below omgjort.ModelDisagreesBelow), labels only the model
+	// found, and the model's suggestions.
+	Agreed, Disagreed, ModelOnly, Suggested Signal
+}
+
+// Signal counts labels of one kind and how many of them the gold labels hold.
+type Signal struct{ Labels, Right int }
+
+// count adds one label of the kind.
+func (s *Signal) count(right bool) {
+	s.Labels++
+	if right {
+		s.Right++
+	}
 }
 
 // OutcomeAccuracy is the share of cases with the right outcome.
@@ -395,6 +411,19 @@ func (c *Classifier) Evaluate(gold []GoldCase) *Report {
 		for _, l := range got.Errors {
 			have[l.Type] = l
 		}
+		for _, l := range got.Errors {
+			switch {
+			case l.Model:
+				r.ModelOnly.count(want[l.Type])
+			case l.ModelScore != nil && *l.ModelScore < omgjort.ModelDisagreesBelow:
+				r.Disagreed.count(want[l.Type])
+			default:
+				r.Agreed.count(want[l.Type])
+			}
+		}
+		for _, l := range got.Suggestions {
+			r.Suggested.count(want[l.Type])
+		}
 		exact := true
 		for _, t := range omgjort.ErrorTypes {
 			cnt := r.Errors[t]
@@ -438,6 +467,15 @@ func flagCount(r *Report, name, what string, c Counts, want, got bool, ev []omgj
 	return c
 }
 
+// SignalsLine says in one Danish line how right the labels were by the signals behind them.
+func (r *Report) SignalsLine() string {
+	sig := func(name string, s Signal) string {
+		return fmt.Sprintf("%s %d (%d rigtige, %.2f)", name, s.Labels, s.Right, ratio(s.Right, s.Labels))
+	}
+	return fmt.Sprintf("Signaler: %s; %s; %s; %s", sig("regler og model enige", r.Agreed), sig("modellen uenig", r.Disagreed),
+		sig("kun modellen", r.ModelOnly), sig("forslag (ikke sat)", r.Suggested))
+}
+
 // Print writes the report as a readable Danish table, then every miss with its evidence.
 func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "Regelversion %s, %d sager\n\n", r.RulesVersion, r.Cases)
@@ -460,6 +498,7 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nFejltyper: micro-F1 %.3f (præcision %.3f, genkald %.3f), macro-F1 %.3f\n",
 		r.MicroF1(), r.Micro.Precision(), r.Micro.Recall(), r.MacroF1())
 	fmt.Fprintf(w, "Sager med præcis de rigtige fejltyper: %d/%d; flertalsgrundlinjen (ingen fejltyper) giver micro-F1 0\n", r.ErrorCasesWithin, r.Cases)
+	fmt.Fprintln(w, r.SignalsLine())
 	if len(r.Misses) == 0 {
 		fmt.Fprintln(w, "\nIngen fejl.")
 		return

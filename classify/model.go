@@ -309,19 +309,29 @@ func (c *Classifier) errorSection(s sentence) bool {
 	return ok && c.rs().errorMask&(1<<id) != 0
 }
 
+// suggestAt is the sentence model's probability from which a type it finds below its
+// threshold is offered to a jurist as a suggestion (Case.Suggestions): the signals disagree —
+// the model leans towards the type, the rules do not set it.
+const suggestAt = 0.5
+
 // modelLabels adds the error types the rules did not set but the sentence model finds, each
 // with the readable sentences at or above its threshold as evidence (the probability as the
-// evidence's score), in the order of omgjort.ErrorTypes.
-func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort.ErrorLabel) []omgjort.ErrorLabel {
+// evidence's score), in the order of omgjort.ErrorTypes. It also returns what the model thinks
+// of the rest: on each rule label, the model's highest probability for its type
+// (ErrorLabel.ModelScore), and as suggestions the types it scores from suggestAt up to its
+// threshold on a readable sentence, with that sentence as evidence.
+func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort.ErrorLabel) ([]omgjort.ErrorLabel, []omgjort.ErrorLabel) {
 	m := c.mdl()
 	if m == nil || len(m.types) == 0 {
-		return labels
+		return labels, nil
 	}
 	have := map[omgjort.ErrorType]bool{}
 	for _, l := range labels {
 		have[l.Type] = true
 	}
 	found := map[omgjort.ErrorType][]omgjort.Evidence{}
+	leaning := map[omgjort.ErrorType]omgjort.Evidence{}
+	highest := make([]float64, len(m.types))
 	var feats []uint64
 	var probs []float64
 	for i := range sents {
@@ -331,26 +341,39 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		s := sents[i]
 		feats = featureHashes(strings.ToLower(text[s.start:s.end]), feats)
 		probs = m.scores(feats, probs)
-		// The vetoes are the costly part: only for a sentence that would set a type.
-		checked := false
+		// The vetoes are the costly part: only for a sentence that would set or suggest a type.
+		checked, readable := false, false
 		for ti, p := range probs {
 			t := m.types[ti]
-			// The rules file's threshold holds for the model's labels too.
-			if have[t] || p < m.threshold[ti] || p < c.rs().threshold {
+			highest[ti] = math.Max(highest[ti], p)
+			if have[t] || p < suggestAt {
 				continue
 			}
 			if !checked {
-				checked = true
-				if !c.errorReadable(text, sents, i) {
-					break
-				}
+				checked, readable = true, c.errorReadable(text, sents, i)
+			}
+			if !readable {
+				break
 			}
 			start, end := omgjort.CharRange(text, s.start, s.end)
-			found[t] = append(found[t], omgjort.Evidence{Text: text[s.start:s.end], Section: s.section, Start: start, End: end, Score: round3(p)})
+			ev := omgjort.Evidence{Text: text[s.start:s.end], Section: s.section, Start: start, End: end, Score: round3(p)}
+			// The rules file's threshold holds for the model's labels too.
+			if p < m.threshold[ti] || p < c.rs().threshold {
+				if p > leaning[t].Score {
+					leaning[t] = ev
+				}
+				continue
+			}
+			found[t] = append(found[t], ev)
 		}
 	}
-	if len(found) == 0 {
-		return labels
+	for i := range labels {
+		for ti, t := range m.types {
+			if t == labels[i].Type {
+				p := round3(highest[ti])
+				labels[i].ModelScore = &p
+			}
+		}
 	}
 	for t, ev := range found {
 		best := 0.0
@@ -359,10 +382,22 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		}
 		labels = append(labels, omgjort.ErrorLabel{Type: t, Score: best, Evidence: ev, Model: true, Confidence: confidence(c.cal().errors, best)})
 	}
+	var suggestions []omgjort.ErrorLabel
+	for t, ev := range leaning {
+		if len(found[t]) == 0 {
+			suggestions = append(suggestions, omgjort.ErrorLabel{Type: t, Score: ev.Score, Evidence: []omgjort.Evidence{ev}, Model: true, Confidence: confidence(c.cal().errors, ev.Score)})
+		}
+	}
+	sortErrorLabels(labels)
+	sortErrorLabels(suggestions)
+	return labels, suggestions
+}
+
+// sortErrorLabels puts labels in the order of omgjort.ErrorTypes.
+func sortErrorLabels(labels []omgjort.ErrorLabel) {
 	order := map[omgjort.ErrorType]int{}
 	for i, t := range omgjort.ErrorTypes {
 		order[t] = i
 	}
 	sort.SliceStable(labels, func(i, j int) bool { return order[labels[i].Type] < order[labels[j].Type] })
-	return labels
 }

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -131,5 +132,52 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 				t.Errorf("%q set %s (score %.2f)", tc.sentence, e.Type, e.Score)
 			}
 		}
+	}
+}
+
+// A type the model scores from suggestAt up to its threshold is no label but a suggestion with
+// its sentence; the rules' labels carry the model's highest probability for their type.
+func TestModelSuggestsBelowItsThreshold(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(modelLetter, "%s", unlistedBevis, 1)
+	var p float64
+	for _, e := range c.ClassifyCase(text).Errors {
+		if e.Type == omgjort.ErrBevisvurdering {
+			p = e.Score
+		}
+	}
+	if p < suggestAt {
+		t.Fatalf("bevisvurdering scored %v", p)
+	}
+	// The same model with bevisvurdering's threshold above that probability.
+	strict := *c.mdl()
+	strict.threshold = append([]float64(nil), strict.threshold...)
+	for i, ty := range strict.types {
+		if ty == omgjort.ErrBevisvurdering {
+			strict.threshold[i] = math.Min(1, p+0.01)
+		}
+	}
+	sc := *c
+	sc.model, sc.modelSet = &strict, true
+	got := sc.ClassifyCase(text)
+	for _, e := range got.Errors {
+		if e.Type == omgjort.ErrBevisvurdering {
+			t.Fatalf("bevisvurdering still set above the threshold: %+v", e)
+		}
+		if !e.Model && (e.ModelScore == nil || *e.ModelScore < 0 || *e.ModelScore > 1) {
+			t.Errorf("rule label %s has model score %v", e.Type, e.ModelScore)
+		}
+	}
+	if len(got.Suggestions) != 1 || got.Suggestions[0].Type != omgjort.ErrBevisvurdering || got.Suggestions[0].Score != p ||
+		len(got.Suggestions[0].Evidence) != 1 || got.Suggestions[0].Evidence[0].Text != unlistedBevis {
+		t.Fatalf("suggestions %+v, want bevisvurdering at %v with its sentence", got.Suggestions, p)
+	}
+	// A claim in those words is not suggested either.
+	claim := strings.Replace(modelLetter, "%s", "Du mener, at "+strings.ToLower(unlistedBevis[:1])+unlistedBevis[1:], 1)
+	if s := sc.ClassifyCase(claim).Suggestions; len(s) != 0 {
+		t.Errorf("a claim was suggested: %+v", s)
 	}
 }

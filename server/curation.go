@@ -246,6 +246,15 @@ type caseForm struct {
 	Targets []option
 	// Sentences are the case text's sentences to choose the evidence from.
 	Sentences []option
+	// Suggestions are the types the sentence model leans towards and the rules do not set
+	// (omgjort.Case.Suggestions), for the jurist to add or dismiss.
+	Suggestions []suggestionView
+}
+
+// suggestionView is one of the sentence model's suggestions: the type, its probability with a
+// Danish decimal comma and the sentence it read.
+type suggestionView struct {
+	Label, Score, Sentence string
 }
 
 // option is one choice of a select or a checkbox list.
@@ -284,6 +293,14 @@ func (s *Server) curate(r *http.Request, d *omgjort.Decision, p *decisionPage) {
 		for _, e := range c.Errors {
 			f.Targets = append(f.Targets, option{"error:" + string(e.Type), "Fejltype: " + e.Type.Label() + " (nu)"})
 		}
+		for _, e := range c.Suggestions {
+			f.Targets = append(f.Targets, option{"error:" + string(e.Type), "Fejltype: " + e.Type.Label() + " (foreslået)"})
+			sv := suggestionView{Label: e.Type.Label(), Score: strings.Replace(strconv.FormatFloat(e.Score, 'f', 2, 64), ".", ",", 1)}
+			if len(e.Evidence) > 0 {
+				sv.Sentence = e.Evidence[0].Text
+			}
+			f.Suggestions = append(f.Suggestions, sv)
+		}
 		for _, o := range omgjort.Outcomes {
 			if o != c.Outcome && o != omgjort.OutcomeUkendt {
 				f.Targets = append(f.Targets, option{"outcome:" + string(o), "Udfald: " + o.Label()})
@@ -292,6 +309,9 @@ func (s *Server) curate(r *http.Request, d *omgjort.Decision, p *decisionPage) {
 		for _, t := range omgjort.ErrorTypes {
 			has := false
 			for _, e := range c.Errors {
+				has = has || e.Type == t
+			}
+			for _, e := range c.Suggestions {
 				has = has || e.Type == t
 			}
 			if !has {

@@ -140,3 +140,59 @@ func TestAdminDeletesFromTheDecisionPage(t *testing.T) {
 		t.Fatalf("deleted decision's page: %d", status)
 	}
 }
+
+// TestJuristSettlesASuggestion: a type the sentence model suggests (Case.Suggestions) is shown
+// to a jurist under the case with its sentence, listed in the queue as a suggestion, and a
+// confirmation adds it with that sentence, after which it leaves the queue. A reader sees none
+// of it.
+func TestJuristSettlesASuggestion(t *testing.T) {
+	f := curationFixture(t)
+	d := sampleDecision()
+	const sentence = "Vi kritiserer, at kommunen ikke har vejledt dig."
+	d.Cases[1].Suggestions = []omgjort.ErrorLabel{{Type: omgjort.ErrBegrundelse, Score: 0.64, Model: true,
+		Evidence: []omgjort.Evidence{evidenceFor(d.Cases[0].Text, sentence)}}}
+	// The suggestion belongs to case 1's text; put it there.
+	d.Cases[0].Suggestions, d.Cases[1].Suggestions = d.Cases[1].Suggestions, nil
+	if _, err := f.db.PutDecision(d, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.do(t, "jurist", "GET", "/d/17-25", nil)
+	checkHTML(t, body)
+	for _, want := range []string{`<span class="tag tag-model">Mangelfuld begrundelse</span> (sandsynlighed 0,64): <q>` + sentence + `</q>`,
+		`<option value="error:begrundelse">Fejltype: Mangelfuld begrundelse (foreslået)</option>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the jurist's page lacks %s", want)
+		}
+	}
+	case1, _, _ := strings.Cut(body[strings.Index(body, `id="sag-1"`):], `id="sag-2"`)
+	if strings.Count(case1, `value="error:begrundelse"`) != 1 {
+		t.Error("the suggested type is offered twice")
+	}
+	if _, body := f.do(t, "laeser", "GET", "/d/17-25", nil); strings.Contains(body, "sandsynlighed 0,64") {
+		t.Error("a reader sees the model's suggestion")
+	}
+	_, body = f.do(t, "jurist", "GET", "/rettelser", nil)
+	if !strings.Contains(body, "Foreslået fejltype: Mangelfuld begrundelse") || !strings.Contains(body, "sætningsmodellen peger på den (0,64), reglerne ikke") {
+		t.Fatalf("the queue does not list the suggestion:\n%s", body)
+	}
+	if status, body := f.do(t, "jurist", "POST", "/d/17-25/rettelser", url.Values{"case": {"1"}, "target": {"error:begrundelse"},
+		"action": {"confirm"}, "reason": {"modellen har ret"}}); status >= 400 {
+		t.Fatalf("confirming the suggestion: %d\n%s", status, body)
+	}
+	got, err := f.db.Get("17-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l *omgjort.ErrorLabel
+	for i, e := range got.Cases[0].Errors {
+		if e.Type == omgjort.ErrBegrundelse {
+			l = &got.Cases[0].Errors[i]
+		}
+	}
+	if l == nil || l.Correction == nil || len(l.Evidence) != 1 || l.Evidence[0].Text != sentence {
+		t.Fatalf("after confirming, errors %+v", got.Cases[0].Errors)
+	}
+	if _, body = f.do(t, "jurist", "GET", "/rettelser", nil); strings.Contains(body, "Foreslået fejltype: Mangelfuld begrundelse") {
+		t.Error("the settled suggestion is still in the queue")
+	}
+}

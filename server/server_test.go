@@ -259,12 +259,15 @@ func sampleDecision() *omgjort.Decision {
 	return d
 }
 
+// evidenceFor is the evidence of sentence s in text, its offsets in characters as the
+// classifier writes them.
 func evidenceFor(text, s string) omgjort.Evidence {
 	i := strings.Index(text, s)
 	if i < 0 {
 		panic("evidenceFor: " + s + " not in text")
 	}
-	return omgjort.Evidence{Text: s, Start: i, End: i + len(s)}
+	start, end := omgjort.CharRange(text, i, i+len(s))
+	return omgjort.Evidence{Text: s, Start: start, End: end}
 }
 
 // manyDecisions makes n simple decisions that all contain the word "boligstøtte".

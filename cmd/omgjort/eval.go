@@ -168,6 +168,7 @@ func trainOrValidate(env *environ, cls *classify.Classifier, dirs []string, file
 	}{{"regler alene", without}, {"model alene", alone}, {"regler + model", with}} {
 		fmt.Fprintf(env.stdout, "%-15s udfald %.3f  fejltyper micro-F1 %.3f (præcision %.3f, genkald %.3f)\n", r.name, r.rep.OutcomeAccuracy(), r.rep.MicroF1(), r.rep.Micro.Precision(), r.rep.Micro.Recall())
 	}
+	fmt.Fprintln(env.stdout, "regler + model:", with.SignalsLine())
 	for _, t := range omgjort.ErrorTypes {
 		a, b := without.Errors[t], with.Errors[t]
 		fmt.Fprintf(env.stdout, "  %-18s P %.3f→%.3f  R %.3f→%.3f\n", t, a.Precision(), b.Precision(), a.Recall(), b.Recall())
