@@ -201,6 +201,12 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		ruleLabels = nil
 	}
 	out.Errors, out.Suggestions = c.modelLabels(text, sents, ruleLabels)
+	if out.OutcomeReason == ReasonCourt {
+		// A retold judgment: the errors it names are the court's findings, not Ankestyrelsen's
+		// (labels.md), and Ankestyrelsen states no outcome of its own.
+		out.Errors, out.Suggestions = []omgjort.ErrorLabel{}, nil
+		out.Kritik, out.KritikEvidence, out.Ugyldig, out.UgyldigEvidence = false, nil, false, nil
+	}
 	return out
 }
 
@@ -446,7 +452,7 @@ func chooseOutcome(text string, sents []sentence, hits []hit) (omgjort.Outcome, 
 	}
 	var counted []hit
 	for _, h := range hits {
-		if sents[h.sent].result {
+		if sents[h.sent].result || h.rule.result {
 			counted = append(counted, h)
 		}
 	}

@@ -125,6 +125,13 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Kommunen har derfor overholdt notatpligten.", omgjort.ErrNotatpligt},
 		{"Kommunen genvurderede afgørelsen, da du klagede, og sendte sagen til os inden for fristen på 4 uger.", omgjort.ErrFrister},
 		{"Ægtefællerne havde en formue på en opsparingskonto, der kunne hæves uden varsel.", omgjort.ErrMeddelelse},
+		// Denials and rejected complaints in Ankestyrelsen's own words (sets AB-AE).
+		{"Kommunen skal beregne og efterbetale de sygedagpenge, du har til gode. Kommunen har ikke gjort noget forkert.", omgjort.ErrFrister},
+		{"Vi mener ikke, at der er omstændigheder, som kan rejse tvivl om sagsbehandlerens upartiskhed.", omgjort.ErrKompetence},
+		{"Vi har ikke fundet noget i sagen, der viser, at sagsbehandleren havde en personlig interesse i sagens udfald, og vi er derfor ikke enige i, at hun var inhabil.", omgjort.ErrKompetence},
+		{"Ankestyrelsen tog ikke stilling til klagerens bemærkninger om sagsbehandlerens optræden, da dette falder uden for Ankestyrelsens kompetence.", omgjort.ErrKompetence},
+		{"Mandens synspunkt om, at kommunen burde have indhentet yderligere oplysninger fra tandlægen, kunne Ankestyrelsen ikke tiltræde.", omgjort.ErrSagsoplysning},
+		{"Sagen var tilstrækkeligt oplyst, selv om der ikke var indhentet en erklæring fra en reumatolog.", omgjort.ErrSagsoplysning},
 	} {
 		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
 		for _, e := range c.ClassifyCase(text).Errors {
@@ -179,5 +186,27 @@ func TestModelSuggestsBelowItsThreshold(t *testing.T) {
 	claim := strings.Replace(modelLetter, "%s", "Du mener, at "+strings.ToLower(unlistedBevis[:1])+unlistedBevis[1:], 1)
 	if s := sc.ClassifyCase(claim).Suggestions; len(s) != 0 {
 		t.Errorf("a claim was suggested: %+v", s)
+	}
+}
+
+// A retold court judgment is ukendt, and the errors and flags it names are the court's findings,
+// not Ankestyrelsen's: none is set (set AE; every retold judgment in the labelled sets).
+func TestRetoldJudgmentHasNoErrors(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Vestre Landsrets dom af 3. marts 2015\n\nSagen angik ophør af sygedagpenge. Landsretten fandt, at kommunen ikke havde partshørt A om lægens udtalelse, før den traf afgørelse. A skulle derfor have været partshørt, jf. forvaltningslovens § 19, stk. 1. Kommunen havde heller ikke begrundet afgørelsen. Landsretten ophævede afgørelsen som ugyldig."
+	got := c.ClassifyCase(text)
+	if got.Outcome != omgjort.OutcomeUkendt || got.OutcomeReason != ReasonCourt {
+		t.Fatalf("outcome %s (%q), want ukendt for a court judgment", got.Outcome, got.OutcomeReason)
+	}
+	if len(got.Errors) != 0 || len(got.Suggestions) != 0 || got.Kritik || got.Ugyldig {
+		t.Errorf("errors %+v, suggestions %+v, kritik %v, ugyldig %v: the court's findings were labelled", got.Errors, got.Suggestions, got.Kritik, got.Ugyldig)
+	}
+	// The same findings in Ankestyrelsen's own words are labelled.
+	own := c.ClassifyCase("Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\nKommunen har ikke partshørt dig om lægens udtalelse, før den traf afgørelse.")
+	if len(own.Errors) == 0 {
+		t.Error("Ankestyrelsen's own finding set no error")
 	}
 }

@@ -101,7 +101,11 @@ type rule struct {
 	// formula (a consequence such as "Kommunens krav bortfalder", which stands beside the
 	// formula in most letters and would otherwise outrank it).
 	fallback bool
-	line     int
+	// result marks an outcome formula that is a result line by itself ("Udfald: Ophævelse."),
+	// counted as if it stood in a result block: a text with several sub-decisions has one
+	// such line each, and the most far-reaching is the text's outcome.
+	result bool
+	line   int
 }
 
 // veto cancels rules of some kinds in a sentence (scope sentence) or where it overlaps a
@@ -290,6 +294,16 @@ func parseRules(src string) (*ruleSet, error) {
 				r.fallback = true
 			default:
 				return nil, fmt.Errorf("classify: rules line %d: fallback must be yes or no, got %q", b.line, opts["fallback"])
+			}
+			switch opts["result"] {
+			case "", "no":
+			case "yes":
+				if r.kind != kindOutcome {
+					return nil, fmt.Errorf("classify: rules line %d: result=yes is for outcome rules", b.line)
+				}
+				r.result = true
+			default:
+				return nil, fmt.Errorf("classify: rules line %d: result must be yes or no, got %q", b.line, opts["result"])
 			}
 			if opts["sections"] == "" {
 				return nil, fmt.Errorf("classify: rules line %d: sections= is required", b.line)

@@ -286,7 +286,7 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			}
 			// Auxiliaries before the verb decide participle voice and carry modality.
 			passive := form == formPassive
-			modal, neg, perfect := false, false, false
+			modal, neg, perfect, pluperfect := false, false, false, false
 			for j := i - 1; j >= 0 && j >= i-4; j-- {
 				pw := c[j].w
 				switch {
@@ -297,6 +297,11 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 				case pw == "har" || pw == "havde" || pw == "have":
 					if pw == "have" {
 						modal = true // "skulle have ophævet": a counterfactual
+					}
+					if pw == "havde" {
+						// "Ankestyrelsen havde i 2015 hjemvist sagen", "Sagen havde været
+						// hjemvist": the pluperfect tells an earlier round.
+						pluperfect = true
 					}
 					perfect = true
 				case pw == "om":
@@ -336,7 +341,7 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 				}
 			}
 			neg = neg || governedNeg
-			if modal || hypo || sentenceHypo {
+			if modal || hypo || sentenceHypo || pluperfect {
 				continue
 			}
 			who := actor

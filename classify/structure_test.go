@@ -48,6 +48,13 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Afgørelse\n\nDin ret til sygedagpenge er derfor ikke ophørt, og kommunen skal genoptage udbetalingen fra den 1. juli 2019. Kommunens afgørelse af 13. juni 2019 er dermed ændret.", omgjort.OutcomeAendret},
 		{"Afgørelse:\n\nAnkestyrelsen ændrede nævnets afgørelse om forlængelse. Kommunens krav om tilbagebetaling blev ophævet.", omgjort.OutcomeOphaevet},
 		{"Det er vores afgørelse\n\nDu skal fortsat have uddannelseshjælp. Kommunen har vurderet din sag rigtigt, og afgørelsen af 14. november 2022 gælder derfor.", omgjort.OutcomeStadfaestet},
+		// Night session (sets AB-AE): the pluperfect tells an earlier round; "the same result as
+		// the municipality"; one "Udfald:" line per numbered case, the most far-reaching counts.
+		{"Resumé:\n\nAnkestyrelsen havde i 2015 hjemvist en tidligere afgørelse om fleksjob. Afgørelsen blev derfor ændret.", omgjort.OutcomeAendret},
+		{"Afgørelse\n\nAnkestyrelsen havde dengang hjemvist sagen. Ankestyrelsen ændrede kommunens afgørelse.", omgjort.OutcomeAendret},
+		{"Ankestyrelsens afgørelse Du skal betale kontanthjælpen tilbage. Resultatet er det samme som i kommunens afgørelse: Du skal betale 31.904 kr. tilbage.", omgjort.OutcomeStadfaestet},
+		{"Du får ikke hjælp til tandbehandling. Du får altså det samme resultat som i kommunens afgørelse, men af andre grunde. Kommunen skal inden for 4 uger se på sagen igen, og hvis den fastholder sin afgørelse, sende klagen videre til os.", omgjort.OutcomeStadfaestet},
+		{"Sag nr. 1 (j.nr. 11-1)\n\nAnkestyrelsen fandt, at manden ikke havde en rimelig grund.\n\nUdfald: Stadfæstelse.\n\nSag nr. 2 (j.nr. 11-2)\n\nDer var ikke grundlag for fradraget.\n\nUdfald: Ophævelse. Kvinden skulle have beløbet efterbetalt.", omgjort.OutcomeOphaevet},
 		// Passive formulas with words inside, result blocks in other words.
 		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
 		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
