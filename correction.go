@@ -327,6 +327,14 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 			it := QueueItem{DecisionID: d.ID, Number: d.Number, Title: d.Title, Own: d.IsOwn(), CaseID: c.ID,
 				Kind: CorrectError, Value: string(e.Type), Suggested: true, Priority: 0.5 + e.Score,
 				Reasons: []string{"sætningsmodellen peger på den (" + decimal(e.Score) + "), reglerne ikke"}}
+			if !e.Model {
+				// A rule label the model rejected firmly: about even odds on new text.
+				it.Priority = 1.5
+				it.Reasons = []string{"reglerne fandt den, men sætningsmodellen afviser den"}
+				if e.ModelScore != nil {
+					it.Reasons[0] += " (" + decimal(*e.ModelScore) + ")"
+				}
+			}
 			out = append(out, it)
 		}
 	}

@@ -62,7 +62,7 @@ func TestCorrectionCheck(t *testing.T) {
 }
 
 func TestCheckWorthy(t *testing.T) {
-	disagree, agree := 0.04, 0.93
+	disagree, agree, vetoed := 0.04, 0.93, 0.01
 	d := &Decision{ID: "2-25", Cases: []Case{
 		{ID: "1", Outcome: OutcomeUkendt},
 		{ID: "2", Outcome: OutcomeOphaevet},
@@ -72,7 +72,8 @@ func TestCheckWorthy(t *testing.T) {
 			{Type: ErrPartshoering, Score: 0.9, Evidence: []Evidence{{Text: "x"}}, ModelScore: &disagree},
 			{Type: ErrBegrundelse, Score: 0.9, Evidence: []Evidence{{Text: "y"}}, ModelScore: &agree},
 			{Type: ErrSagsoplysning, Score: 0.9, Evidence: []Evidence{{Text: "z"}}, Model: true}},
-			Suggestions: []ErrorLabel{{Type: ErrVejledning, Score: 0.62, Evidence: []Evidence{{Text: "v"}}, Model: true}}},
+			Suggestions: []ErrorLabel{{Type: ErrVejledning, Score: 0.62, Evidence: []Evidence{{Text: "v"}}, Model: true},
+				{Type: ErrFrister, Score: 0.9, Evidence: []Evidence{{Text: "f"}}, ModelScore: &vetoed}}},
 	}}
 	items := CheckWorthy(d, "", 0.6)
 	got := map[string]string{}
@@ -82,7 +83,8 @@ func TestCheckWorthy(t *testing.T) {
 	want := map[string]string{"1/ukendt": "udfaldet er ukendt", "2/ophaevet": "omgjort, men uden fejltype",
 		"3/stadfaestet": "stadfæstet, men med en fejltype", "3/vejledning": "lav sikkerhed (0,30)",
 		"5/partshoering": "sætningsmodellen er uenig (0,04)", "5/sagsoplysning": "kun sætningsmodellen fandt den, ingen regel",
-		"5/vejledning": "sætningsmodellen peger på den (0,62), reglerne ikke"}
+		"5/vejledning": "sætningsmodellen peger på den (0,62), reglerne ikke",
+		"5/frister":    "reglerne fandt den, men sætningsmodellen afviser den (0,01)"}
 	if len(got) != len(want) {
 		t.Fatalf("items = %v", got)
 	}
@@ -92,10 +94,10 @@ func TestCheckWorthy(t *testing.T) {
 		}
 	}
 	for _, it := range items {
-		if it.Suggested != (it.CaseID == "5" && it.Value == "vejledning") {
+		if it.Suggested != (it.CaseID == "5" && (it.Value == "vejledning" || it.Value == "frister")) {
 			t.Errorf("%s/%s: Suggested = %v", it.CaseID, it.Value, it.Suggested)
 		}
-		if it.Suggested && it.ValueLabel() != "Foreslået fejltype: "+ErrVejledning.Label() {
+		if it.Suggested && it.ValueLabel() != "Foreslået fejltype: "+ErrorType(it.Value).Label() {
 			t.Errorf("suggestion named %q", it.ValueLabel())
 		}
 	}

@@ -305,8 +305,11 @@ type Report struct {
 	// Signals tell how right the labels were by the signals behind them, so the queue's
 	// reasons can be judged on labelled letters: rule labels the model agrees with, rule labels
 	// it disagrees with (ModelScore below omgjort.ModelDisagreesBelow), labels only the model
-	// found, and the model's suggestions.
+	// found, and the model's suggestions below its threshold.
 	Agreed, Disagreed, ModelOnly, Suggested Signal
+	// Vetoed counts the rule labels the model rejected firmly (DefaultModelVeto): offered as
+	// suggestions, not set.
+	Vetoed Signal
 }
 
 // Signal counts labels of one kind and how many of them the gold labels hold.
@@ -422,7 +425,11 @@ func (c *Classifier) Evaluate(gold []GoldCase) *Report {
 			}
 		}
 		for _, l := range got.Suggestions {
-			r.Suggested.count(want[l.Type])
+			if l.Model {
+				r.Suggested.count(want[l.Type])
+			} else {
+				r.Vetoed.count(want[l.Type])
+			}
 		}
 		exact := true
 		for _, t := range omgjort.ErrorTypes {
@@ -472,8 +479,8 @@ func (r *Report) SignalsLine() string {
 	sig := func(name string, s Signal) string {
 		return fmt.Sprintf("%s %d (%d rigtige, %.2f)", name, s.Labels, s.Right, ratio(s.Right, s.Labels))
 	}
-	return fmt.Sprintf("Signaler: %s; %s; %s; %s", sig("regler og model enige", r.Agreed), sig("modellen uenig", r.Disagreed),
-		sig("kun modellen", r.ModelOnly), sig("forslag (ikke sat)", r.Suggested))
+	return fmt.Sprintf("Signaler: %s; %s; %s; forslag (ikke sat): %s, %s", sig("regler og model enige", r.Agreed), sig("modellen uenig", r.Disagreed),
+		sig("kun modellen", r.ModelOnly), sig("reglernes, modellen afviser", r.Vetoed), sig("modellens under tærsklen", r.Suggested))
 }
 
 // Print writes the report as a readable Danish table, then every miss with its evidence.

@@ -318,8 +318,9 @@ const suggestAt = 0.5
 // with the readable sentences at or above its threshold as evidence (the probability as the
 // evidence's score), in the order of omgjort.ErrorTypes. It also returns what the model thinks
 // of the rest: on each rule label, the model's highest probability for its type
-// (ErrorLabel.ModelScore), and as suggestions the types it scores from suggestAt up to its
-// threshold on a readable sentence, with that sentence as evidence.
+// (ErrorLabel.ModelScore); and as suggestions (not labels) the rule labels it rejects firmly
+// (below c.veto()) and the types it scores from suggestAt up to its threshold on a readable
+// sentence, with that sentence as evidence.
 func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort.ErrorLabel) ([]omgjort.ErrorLabel, []omgjort.ErrorLabel) {
 	m := c.mdl()
 	if m == nil || len(m.types) == 0 {
@@ -367,14 +368,23 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 			found[t] = append(found[t], ev)
 		}
 	}
-	for i := range labels {
+	var suggestions []omgjort.ErrorLabel
+	kept := labels[:0]
+	for _, l := range labels {
 		for ti, t := range m.types {
-			if t == labels[i].Type {
+			if t == l.Type {
 				p := round3(highest[ti])
-				labels[i].ModelScore = &p
+				l.ModelScore = &p
 			}
 		}
+		// The signals disagree firmly: the rules' label is offered, not set.
+		if l.ModelScore != nil && *l.ModelScore < c.veto() {
+			suggestions = append(suggestions, l)
+			continue
+		}
+		kept = append(kept, l)
 	}
+	labels = kept
 	for t, ev := range found {
 		best := 0.0
 		for _, e := range ev {
@@ -382,7 +392,6 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 		}
 		labels = append(labels, omgjort.ErrorLabel{Type: t, Score: best, Evidence: ev, Model: true, Confidence: confidence(c.cal().errors, best)})
 	}
-	var suggestions []omgjort.ErrorLabel
 	for t, ev := range leaning {
 		if len(found[t]) == 0 {
 			suggestions = append(suggestions, omgjort.ErrorLabel{Type: t, Score: ev.Score, Evidence: []omgjort.Evidence{ev}, Model: true, Confidence: confidence(c.cal().errors, ev.Score)})

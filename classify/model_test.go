@@ -210,3 +210,43 @@ func TestRetoldJudgmentHasNoErrors(t *testing.T) {
 		t.Error("Ankestyrelsen's own finding set no error")
 	}
 }
+
+// A rule label whose type the model scores below the veto on every sentence is not set but
+// suggested, with its rule evidence and the model's score; a veto of 0 keeps every rule label.
+func TestModelVetoDemotesRuleLabels(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\nKommunen har ikke partshørt dig om lægens udtalelse, før den traf afgørelse."
+	keep := c.WithModelVeto(0).ClassifyCase(text)
+	var rule *omgjort.ErrorLabel
+	for i, e := range keep.Errors {
+		if e.Type == omgjort.ErrPartshoering && !e.Model {
+			rule = &keep.Errors[i]
+		}
+	}
+	if rule == nil || rule.ModelScore == nil {
+		t.Fatalf("no rule label for partshøring with a model score: %+v", keep.Errors)
+	}
+	// A veto above the model's score demotes it.
+	demoted := c.WithModelVeto(*rule.ModelScore + 0.001).ClassifyCase(text)
+	for _, e := range demoted.Errors {
+		if e.Type == omgjort.ErrPartshoering {
+			t.Fatalf("partshøring still set above the veto: %+v", e)
+		}
+	}
+	found := false
+	for _, s := range demoted.Suggestions {
+		if s.Type == omgjort.ErrPartshoering && !s.Model && s.ModelScore != nil && *s.ModelScore == *rule.ModelScore && len(s.Evidence) > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the demoted rule label is not suggested: %+v", demoted.Suggestions)
+	}
+	// The embedded model agrees with this plain finding: the default keeps it.
+	if *rule.ModelScore < DefaultModelVeto {
+		t.Errorf("the model rejects a plain partshøring finding (%.3f)", *rule.ModelScore)
+	}
+}

@@ -343,7 +343,7 @@ func (r *Report) add(o *Report) {
 	r.Micro.TP, r.Micro.FP, r.Micro.FN = r.Micro.TP+o.Micro.TP, r.Micro.FP+o.Micro.FP, r.Micro.FN+o.Micro.FN
 	r.Kritik.TP, r.Kritik.FP, r.Kritik.FN = r.Kritik.TP+o.Kritik.TP, r.Kritik.FP+o.Kritik.FP, r.Kritik.FN+o.Kritik.FN
 	r.Ugyldig.TP, r.Ugyldig.FP, r.Ugyldig.FN = r.Ugyldig.TP+o.Ugyldig.TP, r.Ugyldig.FP+o.Ugyldig.FP, r.Ugyldig.FN+o.Ugyldig.FN
-	for _, p := range []struct{ to, from *Signal }{{&r.Agreed, &o.Agreed}, {&r.Disagreed, &o.Disagreed}, {&r.ModelOnly, &o.ModelOnly}, {&r.Suggested, &o.Suggested}} {
+	for _, p := range []struct{ to, from *Signal }{{&r.Agreed, &o.Agreed}, {&r.Disagreed, &o.Disagreed}, {&r.ModelOnly, &o.ModelOnly}, {&r.Suggested, &o.Suggested}, {&r.Vetoed, &o.Vetoed}} {
 		p.to.Labels += p.from.Labels
 		p.to.Right += p.from.Right
 	}

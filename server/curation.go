@@ -246,15 +246,15 @@ type caseForm struct {
 	Targets []option
 	// Sentences are the case text's sentences to choose the evidence from.
 	Sentences []option
-	// Suggestions are the types the sentence model leans towards and the rules do not set
-	// (omgjort.Case.Suggestions), for the jurist to add or dismiss.
+	// Suggestions are the types one signal finds and the other does not (omgjort.Case.
+	// Suggestions), for the jurist to add or dismiss.
 	Suggestions []suggestionView
 }
 
-// suggestionView is one of the sentence model's suggestions: the type, its probability with a
-// Danish decimal comma and the sentence it read.
+// suggestionView is one suggested type: its name, why it is suggested (which signal found it
+// and which did not, probabilities with a Danish decimal comma) and its sentence.
 type suggestionView struct {
-	Label, Score, Sentence string
+	Label, Why, Sentence string
 }
 
 // option is one choice of a select or a checkbox list.
@@ -295,7 +295,14 @@ func (s *Server) curate(r *http.Request, d *omgjort.Decision, p *decisionPage) {
 		}
 		for _, e := range c.Suggestions {
 			f.Targets = append(f.Targets, option{"error:" + string(e.Type), "Fejltype: " + e.Type.Label() + " (foreslået)"})
-			sv := suggestionView{Label: e.Type.Label(), Score: strings.Replace(strconv.FormatFloat(e.Score, 'f', 2, 64), ".", ",", 1)}
+			comma := func(x float64) string { return strings.Replace(strconv.FormatFloat(x, 'f', 2, 64), ".", ",", 1) }
+			sv := suggestionView{Label: e.Type.Label(), Why: "sætningsmodellen peger på den (sandsynlighed " + comma(e.Score) + "), reglerne ikke"}
+			if !e.Model {
+				sv.Why = "reglerne fandt den, men sætningsmodellen afviser den"
+				if e.ModelScore != nil {
+					sv.Why += " (sandsynlighed " + comma(*e.ModelScore) + ")"
+				}
+			}
 			if len(e.Evidence) > 0 {
 				sv.Sentence = e.Evidence[0].Text
 			}

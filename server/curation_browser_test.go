@@ -158,7 +158,7 @@ func TestJuristSettlesASuggestion(t *testing.T) {
 	}
 	_, body := f.do(t, "jurist", "GET", "/d/17-25", nil)
 	checkHTML(t, body)
-	for _, want := range []string{`<span class="tag tag-model">Mangelfuld begrundelse</span> (sandsynlighed 0,64): <q>` + sentence + `</q>`,
+	for _, want := range []string{`<span class="tag tag-model">Mangelfuld begrundelse</span>: sætningsmodellen peger på den (sandsynlighed 0,64), reglerne ikke. Sætningen: <q>` + sentence + `</q>`,
 		`<option value="error:begrundelse">Fejltype: Mangelfuld begrundelse (foreslået)</option>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the jurist's page lacks %s", want)

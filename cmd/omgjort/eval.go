@@ -21,6 +21,7 @@ func runEval(_ context.Context, env *environ, args []string) error {
 	trainModel := fs.String("train-model", "", "learn the sentence model from the labelled letters of every DIR and write it to FILE (classify/model.txt)")
 	cv := fs.Bool("cv", false, "cross-validate the sentence model: each DIR is classified with a model trained on the other DIRs; prints the pooled scores with and without the model")
 	threshold := fs.Float64("model-threshold", classify.DefaultModelOptions.Threshold, "with --train-model or --cv: the probability from which a sentence sets its error type")
+	veto := fs.Float64("model-veto", classify.DefaultModelVeto, "the sentence model's probability for a rule label's type below which the label is only suggested (0: keep every rule label)")
 	var rf rulesFlag
 	rf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -30,6 +31,7 @@ func runEval(_ context.Context, env *environ, args []string) error {
 	if err != nil {
 		return err
 	}
+	cls = cls.WithModelVeto(*veto)
 	if *trainModel != "" || *cv {
 		return trainOrValidate(env, cls, fs.Args(), *trainModel, *threshold)
 	}
