@@ -749,6 +749,11 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 				add(omgjort.OutcomeAendret, 1)
 			}
 		case t.w == "gælder" && within(i+1, 2, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afslag") || strings.HasPrefix(w, "afgørelse") }):
+			if within(0, i, func(w string) bool { return w == "ugyldig" }) && !before(i, 8, isModal) {
+				// "Afgørelsen om fradrag er ugyldig og gælder ikke": set aside as invalid.
+				add(omgjort.OutcomeOphaevet, 2)
+				continue
+			}
 			add(omgjort.OutcomeAendret, 1)
 		}
 	}

@@ -55,6 +55,10 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Ankestyrelsens afgørelse Du skal betale kontanthjælpen tilbage. Resultatet er det samme som i kommunens afgørelse: Du skal betale 31.904 kr. tilbage.", omgjort.OutcomeStadfaestet},
 		{"Du får ikke hjælp til tandbehandling. Du får altså det samme resultat som i kommunens afgørelse, men af andre grunde. Kommunen skal inden for 4 uger se på sagen igen, og hvis den fastholder sin afgørelse, sende klagen videre til os.", omgjort.OutcomeStadfaestet},
 		{"Sag nr. 1 (j.nr. 11-1)\n\nAnkestyrelsen fandt, at manden ikke havde en rimelig grund.\n\nUdfald: Stadfæstelse.\n\nSag nr. 2 (j.nr. 11-2)\n\nDer var ikke grundlag for fradraget.\n\nUdfald: Ophævelse. Kvinden skulle have beløbet efterbetalt.", omgjort.OutcomeOphaevet},
+		// Sets AF-AI: the noun alone under an "Udfald" heading; an invalid decision that no longer
+		// applies is set aside.
+		{"Ankestyrelsens bemærkninger\n\nAnkestyrelsen var enig med kommunen og nævnet i, at udskiftning af hvidevarer som udgangspunkt er en udgift, man kan spare op til.\n\nUdfald\n\nÆndring. Ansøgeren havde ret til hjælp til et køleskab.", omgjort.OutcomeAendret},
+		{"Resultat\n\nAfgørelsen om fradrag i din kontanthjælp er ugyldig og gælder ikke.", omgjort.OutcomeOphaevet},
 		// Passive formulas with words inside, result blocks in other words.
 		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
 		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
