@@ -284,6 +284,9 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			if o == "" {
 				continue
 			}
+			if i > 0 && determiner[c[i-1].w] && form != formPassive && i+1 < len(c) && !c[i+1].punct && actorOf(c[i+1].w) == actorNone {
+				continue // "med den ændrede begrundelse": an adjective, not a verb ("den ophæves")
+			}
 			// Auxiliaries before the verb decide participle voice and carry modality.
 			passive := form == formPassive
 			modal, neg, perfect, pluperfect := false, false, false, false
@@ -408,7 +411,7 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 			return out
 		}
 	}
-	out = append(out, phraseOutcomes(ws, main, sent)...)
+	out = append(out, phraseOutcomes(ws, main, sent, resultBlock)...)
 	// Consequences are never read from a question or a condition ("hvorvidt hun havde ret til").
 	for k, t := range ws {
 		whether := t.w == "om" && k+1 < len(ws) && (actorOf(ws[k+1].w) != actorNone || ws[k+1].w == "der" || ws[k+1].w == "det" || ws[k+1].w == "man")
@@ -471,8 +474,8 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 // stands or falls ("bliver stående", "kan ikke opretholdes", "sat ud af kraft"), an instruction
 // to decide again ("skal behandle … igen", "skal træffe en ny afgørelse", "sendes tilbage"), a
 // refusal to examine ("kan ikke tage stilling til din klage") and consequences ("Kommunen må ikke
-// …", "Du har ret til …").
-func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
+// …", "Du har ret til …", in a result block "Kommunen skal efterbetale …").
+func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []structHit {
 	var out []structHit
 	has := func(i int, seq ...string) bool {
 		if i+len(seq) > len(ws) {
@@ -510,6 +513,11 @@ func phraseOutcomes(ws []word, main actorKind, sent int) []structHit {
 	ankeSubject := main == actorAnke
 	for i, t := range ws {
 		switch {
+		case resultBlock && (t.w == "efterbetale" || t.w == "efterbetales" || t.w == "udbetale" || t.w == "tilbagebetale") &&
+			before(i, 4, func(w string) bool { return w == "skal" }) && firstActorIsAuthority(ws[:i]) && !before(i, 5, isNeg) && !before(i, 6, isModal):
+			// In a result block, "Kommunen skal efterbetale det beløb, A er blevet trukket": the
+			// consequence of a change (a more far-reaching formula keeps its rank).
+			add(omgjort.OutcomeAendret, 2)
 		case t.w == "enig" || t.w == "enige":
 			// "Vi er enige i kommunens afgørelse", "Ankestyrelsen er enig med kommunen".
 			if ankeSubject && !before(i, 3, isNeg) && within(i+1, 4, func(w string) bool {
@@ -977,6 +985,10 @@ func (rs *ruleSet) resultStructure(text string, sents []sentence) (omgjort.Outco
 	}
 	return o, ev
 }
+
+// determiner holds the words before an outcome word that make it an adjective ("den ændrede
+// begrundelse", "de ophævede regler").
+var determiner = map[string]bool{"den": true, "det": true, "de": true, "en": true, "et": true, "sin": true, "sit": true, "sine": true, "hans": true, "hendes": true, "deres": true, "din": true, "dit": true, "dine": true}
 
 // earlierRound reports whether the outcome verb c[i] of a clause is in the past tense and tells
 // an earlier round of the case, not its result: "vi" with a date ("Vi stadfæstede den 11. juli

@@ -59,6 +59,12 @@ func TestStructuralOutcome(t *testing.T) {
 		// applies is set aside.
 		{"Ankestyrelsens bemærkninger\n\nAnkestyrelsen var enig med kommunen og nævnet i, at udskiftning af hvidevarer som udgangspunkt er en udgift, man kan spare op til.\n\nUdfald\n\nÆndring. Ansøgeren havde ret til hjælp til et køleskab.", omgjort.OutcomeAendret},
 		{"Resultat\n\nAfgørelsen om fradrag i din kontanthjælp er ugyldig og gælder ikke.", omgjort.OutcomeOphaevet},
+		// An outcome word after a determiner is an adjective; a pronoun subject is not one.
+		{"Afgørelse\n\nDu får ikke medhold i din klage. Afgørelsen er stadfæstet med den ændrede begrundelse, som fremgår nedenfor.", omgjort.OutcomeStadfaestet},
+		{"Ankestyrelsens vurdering\n\nKommunens afgørelse kan derfor ikke opretholdes, og den ophæves hermed.", omgjort.OutcomeOphaevet},
+		// Two complainants in a flattened letter: the inline "Ankestyrelsens afgørelse:" opens the
+		// result, where a payment ordered for one outranks the other's upheld decision.
+		{"Vi har behandlet jeres klager samlet. Ankestyrelsens afgørelse: A skal ikke have nedsat sin kontanthjælp. Kommunen skal efterbetale det beløb, A er blevet trukket siden den 1. marts 2021. For B er nedsættelsen rigtig, og kommunens afgørelse om B står ved magt. Hvad har vi lagt vægt på?", omgjort.OutcomeAendret},
 		// Passive formulas with words inside, result blocks in other words.
 		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
 		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
