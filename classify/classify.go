@@ -173,6 +173,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	sents := c.rs().segment(text)
 	if !courtJudgment(text, sents) {
 		readUnheaded(sents)
+		readGuidanceTopic(text, sents)
 	}
 	var outcomes, kritik, ugyldig, errs []hit
 	var duties []hit
@@ -606,6 +607,27 @@ func readUnheaded(sents []sentence) {
 		// A text that is nothing but its principle ("Principmeddelelsen fastslår, at … I
 		// sagen havde kommunen …") tells the case there too.
 		if sents[i].section == startSection || (own == 0 && sents[i].section == "princip") {
+			sents[i].readAs = "vurdering"
+		}
+	}
+}
+
+// readGuidanceTopic reads a "Klagevejledning" section that is about the first instance's appeal
+// guidance ("Klagevejledning\n\nAfgørelsen af 21. april indeholdt ingen oplysning om, at du kunne
+// klage … Det er en mangel.") as an assessment: its sentences name the first instance and none of
+// the courts, deadlines of months or the ombudsman of the letter's own closing guidance.
+func readGuidanceTopic(text string, sents []sentence) {
+	for i := range sents {
+		if sents[i].section != "klagevejl" || sents[i].readAs != "" {
+			continue
+		}
+		lower := strings.ToLower(text[sents[i].start:sents[i].end])
+		first := strings.Contains(lower, "kommune") || strings.Contains(lower, "udbetaling danmark") || strings.Contains(lower, "jobcent") ||
+			strings.Contains(lower, "afgørelsen af") || strings.Contains(lower, "manglen") || strings.Contains(lower, "mangel")
+		own := strings.Contains(lower, "byret") || strings.Contains(lower, "domstol") || strings.Contains(lower, "retten") ||
+			strings.Contains(lower, "ombudsmand") || strings.Contains(lower, "måneder") || strings.Contains(lower, "vores afgørelse") ||
+			strings.Contains(lower, "denne afgørelse") || strings.Contains(lower, "ankestyrelsens afgørelse")
+		if first && !own {
 			sents[i].readAs = "vurdering"
 		}
 	}

@@ -250,3 +250,26 @@ func TestModelVetoDemotesRuleLabels(t *testing.T) {
 		t.Errorf("the model rejects a plain partshøring finding (%.3f)", *rule.ModelScore)
 	}
 }
+
+// Criticism in the words of sets AB-AE: a criticism uttered with an adverb inside, and errors
+// Ankestyrelsen says it found; finding none is no criticism.
+func TestKritikInOtherWords(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		sentence string
+		want     bool
+	}{
+		{"Ankestyrelsen udtalte endvidere kritik af, at ansøgeren ikke havde modtaget en skriftlig meddelelse om afgørelsen.", true},
+		{"Vi har dog fundet to fejl i kommunens afgørelse, som vi beskriver nedenfor.", true},
+		{"Vi har ikke fundet fejl i kommunens sagsbehandling.", false},
+		{"Ankestyrelsen udtalte ikke kritik af kommunens sagsbehandling.", false},
+	} {
+		got := c.ClassifyCase("Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence)
+		if got.Kritik != tc.want {
+			t.Errorf("%q: kritik %v, want %v", tc.sentence, got.Kritik, tc.want)
+		}
+	}
+}

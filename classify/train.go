@@ -290,6 +290,7 @@ func (c *Classifier) readable(text string) ([]sentence, []int) {
 	sents := c.rs().segment(text)
 	if !courtJudgment(text, sents) {
 		readUnheaded(sents)
+		readGuidanceTopic(text, sents)
 	}
 	var out []int
 	for i := range sents {
