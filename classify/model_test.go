@@ -132,6 +132,12 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Ankestyrelsen tog ikke stilling til klagerens bemærkninger om sagsbehandlerens optræden, da dette falder uden for Ankestyrelsens kompetence.", omgjort.ErrKompetence},
 		{"Mandens synspunkt om, at kommunen burde have indhentet yderligere oplysninger fra tandlægen, kunne Ankestyrelsen ikke tiltræde.", omgjort.ErrSagsoplysning},
 		{"Sagen var tilstrækkeligt oplyst, selv om der ikke var indhentet en erklæring fra en reumatolog.", omgjort.ErrSagsoplysning},
+		// Sets AJ-AM: not enough in itself, a duty fulfilled, a delay not explained, an earlier
+		// round's reasons.
+		{"Et almindeligt bekendtskab er ikke i sig selv nok til, at en medarbejder er inhabil efter forvaltningslovens § 3.", omgjort.ErrKompetence},
+		{"Ankestyrelsen fandt, at kommunen havde opfyldt sin vejledningspligt efter forvaltningslovens § 7.", omgjort.ErrVejledning},
+		{"Kommunen har ikke forklaret, hvorfor fristen ikke kunne overholdes.", omgjort.ErrBegrundelse},
+		{"I juni 2021 sendte vi sagen tilbage, fordi kommunen manglede oplysninger fra din egen læge.", omgjort.ErrSagsoplysning},
 	} {
 		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
 		for _, e := range c.ClassifyCase(text).Errors {

@@ -65,6 +65,9 @@ func TestStructuralOutcome(t *testing.T) {
 		// Two complainants in a flattened letter: the inline "Ankestyrelsens afgørelse:" opens the
 		// result, where a payment ordered for one outranks the other's upheld decision.
 		{"Vi har behandlet jeres klager samlet. Ankestyrelsens afgørelse: A skal ikke have nedsat sin kontanthjælp. Kommunen skal efterbetale det beløb, A er blevet trukket siden den 1. marts 2021. For B er nedsættelsen rigtig, og kommunens afgørelse om B står ved magt. Hvad har vi lagt vægt på?", omgjort.OutcomeAendret},
+		// An earlier round with a fronted date; a court's outcome.
+		{"Forløbet\n\nI vores afgørelse af 30. november 2021 sendte vi sagen tilbage til kommunen.\n\nAfgørelse\n\nKommunens afgørelse er rigtig.", omgjort.OutcomeStadfaestet},
+		{"Afgørelse\n\nLandsretten tager herefter appellantens påstand til følge, således at Ankestyrelsens afgørelse ophæves, og sagen hjemvises til fornyet behandling.", omgjort.OutcomeUkendt},
 		// Passive formulas with words inside, result blocks in other words.
 		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
 		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
