@@ -123,3 +123,33 @@ func BenchmarkClassifyHeldOut(b *testing.B) {
 	}
 	b.ReportMetric(float64(words)/float64(len(texts)), "words/letter")
 }
+
+// BenchmarkClassifyReal classifies the concrete cases of the real published decisions in
+// ../shared/corpus in turn: the cost of a letter as Ankestyrelsen writes them (skipped when the
+// corpus is not beside the repository).
+func BenchmarkClassifyReal(b *testing.B) {
+	c, err := New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	words := 0
+	for _, dir := range []string{"../../shared/corpus/astdk-real", "../../shared/corpus/retsinformation-real"} {
+		g, err := LoadReal(dir)
+		if err != nil {
+			continue
+		}
+		for _, x := range g {
+			texts = append(texts, x.Text)
+			words += len(strings.Fields(x.Text))
+		}
+	}
+	if len(texts) == 0 {
+		b.Skip("the real corpus (../shared/corpus) is not beside the repository")
+	}
+	for i := 0; b.Loop(); i++ {
+		c.ClassifyCase(texts[i%len(texts)])
+	}
+	b.ReportMetric(float64(words)/float64(len(texts)), "words/letter")
+	b.ReportMetric(float64(len(texts)), "letters")
+}

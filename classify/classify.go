@@ -297,15 +297,23 @@ type matchText struct {
 	// sameLen: the lower-cased sentence keeps the byte offsets of st, as Danish text does;
 	// where it does not (a rune whose lower case is longer), every pattern runs on st.
 	sameLen bool
-	present []bool
+	// sat[g] has the bits of gate g's literal sets the sentence satisfies (ruleSet.gateFull).
+	sat  []uint8
+	full []uint8
 }
 
-// matchText lower-cases a sentence and finds every gate literal in it in one pass.
+// matchText lower-cases a sentence, finds every gate literal in it in one pass and marks the
+// gate sets those literals satisfy.
 func (rs *ruleSet) matchText(st string) matchText {
 	lower := strings.ToLower(st)
 	present := make([]bool, len(rs.lits))
-	rs.litMatch.mark(lower, present)
-	return matchText{st: st, lower: lower, sameLen: len(lower) == len(st), present: present}
+	sat := make([]uint8, len(rs.gateFull))
+	for _, id := range rs.litMatch.mark(lower, present, nil) {
+		for _, u := range rs.litUses[id] {
+			sat[u.gate] |= 1 << u.set
+		}
+	}
+	return matchText{st: st, lower: lower, sameLen: len(lower) == len(st), sat: sat, full: rs.gateFull}
 }
 
 // pick returns the pattern and text to match: the case-sensitive variant on the lower-cased
@@ -317,22 +325,9 @@ func (m matchText) pick(re, low *regexp.Regexp) (*regexp.Regexp, string) {
 	return re, m.st
 }
 
-// passes reports whether every set of a gate has a literal present in the sentence.
-func (m matchText) passes(gate [][]int) bool {
-	for _, set := range gate {
-		ok := false
-		for _, id := range set {
-			if m.present[id] {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
+// passes reports whether every literal set of gate g (ruleSet.gateFull) has a literal present
+// in the sentence.
+func (m matchText) passes(g int32) bool { return m.sat[g] == m.full[g] }
 
 // sentenceHits runs the rules that apply to sentence i and drops what the vetoes cancel.
 func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
@@ -369,7 +364,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		}
 		negated := false
 		for pi, re := range r.res {
-			if !passes(r.gateIDs[pi]) {
+			if !passes(r.gateIdx[pi]) {
 				continue
 			}
 			mre, mtext := pick(re, r.lowRes[pi])
@@ -379,7 +374,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 			}
 			if !negated {
 				for ni, n := range r.negs {
-					if !passes(r.negGateIDs[ni]) {
+					if !passes(r.negGateIdx[ni]) {
 						continue
 					}
 					if nre, ntext := pick(n, r.lowNegs[ni]); nre.MatchString(ntext) {
@@ -404,7 +399,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	spans := map[kind][][]int{}
 	for _, v := range c.rs().vetoes {
 		for vi, re := range v.res {
-			if !passes(v.gateIDs[vi]) {
+			if !passes(v.gateIdx[vi]) {
 				continue
 			}
 			vre, vtext := pick(re, v.lowRes[vi])

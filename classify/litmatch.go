@@ -71,13 +71,18 @@ func newLitMatcher(lits []string) *litMatcher {
 	return m
 }
 
-// mark sets present[id] for every literal found in s.
-func (m *litMatcher) mark(s string, present []bool) {
+// mark sets present[id] for every literal found in s and appends to found the ids it sets
+// (each once).
+func (m *litMatcher) mark(s string, present []bool, found []int32) []int32 {
 	st := int32(0)
 	for i := 0; i < len(s); i++ {
 		st = m.next[int(st)*m.width+int(m.class[s[i]])]
 		for _, id := range m.out[st] {
-			present[id] = true
+			if !present[id] {
+				present[id] = true
+				found = append(found, id)
+			}
 		}
 	}
+	return found
 }

@@ -28,13 +28,30 @@ func TestLitMatcherAgreesWithContains(t *testing.T) {
 			for _, s := range c.rs().segment(x.Text) {
 				lower := strings.ToLower(x.Text[s.start:s.end])
 				present := make([]bool, len(lits))
-				c.rs().litMatch.mark(lower, present)
+				ids := c.rs().litMatch.mark(lower, present, nil)
+				listed := map[int32]bool{}
+				for _, id := range ids {
+					if listed[id] {
+						t.Fatalf("literal %q listed twice", lits[id])
+					}
+					listed[id] = true
+				}
 				for id, l := range lits {
-					if want := strings.Contains(lower, l); present[id] != want {
-						t.Fatalf("literal %q in %q: matcher %v, Contains %v", l, lower, present[id], want)
+					if want := strings.Contains(lower, l); present[id] != want || listed[int32(id)] != want {
+						t.Fatalf("literal %q in %q: matcher %v (listed %v), Contains %v", l, lower, present[id], listed[int32(id)], want)
 					}
 					if present[id] {
 						found++
+					}
+				}
+				// Every gate passes exactly when each of its literal sets has a literal in the
+				// sentence.
+				mt := c.rs().matchText(x.Text[s.start:s.end])
+				for _, r := range c.rs().rules {
+					for pi, g := range r.gateIDs {
+						if got, want := mt.passes(r.gateIdx[pi]), gateHolds(g, present); got != want {
+							t.Fatalf("gate %v of the rule on line %d in %q: passes %v, want %v", g, r.line, lower, got, want)
+						}
 					}
 				}
 				checked++
@@ -44,4 +61,18 @@ func TestLitMatcherAgreesWithContains(t *testing.T) {
 	if checked < 1000 || found == 0 {
 		t.Fatalf("checked %d sentences, %d literals found", checked, found)
 	}
+}
+
+// gateHolds is the gate test spelled out: every set has a present literal.
+func gateHolds(gate [][]int, present []bool) bool {
+	for _, set := range gate {
+		ok := false
+		for _, id := range set {
+			ok = ok || present[id]
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -280,7 +280,7 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 			continue
 		}
 		for vi, re := range v.res {
-			if !mt.passes(v.gateIDs[vi]) {
+			if !mt.passes(v.gateIdx[vi]) {
 				continue
 			}
 			vre, vtext := mt.pick(re, v.lowRes[vi])

@@ -63,7 +63,14 @@ func inputProblem(text string) string {
 			return
 		}
 		inWord = false
-		w := strings.ToLower(text[wordStart:end])
+		w := text[wordStart:end]
+		// Most words are lower case already: lower-case (and allocate) only the others.
+		for _, r := range w {
+			if unicode.IsUpper(r) {
+				w = strings.ToLower(w)
+				break
+			}
+		}
 		words++
 		if utf8.RuneCountInString(w) == 1 && w != "i" {
 			short++

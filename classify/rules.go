@@ -87,8 +87,10 @@ type rule struct {
 	// at least one literal of every set, so other sentences are skipped without running the
 	// regexp. Nil: no gate.
 	gates [][][]string
-	// gateIDs are gates with each literal replaced by its index in ruleSet.lits.
+	// gateIDs are gates with each literal replaced by its index in ruleSet.lits; gateIdx are
+	// the same gates as indices into ruleSet.gateFull (one per pattern).
 	gateIDs [][][]int
+	gateIdx []int32
 	// negs are the rule's "unless" patterns: a sentence where one of them is found gives the
 	// rule nothing (e.g. "sagen er tilstrækkeligt oplyst").
 	negs []*regexp.Regexp
@@ -97,6 +99,7 @@ type rule struct {
 	// negGates and negGateIDs gate the negations as gates and gateIDs gate res.
 	negGates   [][][]string
 	negGateIDs [][][]int
+	negGateIdx []int32
 	// fallback marks an outcome formula that only counts when the text has no other outcome
 	// formula (a consequence such as "Kommunens krav bortfalder", which stands beside the
 	// formula in most letters and would otherwise outrank it).
@@ -106,6 +109,12 @@ type rule struct {
 	// such line each, and the most far-reaching is the text's outcome.
 	result bool
 	line   int
+}
+
+// gateUse is one literal set of one gate (ruleSet.litUses).
+type gateUse struct {
+	gate int32
+	set  uint8
 }
 
 // veto cancels rules of some kinds in a sentence (scope sentence) or where it overlaps a
@@ -118,6 +127,7 @@ type veto struct {
 	// gates and gateIDs let a sentence skip a pattern it cannot match (see rule.gates).
 	gates   [][][]string
 	gateIDs [][][]int
+	gateIdx []int32
 	line    int
 }
 
@@ -134,6 +144,12 @@ type ruleSet struct {
 	threshold float64
 	// lits are the distinct gate literals of all rules; a sentence checks each at most once.
 	lits []string
+	// gateFull[g] has a bit for each literal set of gate g; litUses[id] lists the gate sets the
+	// literal lits[id] satisfies. A sentence ORs the bits of the literals it holds and passes a
+	// gate whose bits are all set: the work is in the few literals a sentence holds, not in the
+	// hundreds of gates.
+	gateFull []uint8
+	litUses  [][]gateUse
 	// secIndex numbers the sections for rule.secMask.
 	secIndex map[string]int
 	// litMatch finds all of lits in a sentence at once.
@@ -405,19 +421,39 @@ func parseRules(src string) (*ruleSet, error) {
 		}
 		return gi
 	}
+	var gates [][][]int
+	index := func(g [][]int) int32 {
+		gates = append(gates, g)
+		return int32(len(gates) - 1)
+	}
 	for ri := range rs.rules {
 		r := &rs.rules[ri]
 		for _, g := range r.gates {
 			r.gateIDs = append(r.gateIDs, numbered(g))
+			r.gateIdx = append(r.gateIdx, index(r.gateIDs[len(r.gateIDs)-1]))
 		}
 		for _, g := range r.negGates {
 			r.negGateIDs = append(r.negGateIDs, numbered(g))
+			r.negGateIdx = append(r.negGateIdx, index(r.negGateIDs[len(r.negGateIDs)-1]))
 		}
 	}
 	for vi := range rs.vetoes {
 		v := &rs.vetoes[vi]
 		for _, g := range v.gates {
 			v.gateIDs = append(v.gateIDs, numbered(g))
+			v.gateIdx = append(v.gateIdx, index(v.gateIDs[len(v.gateIDs)-1]))
+		}
+	}
+	rs.litUses = make([][]gateUse, len(rs.lits))
+	for gi, g := range gates {
+		if len(g) > 8 {
+			return nil, fmt.Errorf("classify: rules: a pattern needs %d literal sets; at most 8 are supported", len(g))
+		}
+		rs.gateFull = append(rs.gateFull, uint8(1<<len(g)-1))
+		for si, set := range g {
+			for _, id := range set {
+				rs.litUses[id] = append(rs.litUses[id], gateUse{gate: int32(gi), set: uint8(si)})
+			}
 		}
 	}
 	rs.litMatch = newLitMatcher(rs.lits)
