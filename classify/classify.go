@@ -298,22 +298,44 @@ type matchText struct {
 	// where it does not (a rune whose lower case is longer), every pattern runs on st.
 	sameLen bool
 	// sat[g] has the bits of gate g's literal sets the sentence satisfies (ruleSet.gateFull).
-	sat  []uint8
-	full []uint8
+	sat     []uint8
+	full    []uint8
+	scratch *gateScratch
+}
+
+// gateScratch is the memory matchText marks literals and gate sets in, reused across sentences
+// (release clears what was set).
+type gateScratch struct {
+	present []bool
+	sat     []uint8
+	found   []int32
 }
 
 // matchText lower-cases a sentence, finds every gate literal in it in one pass and marks the
-// gate sets those literals satisfy.
+// gate sets those literals satisfy. Call release when done with it.
 func (rs *ruleSet) matchText(st string) matchText {
 	lower := strings.ToLower(st)
-	present := make([]bool, len(rs.lits))
-	sat := make([]uint8, len(rs.gateFull))
-	for _, id := range rs.litMatch.mark(lower, present, nil) {
+	sc, _ := rs.scratch.Get().(*gateScratch)
+	if sc == nil || len(sc.present) != len(rs.lits) || len(sc.sat) != len(rs.gateFull) {
+		sc = &gateScratch{present: make([]bool, len(rs.lits)), sat: make([]uint8, len(rs.gateFull))}
+	}
+	sc.found = rs.litMatch.mark(lower, sc.present, sc.found[:0])
+	for _, id := range sc.found {
 		for _, u := range rs.litUses[id] {
-			sat[u.gate] |= 1 << u.set
+			sc.sat[u.gate] |= 1 << u.set
 		}
 	}
-	return matchText{st: st, lower: lower, sameLen: len(lower) == len(st), sat: sat, full: rs.gateFull}
+	return matchText{st: st, lower: lower, sameLen: len(lower) == len(st), sat: sc.sat, full: rs.gateFull, scratch: sc}
+}
+
+// release clears the marks and returns the memory for the next sentence.
+func (m matchText) release(rs *ruleSet) {
+	sc := m.scratch
+	for _, id := range sc.found {
+		sc.present[id] = false
+	}
+	clear(sc.sat)
+	rs.scratch.Put(sc)
 }
 
 // pick returns the pattern and text to match: the case-sensitive variant on the lower-cased
@@ -339,6 +361,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 	}
 	var cands []cand
 	mt := c.rs().matchText(st)
+	defer mt.release(c.rs())
 	pick, passes := mt.pick, mt.passes
 	// The sentence's section as a bit of rule.secMask: as written (outcome rules) and as read
 	// (the others; see readUnheaded). A section no rule names has no bit.

@@ -275,6 +275,7 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 	}
 	st := text[s.start:s.end]
 	mt := c.rs().matchText(st)
+	defer mt.release(c.rs())
 	for _, v := range c.rs().vetoes {
 		if !v.targets[kindError] {
 			continue

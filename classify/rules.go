@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"omgjort"
@@ -150,6 +151,8 @@ type ruleSet struct {
 	// hundreds of gates.
 	gateFull []uint8
 	litUses  [][]gateUse
+	// scratch pools the gateScratch of matchText.
+	scratch sync.Pool
 	// secIndex numbers the sections for rule.secMask.
 	secIndex map[string]int
 	// litMatch finds all of lits in a sentence at once.
