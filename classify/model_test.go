@@ -138,6 +138,10 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Ankestyrelsen fandt, at kommunen havde opfyldt sin vejledningspligt efter forvaltningslovens § 7.", omgjort.ErrVejledning},
 		{"Kommunen har ikke forklaret, hvorfor fristen ikke kunne overholdes.", omgjort.ErrBegrundelse},
 		{"I juni 2021 sendte vi sagen tilbage, fordi kommunen manglede oplysninger fra din egen læge.", omgjort.ErrSagsoplysning},
+		// Sets AN-AQ: a complaint without ground, guidance given correctly, an earlier round.
+		{"Der var derfor ikke grundlag for hans indsigelse om manglende vejledning.", omgjort.ErrVejledning},
+		{"Ankestyrelsen bemærker hertil, at kommunens afgørelse af 12. marts 1999 indeholdt en korrekt vejledning om adgangen til at klage, om klagefristen og om, hvor klagen skulle sendes hen.", omgjort.ErrKlagevejledning},
+		{"Vi kritiserede også dengang, at kommunen ikke havde givet dig mulighed for at kommentere attesten, før den traf afgørelse.", omgjort.ErrPartshoering},
 	} {
 		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
 		for _, e := range c.ClassifyCase(text).Errors {
@@ -193,6 +197,21 @@ func TestModelSuggestsBelowItsThreshold(t *testing.T) {
 	if s := sc.ClassifyCase(claim).Suggestions; len(s) != 0 {
 		t.Errorf("a claim was suggested: %+v", s)
 	}
+}
+
+// Guidance the decision did not contain is an error, though "contained correct guidance" is not.
+func TestMissingGuidanceStillAnError(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.ClassifyCase("Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\nVi kritiserer desuden, at Herning Kommunes afgørelse ikke indeholdt en rigtig klagevejledning.")
+	for _, e := range got.Errors {
+		if e.Type == omgjort.ErrKlagevejledning {
+			return
+		}
+	}
+	t.Fatalf("klagevejledning not set: %+v", got.Errors)
 }
 
 // A retold court judgment is ukendt, and the errors and flags it names are the court's findings,

@@ -329,6 +329,14 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 					}
 				}
 			}
+			// "Vi har overvejet, om dine oplysninger ændrer resultatet": the verb stands in a
+			// whether-clause opened earlier in the clause.
+			for j := i - 1; j > 0; j-- {
+				if c[j].w == "om" && ((c[j-1].punct && c[j-1].w == ",") || deliberation[c[j-1].w]) {
+					modal = true
+					break
+				}
+			}
 			if form == formParticiple && !passive && !perfect && prevPerfect && (first == "og" || first == "men" || first == "samt") {
 				// "Nævnet havde ophævet afgørelsen og hjemvist sagen": the auxiliary of the
 				// clause before carries over.
@@ -985,6 +993,10 @@ func (rs *ruleSet) resultStructure(text string, sents []sentence) (omgjort.Outco
 	}
 	return o, ev
 }
+
+// deliberation holds the verbs after which "om" opens a whether-clause ("overvejet om").
+var deliberation = map[string]bool{"overvejet": true, "overvejede": true, "overvejer": true, "vurderet": true, "vurderede": true, "vurderer": true,
+	"undersøgt": true, "undersøgte": true, "undersøger": true, "spørgsmålet": true, "vurdere": true, "overveje": true, "undersøge": true}
 
 // determiner holds the words before an outcome word that make it an adjective ("den ændrede
 // begrundelse", "de ophævede regler").

@@ -68,6 +68,11 @@ func TestStructuralOutcome(t *testing.T) {
 		// An earlier round with a fronted date; a court's outcome.
 		{"Forløbet\n\nI vores afgørelse af 30. november 2021 sendte vi sagen tilbage til kommunen.\n\nAfgørelse\n\nKommunens afgørelse er rigtig.", omgjort.OutcomeStadfaestet},
 		{"Afgørelse\n\nLandsretten tager herefter appellantens påstand til følge, således at Ankestyrelsens afgørelse ophæves, og sagen hjemvises til fornyet behandling.", omgjort.OutcomeUkendt},
+		// Sets AN-AQ: an outcome verb in a whether-clause; "Kommunen har ret i, at"; an earlier
+		// round told with "dengang".
+		{"Vi er altså enige i resultatet af kommunens afgørelse. Vi har overvejet, om dine oplysninger om natkørsel ændrer resultatet. Det gør de ikke.", omgjort.OutcomeStadfaestet},
+		{"Afgørelse\n\n- Kommunen har ret i, at dit jobafklaringsforløb skulle ophøre den 31. marts 2020.\n- Vi kan ikke behandle din klage over skiftet af mentor.", omgjort.OutcomeStadfaestet},
+		{"Afgørelse\n\nKommunens afgørelse er rigtig. Dengang sendte vi sagen tilbage til kommunen, fordi den manglede en speciallægeerklæring.", omgjort.OutcomeStadfaestet},
 		// Passive formulas with words inside, result blocks in other words.
 		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
 		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
