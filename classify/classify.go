@@ -311,10 +311,14 @@ type gateScratch struct {
 	found   []int32
 }
 
-// matchText lower-cases a sentence, finds every gate literal in it in one pass and marks the
-// gate sets those literals satisfy. Call release when done with it.
-func (rs *ruleSet) matchText(st string) matchText {
-	lower := strings.ToLower(st)
+// matchText takes a sentence and its lower-cased form (st lower-cased when low is empty), finds
+// every gate literal in it in one pass and marks the gate sets those literals satisfy. Call
+// release when done with it.
+func (rs *ruleSet) matchText(st, low string) matchText {
+	lower := low
+	if lower == "" {
+		lower = strings.ToLower(st)
+	}
 	sc, _ := rs.scratch.Get().(*gateScratch)
 	if sc == nil || len(sc.present) != len(rs.lits) || len(sc.sat) != len(rs.gateFull) {
 		sc = &gateScratch{present: make([]bool, len(rs.lits)), sat: make([]uint8, len(rs.gateFull))}
@@ -360,7 +364,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		start, end int
 	}
 	var cands []cand
-	mt := c.rs().matchText(st)
+	mt := c.rs().matchText(st, s.lower(text))
 	defer mt.release(c.rs())
 	pick, passes := mt.pick, mt.passes
 	// The sentence's section as a bit of rule.secMask: as written (outcome rules) and as read
@@ -460,6 +464,23 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		out = append(out, hit{rule: cd.r, sent: i})
 	}
 	return out
+}
+
+// holdsGate reports whether every literal set of a numbered gate has a literal marked present.
+func holdsGate(gate [][]int, present []bool) bool {
+	for _, set := range gate {
+		ok := false
+		for _, id := range set {
+			if present[id] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // passes reports whether the lower-cased sentence holds a literal of every set of the gate.
@@ -639,7 +660,7 @@ func readGuidanceTopic(text string, sents []sentence) {
 		if sents[i].section != "klagevejl" || sents[i].readAs != "" {
 			continue
 		}
-		lower := strings.ToLower(text[sents[i].start:sents[i].end])
+		lower := sents[i].lower(text)
 		first := strings.Contains(lower, "kommune") || strings.Contains(lower, "udbetaling danmark") || strings.Contains(lower, "jobcent") ||
 			strings.Contains(lower, "afgørelsen af") || strings.Contains(lower, "manglen") || strings.Contains(lower, "mangel")
 		own := strings.Contains(lower, "byret") || strings.Contains(lower, "domstol") || strings.Contains(lower, "retten") ||

@@ -46,7 +46,7 @@ func TestLitMatcherAgreesWithContains(t *testing.T) {
 				}
 				// Every gate passes exactly when each of its literal sets has a literal in the
 				// sentence.
-				mt := c.rs().matchText(x.Text[s.start:s.end])
+				mt := c.rs().matchText(x.Text[s.start:s.end], "")
 				for _, r := range c.rs().rules {
 					for pi, g := range r.gateIDs {
 						if got, want := mt.passes(r.gateIdx[pi]), gateHolds(g, present); got != want {

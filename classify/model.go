@@ -274,7 +274,7 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 		return false
 	}
 	st := text[s.start:s.end]
-	mt := c.rs().matchText(st)
+	mt := c.rs().matchText(st, s.lower(text))
 	defer mt.release(c.rs())
 	for _, v := range c.rs().vetoes {
 		if !v.targets[kindError] {
@@ -341,7 +341,7 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 			continue
 		}
 		s := sents[i]
-		feats = featureHashes(strings.ToLower(text[s.start:s.end]), feats)
+		feats = featureHashes(s.lower(text), feats)
 		probs = m.scores(feats, probs)
 		// The vetoes are the costly part: only for a sentence that would set or suggest a type.
 		checked, readable := false, false

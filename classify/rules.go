@@ -64,8 +64,9 @@ type headingRule struct {
 	// the match is what must follow it (a line break, the end, or a capitalised word).
 	re *regexp.Regexp
 	// gate lists literal sets the heading needs (see gate); paragraphs without them are
-	// not searched.
-	gate [][]string
+	// not searched. gateIDs number its literals in ruleSet.headLits.
+	gate    [][]string
+	gateIDs [][]int
 }
 
 // rule is one outcome formula, flag statement or error-type signal.
@@ -153,6 +154,10 @@ type ruleSet struct {
 	litUses  [][]gateUse
 	// scratch pools the gateScratch of matchText.
 	scratch sync.Pool
+	// headLits are the gate literals of the inline headings, found in a paragraph in one pass
+	// by headMatch.
+	headLits  []string
+	headMatch *litMatcher
 	// secIndex numbers the sections for rule.secMask.
 	secIndex map[string]int
 	// litMatch finds all of lits in a sentence at once.
@@ -460,6 +465,24 @@ func parseRules(src string) (*ruleSet, error) {
 		}
 	}
 	rs.litMatch = newLitMatcher(rs.lits)
+	headIDs := map[string]int{}
+	for hi := range rs.headings {
+		h := &rs.headings[hi]
+		for _, set := range h.gate {
+			var si []int
+			for _, l := range set {
+				id, ok := headIDs[l]
+				if !ok {
+					id = len(rs.headLits)
+					headIDs[l] = id
+					rs.headLits = append(rs.headLits, l)
+				}
+				si = append(si, id)
+			}
+			h.gateIDs = append(h.gateIDs, si)
+		}
+	}
+	rs.headMatch = newLitMatcher(rs.headLits)
 	rs.secIndex = map[string]int{}
 	for ri := range rs.rules {
 		r := &rs.rules[ri]

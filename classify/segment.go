@@ -25,6 +25,17 @@ type sentence struct {
 	// numbered: the sentence stands under a numbered heading ("1. …", "2) …"), which in a
 	// letter deciding several things heads one of its sub-decisions.
 	numbered bool
+	// low is the sentence lower-cased, cut from the text lower-cased once (empty when
+	// lower-casing changes the text's length; see lower).
+	low string
+}
+
+// lower returns the sentence lower-cased.
+func (s sentence) lower(text string) string {
+	if s.low != "" || s.start == s.end {
+		return s.low
+	}
+	return strings.ToLower(text[s.start:s.end])
 }
 
 // paragraphBreak is a blank line: the separator of paragraphs in Case.Text.
@@ -137,9 +148,14 @@ func (rs *ruleSet) segment(text string) []sentence {
 		}
 		out = splitSentences(out, text, ps+pos, pe, section, block, result)
 	}
+	lowered := strings.ToLower(text)
+	sameLen := len(lowered) == len(text)
 	for i := range out {
 		out[i].unnamed = unnamed[out[i].block]
 		out[i].numbered = numbered[out[i].block]
+		if sameLen {
+			out[i].low = lowered[out[i].start:out[i].end]
+		}
 	}
 	return out
 }
@@ -174,10 +190,11 @@ func (rs *ruleSet) paragraphHeading(para string) *headingRule {
 // counts only at the start of the paragraph or after white space.
 func (rs *ruleSet) inlineHeadings(para string) []headingHit {
 	var hits []headingHit
-	lower := strings.ToLower(para)
+	present := make([]bool, len(rs.headLits))
+	rs.headMatch.mark(strings.ToLower(para), present, nil)
 	for i := range rs.headings {
 		h := &rs.headings[i]
-		if !h.inline || !passes(lower, h.gate) {
+		if !h.inline || !holdsGate(h.gateIDs, present) {
 			continue
 		}
 		for _, m := range h.re.FindAllStringSubmatchIndex(para, -1) {

@@ -824,10 +824,10 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 	// Most texts name no committee: the regular expression only where "udvalg" stands.
 	own := (strings.Contains(text, "dvalg") || strings.Contains(text, "DVALG")) && ownCommittee.MatchString(text)
 	for i, s := range sents {
-		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end]) {
+		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end], s.lower(text)) {
 			continue
 		}
-		hits = append(hits, structOutcomesIn(strings.ToLower(text[s.start:s.end]), i, s.result, own)...)
+		hits = append(hits, structOutcomesIn(s.lower(text), i, s.result, own)...)
 	}
 	if courtJudgment(text, sents) {
 		return omgjort.OutcomeUkendt, nil, ReasonCourt
@@ -906,8 +906,7 @@ func courtJudgment(text string, sents []sentence) bool {
 
 // outcomeVetoed reports whether a sentence-scope veto of rules.txt for outcomes (the citizen's
 // claims, hypotheticals, general statements) matches the sentence.
-func (rs *ruleSet) outcomeVetoed(st string) bool {
-	lower := strings.ToLower(st)
+func (rs *ruleSet) outcomeVetoed(st, lower string) bool {
 	for _, v := range rs.vetoes {
 		if v.match || !v.targets[kindOutcome] {
 			continue

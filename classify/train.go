@@ -123,7 +123,7 @@ func (c *Classifier) train(gold []GoldCase, opt ModelOptions) (*sentenceModel, [
 		seen := map[string]bool{}
 		for k, i := range readable {
 			s := sents[i]
-			f := sentenceFeatures(strings.ToLower(g.Text[s.start:s.end]), nil)
+			f := sentenceFeatures(s.lower(g.Text), nil)
 			rl.feats = append(rl.feats, f)
 			for _, x := range f {
 				if !seen[x] {
