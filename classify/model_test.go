@@ -142,6 +142,10 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Der var derfor ikke grundlag for hans indsigelse om manglende vejledning.", omgjort.ErrVejledning},
 		{"Ankestyrelsen bemærker hertil, at kommunens afgørelse af 12. marts 1999 indeholdt en korrekt vejledning om adgangen til at klage, om klagefristen og om, hvor klagen skulle sendes hen.", omgjort.ErrKlagevejledning},
 		{"Vi kritiserede også dengang, at kommunen ikke havde givet dig mulighed for at kommentere attesten, før den traf afgørelse.", omgjort.ErrPartshoering},
+		// Sets AR-AU: the law in general terms, a condition by inversion, not in itself.
+		{"Forvaltningslovens § 19 kræver, at du får mulighed for at udtale dig om oplysninger, der er til ugunst for dig, før kommunen træffer afgørelse.", omgjort.ErrPartshoering},
+		{"Er afgørelsen truffet af kommunen, og har borgeren forinden fået skriftlig vejledning om, hvilke konsekvenser en udeblivelse har, kan kommunen sanktionere en jobparat borger.", omgjort.ErrVejledning},
+		{"En tidligere klage over en sagsbehandler gør ikke i sig selv sagsbehandleren inhabil.", omgjort.ErrKompetence},
 	} {
 		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
 		for _, e := range c.ClassifyCase(text).Errors {

@@ -73,6 +73,8 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Vi er altså enige i resultatet af kommunens afgørelse. Vi har overvejet, om dine oplysninger om natkørsel ændrer resultatet. Det gør de ikke.", omgjort.OutcomeStadfaestet},
 		{"Afgørelse\n\n- Kommunen har ret i, at dit jobafklaringsforløb skulle ophøre den 31. marts 2020.\n- Vi kan ikke behandle din klage over skiftet af mentor.", omgjort.OutcomeStadfaestet},
 		{"Afgørelse\n\nKommunens afgørelse er rigtig. Dengang sendte vi sagen tilbage til kommunen, fordi den manglede en speciallægeerklæring.", omgjort.OutcomeStadfaestet},
+		// The first instance's reconsideration is not Ankestyrelsen's outcome.
+		{"Afgørelse\n\nSeniorpensionsenheden har genvurderet sagen og fastholdt afslaget.", omgjort.OutcomeUkendt},
 		// Passive formulas with words inside, result blocks in other words.
 		{"Ankestyrelsens afgørelse\n\nAfgørelsen fra Egedal Kommune af 3. maj 2013 om hjælp stadfæstes.", omgjort.OutcomeStadfaestet},
 		{"Konklusion\nAfgørelsen fra Vesterhede Kommune ændres på ét punkt.", omgjort.OutcomeAendret},
