@@ -309,25 +309,20 @@ func parseRules(src string) (*ruleSet, error) {
 			if err != nil || r.score <= 0 || r.score > 1 {
 				return nil, fmt.Errorf("classify: rules line %d: score must be in (0,1], got %q", b.line, opts["score"])
 			}
-			switch opts["fallback"] {
-			case "", "no":
-			case "yes":
-				if r.kind != kindOutcome {
-					return nil, fmt.Errorf("classify: rules line %d: fallback=yes is for outcome rules", b.line)
+			for _, f := range []struct {
+				name string
+				to   *bool
+			}{{"fallback", &r.fallback}, {"result", &r.result}} {
+				switch opts[f.name] {
+				case "", "no":
+				case "yes":
+					if r.kind != kindOutcome {
+						return nil, fmt.Errorf("classify: rules line %d: %s=yes is for outcome rules", b.line, f.name)
+					}
+					*f.to = true
+				default:
+					return nil, fmt.Errorf("classify: rules line %d: %s must be yes or no, got %q", b.line, f.name, opts[f.name])
 				}
-				r.fallback = true
-			default:
-				return nil, fmt.Errorf("classify: rules line %d: fallback must be yes or no, got %q", b.line, opts["fallback"])
-			}
-			switch opts["result"] {
-			case "", "no":
-			case "yes":
-				if r.kind != kindOutcome {
-					return nil, fmt.Errorf("classify: rules line %d: result=yes is for outcome rules", b.line)
-				}
-				r.result = true
-			default:
-				return nil, fmt.Errorf("classify: rules line %d: result must be yes or no, got %q", b.line, opts["result"])
 			}
 			if opts["sections"] == "" {
 				return nil, fmt.Errorf("classify: rules line %d: sections= is required", b.line)

@@ -57,6 +57,9 @@ func TestRulesErrors(t *testing.T) {
 		{"bad veto scope", base + "outcome hjemvist score=1 sections=own\n  x\nveto outcome scope=word\n  y\n", "scope"},
 		{"no rules", base, "no outcome"},
 		{"group with unknown section", "group own = nowhere\noutcome hjemvist score=1 sections=own\n  x\n", "unknown section"},
+		{"result on a flag", base + "kritik score=1 sections=own result=yes\n  x\n", "result=yes is for outcome rules"},
+		{"fallback not yes or no", base + "outcome hjemvist score=1 sections=own fallback=maybe\n  x\n", "fallback must be yes or no"},
+		{"result not yes or no", base + "outcome hjemvist score=1 sections=own result=ja\n  x\n", "result must be yes or no"},
 	}
 	for _, tc := range tests {
 		err := newFromRules(tc.src).parts.load()
