@@ -146,6 +146,13 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Forvaltningslovens § 19 kræver, at du får mulighed for at udtale dig om oplysninger, der er til ugunst for dig, før kommunen træffer afgørelse.", omgjort.ErrPartshoering},
 		{"Er afgørelsen truffet af kommunen, og har borgeren forinden fået skriftlig vejledning om, hvilke konsekvenser en udeblivelse har, kan kommunen sanktionere en jobparat borger.", omgjort.ErrVejledning},
 		{"En tidligere klage over en sagsbehandler gør ikke i sig selv sagsbehandleren inhabil.", omgjort.ErrKompetence},
+		// Sets AV-AY: a position not taken (inverted), a denial, guidance given, a party heard,
+		// no duty to hear.
+		{"Da sagen skal behandles igen, tager vi ikke stilling til dit synspunkt om, at kommunen skulle have hørt dig over praktikstedets udtalelse.", omgjort.ErrPartshoering},
+		{"Vi finder derfor ikke, at sagen var mangelfuldt oplyst.", omgjort.ErrSagsoplysning},
+		{"Kommunen havde desuden givet konkret og forståelig vejledning om konsekvenserne af at udeblive.", omgjort.ErrVejledning},
+		{"Kommunen havde forsøgt at opnå personlig kontakt med hende ved telefonopkald og ved et uanmeldt besøg, og hun var hørt, inden afgørelsen blev truffet.", omgjort.ErrPartshoering},
+		{"Du var derfor bekendt med oplysningerne, og kommunen skulle ikke partshøre dig over dem.", omgjort.ErrPartshoering},
 	} {
 		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
 		for _, e := range c.ClassifyCase(text).Errors {
@@ -200,6 +207,34 @@ func TestModelSuggestsBelowItsThreshold(t *testing.T) {
 	claim := strings.Replace(modelLetter, "%s", "Du mener, at "+strings.ToLower(unlistedBevis[:1])+unlistedBevis[1:], 1)
 	if s := sc.ClassifyCase(claim).Suggestions; len(s) != 0 {
 		t.Errorf("a claim was suggested: %+v", s)
+	}
+}
+
+// A breach named by its provision sets the provision's type; a denial leaves a reason after it
+// in the same sentence standing (rules alone: the model veto is tested on its own).
+func TestProvisionNamedAfterTheBreach(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := c.WithModelVeto(0)
+	for _, tc := range []struct {
+		sentence string
+		want     omgjort.ErrorType
+	}{
+		{"Vi finder, at det ikke er i overensstemmelse med forvaltningslovens § 25, at afgørelsen var uden klagevejledning.", omgjort.ErrKlagevejledning},
+		{"Kommunen har handlet i strid med forvaltningslovens § 19.", omgjort.ErrPartshoering},
+		{"Kommunen har ikke overholdt retssikkerhedslovens § 10.", omgjort.ErrSagsoplysning},
+		{"Vi finder ikke, at sagen var tilstrækkeligt oplyst.", omgjort.ErrSagsoplysning},
+	} {
+		got := rules.ClassifyCase("Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence)
+		found := false
+		for _, e := range got.Errors {
+			found = found || e.Type == tc.want
+		}
+		if !found {
+			t.Errorf("%q: %s not set (%+v)", tc.sentence, tc.want, got.Errors)
+		}
 	}
 }
 
