@@ -153,6 +153,9 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Kommunen havde desuden givet konkret og forståelig vejledning om konsekvenserne af at udeblive.", omgjort.ErrVejledning},
 		{"Kommunen havde forsøgt at opnå personlig kontakt med hende ved telefonopkald og ved et uanmeldt besøg, og hun var hørt, inden afgørelsen blev truffet.", omgjort.ErrPartshoering},
 		{"Du var derfor bekendt med oplysningerne, og kommunen skulle ikke partshøre dig over dem.", omgjort.ErrPartshoering},
+		// Sets AZ-BC: our own dated earlier decision, an assessment made.
+		{"Vi hjemviste den 14. marts 2018 kommunens første visitationsafgørelse, fordi kommunen ikke havde indhentet en udtalelse fra din psykolog.", omgjort.ErrSagsoplysning},
+		{"Kommunen har altså foretaget en konkret vurdering af din sag.", omgjort.ErrKonkretVurdering},
 	} {
 		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
 		for _, e := range c.ClassifyCase(text).Errors {
@@ -234,6 +237,24 @@ func TestProvisionNamedAfterTheBreach(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%q: %s not set (%+v)", tc.sentence, tc.want, got.Errors)
+		}
+	}
+}
+
+// "Et sådant krav står ikke i reglerne" corrects a requirement; the retsanvendelse rule for a
+// condition the law does not have does not read it (the model may, from its own letters).
+func TestRequirementNotInTheLawRule(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := *c
+	plain.model, plain.modelSet = nil, true
+	for _, s := range []string{"Et sådant krav står ikke i reglerne.", "Der står ikke noget i loven om, hvor mange praktikker der skal gennemføres."} {
+		for _, e := range plain.ClassifyCase("Afgørelse\n\nVi ændrer kommunens afgørelse.\n\nVores vurdering\n\n" + s).Errors {
+			if e.Type == omgjort.ErrRetsanvendelse {
+				t.Errorf("%q set retsanvendelse by rule", s)
+			}
 		}
 	}
 }
