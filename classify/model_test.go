@@ -153,6 +153,14 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Kommunen havde desuden givet konkret og forståelig vejledning om konsekvenserne af at udeblive.", omgjort.ErrVejledning},
 		{"Kommunen havde forsøgt at opnå personlig kontakt med hende ved telefonopkald og ved et uanmeldt besøg, og hun var hørt, inden afgørelsen blev truffet.", omgjort.ErrPartshoering},
 		{"Du var derfor bekendt med oplysningerne, og kommunen skulle ikke partshøre dig over dem.", omgjort.ErrPartshoering},
+		// Sets BD-BG: a claim with the subject inside, law quoted, not enough for a fault, a
+		// clear notice given, our own steps, advice to the citizen.
+		{"I klagen til Ankestyrelsen gjorde manden gældende, at kommunen ikke havde partshørt ham, inden hjælpen blev stoppet.", omgjort.ErrPartshoering},
+		{"Det forhold, at hun for flere år siden var ansat på samme virksomhed, giver ikke i sig selv anledning til tvivl om hendes upartiskhed.", omgjort.ErrKompetence},
+		{"Det er efter vores vurdering ikke nok til, at sagsbehandleren var inhabil, og hun kunne derfor godt behandle din ansøgning.", omgjort.ErrKompetence},
+		{"Begge indkaldelser indeholdt en tydelig oplysning om, at dine sygedagpenge kunne blive stoppet, hvis du ikke mødte op.", omgjort.ErrVejledning},
+		{"Vi har ikke indhentet nye oplysninger.", omgjort.ErrSagsoplysning},
+		{"Du kan bede kommunen om at genoptage sagen, hvis du har nye oplysninger, som kommunen ikke kendte, da den traf afgørelsen.", omgjort.ErrNyeOplysninger},
 		// Sets AZ-BC: our own dated earlier decision, an assessment made.
 		{"Vi hjemviste den 14. marts 2018 kommunens første visitationsafgørelse, fordi kommunen ikke havde indhentet en udtalelse fra din psykolog.", omgjort.ErrSagsoplysning},
 		{"Kommunen har altså foretaget en konkret vurdering af din sag.", omgjort.ErrKonkretVurdering},
