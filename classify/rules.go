@@ -113,6 +113,31 @@ type rule struct {
 	line   int
 }
 
+// litTable numbers distinct gate literals in the order they are first seen.
+type litTable struct {
+	ids  map[string]int
+	lits []string
+}
+
+// number returns gate g with each literal replaced by its number, numbering new literals.
+func (t *litTable) number(g [][]string) [][]int {
+	var gi [][]int
+	for _, set := range g {
+		var si []int
+		for _, l := range set {
+			id, ok := t.ids[l]
+			if !ok {
+				id = len(t.lits)
+				t.ids[l] = id
+				t.lits = append(t.lits, l)
+			}
+			si = append(si, id)
+		}
+		gi = append(gi, si)
+	}
+	return gi
+}
+
 // gateUse is one literal set of one gate (ruleSet.litUses).
 type gateUse struct {
 	gate int32
@@ -406,24 +431,8 @@ func parseRules(src string) (*ruleSet, error) {
 	if len(rs.rules) == 0 {
 		return nil, fmt.Errorf("classify: rules: no outcome or flag rules")
 	}
-	ids := map[string]int{}
-	numbered := func(g [][]string) [][]int {
-		var gi [][]int
-		for _, set := range g {
-			var si []int
-			for _, l := range set {
-				id, ok := ids[l]
-				if !ok {
-					id = len(rs.lits)
-					ids[l] = id
-					rs.lits = append(rs.lits, l)
-				}
-				si = append(si, id)
-			}
-			gi = append(gi, si)
-		}
-		return gi
-	}
+	ruleLits := litTable{ids: map[string]int{}}
+	numbered := ruleLits.number
 	var gates [][][]int
 	index := func(g [][]int) int32 {
 		gates = append(gates, g)
@@ -447,6 +456,7 @@ func parseRules(src string) (*ruleSet, error) {
 			v.gateIdx = append(v.gateIdx, index(v.gateIDs[len(v.gateIDs)-1]))
 		}
 	}
+	rs.lits = ruleLits.lits
 	rs.litUses = make([][]gateUse, len(rs.lits))
 	for gi, g := range gates {
 		if len(g) > 8 {
@@ -460,23 +470,11 @@ func parseRules(src string) (*ruleSet, error) {
 		}
 	}
 	rs.litMatch = newLitMatcher(rs.lits)
-	headIDs := map[string]int{}
+	headLits := litTable{ids: map[string]int{}}
 	for hi := range rs.headings {
-		h := &rs.headings[hi]
-		for _, set := range h.gate {
-			var si []int
-			for _, l := range set {
-				id, ok := headIDs[l]
-				if !ok {
-					id = len(rs.headLits)
-					headIDs[l] = id
-					rs.headLits = append(rs.headLits, l)
-				}
-				si = append(si, id)
-			}
-			h.gateIDs = append(h.gateIDs, si)
-		}
+		rs.headings[hi].gateIDs = headLits.number(rs.headings[hi].gate)
 	}
+	rs.headLits = headLits.lits
 	rs.headMatch = newLitMatcher(rs.headLits)
 	rs.secIndex = map[string]int{}
 	for ri := range rs.rules {
