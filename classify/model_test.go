@@ -161,6 +161,9 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Begge indkaldelser indeholdt en tydelig oplysning om, at dine sygedagpenge kunne blive stoppet, hvis du ikke mødte op.", omgjort.ErrVejledning},
 		{"Vi har ikke indhentet nye oplysninger.", omgjort.ErrSagsoplysning},
 		{"Du kan bede kommunen om at genoptage sagen, hvis du har nye oplysninger, som kommunen ikke kendte, da den traf afgørelsen.", omgjort.ErrNyeOplysninger},
+		// Sets BH-BK: a fronted full date, no duty.
+		{"Den 14. maj 2018 hjemviste vi kommunens første afgørelse, fordi kommunen ikke havde undersøgt, hvor du havde opholdt dig.", omgjort.ErrSagsoplysning},
+		{"Kommunen havde ikke pligt til det, fordi oplysningen om afstanden stammer fra din egen ansøgning, og den var ikke til ugunst for dig i den forstand, reglerne om partshøring omfatter.", omgjort.ErrPartshoering},
 		// Sets AZ-BC: our own dated earlier decision, an assessment made.
 		{"Vi hjemviste den 14. marts 2018 kommunens første visitationsafgørelse, fordi kommunen ikke havde indhentet en udtalelse fra din psykolog.", omgjort.ErrSagsoplysning},
 		{"Kommunen har altså foretaget en konkret vurdering af din sag.", omgjort.ErrKonkretVurdering},
