@@ -3,6 +3,7 @@ package omgjort
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -308,7 +309,7 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 			var reasons []string
 			prio := 0.0
 			if e.Score < low {
-				reasons, prio = append(reasons, "lav sikkerhed ("+decimal(e.Score)+")"), 1+low-e.Score
+				reasons, prio = append(reasons, "lav sikkerhed ("+DanishDecimal(e.Score, 2)+")"), 1+low-e.Score
 			}
 			if len(e.Evidence) == 0 {
 				reasons, prio = append(reasons, "ingen bevissætning"), prio+2
@@ -317,25 +318,20 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 				reasons, prio = append(reasons, "kun sætningsmodellen fandt den, ingen regel"), prio+0.8
 			}
 			if e.ModelScore != nil && *e.ModelScore < ModelDisagreesBelow {
-				reasons, prio = append(reasons, "sætningsmodellen er uenig ("+decimal(*e.ModelScore)+")"), prio+1
+				reasons, prio = append(reasons, "sætningsmodellen er uenig ("+DanishDecimal(*e.ModelScore, 2)+")"), prio+1
 			}
 			if len(reasons) > 0 {
 				item(c, CorrectError, string(e.Type), prio, reasons...)
 			}
 		}
 		for _, e := range c.Suggestions {
-			it := QueueItem{DecisionID: d.ID, Number: d.Number, Title: d.Title, Own: d.IsOwn(), CaseID: c.ID,
-				Kind: CorrectError, Value: string(e.Type), Suggested: true, Priority: 0.5 + e.Score,
-				Reasons: []string{"sætningsmodellen peger på den (" + decimal(e.Score) + "), reglerne ikke"}}
+			prio := 0.5 + e.Score
 			if !e.Model {
 				// A rule label the model rejected firmly: about even odds on new text.
-				it.Priority = 1.5
-				it.Reasons = []string{"reglerne fandt den, men sætningsmodellen afviser den"}
-				if e.ModelScore != nil {
-					it.Reasons[0] += " (" + decimal(*e.ModelScore) + ")"
-				}
+				prio = 1.5
 			}
-			out = append(out, it)
+			out = append(out, QueueItem{DecisionID: d.ID, Number: d.Number, Title: d.Title, Own: d.IsOwn(), CaseID: c.ID,
+				Kind: CorrectError, Value: string(e.Type), Suggested: true, Priority: prio, Reasons: []string{e.SuggestionReason()}})
 		}
 	}
 	return out
@@ -346,5 +342,21 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 // in the queue.
 const ModelDisagreesBelow = 0.1
 
-// decimal writes a score with two decimals and a Danish decimal comma.
-func decimal(x float64) string { return strings.Replace(fmt.Sprintf("%.2f", x), ".", ",", 1) }
+// SuggestionReason says in Danish why a suggestion (Case.Suggestions) is one: which signal found
+// the type and which did not, with the model's probability. The queue and the decision page
+// give the same words.
+func (e ErrorLabel) SuggestionReason() string {
+	if e.Model {
+		return "sætningsmodellen peger på den (sandsynlighed " + DanishDecimal(e.Score, 2) + "), reglerne ikke"
+	}
+	if e.ModelScore != nil {
+		return "reglerne fandt den, men sætningsmodellen afviser den (sandsynlighed " + DanishDecimal(*e.ModelScore, 2) + ")"
+	}
+	return "reglerne fandt den, men sætningsmodellen afviser den"
+}
+
+// DanishDecimal writes x with the given number of decimals and a Danish decimal comma
+// ("0,64"), as every number a Danish reader sees.
+func DanishDecimal(x float64, decimals int) string {
+	return strings.Replace(strconv.FormatFloat(x, 'f', decimals, 64), ".", ",", 1)
+}

@@ -83,8 +83,8 @@ func TestCheckWorthy(t *testing.T) {
 	want := map[string]string{"1/ukendt": "udfaldet er ukendt", "2/ophaevet": "omgjort, men uden fejltype",
 		"3/stadfaestet": "stadfæstet, men med en fejltype", "3/vejledning": "lav sikkerhed (0,30)",
 		"5/partshoering": "sætningsmodellen er uenig (0,04)", "5/sagsoplysning": "kun sætningsmodellen fandt den, ingen regel",
-		"5/vejledning": "sætningsmodellen peger på den (0,62), reglerne ikke",
-		"5/frister":    "reglerne fandt den, men sætningsmodellen afviser den (0,01)"}
+		"5/vejledning": "sætningsmodellen peger på den (sandsynlighed 0,62), reglerne ikke",
+		"5/frister":    "reglerne fandt den, men sætningsmodellen afviser den (sandsynlighed 0,01)"}
 	if len(got) != len(want) {
 		t.Fatalf("items = %v", got)
 	}

@@ -295,14 +295,7 @@ func (s *Server) curate(r *http.Request, d *omgjort.Decision, p *decisionPage) {
 		}
 		for _, e := range c.Suggestions {
 			f.Targets = append(f.Targets, option{"error:" + string(e.Type), "Fejltype: " + e.Type.Label() + " (foreslået)"})
-			comma := func(x float64) string { return strings.Replace(strconv.FormatFloat(x, 'f', 2, 64), ".", ",", 1) }
-			sv := suggestionView{Label: e.Type.Label(), Why: "sætningsmodellen peger på den (sandsynlighed " + comma(e.Score) + "), reglerne ikke"}
-			if !e.Model {
-				sv.Why = "reglerne fandt den, men sætningsmodellen afviser den"
-				if e.ModelScore != nil {
-					sv.Why += " (sandsynlighed " + comma(*e.ModelScore) + ")"
-				}
-			}
+			sv := suggestionView{Label: e.Type.Label(), Why: e.SuggestionReason()}
 			if len(e.Evidence) > 0 {
 				sv.Sentence = e.Evidence[0].Text
 			}

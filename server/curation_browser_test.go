@@ -172,7 +172,7 @@ func TestJuristSettlesASuggestion(t *testing.T) {
 		t.Error("a reader sees the model's suggestion")
 	}
 	_, body = f.do(t, "jurist", "GET", "/rettelser", nil)
-	if !strings.Contains(body, "Foreslået fejltype: Mangelfuld begrundelse") || !strings.Contains(body, "sætningsmodellen peger på den (0,64), reglerne ikke") {
+	if !strings.Contains(body, "Foreslået fejltype: Mangelfuld begrundelse") || !strings.Contains(body, "sætningsmodellen peger på den (sandsynlighed 0,64), reglerne ikke") {
 		t.Fatalf("the queue does not list the suggestion:\n%s", body)
 	}
 	if status, body := f.do(t, "jurist", "POST", "/d/17-25/rettelser", url.Values{"case": {"1"}, "target": {"error:begrundelse"},

@@ -211,9 +211,8 @@ func percent(pct float64, ok bool) string {
 	return danishDecimal(pct) + " %"
 }
 
-func danishDecimal(f float64) string {
-	return strings.Replace(strconv.FormatFloat(f, 'f', 1, 64), ".", ",", 1)
-}
+// danishDecimal writes a rate with one decimal and a Danish decimal comma.
+func danishDecimal(f float64) string { return omgjort.DanishDecimal(f, 1) }
 
 // periodLabel is the Danish name of an official period ("2023", "2023K2" → "2. kvt. 2023").
 func periodLabel(p string) string {
