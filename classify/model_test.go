@@ -168,13 +168,15 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Vi hjemviste den 14. marts 2018 kommunens første visitationsafgørelse, fordi kommunen ikke havde indhentet en udtalelse fra din psykolog.", omgjort.ErrSagsoplysning},
 		{"Kommunen har altså foretaget en konkret vurdering af din sag.", omgjort.ErrKonkretVurdering},
 	} {
-		text := "Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence
-		for _, e := range c.ClassifyCase(text).Errors {
-			if e.Type == tc.not {
-				t.Errorf("%q set %s (score %.2f)", tc.sentence, e.Type, e.Score)
-			}
+		if _, set := errorTypes(c.ClassifyCase(assessed("Vi stadfæster kommunens afgørelse.", tc.sentence)))[tc.not]; set {
+			t.Errorf("%q set %s", tc.sentence, tc.not)
 		}
 	}
+}
+
+// assessed is a short letter: the result, then the sentence as Ankestyrelsen's assessment.
+func assessed(result, sentence string) string {
+	return "Afgørelse\n\n" + result + "\n\nVores vurdering\n\n" + sentence
 }
 
 // A type the model scores from suggestAt up to its threshold is no label but a suggestion with
@@ -241,12 +243,8 @@ func TestProvisionNamedAfterTheBreach(t *testing.T) {
 		{"Kommunen har ikke overholdt retssikkerhedslovens § 10.", omgjort.ErrSagsoplysning},
 		{"Vi finder ikke, at sagen var tilstrækkeligt oplyst.", omgjort.ErrSagsoplysning},
 	} {
-		got := rules.ClassifyCase("Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence)
-		found := false
-		for _, e := range got.Errors {
-			found = found || e.Type == tc.want
-		}
-		if !found {
+		got := rules.ClassifyCase(assessed("Vi ophæver kommunens afgørelse.", tc.sentence))
+		if _, set := errorTypes(got)[tc.want]; !set {
 			t.Errorf("%q: %s not set (%+v)", tc.sentence, tc.want, got.Errors)
 		}
 	}
@@ -262,10 +260,8 @@ func TestRequirementNotInTheLawRule(t *testing.T) {
 	plain := *c
 	plain.model, plain.modelSet = nil, true
 	for _, s := range []string{"Et sådant krav står ikke i reglerne.", "Der står ikke noget i loven om, hvor mange praktikker der skal gennemføres."} {
-		for _, e := range plain.ClassifyCase("Afgørelse\n\nVi ændrer kommunens afgørelse.\n\nVores vurdering\n\n" + s).Errors {
-			if e.Type == omgjort.ErrRetsanvendelse {
-				t.Errorf("%q set retsanvendelse by rule", s)
-			}
+		if _, set := errorTypes(plain.ClassifyCase(assessed("Vi ændrer kommunens afgørelse.", s)))[omgjort.ErrRetsanvendelse]; set {
+			t.Errorf("%q set retsanvendelse by rule", s)
 		}
 	}
 }
@@ -276,13 +272,10 @@ func TestMissingGuidanceStillAnError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := c.ClassifyCase("Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\nVi kritiserer desuden, at Herning Kommunes afgørelse ikke indeholdt en rigtig klagevejledning.")
-	for _, e := range got.Errors {
-		if e.Type == omgjort.ErrKlagevejledning {
-			return
-		}
+	got := c.ClassifyCase(assessed("Vi ophæver kommunens afgørelse.", "Vi kritiserer desuden, at Herning Kommunes afgørelse ikke indeholdt en rigtig klagevejledning."))
+	if _, set := errorTypes(got)[omgjort.ErrKlagevejledning]; !set {
+		t.Fatalf("klagevejledning not set: %+v", got.Errors)
 	}
-	t.Fatalf("klagevejledning not set: %+v", got.Errors)
 }
 
 // A retold court judgment is ukendt, and the errors and flags it names are the court's findings,
@@ -301,7 +294,7 @@ func TestRetoldJudgmentHasNoErrors(t *testing.T) {
 		t.Errorf("errors %+v, suggestions %+v, kritik %v, ugyldig %v: the court's findings were labelled", got.Errors, got.Suggestions, got.Kritik, got.Ugyldig)
 	}
 	// The same findings in Ankestyrelsen's own words are labelled.
-	own := c.ClassifyCase("Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\nKommunen har ikke partshørt dig om lægens udtalelse, før den traf afgørelse.")
+	own := c.ClassifyCase(assessed("Vi ophæver kommunens afgørelse.", "Kommunen har ikke partshørt dig om lægens udtalelse, før den traf afgørelse."))
 	if len(own.Errors) == 0 {
 		t.Error("Ankestyrelsen's own finding set no error")
 	}
@@ -314,7 +307,7 @@ func TestModelVetoDemotesRuleLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := "Afgørelse\n\nVi ophæver kommunens afgørelse.\n\nVores vurdering\n\nKommunen har ikke partshørt dig om lægens udtalelse, før den traf afgørelse."
+	text := assessed("Vi ophæver kommunens afgørelse.", "Kommunen har ikke partshørt dig om lægens udtalelse, før den traf afgørelse.")
 	keep := c.WithModelVeto(0).ClassifyCase(text)
 	var rule *omgjort.ErrorLabel
 	for i, e := range keep.Errors {
@@ -363,7 +356,7 @@ func TestKritikInOtherWords(t *testing.T) {
 		{"Vi har ikke fundet fejl i kommunens sagsbehandling.", false},
 		{"Ankestyrelsen udtalte ikke kritik af kommunens sagsbehandling.", false},
 	} {
-		got := c.ClassifyCase("Afgørelse\n\nVi stadfæster kommunens afgørelse.\n\nVores vurdering\n\n" + tc.sentence)
+		got := c.ClassifyCase(assessed("Vi stadfæster kommunens afgørelse.", tc.sentence))
 		if got.Kritik != tc.want {
 			t.Errorf("%q: kritik %v, want %v", tc.sentence, got.Kritik, tc.want)
 		}
