@@ -1001,31 +1001,13 @@ var deliberation = map[string]bool{"overvejet": true, "overvejede": true, "overv
 // begrundelse", "de ophævede regler").
 var determiner = map[string]bool{"den": true, "det": true, "de": true, "en": true, "et": true, "sin": true, "sit": true, "sine": true, "hans": true, "hendes": true, "deres": true, "din": true, "dit": true, "dine": true}
 
-// earlierRound reports whether the outcome verb c[i] of a clause is in the past tense and tells
-// an earlier round of the case, not its result: "vi" with a date ("Vi stadfæstede den 11. juli
-// 2017 en afgørelse …", "Vi hjemviste i 2019 sagen"), or any actor in a sentence that says
-// "tidligere".
+// earlierRound reports whether the outcome verb c[i] of a clause is in the past tense in a
+// sentence that says "tidligere" ("Sagen havde tidligere været behandlet i Ankestyrelsen, som
+// ved afgørelse af 3. oktober 2016 hjemviste sagen"): an earlier round, in any person. An
+// earlier round Ankestyrelsen dates itself ("Vi stadfæstede den 11. juli 2017 …") is a veto of
+// rules.txt, for every reading.
 func earlierRound(c []word, i int, tidligere bool) bool {
-	if !strings.HasSuffix(c[i].w, "ede") && !strings.HasSuffix(c[i].w, "te") {
-		return false
-	}
-	// "Sagen havde tidligere været behandlet i Ankestyrelsen, som ved afgørelse af 3. oktober
-	// 2016 hjemviste sagen": an earlier round, in any person.
-	if tidligere {
-		return true
-	}
-	vi := false
-	for _, t := range c[:i] {
-		if t.w == "vi" {
-			vi = true
-		}
-	}
-	if !vi || i+2 >= len(c) {
-		return false
-	}
-	next, after := c[i+1].w, c[i+2].w
-	digit := after != "" && after[0] >= '0' && after[0] <= '9'
-	return (next == "den" || next == "i") && digit
+	return tidligere && (strings.HasSuffix(c[i].w, "ede") || strings.HasSuffix(c[i].w, "te"))
 }
 
 // notChosen reports whether the "at" at ws[k] follows "uden", "frem for" or "i stedet for"
