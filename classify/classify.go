@@ -212,6 +212,15 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 			out.Outcome, out.OutcomeEvidence = o, append(ev, out.OutcomeEvidence...)
 		}
 	}
+	if out.Outcome != omgjort.OutcomeUkendt && !inResult(sents, outcomes) && hasFormula(outcomes) {
+		// No formula in the result block, but the block states the result in its own words
+		// ("Vi har derfor sendt den del af sagen tilbage til kommunen"): the block outranks a
+		// formula in the assessment, which may be about one part only ("Vi er enige med
+		// kommunen").
+		if o, ev := c.rs().resultStructure(text, sents); o != omgjort.OutcomeUkendt {
+			out.Outcome, out.OutcomeEvidence = o, ev
+		}
+	}
 	if out.Outcome == omgjort.OutcomeUkendt {
 		out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rs().structuralOutcome(text, sents)
 	}
@@ -685,7 +694,17 @@ func concession(before string) bool {
 	return false
 }
 
-// inResult reports whether an outcome formula (not a consequence) was found in a result block.
+// hasFormula reports whether hits hold an outcome formula, not only consequences.
+func hasFormula(hits []hit) bool {
+	for _, h := range hits {
+		if !h.rule.fallback {
+			return true
+		}
+	}
+	return false
+}
+
+// inResult reports whether a formula (not a consequence) of hits stands in a result block.
 func inResult(sents []sentence, hits []hit) bool {
 	for _, h := range hits {
 		if sents[h.sent].result && !h.rule.fallback {

@@ -575,7 +575,10 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 		case (t.w == "betale" || t.w == "tilbagebetale") && before(i, 2, isNeg) && before(i, 3, func(w string) bool { return w == "skal" }) &&
 			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }) && !before(i, 6, isModal):
 			// "Du skal ikke betale pengene tilbage": the repayment claim falls.
-			if within(i+1, 6, func(w string) bool { return w == "tilbage" }) || t.w == "tilbagebetale" {
+			if within(i+1, 2, func(w string) bool { return w == "hele" }) {
+				// "Du skal ikke betale det hele tilbage": part of the claim stands.
+				add(omgjort.OutcomeAendret, 1)
+			} else if within(i+1, 6, func(w string) bool { return w == "tilbage" }) || t.w == "tilbagebetale" {
 				add(omgjort.OutcomeOphaevet, 1)
 			} else {
 				add(omgjort.OutcomeAendret, 1)
@@ -679,7 +682,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			if !before(i, 4, isNeg) && !before(i, 4, isModal) {
 				add(omgjort.OutcomeOphaevet, 2)
 			}
-		case t.w == "bortfalder" && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "sanktion") }):
+		case t.w == "bortfalder" && lapsingIsDecision(ws[:i]):
 			if !before(i, 3, isNeg) && !before(i, 3, isModal) {
 				add(omgjort.OutcomeOphaevet, 2)
 			}
@@ -991,6 +994,24 @@ func (rs *ruleSet) resultStructure(text string, sents []sentence) (omgjort.Outco
 		return omgjort.OutcomeUkendt, nil
 	}
 	return o, ev
+}
+
+// lapsingIsDecision reports whether what "bortfalder" says lapses, the nearest noun of its clause
+// that can lapse, is the decision or the sanction ("Sanktionen bortfalder") rather than the claim
+// a changed decision leaves ("Vi har ændret afgørelsen, så kravet bortfalder").
+func lapsingIsDecision(ws []word) bool {
+	for j := len(ws) - 1; j >= 0; j-- {
+		w := ws[j].w
+		switch {
+		case ws[j].punct || w == "så":
+			return false
+		case strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "sanktion"):
+			return true
+		case strings.HasPrefix(w, "krav") || strings.HasPrefix(w, "tilbagebetaling") || strings.HasPrefix(w, "beløb") || strings.HasPrefix(w, "fradrag"):
+			return false
+		}
+	}
+	return false
 }
 
 // deliberation holds the verbs after which "om" opens a whether-clause ("overvejet om").

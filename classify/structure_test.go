@@ -97,6 +97,13 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Du har anført, at vi hjemviser sagen, hvis kommunen ikke har oplyst den.", omgjort.OutcomeUkendt},
 		{"Landsretten stadfæstede byrettens dom. Højesteret fandt, at kvinden var berettiget til erstatning.", omgjort.OutcomeUkendt},
 		{"Ankestyrelsen ændrede med denne afgørelse sin praksis.", omgjort.OutcomeUkendt},
+		// Early-morning session (2026-12-07): the claim that lapses under a change is no
+		// ophævelse; a partial repayment is a change; a result block in its own words outranks a
+		// formula of agreement in the assessment, which may concern one part.
+		{"Ankestyrelsens afgørelse\n\nVi har ændret kommunens afgørelse, så kravet om tilbagebetaling bortfalder.", omgjort.OutcomeAendret},
+		{"Ankestyrelsens afgørelse\n\nKommunens afgørelse om at nedsætte din kontanthjælp bortfalder.", omgjort.OutcomeOphaevet},
+		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale det hele tilbage. Du skal betale 3.420 kr.", omgjort.OutcomeAendret},
+		{"Ankestyrelsens afgørelse\n\n1. Befordring: Vi har derfor sendt den del af sagen tilbage til kommunen.\n\nBegrundelse\n\nKommunen har lagt vægt på din indtægt. Vi er derfor enige med kommunen.", omgjort.OutcomeHjemvist},
 	} {
 		got := c.ClassifyCase(tc.text)
 		if got.Outcome != tc.want {
