@@ -171,7 +171,8 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		return out
 	}
 	sents := c.rs().segment(text)
-	if !courtJudgment(text, sents) {
+	court := courtJudgment(text, sents)
+	if !court {
 		readUnheaded(sents)
 		readGuidanceTopic(text, sents)
 	}
@@ -220,6 +221,11 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		if o, ev := c.rs().resultStructure(text, sents); o != omgjort.OutcomeUkendt {
 			out.Outcome, out.OutcomeEvidence = o, ev
 		}
+	}
+	if court {
+		// A republished judgment: the formulas it quotes are the court's ("Ankestyrelsens
+		// afgørelse ophæves derfor, og sagen hjemvises").
+		out.Outcome, out.OutcomeEvidence = omgjort.OutcomeUkendt, nil
 	}
 	if out.Outcome == omgjort.OutcomeUkendt {
 		out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rs().structuralOutcome(text, sents)

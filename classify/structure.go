@@ -628,8 +628,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 		case (t.w == "nedsættes" || t.w == "forhøjes" || t.w == "hæves" || t.w == "sænkes") && i > 0 && !before(i, 4, isNeg) && !before(i, 4, isModal) &&
 			within(0, i, func(w string) bool {
 				return strings.HasPrefix(w, "krav") || strings.HasPrefix(w, "beløb") || strings.HasPrefix(w, "ydelse") || strings.HasPrefix(w, "tilskud") || strings.HasPrefix(w, "støtte") || strings.HasSuffix(w, "støtten") || strings.HasPrefix(w, "hjælp") || strings.HasPrefix(w, "tilbagebetaling")
-			}) && !whetherBefore(ws, i):
-			// "Kravet mod dig nedsættes fra 8.420 kr. til 2.115 kr."
+			}) && !whetherBefore(ws, i) && !within(0, i, func(w string) bool { return w == "enig" || w == "enige" }):
+			// "Kravet mod dig nedsættes fra 8.420 kr. til 2.115 kr." (not "Vi er enige med
+			// kommunen i, at din hjælp skal nedsættes": that is the first instance's reduction).
 			add(omgjort.OutcomeAendret, 2)
 		case t.w == "kræve" && before(i, 3, isNeg) && before(i, 4, func(w string) bool { return w == "kan" || w == "må" }) && firstActorIsAuthority(ws[:i]) &&
 			within(i+1, 5, func(w string) bool { return w == "tilbage" || strings.HasPrefix(w, "tilbagebetal") }):
@@ -688,7 +689,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			}
 		case (t.w == "genoptage" || t.w == "genoptages" || t.w == "genbehandle" || t.w == "genbehandles") && before(i, 3, func(w string) bool { return w == "skal" }) &&
 			!within(i+1, 2, func(w string) bool {
-				return strings.HasPrefix(w, "udbetaling") || strings.HasPrefix(w, "betaling") || strings.HasPrefix(w, "ydelse")
+				return strings.HasPrefix(w, "udbetaling") || strings.HasPrefix(w, "betaling") || strings.HasPrefix(w, "ydelse") || strings.HasPrefix(w, "opfølgning")
 			}):
 			// "Kommunen skal genoptage udbetalingen" is the consequence of a change, not a case
 			// sent back.

@@ -104,6 +104,11 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Ankestyrelsens afgørelse\n\nKommunens afgørelse om at nedsætte din kontanthjælp bortfalder.", omgjort.OutcomeOphaevet},
 		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale det hele tilbage. Du skal betale 3.420 kr.", omgjort.OutcomeAendret},
 		{"Ankestyrelsens afgørelse\n\n1. Befordring: Vi har derfor sendt den del af sagen tilbage til kommunen.\n\nBegrundelse\n\nKommunen har lagt vægt på din indtægt. Vi er derfor enige med kommunen.", omgjort.OutcomeHjemvist},
+		// Sets BP–BS: agreement with the first instance's reduction; resumed follow-up is a
+		// change's consequence; a republished judgment's quoted formula is the court's.
+		{"Ankestyrelsens afgørelse\n\nVi er enige med kommunen i, at din hjælp skal nedsættes.", omgjort.OutcomeStadfaestet},
+		{"Ankestyrelsens afgørelse\n\nKommunens afgørelse om at stoppe dine sygedagpenge er ændret. Kommunen skal samtidig genoptage opfølgningen i din sag.", omgjort.OutcomeAendret},
+		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
 		if got.Outcome != tc.want {
