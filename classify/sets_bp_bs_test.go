@@ -31,10 +31,28 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Nævnets afgørelse opfyldte heller ikke kravene til en begrundelse, da den ikke angav de hovedhensyn, der havde været bestemmende.", omgjort.ErrBegrundelse, true},
 		{"Klagevejledningen var altså rigtig.", omgjort.ErrKlagevejledning, false},
 		{"Det afhænger af de nye oplysninger.", omgjort.ErrNyeOplysninger, false},
+		// Sets BT–BW.
+		{"Vi har ikke fundet noget, der tyder på, at din sagsbehandler var inhabil.", omgjort.ErrKompetence, false},
+		{"Ankestyrelsen tog ikke stilling til kvindens bemærkning om manglende vejledning om mentorstøtte, da sagen allerede skulle behandles igen.", omgjort.ErrVejledning, false},
+		{"Du kan selv sende nye oplysninger, fx fra ortopædkirurgisk afdeling, direkte til enheden.", omgjort.ErrNyeOplysninger, false},
+		{"Det er disse nye oplysninger, der gør, at vi når til et andet resultat end kommunen.", omgjort.ErrBevisvurdering, false},
+		{"Vi når til et andet resultat end kommunen, fordi vi lægger mere vægt på speciallægens vurdering.", omgjort.ErrBevisvurdering, true},
+		{"Det var ikke dokumenteret, at kommunen havde givet tilsagn om en arbejdsprøvning.", omgjort.ErrPartshoering, false},
+		{"Det var ikke dokumenteret, at kommunen havde givet ham mulighed for at udtale sig.", omgjort.ErrPartshoering, true},
+		{"Sagen havde været forelagt beskæftigelsesankenævnet, der i juni 2011 havde hjemvist en afgørelse, fordi kommunen ikke havde indhentet en statusattest.", omgjort.ErrSagsoplysning, false},
+		{"Ankestyrelsen kritiserede, at kommunen ikke havde genvurderet sagen og videresendt klagen inden for fristen på 4 uger.", omgjort.ErrFrister, true},
+		{"Kommunen havde fastsat virkningstidspunktet efter en regel, der ikke findes i loven.", omgjort.ErrRetsanvendelse, true},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {
 			t.Errorf("%q: %s set = %v, want %v", tc.sentence, tc.typ, got, tc.want)
 		}
+	}
+	// Whether a fault makes the decision invalid is a question, not the answer.
+	if got := c.ClassifyCase(assessed(result, "Vi har overvejet, om manglen betyder, at afgørelsen er ugyldig.")); got.Ugyldig {
+		t.Errorf("a whether-clause read as ugyldig: %+v", got.UgyldigEvidence)
+	}
+	if got := c.ClassifyCase(assessed(result, "Afgørelsen er derfor ugyldig.")); !got.Ugyldig {
+		t.Error("'Afgørelsen er derfor ugyldig' not read as ugyldig")
 	}
 }

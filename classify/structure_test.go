@@ -108,6 +108,7 @@ func TestStructuralOutcome(t *testing.T) {
 		// change's consequence; a republished judgment's quoted formula is the court's.
 		{"Ankestyrelsens afgørelse\n\nVi er enige med kommunen i, at din hjælp skal nedsættes.", omgjort.OutcomeStadfaestet},
 		{"Ankestyrelsens afgørelse\n\nKommunens afgørelse om at stoppe dine sygedagpenge er ændret. Kommunen skal samtidig genoptage opfølgningen i din sag.", omgjort.OutcomeAendret},
+		{"Ankestyrelsens afgørelse\n\nKommunen har altså fået medhold i, at du skal have hjælp efter satsen for unge under 30 år.", omgjort.OutcomeStadfaestet},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
