@@ -42,6 +42,16 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Sagen havde været forelagt beskæftigelsesankenævnet, der i juni 2011 havde hjemvist en afgørelse, fordi kommunen ikke havde indhentet en statusattest.", omgjort.ErrSagsoplysning, false},
 		{"Ankestyrelsen kritiserede, at kommunen ikke havde genvurderet sagen og videresendt klagen inden for fristen på 4 uger.", omgjort.ErrFrister, true},
 		{"Kommunen havde fastsat virkningstidspunktet efter en regel, der ikke findes i loven.", omgjort.ErrRetsanvendelse, true},
+		// Sets BX–CA.
+		{"Der er ikke kommet nye oplysninger i sagen efter kommunens afgørelse.", omgjort.ErrNyeOplysninger, false},
+		{"Ankestyrelsen lagde til grund, at der ikke efter nævnets afgørelse var tilgået sagen nye oplysninger af betydning.", omgjort.ErrNyeOplysninger, false},
+		{"Afgørelsen opfyldte efter Ankestyrelsens opfattelse forvaltningslovens krav til begrundelse.", omgjort.ErrBegrundelse, false},
+		{"Sagsbehandleren var ikke inhabil.", omgjort.ErrKompetence, false},
+		{"Kommunen har dermed opfyldt kravet om personlig kontakt.", omgjort.ErrPartshoering, false},
+		{"Uden et notat kan vi ikke lægge til grund, at kommunen har forsøgt at få personlig kontakt med dig, og vi må derfor konkludere, at kommunen ikke har opfyldt kravet om personlig kontakt.", omgjort.ErrPartshoering, true},
+		{"Vi konkluderer, at kommunen ikke har opfyldt kravene til en begrundelse.", omgjort.ErrBegrundelse, true},
+		{"Du er vurderet uddannelsesparat, og kommunen skulle derfor ikke forsøge at komme i personlig kontakt med dig, inden den traf afgørelse.", omgjort.ErrPartshoering, false},
+		{"Vi hjemviste sagen den 3. juni 2019, fordi der manglede oplysninger om dit psykiske helbred.", omgjort.ErrSagsoplysning, false},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {
@@ -51,6 +61,9 @@ func TestSetsBPToBS(t *testing.T) {
 	// Whether a fault makes the decision invalid is a question, not the answer.
 	if got := c.ClassifyCase(assessed(result, "Vi har overvejet, om manglen betyder, at afgørelsen er ugyldig.")); got.Ugyldig {
 		t.Errorf("a whether-clause read as ugyldig: %+v", got.UgyldigEvidence)
+	}
+	if got := c.ClassifyCase(assessed(result, "Ankestyrelsen fandt ikke, at manglerne medførte, at afgørelsen var ugyldig.")); got.Ugyldig {
+		t.Errorf("a denial read as ugyldig: %+v", got.UgyldigEvidence)
 	}
 	if got := c.ClassifyCase(assessed(result, "Afgørelsen er derfor ugyldig.")); !got.Ugyldig {
 		t.Error("'Afgørelsen er derfor ugyldig' not read as ugyldig")

@@ -746,6 +746,10 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 					}
 				}
 				add(omgjort.OutcomeHjemvist, 2)
+			} else if has(i, "ny", "afgørelse", "fra") && before(i, 3, func(w string) bool { return w == "få" || w == "får" }) && i+3 < len(ws) && actorOf(ws[i+3].w) == actorOther &&
+				!before(i, 8, isNeg) && !within(0, i, func(w string) bool { return w == "hvis" || w == "når" }) {
+				// "Du vil få en ny afgørelse fra kommunen": the case goes back.
+				add(omgjort.OutcomeHjemvist, 2)
 			}
 		case t.w == "rette" && i >= 2 && ws[i-1].w == "med" && firstActorIsAuthority(ws[max(0, i-4):i-1]) && !before(i, 4, isNeg) && !before(i, 6, isModal) && !whetherBefore(ws, i):
 			// "Ankestyrelsen fandt, at kommunen med rette havde givet afslag."
@@ -780,7 +784,15 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			}
 		case t.w == "ikke" && i >= 2 && ws[i-1].w == "må" && actorOf(ws[i-2].w) == actorOther && ws[i-2].w != "du":
 			if i+1 < len(ws) && !before(i, 3, isModal) {
-				add(omgjort.OutcomeAendret, 1)
+				if within(i+1, 3, func(w string) bool {
+					return w == "trække" || w == "nedsætte" || w == "sanktionere" || strings.HasPrefix(w, "fradrag")
+				}) {
+					// "Kommunen må ikke trække i din kontanthjælp": the deduction falls, as the
+					// consequence formula of rules.txt reads it.
+					add(omgjort.OutcomeOphaevet, 1)
+				} else {
+					add(omgjort.OutcomeAendret, 1)
+				}
 			}
 		case t.w == "gælder" && within(i+1, 2, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afslag") || strings.HasPrefix(w, "afgørelse") }):
 			if within(0, i, func(w string) bool { return w == "ugyldig" }) && !before(i, 8, isModal) {

@@ -109,6 +109,8 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Ankestyrelsens afgørelse\n\nVi er enige med kommunen i, at din hjælp skal nedsættes.", omgjort.OutcomeStadfaestet},
 		{"Ankestyrelsens afgørelse\n\nKommunens afgørelse om at stoppe dine sygedagpenge er ændret. Kommunen skal samtidig genoptage opfølgningen i din sag.", omgjort.OutcomeAendret},
 		{"Ankestyrelsens afgørelse\n\nKommunen har altså fået medhold i, at du skal have hjælp efter satsen for unge under 30 år.", omgjort.OutcomeStadfaestet},
+		{"Ankestyrelsens afgørelse\n\nKommunen må ikke trække i din kontanthjælp for de fire dage.", omgjort.OutcomeOphaevet},
+		{"Ankestyrelsens afgørelse\n\nKommunen må ikke modregne beløbet i din ydelse. Du vil få en ny afgørelse fra kommunen.", omgjort.OutcomeHjemvist},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
