@@ -52,6 +52,15 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Vi konkluderer, at kommunen ikke har opfyldt kravene til en begrundelse.", omgjort.ErrBegrundelse, true},
 		{"Du er vurderet uddannelsesparat, og kommunen skulle derfor ikke forsøge at komme i personlig kontakt med dig, inden den traf afgørelse.", omgjort.ErrPartshoering, false},
 		{"Vi hjemviste sagen den 3. juni 2019, fordi der manglede oplysninger om dit psykiske helbred.", omgjort.ErrSagsoplysning, false},
+		// Sets CB–CE.
+		{"Der fremkom ikke nye lægelige oplysninger under sagens behandling i Ankestyrelsen.", omgjort.ErrNyeOplysninger, false},
+		{"Du er vurderet uddannelsesparat, og der er ikke et krav om, at kommunen skal forsøge at få personlig kontakt med dig.", omgjort.ErrPartshoering, false},
+		{"Det vil så være op til kommunen at vurdere sagen på ny på grundlag af de nye oplysninger.", omgjort.ErrNyeOplysninger, false},
+		{"Kommunen havde en ny og klar erklæring fra din læge, og kommunen havde ikke grund til at tro, at sagen ikke var tilstrækkeligt oplyst.", omgjort.ErrSagsoplysning, false},
+		{"Det forklarer ikke, hvorfor du ikke klagede i maj og juni.", omgjort.ErrBegrundelse, false},
+		{"Der er ikke noget i kommunens journal om din telefonsamtale i oktober.", omgjort.ErrNotatpligt, true},
+		{"Alligevel gik der næsten seks måneder, før du modtog en skriftlig afgørelse.", omgjort.ErrFrister, true},
+		{"Der er ingen tegn på, at nogen forsøgte at ringe til dig, selv om jobcentret vidste, at du har svært ved at åbne breve.", omgjort.ErrPartshoering, true},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {
@@ -65,7 +74,27 @@ func TestSetsBPToBS(t *testing.T) {
 	if got := c.ClassifyCase(assessed(result, "Ankestyrelsen fandt ikke, at manglerne medførte, at afgørelsen var ugyldig.")); got.Ugyldig {
 		t.Errorf("a denial read as ugyldig: %+v", got.UgyldigEvidence)
 	}
+	if got := c.ClassifyCase(assessed(result, "En sådan fejl fører normalt til, at afgørelsen er ugyldig, hvis det ikke kan udelukkes, at fejlen har haft betydning.")); got.Ugyldig {
+		t.Errorf("the law in general read as ugyldig: %+v", got.UgyldigEvidence)
+	}
 	if got := c.ClassifyCase(assessed(result, "Afgørelsen er derfor ugyldig.")); !got.Ugyldig {
 		t.Error("'Afgørelsen er derfor ugyldig' not read as ugyldig")
+	}
+}
+
+// "Baggrunden for vores afgørelse" heads Ankestyrelsen's reasons (set CB): the errors under it
+// count, as they do under "Begrundelse"; "Sagens baggrund" still heads the retold facts.
+func TestReasonsHeadedBaggrund(t *testing.T) {
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = c.WithModelVeto(0)
+	const body = "\n\nDu har ikke fået udtalelsen at se, inden kommunen traf afgørelse, og du har derfor ikke haft mulighed for at kommentere den."
+	for heading, want := range map[string]bool{"Baggrunden for vores afgørelse": true, "Sagens baggrund": false} {
+		_, got := errorTypes(c.ClassifyCase("Afgørelse\n\nVi hjemviser sagen.\n\n" + heading + body))[omgjort.ErrPartshoering]
+		if got != want {
+			t.Errorf("under %q: partshoering = %v, want %v", heading, got, want)
+		}
 	}
 }

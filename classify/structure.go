@@ -739,7 +739,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 				add(omgjort.OutcomeHjemvist, 2)
 			}
 		case has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") || has(i, "fornyet", "behandling") || has(i, "fornyet", "vurdering"):
-			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !before(i, 6, isNeg) {
+			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !before(i, 10, isNeg) {
 				if has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") {
 					if !before(i, 14, func(w string) bool { return w == "skal" }) {
 						continue
@@ -760,6 +760,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			}) {
 				add(omgjort.OutcomeAfvist, 3)
 			}
+		case t.w == "behandling" && i >= 2 && ws[i-1].w == "under" && before(i-1, 4, func(w string) bool { return w == "tage" || w == "tages" }) && before(i, 8, isNeg) &&
+			within(max(0, i-5), 5, func(w string) bool {
+				return strings.HasPrefix(w, "ank") || strings.HasPrefix(w, "klage") || w == "sagen"
+			}) && ankeSubject:
+			// "Den Sociale Ankestyrelse kan derfor ikke tage Deres anke under behandling."
+			add(omgjort.OutcomeAfvist, 3)
 		case has(i, "lukket", "sagen") || has(i, "lukker", "sagen") || has(i, "lukket", "klagesagen"):
 			if ankeSubject && !before(i, 4, isModal) {
 				add(omgjort.OutcomeAfvist, 2)
@@ -794,6 +800,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 					add(omgjort.OutcomeAendret, 1)
 				}
 			}
+		case t.w == "gælder" && i >= 2 && ws[i-1].w == "længere" && ws[i-2].w == "ikke" && !before(i, 6, isModal) && !whetherBefore(ws, i) &&
+			within(max(0, i-4), 2, func(w string) bool {
+				return strings.HasPrefix(w, "krav") || strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag")
+			}):
+			// "… at kommunens krav ikke længere gælder": the decision no longer stands.
+			add(omgjort.OutcomeOphaevet, 2)
 		case t.w == "gælder" && within(i+1, 2, isNeg) && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afslag") || strings.HasPrefix(w, "afgørelse") }):
 			if within(0, i, func(w string) bool { return w == "ugyldig" }) && !before(i, 8, isModal) {
 				// "Afgørelsen om fradrag er ugyldig og gælder ikke": set aside as invalid.
