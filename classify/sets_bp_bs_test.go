@@ -61,6 +61,12 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Der er ikke noget i kommunens journal om din telefonsamtale i oktober.", omgjort.ErrNotatpligt, true},
 		{"Alligevel gik der næsten seks måneder, før du modtog en skriftlig afgørelse.", omgjort.ErrFrister, true},
 		{"Der er ingen tegn på, at nogen forsøgte at ringe til dig, selv om jobcentret vidste, at du har svært ved at åbne breve.", omgjort.ErrPartshoering, true},
+		// Sets CF–CI.
+		{"Loven stiller ikke krav om et bestemt antal praktikforløb.", omgjort.ErrRetsanvendelse, false},
+		{"Vi mener derfor ikke, at kommunen har truffet afgørelse uden at høre jer.", omgjort.ErrPartshoering, false},
+		{"Reglerne: Aktivlovens § 35, stk. 1: \"Kommunen skal vejlede om konsekvenserne af, at personen ikke overholder sine pligter.\"", omgjort.ErrVejledning, false},
+		{"Der var ikke i sagen oplysninger, der understøttede mandens synspunkt om, at sagsbehandleren var inhabil.", omgjort.ErrKompetence, false},
+		{"Ægtemanden har skrevet, at kommunen ikke har vejledt ham godt nok.", omgjort.ErrVejledning, false},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {
@@ -76,6 +82,9 @@ func TestSetsBPToBS(t *testing.T) {
 	}
 	if got := c.ClassifyCase(assessed(result, "En sådan fejl fører normalt til, at afgørelsen er ugyldig, hvis det ikke kan udelukkes, at fejlen har haft betydning.")); got.Ugyldig {
 		t.Errorf("the law in general read as ugyldig: %+v", got.UgyldigEvidence)
+	}
+	if got := c.ClassifyCase(assessed(result, "Ankestyrelsen fandt ikke anledning til at tage stilling til, om manglerne medførte, at afgørelsen var ugyldig.")); got.Ugyldig {
+		t.Errorf("an undecided question read as ugyldig: %+v", got.UgyldigEvidence)
 	}
 	if got := c.ClassifyCase(assessed(result, "Afgørelsen er derfor ugyldig.")); !got.Ugyldig {
 		t.Error("'Afgørelsen er derfor ugyldig' not read as ugyldig")

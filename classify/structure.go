@@ -601,7 +601,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			if !before(i, 4, isNeg) && !before(i, 4, isModal) {
 				add(omgjort.OutcomeStadfaestet, 3)
 			}
-		case (t.w == "tilkendte" || t.w == "tilkender" || t.w == "bevilgede" || t.w == "bevilger") && ankeSubject && !before(i, 4, isNeg) && !before(i, 4, isModal):
+		case (t.w == "tilkendte" || t.w == "tilkender" || t.w == "bevilgede" || t.w == "bevilger") && ankeSubject && lastActor(ws[:i]) == actorAnke && !before(i, 4, isNeg) && !before(i, 4, isModal):
 			// "Ankestyrelsen tilkendte borgeren førtidspension."
 			add(omgjort.OutcomeAendret, 2)
 		case (t.w == "bevilge" || t.w == "tilkende" || t.w == "yde" || t.w == "betale" || t.w == "udbetale") && before(i, 3, func(w string) bool { return w == "skal" }) &&
@@ -967,6 +967,19 @@ func (rs *ruleSet) outcomeVetoed(st, lower string) bool {
 
 // firstActorIsAuthority reports whether the first actor among ws is an authority (the first
 // instance, not the citizen): "Udbetaling Danmark skal … efterbetale".
+// lastActor is the actor named last in ws: the subject of a verb that follows ("Vi har behandlet
+// din klage over afgørelsen, hvor kommunen … bevilgede et ressourceforløb": kommunen).
+func lastActor(ws []word) actorKind {
+	for j := len(ws) - 1; j >= 0; j-- {
+		if a := actorOf(ws[j].w); a != actorNone {
+			return a
+		}
+	}
+	return actorNone
+}
+
+// firstActorIsAuthority reports whether the first actor named in ws is an authority other than
+// Ankestyrelsen (the first instance, a nævn), not the citizen.
 func firstActorIsAuthority(ws []word) bool {
 	for _, t := range ws {
 		switch actorOf(t.w) {

@@ -114,6 +114,7 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Ankestyrelsens afgørelse\n\nDet betyder, at kommunens krav ikke længere gælder, og at kommunen skal udbetale de beløb, den allerede har holdt tilbage i din hjælp.", omgjort.OutcomeOphaevet},
 		{"Resumé\n\nAfgørelsen blev ophævet. Da kommunens grundlag for kravet stammede fra den inhabile sagsbehandlers egne notater, fandt Ankestyrelsen ikke grundlag for at sende sagen tilbage til fornyet behandling.", omgjort.OutcomeOphaevet},
 		{"Styrelsen har gennemgået sagen og må meddele Dem, at sagen ikke findes at være af principiel betydning. Den Sociale Ankestyrelse kan derfor ikke tage Deres anke under behandling.", omgjort.OutcomeAfvist},
+		{"Ankestyrelsens afgørelse\n\nVi har behandlet din klage over kommunens afgørelse, hvor kommunen gav dig afslag på førtidspension og i stedet bevilgede et ressourceforløb. Vi er altså kommet til det samme resultat som kommunen.", omgjort.OutcomeStadfaestet},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
