@@ -342,8 +342,9 @@ var genericHeadings = []struct {
 	{[]string{"resumé", "resume", "sammendrag", "kort fortalt", "=sagen", "=den konkrete sag", "=de konkrete sager"}, headingRule{section: "resume"}},
 	{[]string{"principiel betydning", "principielle betydning"}, headingRule{section: "princip"}},
 	{[]string{"love:", "lovgrundlag"}, headingRule{section: "regler"}},
-	// "Baggrunden for vores afgørelse" heads the reasons, not the retold facts.
-	{[]string{"baggrunden for vores", "baggrund for vores", "baggrunden for afgørelsen", "baggrunden for ankestyrelsens"}, headingRule{section: "begrundelse"}},
+	// "Baggrunden for vores afgørelse" and "Nye oplysninger i sagen" head the reasons, not the
+	// retold facts.
+	{[]string{"baggrunden for vores", "baggrund for vores", "baggrunden for afgørelsen", "baggrunden for ankestyrelsens", "nye oplysninger"}, headingRule{section: "begrundelse"}},
 	{[]string{"sagsfremstilling", "sagens forløb", "baggrund", "oplysninger i sagen", "sagens oplysninger", "faktiske", "sagens omstændigheder", "bygger vi", "grundlaget for"}, headingRule{section: "oplysninger"}},
 	{[]string{"mødebehandling", "møde"}, headingRule{section: "moede"}},
 	{[]string{"hvad skal", "hvad sker", "det videre forløb", "videre behandling"}, headingRule{section: "instruks"}},

@@ -100,7 +100,7 @@ func TestReasonsHeadedBaggrund(t *testing.T) {
 	}
 	c = c.WithModelVeto(0)
 	const body = "\n\nDu har ikke fået udtalelsen at se, inden kommunen traf afgørelse, og du har derfor ikke haft mulighed for at kommentere den."
-	for heading, want := range map[string]bool{"Baggrunden for vores afgørelse": true, "Sagens baggrund": false} {
+	for heading, want := range map[string]bool{"Baggrunden for vores afgørelse": true, "Nye oplysninger i sagen": true, "Sagens baggrund": false} {
 		_, got := errorTypes(c.ClassifyCase("Afgørelse\n\nVi hjemviser sagen.\n\n" + heading + body))[omgjort.ErrPartshoering]
 		if got != want {
 			t.Errorf("under %q: partshoering = %v, want %v", heading, got, want)
