@@ -208,7 +208,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	// ophævet."): the most far-reaching of the block counts. Not after an afvisning, whose
 	// consequences read like a stadfæstelse ("kommunens afgørelse er gældende"), nor after a
 	// hjemvisning, above which nothing ranks.
-	if out.Outcome != omgjort.OutcomeAfvist && out.Outcome != omgjort.OutcomeHjemvist && inResult(sents, outcomes) {
+	if out.Outcome != omgjort.OutcomeAfvist && out.Outcome != omgjort.OutcomeHjemvist && (inResult(sents, outcomes) || consequenceInResult(sents, outcomes)) {
 		if o, ev := c.rs().resultStructure(text, sents); rank(o) > rank(out.Outcome) {
 			out.Outcome, out.OutcomeEvidence = o, append(ev, out.OutcomeEvidence...)
 		}
@@ -694,6 +694,21 @@ func concession(before string) bool {
 	b := strings.ToLower(strings.TrimRight(before, " \t\u00a0"))
 	for _, c := range []string{"selv om", "selvom", "skønt", "uanset at", "til trods for at", "på trods af at"} {
 		if strings.HasSuffix(b, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// consequenceInResult reports whether the outcome rests on consequences alone, one of them in a
+// result block ("Kommunens afgørelse gælder derfor ikke længere, og kommunen skal træffe en ny
+// afgørelse"): the block's structure may state a more far-reaching result.
+func consequenceInResult(sents []sentence, hits []hit) bool {
+	if hasFormula(hits) {
+		return false
+	}
+	for _, h := range hits {
+		if sents[h.sent].result {
 			return true
 		}
 	}

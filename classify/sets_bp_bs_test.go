@@ -67,6 +67,15 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Reglerne: Aktivlovens § 35, stk. 1: \"Kommunen skal vejlede om konsekvenserne af, at personen ikke overholder sine pligter.\"", omgjort.ErrVejledning, false},
 		{"Der var ikke i sagen oplysninger, der understøttede mandens synspunkt om, at sagsbehandleren var inhabil.", omgjort.ErrKompetence, false},
 		{"Ægtemanden har skrevet, at kommunen ikke har vejledt ham godt nok.", omgjort.ErrVejledning, false},
+		// Sets CJ–CM.
+		{"Din klage over, at din sagsbehandler var inhabil, giver vi dig ikke medhold i.", omgjort.ErrKompetence, false},
+		{"Der er ikke oplysninger i sagen, der tyder på, at sagsbehandleren har en sådan tilknytning til sagen, at hun var inhabil.", omgjort.ErrKompetence, false},
+		{"Det er ikke noget, der giver grund til at tvivle på medarbejderens upartiskhed, og vi finder ikke, at hun var inhabil.", omgjort.ErrKompetence, false},
+		{"Det er op til kommunen at vurdere det, når de nye oplysninger foreligger.", omgjort.ErrNyeOplysninger, false},
+		{"Ankestyrelsen bemærkede, at hvis kommunen ikke havde givet en skriftlig vejledning om konsekvenserne, ville der ikke have været grundlag for at lade ydelsen ophøre.", omgjort.ErrVejledning, false},
+		{"Sagen havde tidligere været behandlet af Ankestyrelsen, som i 2017 hjemviste kommunens første afgørelse, fordi kommunen ikke havde indhentet oplysninger fra borgerens psykolog.", omgjort.ErrSagsoplysning, false},
+		{"Kommunen skal beregne din pension og udbetale den med tilbagevirkende kraft.", omgjort.ErrMeddelelse, false},
+		{"Kommunen stoppede din hjælp med tilbagevirkende kraft.", omgjort.ErrMeddelelse, true},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {

@@ -541,7 +541,8 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 				add(omgjort.OutcomeStadfaestet, 3)
 			}
 		case t.w == "ret" && i >= 2 && (ws[i-1].w == "kommunen" || strings.HasSuffix(ws[i-1].w, "nævnet") || strings.HasPrefix(ws[i-1].w, "jobcent") || ws[i-1].w == "danmark") &&
-			(ws[i-2].w == "giver" || ws[i-2].w == "gav") && !before(i, 4, isNeg):
+			(ws[i-2].w == "giver" || ws[i-2].w == "gav") && !before(i, 6, isNeg):
+			// (Not "Der er ingen regel, som giver kommunen ret til at nedsætte hjælpen".)
 			add(omgjort.OutcomeStadfaestet, 3)
 		case t.w == "ret" && i >= 1 && (ws[i-1].w == "får" || ws[i-1].w == "fik" || ws[i-1].w == "fået" || ws[i-1].w == "ikke" ||
 			((ws[i-1].w == "dig" || ws[i-1].w == "jer") && i >= 2 && (ws[i-2].w == "giver" || ws[i-2].w == "gav"))) &&
@@ -620,8 +621,13 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			add(omgjort.OutcomeAfvist, 2)
 		case t.w == "videre" && ankeSubject && before(i, 4, func(w string) bool { return w == "sender" || w == "sendt" || w == "sendte" || w == "videresender" }) &&
 			within(0, i, func(w string) bool { return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" }) && !before(i, 5, isModal):
-			// "Vi har sendt din klage videre til Udbetaling Danmark."
-			add(omgjort.OutcomeAfvist, 2)
+			// "Vi har sendt din klage videre til Udbetaling Danmark." (Part of it only, "Den del
+			// af din klage har vi sendt videre", is a weaker sign than the rest's result.)
+			if within(0, i, func(w string) bool { return w == "del" }) {
+				add(omgjort.OutcomeAfvist, 1)
+			} else {
+				add(omgjort.OutcomeAfvist, 2)
+			}
 		case t.w == "gældende" && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) &&
 			before(i, 4, func(w string) bool { return w == "er" || w == "var" || w == "bliver" || w == "forbliver" }) &&
 			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "gjort" || w == "gør" }) && !whetherBefore(ws, i):
@@ -739,7 +745,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 				add(omgjort.OutcomeHjemvist, 2)
 			}
 		case has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") || has(i, "fornyet", "behandling") || has(i, "fornyet", "vurdering"):
-			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !before(i, 10, isNeg) {
+			// (Not "ikke grundlag for at sende sagen tilbage til fornyet behandling".)
+			negated := before(i, 6, isNeg) || (before(i, 10, isNeg) && before(i, 10, func(w string) bool { return w == "grundlag" || w == "anledning" }))
+			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !negated {
 				if has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") {
 					if !before(i, 14, func(w string) bool { return w == "skal" }) {
 						continue

@@ -115,6 +115,9 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Resumé\n\nAfgørelsen blev ophævet. Da kommunens grundlag for kravet stammede fra den inhabile sagsbehandlers egne notater, fandt Ankestyrelsen ikke grundlag for at sende sagen tilbage til fornyet behandling.", omgjort.OutcomeOphaevet},
 		{"Styrelsen har gennemgået sagen og må meddele Dem, at sagen ikke findes at være af principiel betydning. Den Sociale Ankestyrelse kan derfor ikke tage Deres anke under behandling.", omgjort.OutcomeAfvist},
 		{"Ankestyrelsens afgørelse\n\nVi har behandlet din klage over kommunens afgørelse, hvor kommunen gav dig afslag på førtidspension og i stedet bevilgede et ressourceforløb. Vi er altså kommet til det samme resultat som kommunen.", omgjort.OutcomeStadfaestet},
+		{"Resultat\n\nKommunens afgørelse gælder derfor ikke længere, og kommunen skal træffe en ny afgørelse både om din ret til ydelse og om tilbagebetaling.", omgjort.OutcomeHjemvist},
+		{"Ankestyrelsens afgørelse\n\nDer er ingen regel, som giver kommunen ret til at nedsætte hjælpen, fordi man ikke vil give samtykke. Kommunens afgørelse om fradrag gælder derfor ikke længere.", omgjort.OutcomeOphaevet},
+		{"Ankestyrelsens afgørelse\n\nDu har ret til førtidspension. Kommunen skal beregne din pension og udbetale den med tilbagevirkende kraft. Den del af din klage, der handler om personalets adfærd, har vi sendt videre til kommunen.", omgjort.OutcomeAendret},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
