@@ -76,6 +76,8 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Sagen havde tidligere været behandlet af Ankestyrelsen, som i 2017 hjemviste kommunens første afgørelse, fordi kommunen ikke havde indhentet oplysninger fra borgerens psykolog.", omgjort.ErrSagsoplysning, false},
 		{"Kommunen skal beregne din pension og udbetale den med tilbagevirkende kraft.", omgjort.ErrMeddelelse, false},
 		{"Kommunen stoppede din hjælp med tilbagevirkende kraft.", omgjort.ErrMeddelelse, true},
+		// Sets CN, CQ.
+		{"Efter forvaltningslovens § 3, stk. 1, nr. 5, er en medarbejder inhabil, hvis der foreligger omstændigheder, som er egnede til at vække tvivl om den pågældendes upartiskhed.", omgjort.ErrKompetence, false},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {
@@ -94,6 +96,9 @@ func TestSetsBPToBS(t *testing.T) {
 	}
 	if got := c.ClassifyCase(assessed(result, "Ankestyrelsen fandt ikke anledning til at tage stilling til, om manglerne medførte, at afgørelsen var ugyldig.")); got.Ugyldig {
 		t.Errorf("an undecided question read as ugyldig: %+v", got.UgyldigEvidence)
+	}
+	if got := c.ClassifyCase(assessed(result, "Styrelsen fandt grund til at kritisere disse forhold, men fandt ikke, at manglerne kunne medføre, at afgørelsen var ugyldig.")); got.Ugyldig {
+		t.Errorf("the board's denial read as ugyldig: %+v", got.UgyldigEvidence)
 	}
 	if got := c.ClassifyCase(assessed(result, "Afgørelsen er derfor ugyldig.")); !got.Ugyldig {
 		t.Error("'Afgørelsen er derfor ugyldig' not read as ugyldig")

@@ -473,6 +473,19 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 			}
 		}
 		return false
+	case omgjort.OutcomeOphaevet:
+		// "tilsidesætte" sets aside a decision or an assessment, but one also "tilsidesætter sin
+		// oplysningspligt" (breaches a duty).
+		if !passive {
+			for k, t := range after {
+				if k > 2 || t.punct {
+					break
+				}
+				if strings.HasPrefix(t.w, "oplysningspligt") || strings.HasPrefix(t.w, "pligt") || strings.HasSuffix(t.w, "pligt") || strings.HasSuffix(t.w, "pligten") {
+					return false
+				}
+			}
+		}
 	}
 	return true
 }

@@ -118,6 +118,7 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Resultat\n\nKommunens afgørelse gælder derfor ikke længere, og kommunen skal træffe en ny afgørelse både om din ret til ydelse og om tilbagebetaling.", omgjort.OutcomeHjemvist},
 		{"Ankestyrelsens afgørelse\n\nDer er ingen regel, som giver kommunen ret til at nedsætte hjælpen, fordi man ikke vil give samtykke. Kommunens afgørelse om fradrag gælder derfor ikke længere.", omgjort.OutcomeOphaevet},
 		{"Ankestyrelsens afgørelse\n\nDu har ret til førtidspension. Kommunen skal beregne din pension og udbetale den med tilbagevirkende kraft. Den del af din klage, der handler om personalets adfærd, har vi sendt videre til kommunen.", omgjort.OutcomeAendret},
+		{"Ankestyrelsens bemærkninger\n\nAnkestyrelsen udtalte, at det er en betingelse for tilbagebetaling, at modtageren har tilsidesat sin oplysningspligt mod bedre vidende. Ankestyrelsen ændrede herefter nævnets afgørelse, således at sikrede ikke skulle tilbagebetale sygedagpengene.", omgjort.OutcomeAendret},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
