@@ -78,6 +78,11 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Kommunen stoppede din hjælp med tilbagevirkende kraft.", omgjort.ErrMeddelelse, true},
 		// Sets CN, CQ.
 		{"Efter forvaltningslovens § 3, stk. 1, nr. 5, er en medarbejder inhabil, hvis der foreligger omstændigheder, som er egnede til at vække tvivl om den pågældendes upartiskhed.", omgjort.ErrKompetence, false},
+		// Sets CO, CP.
+		{"Ankestyrelsen bemærkede i øvrigt, at selv en mangelfuld vejledning ikke ville kunne give ret til sygedagpenge i en periode, hvor lovens betingelser ikke er opfyldt.", omgjort.ErrVejledning, false},
+		{"Kommunen havde ikke været forpligtet til at partshøre ansøgeren over udlejerens opgørelse, da ansøgeren selv havde givet de samme oplysninger.", omgjort.ErrPartshoering, false},
+		{"Du har sendt os en erklæring fra uddannelsesinstitutionen, som kommunen også havde, da den traf afgørelse, og som bekræfter, at opholdet var en del af uddannelsen.", omgjort.ErrNyeOplysninger, false},
+		{"Det er speciallægeerklæringen, der gør, at vi kommer til et andet resultat end kommunen.", omgjort.ErrBevisvurdering, false},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {
