@@ -83,6 +83,8 @@ func TestSetsBPToBS(t *testing.T) {
 		{"Kommunen havde ikke været forpligtet til at partshøre ansøgeren over udlejerens opgørelse, da ansøgeren selv havde givet de samme oplysninger.", omgjort.ErrPartshoering, false},
 		{"Du har sendt os en erklæring fra uddannelsesinstitutionen, som kommunen også havde, da den traf afgørelse, og som bekræfter, at opholdet var en del af uddannelsen.", omgjort.ErrNyeOplysninger, false},
 		{"Det er speciallægeerklæringen, der gør, at vi kommer til et andet resultat end kommunen.", omgjort.ErrBevisvurdering, false},
+		// Sets CR, CT, CU.
+		{"Kvindens indsigelse om, at hun ikke havde kunnet kommentere statusattesten, gav ikke Ankestyrelsen anledning til bemærkninger.", omgjort.ErrPartshoering, false},
 	} {
 		_, got := errorTypes(c.ClassifyCase(assessed(result, tc.sentence)))[tc.typ]
 		if got != tc.want {

@@ -1069,15 +1069,20 @@ func (rs *ruleSet) resultStructure(text string, sents []sentence) (omgjort.Outco
 	return o, ev
 }
 
-// lapsingIsDecision reports whether what "bortfalder" says lapses, the nearest noun of its clause
-// that can lapse, is the decision or the sanction ("Sanktionen bortfalder") rather than the claim
-// a changed decision leaves ("Vi har ændret afgørelsen, så kravet bortfalder").
+// lapsingIsDecision reports whether what "bortfalder" says lapses — the first noun of its clause
+// that can lapse, its subject ("Afgørelsen om fradrag bortfalder") — is the decision or the
+// sanction rather than the claim a changed decision leaves ("Vi har ændret afgørelsen, så kravet
+// bortfalder").
 func lapsingIsDecision(ws []word) bool {
+	from := 0
 	for j := len(ws) - 1; j >= 0; j-- {
-		w := ws[j].w
-		switch {
-		case ws[j].punct || w == "så":
-			return false
+		if ws[j].punct || ws[j].w == "så" {
+			from = j + 1
+			break
+		}
+	}
+	for _, t := range ws[from:] {
+		switch w := t.w; {
 		case strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "sanktion"):
 			return true
 		case strings.HasPrefix(w, "krav") || strings.HasPrefix(w, "tilbagebetaling") || strings.HasPrefix(w, "beløb") || strings.HasPrefix(w, "fradrag"):

@@ -102,6 +102,7 @@ func TestStructuralOutcome(t *testing.T) {
 		// formula of agreement in the assessment, which may concern one part.
 		{"Ankestyrelsens afgørelse\n\nVi har ændret kommunens afgørelse, så kravet om tilbagebetaling bortfalder.", omgjort.OutcomeAendret},
 		{"Ankestyrelsens afgørelse\n\nKommunens afgørelse om at nedsætte din kontanthjælp bortfalder.", omgjort.OutcomeOphaevet},
+		{"Ankestyrelsens afgørelse\n\nAfgørelsen om fradrag bortfalder derfor, og kommunen skal udbetale de 1.146 kr., som blev trukket i din hjælp.", omgjort.OutcomeOphaevet},
 		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale det hele tilbage. Du skal betale 3.420 kr.", omgjort.OutcomeAendret},
 		{"Ankestyrelsens afgørelse\n\n1. Befordring: Vi har derfor sendt den del af sagen tilbage til kommunen.\n\nBegrundelse\n\nKommunen har lagt vægt på din indtægt. Vi er derfor enige med kommunen.", omgjort.OutcomeHjemvist},
 		// Sets BP–BS: agreement with the first instance's reduction; resumed follow-up is a
