@@ -222,6 +222,24 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 			out.Outcome, out.OutcomeEvidence = o, ev
 		}
 	}
+	if out.Outcome != omgjort.OutcomeUkendt && !hasFormula(outcomes) {
+		// Consequences alone ("Du skal ikke betale beløbet tilbage") do not tell a change from a
+		// setting aside; a statement of the result elsewhere in the text does ("Kommunens afgørelse
+		// er hermed ændret", "Den afgørelse har vi ændret").
+		o, ev, _ := c.rs().structuralOutcome(text, sents)
+		if len(ev) == 0 || ev[0].Score < strengthScore[2] {
+			// The result block holds only consequences: read the statements of the whole text.
+			flat := make([]sentence, len(sents))
+			copy(flat, sents)
+			for i := range flat {
+				flat[i].result = false
+			}
+			o, ev, _ = c.rs().structuralOutcome(text, flat)
+		}
+		if o != omgjort.OutcomeUkendt && o != omgjort.OutcomeAfvist && len(ev) > 0 && ev[0].Score >= strengthScore[2] && namesOutcomeVerb(ev[0].Text) {
+			out.Outcome, out.OutcomeEvidence = o, ev
+		}
+	}
 	if court {
 		// A republished judgment: the formulas it quotes are the court's ("Ankestyrelsens
 		// afgørelse ophæves derfor, og sagen hjemvises").
@@ -694,6 +712,17 @@ func concession(before string) bool {
 	b := strings.ToLower(strings.TrimRight(before, " \t\u00a0"))
 	for _, c := range []string{"selv om", "selvom", "skønt", "uanset at", "til trods for at", "på trods af at"} {
 		if strings.HasSuffix(b, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOutcomeVerb reports whether a sentence holds an outcome verb ("ændret", "ophæver"), so it
+// states a result rather than another consequence ("Kommunen skal udbetale beløbet").
+func namesOutcomeVerb(sentence string) bool {
+	for _, w := range words(strings.ToLower(sentence)) {
+		if o, _ := outcomeVerb(w.w); o != "" {
 			return true
 		}
 	}

@@ -120,6 +120,12 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Ankestyrelsens afgørelse\n\nDer er ingen regel, som giver kommunen ret til at nedsætte hjælpen, fordi man ikke vil give samtykke. Kommunens afgørelse om fradrag gælder derfor ikke længere.", omgjort.OutcomeOphaevet},
 		{"Ankestyrelsens afgørelse\n\nDu har ret til førtidspension. Kommunen skal beregne din pension og udbetale den med tilbagevirkende kraft. Den del af din klage, der handler om personalets adfærd, har vi sendt videre til kommunen.", omgjort.OutcomeAendret},
 		{"Ankestyrelsens bemærkninger\n\nAnkestyrelsen udtalte, at det er en betingelse for tilbagebetaling, at modtageren har tilsidesat sin oplysningspligt mod bedre vidende. Ankestyrelsen ændrede herefter nævnets afgørelse, således at sikrede ikke skulle tilbagebetale sygedagpengene.", omgjort.OutcomeAendret},
+		// A consequence alone yields to a statement of the result elsewhere (sets BP–CU: writers
+		// call a repayment that falls "ændret" when the letter says so, "ophævet" when it says that).
+		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale de 14.320 kr. tilbage.\n\nBegrundelse\n\nDu har oplyst kommunen om lønnen. Kommunens afgørelse er hermed ændret.", omgjort.OutcomeAendret},
+		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale de 14.320 kr. tilbage.\n\nBegrundelse\n\nDu har oplyst kommunen om lønnen.", omgjort.OutcomeOphaevet},
+		{"Ankestyrelsens afgørelse\n\nKommunen må ikke trække dig i kontanthjælp for de to dage. Kommunen skal udbetale beløbet til dig.", omgjort.OutcomeOphaevet},
+		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale beløbet tilbage.\n\nBegrundelse\n\nVi har altså ændret kommunens afgørelse af 12. marts.", omgjort.OutcomeAendret},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
