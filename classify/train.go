@@ -26,8 +26,12 @@ type ModelOptions struct {
 	MinLetters int
 }
 
-// DefaultModelOptions are the settings of the embedded model.
-var DefaultModelOptions = ModelOptions{Epochs: 12, Rounds: 3, L2: 1e-2, Threshold: 0.8, MinLetters: 2}
+// DefaultModelOptions are the settings of the embedded model. The threshold was chosen by
+// cross-validation over 87 folders (2,391 letters, each folder scored by a model trained on the
+// others): rules + model micro-F1 0.913 (P 0.942) at 0.8, 0.916 (P 0.930) at 0.7, 0.917 (P 0.920)
+// at 0.6 — 0.7 gains recall and keeps precision clear of 0.90 on text never tuned on, whose
+// precision has run 0.02–0.03 below the cross-validated one.
+var DefaultModelOptions = ModelOptions{Epochs: 12, Rounds: 3, L2: 1e-2, Threshold: 0.7, MinLetters: 2}
 
 // trainLetter is one labelled letter as the trainer sees it.
 type trainLetter struct {
