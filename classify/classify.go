@@ -213,6 +213,20 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 			out.Outcome, out.OutcomeEvidence = o, append(ev, out.OutcomeEvidence...)
 		}
 	}
+	if out.Outcome == omgjort.OutcomeOphaevet {
+		// "Vi har ophævet afgørelsen og sendt din sag tilbage til Seniorpensionsenheden": the
+		// sentence of the formula sends the case back, wherever it stands.
+		for _, h := range outcomes {
+			if h.rule.outcome != omgjort.OutcomeOphaevet || h.rule.fallback {
+				continue
+			}
+			for _, sh := range structOutcomesIn(sents[h.sent].lower(text), h.sent, true, false) {
+				if sh.outcome == omgjort.OutcomeHjemvist && sh.strength >= 2 {
+					out.Outcome = omgjort.OutcomeHjemvist
+				}
+			}
+		}
+	}
 	if out.Outcome != omgjort.OutcomeUkendt && !inResult(sents, outcomes) && hasFormula(outcomes) {
 		// No formula in the result block, but the block states the result in its own words
 		// ("Vi har derfor sendt den del af sagen tilbage til kommunen"): the block outranks a
@@ -236,7 +250,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 			}
 			o, ev, _ = c.rs().structuralOutcome(text, flat)
 		}
-		if o != omgjort.OutcomeUkendt && o != omgjort.OutcomeAfvist && len(ev) > 0 && ev[0].Score >= strengthScore[2] && namesOutcomeVerb(ev[0].Text) {
+		if o != omgjort.OutcomeUkendt && o != omgjort.OutcomeAfvist && len(ev) > 0 && ev[0].Score >= strengthScore[2] && statesResult(ev) {
 			out.Outcome, out.OutcomeEvidence = o, ev
 		}
 	}
@@ -723,6 +737,16 @@ func concession(before string) bool {
 func namesOutcomeVerb(sentence string) bool {
 	for _, w := range words(strings.ToLower(sentence)) {
 		if o, _ := outcomeVerb(w.w); o != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// statesResult reports whether one of the strongest pieces of evidence names an outcome verb.
+func statesResult(ev []omgjort.Evidence) bool {
+	for _, e := range ev {
+		if e.Score >= ev[0].Score && namesOutcomeVerb(e.Text) {
 			return true
 		}
 	}

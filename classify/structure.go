@@ -446,7 +446,14 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 		// boligstøtte"), but also on practice, opinions and one's own circumstances.
 		ws := after
 		if passive {
-			ws = before
+			// The subject of a passive stands right before it: read those words nearest first.
+			ws = nil
+			for j := len(before) - 1; j >= 0 && len(ws) < 5; j-- {
+				ws = append(ws, before[j])
+			}
+			if len(ws) > 0 && (ws[0].w == "blev" || ws[0].w == "er" || ws[0].w == "var" || ws[0].w == "bliver" || ws[0].w == "været") {
+				ws = ws[1:]
+			}
 		}
 		for k, t := range ws {
 			if k > 3 || t.punct {
@@ -455,6 +462,12 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 			switch t.w {
 			case "praksis", "sin", "sine", "opfattelse", "holdning", "mening", "adresse", "forhold", "forholdene", "situation", "sig", "ansøgning", "ansøgningen", "klage", "klagen":
 				return false
+			}
+			// "din medicin blev ændret", "behandlingen er ændret": the person's circumstances.
+			for _, p := range []string{"medicin", "behandling", "tilstand", "helbred", "diagnos", "symptom", "arbejdstid", "plan"} {
+				if strings.HasPrefix(t.w, p) {
+					return false
+				}
 			}
 		}
 		return len(ws) > 0 || passive
@@ -547,6 +560,21 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			}) {
 				// Agreement may be partial ("enige med kommunen i, at …"): it does not outrank
 				// a change stated elsewhere.
+				add(omgjort.OutcomeStadfaestet, 2)
+			}
+		case (t.w == "betale" || t.w == "tilbagebetale") && i >= 2 && ws[i-1].w == "kun" && ws[i-2].w == "skal" && !before(i, 4, isNeg) && !before(i, 6, isModal) &&
+			before(i, 4, func(w string) bool { return w == "du" || w == "i" || w == "borgeren" || w == "han" || w == "hun" }):
+			// "Du skal kun betale 4.318 kr. tilbage": the claim is reduced.
+			add(omgjort.OutcomeAendret, 2)
+		case t.w == "samme" && i >= 2 && before(i, 4, func(w string) bool { return w == "resultatet" }) && within(i+1, 1, func(w string) bool { return w == "som" }) &&
+			!before(i, 4, isNeg) && !before(i, 4, isModal) && !whetherBefore(ws, i):
+			// "Resultatet er dermed det samme som i kommunens afgørelse."
+			add(omgjort.OutcomeStadfaestet, 2)
+		case t.w == "ret" && i >= 2 && (ws[i-1].w == "havde" || ws[i-1].w == "har") && (ws[i-2].w == "kommunen" || strings.HasPrefix(ws[i-2].w, "jobcent") || strings.HasSuffix(ws[i-2].w, "nævnet")) &&
+			has(i+1, "til") && !before(i, 4, isModal) && !whetherBefore(ws, i) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" }):
+			// "Kommunen havde ret til ikke at udbetale kontanthjælp til dig …": the first instance
+			// was right; "Kommunen havde ikke ret til at …" is its error, no outcome.
+			if !within(i-2, 3, isNeg) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
 		case has(i, "samme", "resultat"):
@@ -754,7 +782,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 		case (t.w == "igen" || t.w == "forfra" || has(i, "på", "ny") || has(i, "gang", "til") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
 			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "kigge" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
 		}) && before(i, 12, func(w string) bool { return w == "skal" }):
-			if !before(i, 12, isNeg) && !before(i, 12, isModal) {
+			// (Not the appeal guidance: "klagen skal sendes til kommunen, som skal vurdere sagen
+			// igen, før den sendes videre til os".)
+			if !before(i, 12, isNeg) && !before(i, 12, isModal) && !within(0, len(ws), func(w string) bool { return w == "videre" || strings.HasPrefix(w, "klagen") || w == "klage" }) {
 				add(omgjort.OutcomeHjemvist, 2)
 			}
 		case has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") || has(i, "fornyet", "behandling") || has(i, "fornyet", "vurdering"):

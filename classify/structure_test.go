@@ -126,6 +126,13 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale de 14.320 kr. tilbage.\n\nBegrundelse\n\nDu har oplyst kommunen om lønnen.", omgjort.OutcomeOphaevet},
 		{"Ankestyrelsens afgørelse\n\nKommunen må ikke trække dig i kontanthjælp for de to dage. Kommunen skal udbetale beløbet til dig.", omgjort.OutcomeOphaevet},
 		{"Ankestyrelsens afgørelse\n\nDu skal ikke betale beløbet tilbage.\n\nBegrundelse\n\nVi har altså ændret kommunens afgørelse af 12. marts.", omgjort.OutcomeAendret},
+		// Sets CZ–DC.
+		{"Vores vurdering\n\nVi har ophævet afgørelsen og sendt din sag tilbage til Seniorpensionsenheden, som skal træffe en ny afgørelse.", omgjort.OutcomeHjemvist},
+		{"Resultat\n\nDu skal kun betale 4.318 kr. tilbage. Vi er enige i, at du skal betale noget tilbage, men beløbet er lavere.", omgjort.OutcomeAendret},
+		{"Afgørelse\n\nKommunen havde ret til ikke at udbetale kontanthjælp til dig i juli. Resultatet er dermed det samme som i kommunens afgørelse.", omgjort.OutcomeStadfaestet},
+		{"Afgørelse\n\nVi er nået til samme resultat som kommunen.\n\nBegrundelse\n\nIndstillingen blev givet, før din medicin blev ændret.", omgjort.OutcomeStadfaestet},
+		{"Afgørelse\n\nVi er enige med kommunen.\n\nKlage\n\nFristen er 4 uger, og klagen skal sendes til kommunen, som skal vurdere sagen igen, før den sendes videre til os.", omgjort.OutcomeStadfaestet},
+		{"Resultat\n\nDu skal ikke betale de 14.312 kr. tilbage. Du skal kun betale 4.770 kr. tilbage. Kommunens afgørelse er dermed ændret.", omgjort.OutcomeAendret},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
