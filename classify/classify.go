@@ -202,66 +202,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 			}
 		}
 	}
-	out.Outcome, out.OutcomeEvidence = chooseOutcome(text, sents, outcomes)
-	// A result block that lists several sub-decisions may state one with a formula and another
-	// only in its structure ("Ankestyrelsen ændrede … Kommunens krav om tilbagebetaling blev
-	// ophævet."): the most far-reaching of the block counts. Not after an afvisning, whose
-	// consequences read like a stadfæstelse ("kommunens afgørelse er gældende"), nor after a
-	// hjemvisning, above which nothing ranks.
-	if out.Outcome != omgjort.OutcomeAfvist && out.Outcome != omgjort.OutcomeHjemvist && (inResult(sents, outcomes) || consequenceInResult(sents, outcomes)) {
-		if o, ev := c.rs().resultStructure(text, sents); rank(o) > rank(out.Outcome) {
-			out.Outcome, out.OutcomeEvidence = o, append(ev, out.OutcomeEvidence...)
-		}
-	}
-	if out.Outcome == omgjort.OutcomeOphaevet {
-		// "Vi har ophævet afgørelsen og sendt din sag tilbage til Seniorpensionsenheden": the
-		// sentence of the formula sends the case back, wherever it stands.
-		for _, h := range outcomes {
-			if h.rule.outcome != omgjort.OutcomeOphaevet || h.rule.fallback {
-				continue
-			}
-			for _, sh := range structOutcomesIn(sents[h.sent].lower(text), h.sent, true, false) {
-				if sh.outcome == omgjort.OutcomeHjemvist && sh.strength >= 2 {
-					out.Outcome = omgjort.OutcomeHjemvist
-				}
-			}
-		}
-	}
-	if out.Outcome != omgjort.OutcomeUkendt && !inResult(sents, outcomes) && hasFormula(outcomes) {
-		// No formula in the result block, but the block states the result in its own words
-		// ("Vi har derfor sendt den del af sagen tilbage til kommunen"): the block outranks a
-		// formula in the assessment, which may be about one part only ("Vi er enige med
-		// kommunen").
-		if o, ev := c.rs().resultStructure(text, sents); o != omgjort.OutcomeUkendt {
-			out.Outcome, out.OutcomeEvidence = o, ev
-		}
-	}
-	if out.Outcome != omgjort.OutcomeUkendt && !hasFormula(outcomes) {
-		// Consequences alone ("Du skal ikke betale beløbet tilbage") do not tell a change from a
-		// setting aside; a statement of the result elsewhere in the text does ("Kommunens afgørelse
-		// er hermed ændret", "Den afgørelse har vi ændret").
-		o, ev, _ := c.rs().structuralOutcome(text, sents)
-		if len(ev) == 0 || ev[0].Score < strengthScore[2] {
-			// The result block holds only consequences: read the statements of the whole text.
-			flat := make([]sentence, len(sents))
-			copy(flat, sents)
-			for i := range flat {
-				flat[i].result = false
-			}
-			o, ev, _ = c.rs().structuralOutcome(text, flat)
-		}
-		if o != omgjort.OutcomeUkendt && o != omgjort.OutcomeAfvist && len(ev) > 0 && ev[0].Score >= strengthScore[2] && statesResult(ev) {
-			out.Outcome, out.OutcomeEvidence = o, ev
-		}
-	}
-	if court {
-		// A republished judgment: the formulas it quotes are the court's ("Ankestyrelsens
-		// afgørelse ophæves derfor, og sagen hjemvises").
-		out.Outcome, out.OutcomeEvidence = omgjort.OutcomeUkendt, nil
-	}
-	if out.Outcome == omgjort.OutcomeUkendt {
-		out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rs().structuralOutcome(text, sents)
-	}
+	out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rs().decideOutcome(text, sents, outcomes, court)
 	if out.Outcome != omgjort.OutcomeUkendt {
 		out.OutcomeConfidence = confidence(c.cal().outcome, outcomeRaw(out.Outcome, out.OutcomeEvidence))
 	}
@@ -726,52 +667,6 @@ func concession(before string) bool {
 	b := strings.ToLower(strings.TrimRight(before, " \t\u00a0"))
 	for _, c := range []string{"selv om", "selvom", "skønt", "uanset at", "til trods for at", "på trods af at"} {
 		if strings.HasSuffix(b, c) {
-			return true
-		}
-	}
-	return false
-}
-
-// namesOutcomeVerb reports whether a sentence holds an outcome verb ("ændret", "ophæver"), so it
-// states a result rather than another consequence ("Kommunen skal udbetale beløbet").
-func namesOutcomeVerb(sentence string) bool {
-	for _, w := range words(strings.ToLower(sentence)) {
-		if o, _ := outcomeVerb(w.w); o != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// statesResult reports whether one of the strongest pieces of evidence names an outcome verb.
-func statesResult(ev []omgjort.Evidence) bool {
-	for _, e := range ev {
-		if e.Score >= ev[0].Score && namesOutcomeVerb(e.Text) {
-			return true
-		}
-	}
-	return false
-}
-
-// consequenceInResult reports whether the outcome rests on consequences alone, one of them in a
-// result block ("Kommunens afgørelse gælder derfor ikke længere, og kommunen skal træffe en ny
-// afgørelse"): the block's structure may state a more far-reaching result.
-func consequenceInResult(sents []sentence, hits []hit) bool {
-	if hasFormula(hits) {
-		return false
-	}
-	for _, h := range hits {
-		if sents[h.sent].result {
-			return true
-		}
-	}
-	return false
-}
-
-// hasFormula reports whether hits hold an outcome formula, not only consequences.
-func hasFormula(hits []hit) bool {
-	for _, h := range hits {
-		if !h.rule.fallback {
 			return true
 		}
 	}

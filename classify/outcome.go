@@ -1,0 +1,135 @@
+package classify
+
+import (
+	"strings"
+
+	"omgjort"
+)
+
+// decideOutcome applies the outcome policy to the formula hits of a case, in stages from the
+// strongest reading to the weakest: the formulas (chooseOutcome); a result block that states a
+// more far-reaching sub-decision in its own words; a formula whose own sentence sends the case
+// back; a result block that outranks a formula in the assessment; a statement of the result
+// that outranks consequences; and, when nothing was found, the structure of the whole text. A
+// republished judgment has no outcome of Ankestyrelsen's: the formulas it quotes are the court's.
+func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, court bool) (omgjort.Outcome, []omgjort.Evidence, string) {
+	if court {
+		return rs.structuralOutcome(text, sents)
+	}
+	o, ev := chooseOutcome(text, sents, outcomes)
+	// A result block that lists several sub-decisions may state one with a formula and another
+	// only in its structure ("Ankestyrelsen ændrede … Kommunens krav om tilbagebetaling blev
+	// ophævet."): the most far-reaching of the block counts. Not after an afvisning, whose
+	// consequences read like a stadfæstelse ("kommunens afgørelse er gældende"), nor after a
+	// hjemvisning, above which nothing ranks.
+	if o != omgjort.OutcomeAfvist && o != omgjort.OutcomeHjemvist && (inResult(sents, outcomes) || consequenceInResult(sents, outcomes)) {
+		if ro, rev := rs.resultStructure(text, sents); rank(ro) > rank(o) {
+			o, ev = ro, append(rev, ev...)
+		}
+	}
+	if o == omgjort.OutcomeOphaevet && formulaSendsBack(text, sents, outcomes) {
+		o = omgjort.OutcomeHjemvist
+	}
+	if o != omgjort.OutcomeUkendt && !inResult(sents, outcomes) && hasFormula(outcomes) {
+		// No formula in the result block, but the block states the result in its own words
+		// ("Vi har derfor sendt den del af sagen tilbage til kommunen"): the block outranks a
+		// formula in the assessment, which may be about one part only ("Vi er enige med
+		// kommunen").
+		if ro, rev := rs.resultStructure(text, sents); ro != omgjort.OutcomeUkendt {
+			o, ev = ro, rev
+		}
+	}
+	if o != omgjort.OutcomeUkendt && !hasFormula(outcomes) {
+		if so, sev := rs.statedResult(text, sents); so != omgjort.OutcomeUkendt {
+			o, ev = so, sev
+		}
+	}
+	if o == omgjort.OutcomeUkendt {
+		return rs.structuralOutcome(text, sents)
+	}
+	return o, ev, ""
+}
+
+// formulaSendsBack reports whether the sentence of an ophævelse formula also sends the case
+// back ("Vi har ophævet afgørelsen og sendt din sag tilbage til Seniorpensionsenheden"),
+// wherever it stands: a hjemvisning.
+func formulaSendsBack(text string, sents []sentence, outcomes []hit) bool {
+	for _, h := range outcomes {
+		if h.rule.outcome != omgjort.OutcomeOphaevet || h.rule.fallback {
+			continue
+		}
+		for _, sh := range structOutcomesIn(sents[h.sent].lower(text), h.sent, true, false) {
+			if sh.outcome == omgjort.OutcomeHjemvist && sh.strength >= 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// statedResult is the result a text states with an outcome verb when its formulas are
+// consequences alone ("Du skal ikke betale beløbet tilbage" tells no change from a setting
+// aside; "Kommunens afgørelse er hermed ændret", "Den afgørelse har vi ændret" does), or ukendt:
+// never another consequence ("Kommunen skal udbetale beløbet") or a partial afvisning.
+func (rs *ruleSet) statedResult(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence) {
+	o, ev, _ := rs.structuralOutcome(text, sents)
+	if len(ev) == 0 || ev[0].Score < strengthScore[2] {
+		// The result block holds only consequences: read the statements of the whole text.
+		flat := make([]sentence, len(sents))
+		copy(flat, sents)
+		for i := range flat {
+			flat[i].result = false
+		}
+		o, ev, _ = rs.structuralOutcome(text, flat)
+	}
+	if o == omgjort.OutcomeUkendt || o == omgjort.OutcomeAfvist || len(ev) == 0 || ev[0].Score < strengthScore[2] || !statesResult(ev) {
+		return omgjort.OutcomeUkendt, nil
+	}
+	return o, ev
+}
+
+// namesOutcomeVerb reports whether a sentence holds an outcome verb ("ændret", "ophæver"), so it
+// states a result rather than another consequence ("Kommunen skal udbetale beløbet").
+func namesOutcomeVerb(sentence string) bool {
+	for _, w := range words(strings.ToLower(sentence)) {
+		if o, _ := outcomeVerb(w.w); o != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// statesResult reports whether one of the strongest pieces of evidence names an outcome verb.
+func statesResult(ev []omgjort.Evidence) bool {
+	for _, e := range ev {
+		if e.Score >= ev[0].Score && namesOutcomeVerb(e.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// consequenceInResult reports whether the outcome rests on consequences alone, one of them in a
+// result block ("Kommunens afgørelse gælder derfor ikke længere, og kommunen skal træffe en ny
+// afgørelse"): the block's structure may state a more far-reaching result.
+func consequenceInResult(sents []sentence, hits []hit) bool {
+	if hasFormula(hits) {
+		return false
+	}
+	for _, h := range hits {
+		if sents[h.sent].result {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFormula reports whether hits hold an outcome formula, not only consequences.
+func hasFormula(hits []hit) bool {
+	for _, h := range hits {
+		if !h.rule.fallback {
+			return true
+		}
+	}
+	return false
+}
