@@ -6,11 +6,11 @@ import (
 	"omgjort"
 )
 
-// Families of wording held-out sets BP–BS showed after their first score: deadlines named and
-// not kept, compliance stated in the past tense or as a verdict on the part itself, and a
-// statement of what the next decision depends on. The rules' reading (model veto off), with
-// and without the finding.
-func TestSetsBPToBS(t *testing.T) {
+// Families of wording held-out sets BP–DC showed after their first score (one block per batch):
+// deadlines named and not kept, compliance stated in the past tense or as a verdict on the part
+// itself, denials, rejected claims, the law stated generally, counterfactuals. Each sentence is
+// read by the rules (model veto off) in an assessment, with and without the finding.
+func TestWordingOfSetsBPToDC(t *testing.T) {
 	c, err := New()
 	if err != nil {
 		t.Fatal(err)
