@@ -592,13 +592,6 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
 				continue
 			}
-			if firstActorIsAuthority(ws[:i]) && before(i, 3, func(w string) bool { return w == "får" || w == "fået" || w == "fik" }) {
-				// "Kommunen har altså fået medhold i, at …": the first instance was right.
-				if !before(i, 4, isNeg) {
-					add(omgjort.OutcomeStadfaestet, 2)
-				}
-				continue
-			}
 			if before(i, 4, isNeg) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			} else {
