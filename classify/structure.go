@@ -488,7 +488,15 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 		return false
 	case omgjort.OutcomeOphaevet:
 		// "tilsidesætte" sets aside a decision or an assessment, but one also "tilsidesætter sin
-		// oplysningspligt" (breaches a duty).
+		// oplysningspligt" (breaches a duty); a cohabitation or a lease is "ophævet" too.
+		if passive {
+			for j := len(before) - 1; j >= 0 && j >= len(before)-8 && !before[j].punct && before[j].w != "at"; j-- {
+				w := before[j].w
+				if strings.HasPrefix(w, "samliv") || strings.HasPrefix(w, "ægteskab") || strings.HasPrefix(w, "lejemål") || strings.HasPrefix(w, "aftale") || strings.HasPrefix(w, "forhold") {
+					return false
+				}
+			}
+		}
 		if !passive {
 			for k, t := range after {
 				if k > 2 || t.punct {
@@ -701,7 +709,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 				add(omgjort.OutcomeStadfaestet, 2)
 				continue
 			}
-			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) {
+			if before(i, 4, func(w string) bool { return w == "hvis" || w == "om" || w == "kan" || w == "kunne" }) || whetherBefore(ws, i) {
 				continue
 			}
 			if firstActorIsAuthority(ws[:i]) && before(i, 3, func(w string) bool { return w == "får" || w == "fået" || w == "fik" }) {
@@ -1049,6 +1057,13 @@ func whetherBefore(ws []word, i int) bool {
 	for k := 0; k < i && k+1 < len(ws); k++ {
 		if ws[k].w == "om" && (actorOf(ws[k+1].w) != actorNone || ws[k+1].w == "der" || ws[k+1].w == "det" || ws[k+1].w == "man") {
 			return true
+		}
+		// "vurdere, om den kan give dig medhold": "den" with a finite verb after it.
+		if ws[k].w == "om" && ws[k+1].w == "den" && k+2 < len(ws) {
+			switch ws[k+2].w {
+			case "kan", "skal", "vil", "har", "havde", "er", "var", "kunne", "burde":
+				return true
+			}
 		}
 		// "om kommunens afgørelse var rigtig": a subject with a possessive before it.
 		if ws[k].w == "om" && k+2 < i && strings.HasSuffix(ws[k+1].w, "s") && actorOf(strings.TrimSuffix(ws[k+1].w, "s")) == actorOther &&

@@ -133,6 +133,8 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Afgørelse\n\nVi er nået til samme resultat som kommunen.\n\nBegrundelse\n\nIndstillingen blev givet, før din medicin blev ændret.", omgjort.OutcomeStadfaestet},
 		{"Afgørelse\n\nVi er enige med kommunen.\n\nKlage\n\nFristen er 4 uger, og klagen skal sendes til kommunen, som skal vurdere sagen igen, før den sendes videre til os.", omgjort.OutcomeStadfaestet},
 		{"Resultat\n\nDu skal ikke betale de 14.312 kr. tilbage. Du skal kun betale 4.770 kr. tilbage. Kommunens afgørelse er dermed ændret.", omgjort.OutcomeAendret},
+		// Sets DD–DG: the appeal guidance's whether-clause gives no change.
+		{"Afgørelse\n\nVi er enige med kommunen i, at du ikke har ret til ledighedsydelse i juli.\n\nKlage\n\nKommunen skal inden for 4 uger vurdere, om den kan give dig helt eller delvist medhold, og ellers sende klagen videre til os.", omgjort.OutcomeStadfaestet},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
