@@ -11,11 +11,7 @@ import (
 // itself, denials, rejected claims, the law stated generally, counterfactuals. Each sentence is
 // read by the rules (model veto off) in an assessment, with and without the finding.
 func TestWordingOfSetsBPToDC(t *testing.T) {
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c = c.WithModelVeto(0)
+	c := rulesReading(t)
 	const result = "Vi stadfæster kommunens afgørelse."
 	for _, tc := range []struct {
 		sentence string
@@ -115,11 +111,7 @@ func TestWordingOfSetsBPToDC(t *testing.T) {
 // "Baggrunden for vores afgørelse" heads Ankestyrelsen's reasons (set CB): the errors under it
 // count, as they do under "Begrundelse"; "Sagens baggrund" still heads the retold facts.
 func TestReasonsHeadedBaggrund(t *testing.T) {
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c = c.WithModelVeto(0)
+	c := rulesReading(t)
 	const body = "\n\nDu har ikke fået udtalelsen at se, inden kommunen traf afgørelse, og du har derfor ikke haft mulighed for at kommentere den."
 	for heading, want := range map[string]bool{"Baggrunden for vores afgørelse": true, "Nye oplysninger i sagen": true, "Sagens baggrund": false} {
 		_, got := errorTypes(c.ClassifyCase("Afgørelse\n\nVi hjemviser sagen.\n\n" + heading + body))[omgjort.ErrPartshoering]
@@ -127,4 +119,16 @@ func TestReasonsHeadedBaggrund(t *testing.T) {
 			t.Errorf("under %q: partshoering = %v, want %v", heading, got, want)
 		}
 	}
+}
+
+// rulesReading is the embedded classifier with the model veto off: these tests check what the
+// rules read in a bare sentence, which the sentence model may veto in so short a letter
+// (TestModelVetoDemotesRuleLabels covers the veto).
+func rulesReading(t *testing.T) *Classifier {
+	t.Helper()
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.WithModelVeto(0)
 }
