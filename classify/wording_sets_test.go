@@ -72,6 +72,10 @@ func TestWordingOfSetsBPToDC(t *testing.T) {
 		{"Sagen havde tidligere været behandlet af Ankestyrelsen, som i 2017 hjemviste kommunens første afgørelse, fordi kommunen ikke havde indhentet oplysninger fra borgerens psykolog.", omgjort.ErrSagsoplysning, false},
 		{"Kommunen skal beregne din pension og udbetale den med tilbagevirkende kraft.", omgjort.ErrMeddelelse, false},
 		{"Kommunen stoppede din hjælp med tilbagevirkende kraft.", omgjort.ErrMeddelelse, true},
+		// Sets DL–DO.
+		{"Vi finder ikke, at kommunen har været for lang tid om at behandle sagen.", omgjort.ErrFrister, false},
+		{"Far har skrevet, at sagsbehandleren er inhabil, fordi hun tidligere har været familiens kontaktperson.", omgjort.ErrKompetence, false},
+		{"Seniorpensionsenheden har fået lejlighed til at udtale sig om erklæringen og har oplyst, at den ikke giver anledning til bemærkninger.", omgjort.ErrPartshoering, false},
 		// Sets CN, CQ.
 		{"Efter forvaltningslovens § 3, stk. 1, nr. 5, er en medarbejder inhabil, hvis der foreligger omstændigheder, som er egnede til at vække tvivl om den pågældendes upartiskhed.", omgjort.ErrKompetence, false},
 		// Sets CO, CP.
