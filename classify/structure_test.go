@@ -135,6 +135,8 @@ func TestStructuralOutcome(t *testing.T) {
 		{"Resultat\n\nDu skal ikke betale de 14.312 kr. tilbage. Du skal kun betale 4.770 kr. tilbage. Kommunens afgørelse er dermed ændret.", omgjort.OutcomeAendret},
 		// Sets DD–DG: the appeal guidance's whether-clause gives no change.
 		{"Afgørelse\n\nVi er enige med kommunen i, at du ikke har ret til ledighedsydelse i juli.\n\nKlage\n\nKommunen skal inden for 4 uger vurdere, om den kan give dig helt eller delvist medhold, og ellers sende klagen videre til os.", omgjort.OutcomeStadfaestet},
+		// Set DP: an earlier round told by the board under its old name.
+		{"Resumé\n\nDen Sociale Ankestyrelse hjemviste i 1985 sagen til nævnet med henblik på indhentelse af en speciallægeerklæring. Ankestyrelsen ændrede herefter nævnets afgørelse.", omgjort.OutcomeAendret},
 		{"Ankestyrelsen offentliggør hermed Vestre Landsrets dom af 14. juni 2011.\n\nResumé\n\nLandsretten fandt, at kommunen ikke havde været berettiget til at lade sygedagpengene ophøre.\n\nDommen\n\n\"Ankestyrelsens afgørelse ophæves derfor, og sagen hjemvises til fornyet behandling.\"", omgjort.OutcomeUkendt},
 	} {
 		got := c.ClassifyCase(tc.text)
