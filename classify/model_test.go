@@ -229,11 +229,7 @@ func TestModelSuggestsBelowItsThreshold(t *testing.T) {
 // A breach named by its provision sets the provision's type; a denial leaves a reason after it
 // in the same sentence standing (rules alone: the model veto is tested on its own).
 func TestProvisionNamedAfterTheBreach(t *testing.T) {
-	c, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rules := c.WithModelVeto(0)
+	rules := rulesReading(t)
 	for _, tc := range []struct {
 		sentence string
 		want     omgjort.ErrorType
