@@ -47,7 +47,53 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 	if o == omgjort.OutcomeUkendt {
 		return rs.structuralOutcome(text, sents)
 	}
+	if o == omgjort.OutcomeStadfaestet && !inResult(sents, outcomes) {
+		// Several sub-decisions: "Ankestyrelsen var derfor enig i kommunens afgørelse" for one
+		// and "Kommunens afgørelse blev ophævet, og sagen blev sendt tilbage" for another. The
+		// roll-up is the most far-reaching statement (labels.md). A result block's own formula
+		// is the result as a whole and stays.
+		if so, sev := rs.furtherStatement(text, sents, o); so != omgjort.OutcomeUkendt {
+			o, ev = so, append(sev, ev...)
+		}
+	}
 	return o, ev, ""
+}
+
+// furtherStatement returns the most far-reaching outcome that a sentence of the text states
+// with an outcome verb whose actor is Ankestyrelsen (or a passive of a result), when it reaches
+// further than o, with its evidence; otherwise ukendt. Consequences do not count: they are
+// read with the formulas.
+func (rs *ruleSet) furtherStatement(text string, sents []sentence, o omgjort.Outcome) (omgjort.Outcome, []omgjort.Evidence) {
+	own := (strings.Contains(text, "dvalg") || strings.Contains(text, "DVALG")) && ownCommittee.MatchString(text)
+	best := o
+	var hs []hit
+	var rules []rule
+	for i, s := range sents {
+		// Only sentences with an outcome verb: the other readings (consequences, instructions,
+		// "kan ikke opretholdes") are often conditional or the first instance's.
+		if structuralSkip[s.section] || s.section == "princip" || !namesOutcomeVerb(text[s.start:s.end]) || rs.outcomeVetoed(text[s.start:s.end], s.lower(text)) {
+			continue
+		}
+		for _, h := range structOutcomesIn(s.lower(text), i, s.result, own) {
+			if h.strength < 2 || rank(h.outcome) <= rank(o) {
+				continue
+			}
+			if rank(h.outcome) > rank(best) {
+				best, hs, rules = h.outcome, hs[:0], rules[:0]
+			}
+			if h.outcome == best {
+				rules = append(rules, rule{kind: kindOutcome, outcome: h.outcome, score: strengthScore[min(h.strength, 3)]})
+				hs = append(hs, hit{sent: i})
+			}
+		}
+	}
+	if best == o || courtJudgment(text, sents) {
+		return omgjort.OutcomeUkendt, nil
+	}
+	for k := range hs {
+		hs[k].rule = &rules[k]
+	}
+	return best, evidence(text, sents, hs, 1)
 }
 
 // formulaSendsBack reports whether the sentence of an ophævelse formula also sends the case

@@ -371,6 +371,10 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 						break
 					}
 				}
+			} else if a := invertedSubject(c, i); a != actorNone {
+				// "og det resultat ændrer vi", "Derfor afviste nævnet klagen": the subject
+				// right after a finite verb.
+				who = a
 			} else if who == actorNone {
 				who = prevActor
 				if who == actorNone || first == "og" || first == "men" || first == "samt" {
@@ -387,7 +391,7 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 				strings.Contains(lower, "genvurder") {
 				continue // "Ved genvurderingen blev afgørelsen fastholdt": the first instance's
 			}
-			if !objectFits(o, ws[cl[0]+i+1:], passive, c[:i]) {
+			if !objectFits(o, ws[cl[0]+i+1:], passive, ws[:cl[0]+i]) && !(o == omgjort.OutcomeAfvist && appealPronoun(ws, cl[0]+i)) {
 				continue
 			}
 			if earlierRound(c, i, earlier) {
@@ -437,6 +441,35 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 	return out
 }
 
+// invertedSubject returns the actor that stands right after the finite outcome verb c[i] in
+// inverted word order ("Det resultat ændrer vi", "Derfor afviste Ankestyrelsen klagen"), or
+// actorNone. An infinitive ("at ændre") has no subject after it.
+func invertedSubject(c []word, i int) actorKind {
+	w := c[i].w
+	if i+1 >= len(c) || !(strings.HasSuffix(w, "er") || strings.HasSuffix(w, "ede") || strings.HasSuffix(w, "te") || w == "omgør" || w == "omgjorde") {
+		return actorNone
+	}
+	return actorOf(c[i+1].w)
+}
+
+// appealPronoun reports whether "afvise" at ws[k] acts on a pronoun for the appeal named
+// earlier in the sentence: "Da du har trukket klagen tilbage, afviser vi den."
+func appealPronoun(ws []word, k int) bool {
+	j := k + 1
+	if j < len(ws) && actorOf(ws[j].w) == actorAnke {
+		j++
+	}
+	if j >= len(ws) || (ws[j].w != "den" && ws[j].w != "dem") || (j+1 < len(ws) && !ws[j+1].punct) {
+		return false
+	}
+	for _, t := range ws[:k] {
+		if strings.HasPrefix(t.w, "klage") || strings.HasPrefix(t.w, "anke") {
+			return true
+		}
+	}
+	return false
+}
+
 // objectFits checks what the verb acts on, where the family needs it: "ændre" and "afvise"
 // have other meanings ("ændrede praksis", "afviste argumentet").
 func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bool {
@@ -454,6 +487,14 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 			if len(ws) > 0 && (ws[0].w == "blev" || ws[0].w == "er" || ws[0].w == "var" || ws[0].w == "bliver" || ws[0].w == "været") {
 				ws = ws[1:]
 			}
+			// A relative clause: the subject is the noun before "som"/"der" ("behandlingen,
+			// som blev ændret i januar").
+			if len(ws) > 0 && (ws[0].w == "som" || ws[0].w == "der") {
+				ws = ws[1:]
+				if len(ws) > 0 && ws[0].w == "," {
+					ws = ws[1:]
+				}
+			}
 		}
 		for k, t := range ws {
 			if k > 3 || t.punct {
@@ -464,7 +505,7 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 				return false
 			}
 			// "din medicin blev ændret", "behandlingen er ændret": the person's circumstances.
-			for _, p := range []string{"medicin", "behandling", "tilstand", "helbred", "diagnos", "symptom", "arbejdstid", "plan"} {
+			for _, p := range []string{"medicin", "behandling", "tilstand", "helbred", "diagnos", "symptom", "arbejdstid", "plan", "forudsætning", "forløb", "omstændighed", "vilkår", "lov", "regel", "regler"} {
 				if strings.HasPrefix(t.w, p) {
 					return false
 				}
@@ -474,7 +515,11 @@ func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bo
 	case omgjort.OutcomeAfvist:
 		ws := after
 		if passive {
-			ws = before
+			// The subject of a passive stands right before it: nearest first.
+			ws = nil
+			for j := len(before) - 1; j >= 0 && len(ws) < 6; j-- {
+				ws = append(ws, before[j])
+			}
 		}
 		for k, t := range ws {
 			if k > 5 {
@@ -1144,8 +1189,33 @@ var determiner = map[string]bool{"den": true, "det": true, "de": true, "en": tru
 // earlier round Ankestyrelsen dates itself ("Vi stadfæstede den 11. juli 2017 …") is a veto of
 // rules.txt, for every reading.
 func earlierRound(c []word, i int, tidligere bool) bool {
-	return tidligere && (strings.HasSuffix(c[i].w, "ede") || strings.HasSuffix(c[i].w, "te"))
+	if !strings.HasSuffix(c[i].w, "ede") && !strings.HasSuffix(c[i].w, "te") {
+		return false
+	}
+	if tidligere {
+		return true
+	}
+	// A preterite dated after the verb: "vi hjemviste sagen i en afgørelse af 9. marts 2022",
+	// "Vi hjemviste den afgørelse i november 2022" (not "ophævede kommunens afgørelse af 3. maj
+	// 2013", which names the decision appealed).
+	for j := i + 1; j+1 < len(c) && j <= i+6; j++ {
+		if c[j].w != "i" {
+			continue
+		}
+		n := c[j+1].w
+		if months[n] || (len(n) == 4 && (strings.HasPrefix(n, "19") || strings.HasPrefix(n, "20"))) {
+			return true
+		}
+		if (n == "en" || n == "vores" || n == "sin") && j+2 < len(c) && strings.HasPrefix(c[j+2].w, "afgørelse") {
+			return true
+		}
+	}
+	return false
 }
+
+// months are the Danish month names.
+var months = map[string]bool{"januar": true, "februar": true, "marts": true, "april": true, "maj": true, "juni": true,
+	"juli": true, "august": true, "september": true, "oktober": true, "november": true, "december": true}
 
 // notChosen reports whether the "at" at ws[k] follows "uden", "frem for" or "i stedet for"
 // (across clause boundaries): the infinitive after it is the outcome not chosen.

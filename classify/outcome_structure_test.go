@@ -1,0 +1,63 @@
+package classify
+
+import (
+	"testing"
+
+	"omgjort"
+)
+
+// TestOutcomeReadFromStructure covers readings found on the letters blind annotators got
+// right and the classifier did not (sets I–DW): a generic word in another clause, inverted word
+// order, a pronoun for the appeal, a relative clause's antecedent and a dated preterite.
+func TestOutcomeReadFromStructure(t *testing.T) {
+	c := rulesReading(t)
+	for _, tc := range []struct {
+		text string
+		want omgjort.Outcome
+	}{
+		// "normalt" in a clause beside the outcome is no general statement ...
+		{"Ankestyrelsen ændrede kommunens afgørelse, således at forældrene fik dækket merudgiften, med fradrag af de udgifter, forældre normalt har.", omgjort.OutcomeAendret},
+		// ... in the outcome's own clause it is.
+		{"Vi ændrer normalt ikke en afgørelse, fordi der er kommet nye oplysninger.", omgjort.OutcomeUkendt},
+		// The subject after a finite verb: inverted word order.
+		{"Kommunen havde vurderet, at du var uddannelsesparat, og det resultat ændrer vi.", omgjort.OutcomeAendret},
+		{"Kommunen vurderede sagen, og derfor afviste nævnet klagen.", omgjort.OutcomeUkendt},
+		// "den" for the appeal named before it.
+		{"Da du har trukket klagen tilbage, afviser vi den.", omgjort.OutcomeAfvist},
+		{"Du mener, at kommunen tager fejl. Det afviser vi.", omgjort.OutcomeUkendt},
+		// A passive's subject before a relative pronoun: the person's treatment changed.
+		{"Vi lægger vægt på, at du har haft effekt af den medicinske behandling, som blev ændret i januar 2021.", omgjort.OutcomeUkendt},
+		// A passive's subject in front of the verb, across a clause: the appeal was rejected.
+		{"Da bedstemoderen ikke var part i sagen, blev klagen afvist.", omgjort.OutcomeAfvist},
+	} {
+		if got := c.ClassifyCase(tc.text).Outcome; got != tc.want {
+			t.Errorf("%q: outcome %s, want %s", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestRollUpOfSubDecisions: an agreement about one sub-decision does not hide a statement that
+// sets aside and sends back another (set DV), but an earlier round told with its date does not
+// count, and a result block's own formula stays the result.
+func TestRollUpOfSubDecisions(t *testing.T) {
+	c := rulesReading(t)
+	for _, tc := range []struct {
+		text string
+		want omgjort.Outcome
+	}{
+		{para("Sag nr. 1", "Ankestyrelsen fandt, at borgeren var omfattet af reglen. Ankestyrelsen var derfor enig i kommunens afgørelse.",
+			"Sag nr. 2", "Der manglede aktuelle oplysninger om borgerens behandling. Kommunens afgørelse blev ophævet, og sagen blev sendt tilbage til kommunen til ny vurdering."),
+			omgjort.OutcomeHjemvist},
+		{para("Vi er enige med kommunen i, at du ikke kan få førtidspension.",
+			"Kommunen gav afslag, og vi hjemviste sagen i en afgørelse af 9. marts 2022, fordi der manglede en speciallægeerklæring."),
+			omgjort.OutcomeStadfaestet},
+		{para("Vi er enige med kommunen.", "Vi hjemviste den afgørelse i november 2022, fordi der manglede en erklæring."),
+			omgjort.OutcomeStadfaestet},
+		{para("Vi hjemviser sagen om rejseudgifter.", "Resultatet er:", "Det betyder, at vi stadfæster kommunens afgørelse."),
+			omgjort.OutcomeStadfaestet},
+	} {
+		if got := c.ClassifyCase(tc.text).Outcome; got != tc.want {
+			t.Errorf("%q: outcome %s, want %s", tc.text, got, tc.want)
+		}
+	}
+}
