@@ -311,6 +311,8 @@ func (rs *ruleSet) matchText(st, low string) matchText {
 	if sc == nil || len(sc.present) != len(rs.lits) || len(sc.sat) != len(rs.gateFull) {
 		sc = &gateScratch{present: make([]bool, len(rs.lits)), sat: make([]uint8, len(rs.gateFull))}
 	}
+	// The rules' patterns and gate literals are transliterated (translit.go).
+	st, lower = translit(st), translit(lower)
 	sc.found = rs.litMatch.mark(lower, sc.present, sc.found[:0])
 	for _, id := range sc.found {
 		for _, u := range rs.litUses[id] {

@@ -61,3 +61,22 @@ func TestRollUpOfSubDecisions(t *testing.T) {
 		}
 	}
 }
+
+// TestWordBoundaryAtDanishLetters: Go's \b is an ASCII boundary, so a rule ending in "få" or
+// starting with "æ" never matched at a word's edge; the rules now run on a transliteration
+// (translit.go) where it does.
+func TestWordBoundaryAtDanishLetters(t *testing.T) {
+	c := rulesReading(t)
+	_, got := errorTypes(c.ClassifyCase("Du fik ikke at vide, at du kunne få hjælp til tandbehandling."))[omgjort.ErrVejledning]
+	if !got {
+		t.Error("'Du fik ikke at vide, at du kunne få hjælp' not read as vejledning")
+	}
+	for in, want := range map[string]string{"ændrer": "aendrer", "[æøå]x": "[aoa]x", `\p{L}ø\b`: `\p{L}oe\b`, "Åbenrå": "AAbenraa"} {
+		if got := translitPattern(in); got != want {
+			t.Errorf("translitPattern(%q) = %q, want %q", in, got, want)
+		}
+		if in == "ændrer" && len(translit(in)) != len(in) {
+			t.Error("translit changed the byte length")
+		}
+	}
+}

@@ -364,7 +364,7 @@ func parseRules(src string) (*ruleSet, error) {
 				}
 				r.sections[s] = true
 			}
-			pats, negs := splitUnless(b.pats)
+			pats, negs := splitUnless(translitPatterns(b.pats))
 			if r.res, err = compileAll(pats, b.line); err != nil {
 				return nil, err
 			}
@@ -416,11 +416,12 @@ func parseRules(src string) (*ruleSet, error) {
 			default:
 				return nil, fmt.Errorf("classify: rules line %d: scope must be sentence or match", b.line)
 			}
-			if v.res, err = compileAll(b.pats, b.line); err != nil {
+			vpats := translitPatterns(b.pats)
+			if v.res, err = compileAll(vpats, b.line); err != nil {
 				return nil, err
 			}
-			v.lowRes = lowerVariants(b.pats)
-			for _, p := range b.pats {
+			v.lowRes = lowerVariants(vpats)
+			for _, p := range vpats {
 				v.gates = append(v.gates, gate(p))
 			}
 			rs.vetoes = append(rs.vetoes, v)

@@ -1046,6 +1046,7 @@ func courtJudgment(text string, sents []sentence) bool {
 // outcomeVetoed reports whether a sentence-scope veto of rules.txt for outcomes (the citizen's
 // claims, hypotheticals, general statements) matches the sentence.
 func (rs *ruleSet) outcomeVetoed(st, lower string) bool {
+	st, lower = translit(st), translit(lower)
 	for _, v := range rs.vetoes {
 		if v.match || !v.targets[kindOutcome] {
 			continue
