@@ -53,6 +53,15 @@ func TestRollUpOfSubDecisions(t *testing.T) {
 			omgjort.OutcomeStadfaestet},
 		{para("Vi er enige med kommunen.", "Vi hjemviste den afgørelse i november 2022, fordi der manglede en erklæring."),
 			omgjort.OutcomeStadfaestet},
+		// "ved afgørelse af …" dates an earlier round too (set DZ).
+		{para("Den Sociale Ankestyrelse hjemviste ved afgørelse af 12. februar 1986 sagen til ankenævnet, idet der ikke forelå en speciallægeerklæring.",
+			"Ankenævnet tilkendte herefter mellemste førtidspension.", "Udfald: Stadfæstelse af ankenævnets afgørelse."),
+			omgjort.OutcomeStadfaestet},
+		// "Det har vi besluttet" heads the result: each numbered sub-decision under it counts
+		// (set DX).
+		{para("Du har klaget over to afgørelser.", "Det har vi besluttet", "1. Fradrag for udeblivelse", "Kommunens afgørelse er rigtig.",
+			"2. Nedsættelse for at sige nej til et tilbud", "Kommunen må ikke bruge den skærpede sanktion. Kommunen skal beregne og efterbetale forskellen."),
+			omgjort.OutcomeAendret},
 		{para("Vi hjemviser sagen om rejseudgifter.", "Resultatet er:", "Det betyder, at vi stadfæster kommunens afgørelse."),
 			omgjort.OutcomeStadfaestet},
 	} {

@@ -351,7 +351,7 @@ var genericHeadings = []struct {
 	{[]string{"sagsbehandling", "bemærkning"}, headingRule{section: "bemaerkninger"}},
 	{[]string{"konklusion", "resultat"}, headingRule{section: "afgoerelse", result: true}},
 	{[]string{"begrundelse", "vurdering", "vurderer", "vægt", "hvorfor", "afgørende", "overvejelser", "præmisser"}, headingRule{section: "begrundelse"}},
-	{[]string{"afgørelse", "svar på din klage", "udfald"}, headingRule{section: "afgoerelse", result: true}},
+	{[]string{"afgørelse", "svar på din klage", "udfald", "besluttet", "har vi afgjort"}, headingRule{section: "afgoerelse", result: true}},
 }
 
 // subDecision keeps a result block going through a numbered heading of its own words ("2.

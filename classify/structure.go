@@ -1199,12 +1199,17 @@ func earlierRound(c []word, i int, tidligere bool) bool {
 	// A preterite dated after the verb: "vi hjemviste sagen i en afgørelse af 9. marts 2022",
 	// "Vi hjemviste den afgørelse i november 2022" (not "ophævede kommunens afgørelse af 3. maj
 	// 2013", which names the decision appealed).
+	// "Den Sociale Ankestyrelse hjemviste ved afgørelse af 12. februar 1986 sagen": so too with
+	// "ved".
 	for j := i + 1; j+1 < len(c) && j <= i+6; j++ {
-		if c[j].w != "i" {
+		if c[j].w != "i" && c[j].w != "ved" {
 			continue
 		}
 		n := c[j+1].w
-		if months[n] || (len(n) == 4 && (strings.HasPrefix(n, "19") || strings.HasPrefix(n, "20"))) {
+		if c[j].w == "i" && (months[n] || (len(n) == 4 && (strings.HasPrefix(n, "19") || strings.HasPrefix(n, "20")))) {
+			return true
+		}
+		if strings.HasPrefix(n, "afgørelse") {
 			return true
 		}
 		if (n == "en" || n == "vores" || n == "sin") && j+2 < len(c) && strings.HasPrefix(c[j+2].w, "afgørelse") {
