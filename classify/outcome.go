@@ -27,6 +27,15 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 			o, ev = ro, append(rev, ev...)
 		}
 	}
+	if o == omgjort.OutcomeAfvist && inResult(sents, outcomes) {
+		// A partial afvisning beside a sub-decision the block states ("Vi kan ikke behandle din
+		// klage over tidspunktet for dine samtaler" and "Sagen om tilbagebetaling skal behandles
+		// igen af kommunen"): the roll-up is the most far-reaching, but only a statement counts,
+		// not a consequence ("kommunens afgørelse er gældende" after an afvisning).
+		if ro, rev := rs.resultStructure(text, sents); ro != omgjort.OutcomeStadfaestet && rank(ro) > rank(o) && len(rev) > 0 && rev[0].Score >= strengthScore[2] {
+			o, ev = ro, append(rev, ev...)
+		}
+	}
 	if o == omgjort.OutcomeOphaevet && formulaSendsBack(text, sents, outcomes) {
 		o = omgjort.OutcomeHjemvist
 	}

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"strings"
 	"testing"
 
 	"omgjort"
@@ -29,6 +30,12 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 		{"Vi lægger vægt på, at du har haft effekt af den medicinske behandling, som blev ændret i januar 2021.", omgjort.OutcomeUkendt},
 		// A passive's subject in front of the verb, across a clause: the appeal was rejected.
 		{"Da bedstemoderen ikke var part i sagen, blev klagen afvist.", omgjort.OutcomeAfvist},
+		// An adverb between copula and verdict (set EB).
+		{para("Resultat", "Kommunens afgørelse er altså rigtig."), omgjort.OutcomeStadfaestet},
+		// Right only as things stood then: the result changed with new information (set EC).
+		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
+			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),
+			omgjort.OutcomeAendret},
 	} {
 		if got := c.ClassifyCase(tc.text).Outcome; got != tc.want {
 			t.Errorf("%q: outcome %s, want %s", tc.text, got, tc.want)
@@ -64,6 +71,10 @@ func TestRollUpOfSubDecisions(t *testing.T) {
 			omgjort.OutcomeAendret},
 		{para("Vi hjemviser sagen om rejseudgifter.", "Resultatet er:", "Det betyder, at vi stadfæster kommunens afgørelse."),
 			omgjort.OutcomeStadfaestet},
+		// A partial afvisning beside a sub-decision sent back, as dashed items of one result
+		// block (set EC): each item is a sentence of its own, and the roll-up is hjemvist.
+		{para("Resultatet – kort", "- Fradraget i din kontanthjælp er rigtigt. Kommunens afgørelse bliver stående.\n- Sagen om tilbagebetaling skal behandles igen af kommunen. Du skal ikke betale beløbet, før kommunen har truffet en ny afgørelse.\n- Vi kan ikke behandle din klage over tidspunktet for dine samtaler."),
+			omgjort.OutcomeHjemvist},
 	} {
 		if got := c.ClassifyCase(tc.text).Outcome; got != tc.want {
 			t.Errorf("%q: outcome %s, want %s", tc.text, got, tc.want)
@@ -87,5 +98,21 @@ func TestWordBoundaryAtDanishLetters(t *testing.T) {
 		if in == "ændrer" && len(translit(in)) != len(in) {
 			t.Error("translit changed the byte length")
 		}
+	}
+}
+
+// TestListItemsAreSentences: a dashed or numbered item on its own line starts a sentence when it
+// starts with a capital letter; an item in lower case continues the sentence that introduces it
+// ("Du mener, at:\n1. kommunen skulle have …" stays the citizen's claim).
+func TestListItemsAreSentences(t *testing.T) {
+	c := rulesReading(t)
+	text := "Kommunens afgørelse bliver stående.\n- Sagen skal behandles igen.\n2. Kommunen skal efterbetale beløbet.\nDu mener, at:\n1. kommunen skulle have partshørt dig."
+	var got []string
+	for _, s := range c.rs().segment(text) {
+		got = append(got, text[s.start:s.end])
+	}
+	want := []string{"Kommunens afgørelse bliver stående.", "Sagen skal behandles igen.", "2.", "Kommunen skal efterbetale beløbet.", "Du mener, at:\n1. kommunen skulle have partshørt dig."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("sentences %q, want %q", got, want)
 	}
 }

@@ -235,6 +235,11 @@ func splitSentences(out []sentence, text string, from, to int, section string, b
 		for s < e {
 			r, w := utf8.DecodeRuneInString(text[s:e])
 			if !unicode.IsSpace(r) && r != '\u00a0' && r != '•' {
+				// A list's dash: "- Kommunens afgørelse bliver stående."
+				if (r == '-' || r == '–' || r == '*') && s+w < e && text[s+w] == ' ' {
+					s += w
+					continue
+				}
 				break
 			}
 			s += w
@@ -279,7 +284,8 @@ func splitSentences(out []sentence, text string, from, to int, section string, b
 				break
 			}
 			next, _ := utf8.DecodeRuneInString(text[k:to])
-			if !(unicode.IsUpper(next) || next == '•' || next == '[' || next == '"' || next == '“' || next == '„') {
+			if !(unicode.IsUpper(next) || next == '•' || next == '[' || next == '"' || next == '“' || next == '„' ||
+				(strings.Contains(text[j:k], "\n") && listItemAt(text[k:to]))) {
 				break
 			}
 			if r == '.' && isAbbreviation(text[s:i]) {
@@ -300,7 +306,7 @@ func splitSentences(out []sentence, text string, from, to int, section string, b
 			}
 			if k < to {
 				next, _ := utf8.DecodeRuneInString(text[k:to])
-				if unicode.IsUpper(next) || next == '•' {
+				if unicode.IsUpper(next) || next == '•' || listItemAt(text[k:to]) {
 					emit(s, i)
 					s = k
 					i = k
@@ -312,6 +318,28 @@ func splitSentences(out []sentence, text string, from, to int, section string, b
 	}
 	emit(s, to)
 	return out
+}
+
+// listItemAt reports whether rest starts a list item on a new line: a dash or an asterisk and a
+// space ("- Sagen om tilbagebetaling skal behandles igen"), or a number with "." or ")" and a
+// space ("2. Kommunens afgørelse af …").
+// An item in lower case continues the sentence before it ("Du mener, at:\n1. kommunen skulle
+// have …"): that is no new sentence.
+func listItemAt(rest string) bool {
+	upperAt := func(i int) bool {
+		r, _ := utf8.DecodeRuneInString(rest[min(i, len(rest)):])
+		return unicode.IsUpper(r)
+	}
+	for _, dash := range []string{"- ", "– ", "* "} {
+		if strings.HasPrefix(rest, dash) {
+			return upperAt(len(dash))
+		}
+	}
+	n := 0
+	for n < len(rest) && n < 3 && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	return n > 0 && n+1 < len(rest) && (rest[n] == '.' || rest[n] == ')') && rest[n+1] == ' ' && upperAt(n+2)
 }
 
 // isAbbreviation reports whether the text before a period ends with a known abbreviation.

@@ -470,6 +470,25 @@ func appealPronoun(ws []word, k int) bool {
 	return false
 }
 
+// sentenceAdverbs are the adverbs that stand between a copula and its complement ("er altså
+// rigtig", "var derfor korrekt").
+var sentenceAdverbs = map[string]bool{"derfor": true, "således": true, "altså": true, "dermed": true, "også": true,
+	"fortsat": true, "hermed": true, "helt": true, "stadig": true, "i": true, "øvrigt": true}
+
+// copulaBefore reports whether ws[i] is the complement of "er"/"var", with at most two adverbs
+// between them: "Kommunens afgørelse er altså rigtig".
+func copulaBefore(ws []word, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		if ws[j].w == "er" || ws[j].w == "var" {
+			return true
+		}
+		if !sentenceAdverbs[ws[j].w] {
+			return false
+		}
+	}
+	return false
+}
+
 // objectFits checks what the verb acts on, where the family needs it: "ændre" and "afvise"
 // have other meanings ("ændrede praksis", "afviste argumentet").
 func objectFits(o omgjort.Outcome, after []word, passive bool, before []word) bool {
@@ -651,9 +670,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 				add(omgjort.OutcomeAendret, 2)
 			}
 		case (t.w == "orden" && i >= 2 && ws[i-1].w == "i" && (ws[i-2].w == "er" || ws[i-2].w == "var")) ||
-			((t.w == "korrekt" || t.w == "rigtig" || t.w == "rigtigt" || t.w == "lovlig" || t.w == "lovligt") && i >= 1 && (ws[i-1].w == "er" || ws[i-1].w == "var" || ws[i-1].w == "derfor" || ws[i-1].w == "således")):
+			((t.w == "korrekt" || t.w == "rigtig" || t.w == "rigtigt" || t.w == "lovlig" || t.w == "lovligt") && copulaBefore(ws, i)):
 			// "Kommunens afgørelse er i orden / korrekt / rigtig", "Afslaget er rigtigt".
-			if i <= 16 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
+			// Not when right only as things stood then ("rigtig ud fra de oplysninger, der lå i
+			// sagen dengang").
+			then := has(i+1, "ud", "fra") || has(i+1, "på", "det", "tidspunkt") || has(i+1, "på", "daværende") || has(i+1, "dengang")
+			if !then && i <= 16 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) && !before(i, 4, isNeg) && !before(i, 8, isModal) &&
 				!within(0, i, func(w string) bool { return w == "hvis" || w == "hvorvidt" }) && !whetherBefore(ws, i) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
