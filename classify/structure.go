@@ -343,7 +343,11 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 				perfect = true
 			}
 			if form == formParticiple && !passive && !perfect {
-				// "afgørelsen stadfæstet" without an auxiliary: a heading or a note.
+				// "afgørelsen stadfæstet" without an auxiliary: a heading or a note. Before a
+				// noun it is an adjective ("Kontanthjælp – gifte – ophævet samliv"): no outcome.
+				if i+1 < len(c) && !c[i+1].punct && !participleFollower[c[i+1].w] {
+					continue
+				}
 				passive = true
 			}
 			for j := i + 1; j < len(c) && j <= i+2; j++ {
@@ -464,6 +468,53 @@ func appealPronoun(ws []word, k int) bool {
 	}
 	for _, t := range ws[:k] {
 		if strings.HasPrefix(t.w, "klage") || strings.HasPrefix(t.w, "anke") {
+			return true
+		}
+	}
+	return false
+}
+
+// participleFollower are the words a bare participle of a note may be followed by ("Afgørelsen
+// ophævet og sagen hjemvist", "stadfæstet af nævnet", "ændret fra 1. maj"); any other word
+// makes it an adjective before a noun.
+var participleFollower = map[string]bool{"og": true, "af": true, "samt": true, "i": true, "ved": true, "med": true,
+	"fra": true, "pr": true, "den": true, "til": true, "for": true, "på": true, "således": true, "så": true, "hvad": true, "som": true}
+
+// firstInstanceWord reports whether w names the decision appealed or the authority that made it
+// ("kommunens", "Seniorpensionsenheden", "Udbetaling Danmark", "nævnet"): what Ankestyrelsen
+// agrees with.
+func firstInstanceWord(w string) bool {
+	for _, p := range []string{"afgørelse", "kommune", "jobcent", "udbetaling", "ydelsescent", "familieretshus", "forvaltning", "myndighed", "seniorpension", "erhvervssikring"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	for _, suf := range []string{"nævnet", "nævnets", "udvalget", "udvalgets", "enheden", "enhedens"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// pastInstruction reports whether "skulle" stands within n words before ws[i] as the past of an
+// instruction told in the third person ("Sagen blev sendt til Næstved Kommune, som skulle
+// behandle spørgsmålet på ny"), not a counterfactual ("skulle have truffet en ny afgørelse") or
+// a condition.
+func pastInstruction(ws []word, i, n int) bool {
+	for j := i - 1; j >= 0 && j >= i-n; j-- {
+		if ws[j].punct && ws[j].w != "," {
+			return false
+		}
+		if ws[j].w == "skulle" {
+			if j+1 < len(ws) && ws[j+1].w == "have" {
+				return false
+			}
+			for _, t := range ws[:j] {
+				if t.w == "hvis" || t.w == "om" || t.w == "hvorvidt" || t.w == "såfremt" || negation[t.w] {
+					return false
+				}
+			}
 			return true
 		}
 	}
@@ -626,10 +677,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			add(omgjort.OutcomeAendret, 2)
 		case t.w == "enig" || t.w == "enige":
 			// "Vi er enige i kommunens afgørelse", "Ankestyrelsen er enig med kommunen".
-			if ankeSubject && !before(i, 3, isNeg) && within(i+1, 4, func(w string) bool {
-				return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "kommune") || strings.HasSuffix(w, "nævnet") ||
-					strings.HasSuffix(w, "nævnets") || strings.HasPrefix(w, "jobcent") || strings.HasSuffix(w, "udvalget") || strings.HasSuffix(w, "udvalgets")
-			}) {
+			if ankeSubject && !before(i, 3, isNeg) && within(i+1, 4, firstInstanceWord) {
 				// Agreement may be partial ("enige med kommunen i, at …"): it does not outrank
 				// a change stated elsewhere.
 				add(omgjort.OutcomeStadfaestet, 2)
@@ -686,7 +734,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
 		case t.w == "gælder" && i >= 1 && i <= 12 && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") }) &&
-			within(i+1, 2, func(w string) bool { return w == "derfor" || w == "fortsat" || w == "stadig" || w == "således" }) && !within(i+1, 3, isNeg) && !before(i, 6, isNeg) && !before(i, 6, isModal):
+			(within(i+1, 2, func(w string) bool { return w == "derfor" || w == "fortsat" || w == "stadig" || w == "således" }) || ws[i-1].w == "fortsat" || ws[i-1].w == "stadig") && !within(i+1, 3, isNeg) && !before(i, 6, isNeg) && !before(i, 6, isModal):
 			// "afgørelsen af 14. november 2022 gælder derfor."
 			add(omgjort.OutcomeStadfaestet, 1)
 		case (t.w == "betale" || t.w == "tilbagebetale") && before(i, 2, isNeg) && before(i, 3, func(w string) bool { return w == "skal" }) &&
@@ -849,7 +897,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			}
 		case (t.w == "igen" || t.w == "forfra" || has(i, "på", "ny") || has(i, "gang", "til") || (t.w == "op" && within(i+1, 1, func(w string) bool { return w == "igen" }))) && before(i, 10, func(w string) bool {
 			return w == "behandle" || w == "behandles" || w == "genbehandle" || w == "se" || w == "kigge" || w == "vurdere" || w == "vurderes" || w == "tage" || w == "afgøre" || w == "træffe"
-		}) && before(i, 12, func(w string) bool { return w == "skal" }):
+		}) && (before(i, 12, func(w string) bool { return w == "skal" }) || pastInstruction(ws, i, 12)):
 			// (Not the appeal guidance: "klagen skal sendes til kommunen, som skal vurdere sagen
 			// igen, før den sendes videre til os".)
 			if !before(i, 12, isNeg) && !before(i, 12, isModal) && !within(0, len(ws), func(w string) bool { return w == "videre" || strings.HasPrefix(w, "klagen") || w == "klage" }) {
@@ -858,9 +906,9 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 		case has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") || has(i, "fornyet", "behandling") || has(i, "fornyet", "vurdering"):
 			// (Not "ikke grundlag for at sende sagen tilbage til fornyet behandling".)
 			negated := before(i, 6, isNeg) || (before(i, 10, isNeg) && before(i, 10, func(w string) bool { return w == "grundlag" || w == "anledning" }))
-			if before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) && !before(i, 8, isModal) && !negated {
+			if (before(i, 6, func(w string) bool { return w == "skal" || w == "træffe" || w == "til" || w == "hjemvist" }) || pastInstruction(ws, i, 6)) && !before(i, 8, isModal) && !negated {
 				if has(i, "ny", "afgørelse") || has(i, "nye", "afgørelse") {
-					if !before(i, 14, func(w string) bool { return w == "skal" }) {
+					if !before(i, 14, func(w string) bool { return w == "skal" }) && !pastInstruction(ws, i, 14) {
 						continue
 					}
 				}

@@ -21,15 +21,14 @@ func translit(s string) string {
 }
 
 // translitPattern transliterates the literal Danish letters of a regular expression as translit
-// does the text. Escapes are kept as written; inside a character class, where one rune cannot
-// become two, a Danish letter stands for its first ASCII letter ("[æøå]" → "[aoa]"), which is
-// what the transliterated text holds at that position.
+// does the text. Escapes are kept as written. A character class that names Danish letters
+// becomes an alternation ("[Ææ]ndring" → "(?:[E]|AE|ae)ndring" in effect); in a negated class,
+// where that cannot be said, a Danish letter stands for its first ASCII letter.
 func translitPattern(p string) string {
 	if strings.IndexByte(p, 0xC3) < 0 {
 		return p
 	}
 	var b strings.Builder
-	inClass := false
 	rs := []rune(p)
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
@@ -45,23 +44,62 @@ func translitPattern(p string) string {
 				}
 			}
 			continue
-		case r == '[' && !inClass:
-			inClass = true
-		case r == ']' && inClass:
-			inClass = false
+		case r == '[':
+			// Read the class to its closing bracket.
+			j := i + 1
+			if j < len(rs) && rs[j] == '^' {
+				j++
+			}
+			if j < len(rs) && rs[j] == ']' {
+				j++
+			}
+			for j < len(rs) && rs[j] != ']' {
+				if rs[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(rs) {
+				b.WriteString(string(rs[i:]))
+				return b.String()
+			}
+			b.WriteString(translitClass(string(rs[i : j+1])))
+			i = j
+			continue
 		}
+		b.WriteString(danishLetters.Replace(string(r)))
+	}
+	return b.String()
+}
+
+// translitClass transliterates one character class "[…]" of a pattern.
+func translitClass(class string) string {
+	if strings.IndexByte(class, 0xC3) < 0 {
+		return class
+	}
+	negated := strings.HasPrefix(class, "[^")
+	var rest strings.Builder
+	var pairs []string
+	for _, r := range class[1 : len(class)-1] {
 		pair := danishLetters.Replace(string(r))
 		if len(pair) == 2 && pair != string(r) {
-			if inClass {
-				b.WriteByte(pair[0])
+			if negated {
+				rest.WriteByte(pair[0])
 			} else {
-				b.WriteString(pair)
+				pairs = append(pairs, pair)
 			}
 			continue
 		}
-		b.WriteRune(r)
+		rest.WriteRune(r)
 	}
-	return b.String()
+	if negated {
+		return "[" + rest.String() + "]"
+	}
+	alts := pairs
+	if body := rest.String(); body != "" {
+		alts = append([]string{"[" + body + "]"}, pairs...)
+	}
+	return "(?:" + strings.Join(alts, "|") + ")"
 }
 
 // translitPatterns is translitPattern for each pattern.
