@@ -45,6 +45,11 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 			omgjort.OutcomeAendret},
 		// ... and the result noun after "Udfald:" may be in lower case (set EF).
 		{para("Resumé", "Kommunens afgørelse var truffet af en inhabil sagsbehandler.", "Udfald: Ophævelse og hjemvisning."), omgjort.OutcomeHjemvist},
+		// "Udfald:" after a "Love: …" line that no heading closes, below "Principielt:" (set EM).
+		{para("SM S-12-86", "Love: Bistandslovens §§ 42 og 43", "Principielt:\nKommunen kunne lægge vægt på, at en kortere uddannelse var egnet.", "Udfald: Stadfæstelse."),
+			omgjort.OutcomeStadfaestet},
+		// An unlawful sanction is set aside, whatever its consequence (set EL).
+		{"Nedsættelsen var ikke lovlig, og kommunen skal udbetale det beløb, der er trukket.", omgjort.OutcomeOphaevet},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),
@@ -127,5 +132,15 @@ func TestListItemsAreSentences(t *testing.T) {
 	want := []string{"Kommunens afgørelse bliver stående.", "Sagen skal behandles igen.", "2.", "Kommunen skal efterbetale beløbet.", "Du mener, at:\n1. kommunen skulle have partshørt dig."}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("sentences %q, want %q", got, want)
+	}
+}
+
+// TestComplianceOfAPossessedDuty: "Kommunens klagevejledning var altså i orden" denies the
+// error (set EM), as "Klagevejledningen var i orden" does.
+func TestComplianceOfAPossessedDuty(t *testing.T) {
+	c := rulesReading(t)
+	text := para("Resultat", "Vi stadfæster kommunens afgørelse.", "Begrundelse", "Kommunens afgørelse indeholdt en vejledning om, at du kunne klage inden fire uger. Kommunens klagevejledning var altså i orden.")
+	if _, got := errorTypes(c.ClassifyCase(text))[omgjort.ErrKlagevejledning]; got {
+		t.Error("'Kommunens klagevejledning var altså i orden' read as klagevejledning")
 	}
 }

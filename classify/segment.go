@@ -367,7 +367,7 @@ var genericHeadings = []struct {
 }{
 	{[]string{"klagevejledning", "kan du klage", "vil du klage", "sådan klager", "hvis du vil klage", "klageadgang"}, headingRule{section: "klagevejl"}},
 	{[]string{"regler", "regel", "lovgrundlag", "lovgivning", "bestemmelser", "praksis"}, headingRule{section: "regler"}},
-	{[]string{"resumé", "resume", "sammendrag", "kort fortalt", "=sagen", "=den konkrete sag", "=de konkrete sager"}, headingRule{section: "resume"}},
+	{[]string{"resumé", "resume", "sammendrag", "kort fortalt", "=sagen", "=den konkrete sag", "=de konkrete sager", "=principielt", "=principielt:"}, headingRule{section: "resume"}},
 	{[]string{"principiel betydning", "principielle betydning"}, headingRule{section: "princip"}},
 	{[]string{"love:", "lovgrundlag"}, headingRule{section: "regler"}},
 	// "Baggrunden for vores afgørelse" and "Nye oplysninger i sagen" head the reasons, not the
@@ -478,7 +478,7 @@ func genericHeading(para string) *headingRule {
 
 // principStart opens a paragraph that states the general principle ("Principmeddelelsen
 // fastslår, at …") without a heading of its own.
-var principStart = regexp.MustCompile(`^Princip(?:meddelelsen|afgørelsen) fastslår\b`)
+var principStart = regexp.MustCompile(`^Princip(?:meddelelsen|afgørelsen) fastslår(?:[^\p{L}]|$)`)
 
 // caseStart opens a concrete case inside a principle text ("Sag nr. 1, j.nr. …", "Sag nr. 2 –
 // j.nr. …", "Sag j.nr. …").

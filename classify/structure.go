@@ -480,6 +480,17 @@ func appealPronoun(ws []word, k int) bool {
 var participleFollower = map[string]bool{"og": true, "af": true, "samt": true, "i": true, "ved": true, "med": true,
 	"fra": true, "pr": true, "den": true, "til": true, "for": true, "på": true, "således": true, "så": true, "hvad": true, "som": true}
 
+// sanctionNoun reports whether w names a decision that can be unlawful as a whole: a sanction, a
+// stop, a repayment claim or the decision itself.
+func sanctionNoun(w string) bool {
+	for _, p := range []string{"nedsættelse", "sanktion", "fradrag", "afgørelse", "standsning", "stop", "tilbagebetalingskrav", "kravet", "trækket", "beslutning"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // firstInstanceWord reports whether w names the decision appealed or the authority that made it
 // ("kommunens", "Seniorpensionsenheden", "Udbetaling Danmark", "nævnet"): what Ankestyrelsen
 // agrees with.
@@ -785,6 +796,11 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			} else {
 				add(omgjort.OutcomeAfvist, 2)
 			}
+		case (t.w == "lovlig" || t.w == "lovligt" || t.w == "berettiget") && i >= 3 && negation[ws[i-1].w] && copulaBefore(ws, i-1) && i <= 6 &&
+			sanctionNoun(ws[0].w) && !before(i, 6, isModal) && !whetherBefore(ws, i):
+			// "Nedsættelsen var ikke lovlig, og kommunen skal udbetale det beløb, der er trukket":
+			// the decision is set aside, whatever its consequence.
+			add(omgjort.OutcomeOphaevet, 2)
 		case t.w == "gældende" && within(0, i, func(w string) bool { return strings.HasPrefix(w, "afgørelse") || strings.HasPrefix(w, "afslag") }) &&
 			before(i, 4, func(w string) bool { return w == "er" || w == "var" || w == "bliver" || w == "forbliver" }) &&
 			!before(i, 6, isModal) && !within(0, i, func(w string) bool { return w == "hvis" || w == "gjort" || w == "gør" }) && !whetherBefore(ws, i):
