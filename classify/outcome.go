@@ -32,7 +32,9 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 		// klage over tidspunktet for dine samtaler" and "Sagen om tilbagebetaling skal behandles
 		// igen af kommunen"): the roll-up is the most far-reaching, but only a statement counts,
 		// not a consequence ("kommunens afgørelse er gældende" after an afvisning).
-		if ro, rev := rs.resultStructure(text, sents); ro != omgjort.OutcomeStadfaestet && rank(ro) > rank(o) && len(rev) > 0 && rev[0].Score >= strengthScore[2] {
+		// A stadfæstelse counts too when the afvisning says it is partial ("Den del af klagen er
+		// afvist").
+		if ro, rev := rs.resultStructure(text, sents); (ro != omgjort.OutcomeStadfaestet || partialAfvisning(text)) && rank(ro) > rank(o) && len(rev) > 0 && rev[0].Score >= strengthScore[2] {
 			o, ev = ro, append(rev, ev...)
 		}
 	}
@@ -187,4 +189,11 @@ func hasFormula(hits []hit) bool {
 		}
 	}
 	return false
+}
+
+// partialAfvisning reports whether the text says that only a part of the appeal is rejected
+// ("Den del af klagen er afvist", "den del af din klage").
+func partialAfvisning(text string) bool {
+	lower := strings.ToLower(text)
+	return strings.Contains(lower, "den del af klagen") || strings.Contains(lower, "den del af din klage") || strings.Contains(lower, "denne del af klagen") || strings.Contains(lower, "denne del af din klage")
 }

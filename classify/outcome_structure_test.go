@@ -50,6 +50,15 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 			omgjort.OutcomeStadfaestet},
 		// An unlawful sanction is set aside, whatever its consequence (set EL).
 		{"Nedsættelsen var ikke lovlig, og kommunen skal udbetale det beløb, der er trukket.", omgjort.OutcomeOphaevet},
+		// Sets EN–EQ: an adverb inside "står ved magt"; a flattened older text whose reasons
+		// start inside a paragraph; "whether" after "til,"; "samme vurdering som".
+		{"Du kan ikke få førtidspension. Kommunens afgørelse står derfor ved magt.", omgjort.OutcomeStadfaestet},
+		{"Resumé En kvinde skulle ikke betale hjælpen tilbage. Regler Efter aktivlovens § 91 skal kommunen træffe afgørelse om tilbagebetaling. Ankestyrelsens begrundelse for afgørelsen Udfald: Ophævelse. Ankestyrelsen ophævede beskæftigelsesankenævnets og kommunens afgørelser.",
+			omgjort.OutcomeOphaevet},
+		{para("Du har trukket din klage tilbage. Vi behandler derfor ikke klagen og har afsluttet sagen.", "Vi har ikke taget stilling til, om kommunens oprindelige afgørelse var rigtig."),
+			omgjort.OutcomeAfvist},
+		{para("Ankestyrelsens afgørelse", "Du kan ikke få seniorpension. Vi har samme vurdering som kommunen: din arbejdsevne er ikke nedsat til 15 timer om ugen."),
+			omgjort.OutcomeStadfaestet},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),
@@ -88,6 +97,13 @@ func TestRollUpOfSubDecisions(t *testing.T) {
 			"2. Nedsættelse for at sige nej til et tilbud", "Kommunen må ikke bruge den skærpede sanktion. Kommunen skal beregne og efterbetale forskellen."),
 			omgjort.OutcomeAendret},
 		{para("Vi hjemviser sagen om rejseudgifter.", "Resultatet er:", "Det betyder, at vi stadfæster kommunens afgørelse."),
+			omgjort.OutcomeStadfaestet},
+		// "Her stadfæstede vi" points back at an earlier case (set EQ).
+		{para("Sagen går tilbage til kommunen", "Kommunen skal undersøge din sag nærmere og træffe en ny afgørelse.",
+			"Vi traf i maj 2022 afgørelse i en tidligere sag om dine sygedagpenge. Her stadfæstede vi kommunens afgørelse."),
+			omgjort.OutcomeHjemvist},
+		// A partial afvisning beside an upheld sub-decision: the roll-up is stadfæstet (set EQ).
+		{para("Kort om resultatet", "1. Kommunens afslag på revalidering er rigtigt. Du kan ikke få revalidering.\n2. Vi kan ikke behandle din klage over sagsbehandleren. Den del af klagen er afvist."),
 			omgjort.OutcomeStadfaestet},
 		// A partial afvisning beside a sub-decision sent back, as dashed items of one result
 		// block (set EC): each item is a sentence of its own, and the roll-up is hjemvist.

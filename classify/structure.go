@@ -480,6 +480,23 @@ func appealPronoun(ws []word, k int) bool {
 var participleFollower = map[string]bool{"og": true, "af": true, "samt": true, "i": true, "ved": true, "med": true,
 	"fra": true, "pr": true, "den": true, "til": true, "for": true, "på": true, "således": true, "så": true, "hvad": true, "som": true}
 
+// standsAfter reports whether ws[i] starts "bliver stående" or "står ved magt", with sentence
+// adverbs allowed after the verb ("Kommunens afgørelse står derfor ved magt").
+func standsAfter(ws []word, i int) bool {
+	w := ws[i].w
+	if w != "bliver" && w != "blive" && w != "står" {
+		return false
+	}
+	j := i + 1
+	for j < len(ws) && j <= i+2 && sentenceAdverbs[ws[j].w] && ws[j].w != "i" {
+		j++
+	}
+	if w == "står" {
+		return j+1 < len(ws) && ws[j].w == "ved" && ws[j+1].w == "magt"
+	}
+	return j < len(ws) && ws[j].w == "stående"
+}
+
 // sanctionNoun reports whether w names a decision that can be unlawful as a whole: a sanction, a
 // stop, a repayment claim or the decision itself.
 func sanctionNoun(w string) bool {
@@ -857,7 +874,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			}) {
 				add(omgjort.OutcomeAendret, 2)
 			}
-		case has(i, "bliver", "stående") || has(i, "blive", "stående") || has(i, "står", "ved", "magt") || t.w == "fastholdes" || has(i, "bliver", "fastholdt") || has(i, "blev", "fastholdt") || t.w == "opretholdes":
+		case standsAfter(ws, i) || t.w == "fastholdes" || has(i, "bliver", "fastholdt") || has(i, "blev", "fastholdt") || t.w == "opretholdes":
 			if before(i, 3, isModal) {
 				continue
 			}
@@ -1197,9 +1214,13 @@ func whetherBefore(ws []word, i int) bool {
 				return true
 			}
 		}
-		// "om kommunens afgørelse var rigtig": a subject with a possessive before it.
+		// "om kommunens (oprindelige) afgørelse var rigtig": a subject with a possessive before it.
 		if ws[k].w == "om" && k+2 < i && strings.HasSuffix(ws[k+1].w, "s") && actorOf(strings.TrimSuffix(ws[k+1].w, "s")) == actorOther &&
-			strings.HasPrefix(ws[k+2].w, "afgørelse") {
+			(strings.HasPrefix(ws[k+2].w, "afgørelse") || (k+3 < i && strings.HasPrefix(ws[k+3].w, "afgørelse"))) {
+			return true
+		}
+		// "taget stilling til, om …", "… til om …": after a comma or "til", "om" asks whether.
+		if ws[k].w == "om" && k > 0 && (ws[k-1].w == "," || ws[k-1].w == "til") && k+1 < i && !strings.HasPrefix(ws[k+1].w, "måned") && ws[k+1].w != "året" && ws[k+1].w != "ugen" {
 			return true
 		}
 	}
