@@ -58,6 +58,13 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 	if o == omgjort.OutcomeUkendt {
 		return rs.structuralOutcome(text, sents)
 	}
+	if o == omgjort.OutcomeAendret && onlyMedhold(text, sents, outcomes) {
+		// "Du får medhold" says only that the citizen won; a statement beside it says how
+		// ("Kommunens afgørelse af 4. april 2018 er ophævet").
+		if so, sev := rs.furtherStatement(text, sents, o); so != omgjort.OutcomeUkendt {
+			o, ev = so, append(sev, ev...)
+		}
+	}
 	if o == omgjort.OutcomeStadfaestet && !inResult(sents, outcomes) {
 		// Several sub-decisions: "Ankestyrelsen var derfor enig i kommunens afgørelse" for one
 		// and "Kommunens afgørelse blev ophævet, og sagen blev sendt tilbage" for another. The
@@ -196,4 +203,20 @@ func hasFormula(hits []hit) bool {
 func partialAfvisning(text string) bool {
 	lower := strings.ToLower(text)
 	return strings.Contains(lower, "den del af klagen") || strings.Contains(lower, "den del af din klage") || strings.Contains(lower, "denne del af klagen") || strings.Contains(lower, "denne del af din klage")
+}
+
+// onlyMedhold reports whether every formula for a change is a "medhold" sentence ("Du får
+// medhold", "Da du får medhold i din klage, …"), which tells that the citizen won, not how.
+func onlyMedhold(text string, sents []sentence, hits []hit) bool {
+	n := 0
+	for _, h := range hits {
+		if h.rule.outcome != omgjort.OutcomeAendret || h.rule.fallback {
+			continue
+		}
+		if !strings.Contains(sents[h.sent].lower(text), "medhold") {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }

@@ -59,6 +59,13 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 			omgjort.OutcomeAfvist},
 		{para("Ankestyrelsens afgørelse", "Du kan ikke få seniorpension. Vi har samme vurdering som kommunen: din arbejdsevne er ikke nedsat til 15 timer om ugen."),
 			omgjort.OutcomeStadfaestet},
+		// Sets ER–EU: the perfect with adverbs ("har derfor haft ret til"); an adverb after the
+		// appeal's pronoun; "medhold" beside a statement of how the citizen won.
+		{para("Afgørelse", "Du kan ikke få førtidspension nu. Kommunen har derfor haft ret til at give dig afslag og i stedet tilbyde dig et ressourceforløb."),
+			omgjort.OutcomeStadfaestet},
+		{"Din klage er kommet for sent, og vi afviser den derfor.", omgjort.OutcomeAfvist},
+		{para("Du skal ikke betale hjælpen tilbage", "Kommunens afgørelse af 4. april 2018 er ophævet.", "Da du får medhold i din klage, tager vi ikke stilling til, om kommunen skulle have partshørt dig."),
+			omgjort.OutcomeOphaevet},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),

@@ -463,7 +463,7 @@ func appealPronoun(ws []word, k int) bool {
 	if j < len(ws) && actorOf(ws[j].w) == actorAnke {
 		j++
 	}
-	if j >= len(ws) || (ws[j].w != "den" && ws[j].w != "dem") || (j+1 < len(ws) && !ws[j+1].punct) {
+	if j >= len(ws) || (ws[j].w != "den" && ws[j].w != "dem") || (j+1 < len(ws) && !ws[j+1].punct && !sentenceAdverbs[ws[j+1].w]) {
 		return false
 	}
 	for _, t := range ws[:k] {
@@ -479,6 +479,23 @@ func appealPronoun(ws []word, k int) bool {
 // makes it an adjective before a noun.
 var participleFollower = map[string]bool{"og": true, "af": true, "samt": true, "i": true, "ved": true, "med": true,
 	"fra": true, "pr": true, "den": true, "til": true, "for": true, "på": true, "således": true, "så": true, "hvad": true, "som": true}
+
+// authorityHadRight returns the index of the first instance that "har"/"havde" (… "haft") the
+// right named at ws[i] ("Kommunen har derfor haft ret til …"), or -1.
+func authorityHadRight(ws []word, i int) int {
+	j := i - 1
+	for j >= 0 && j >= i-4 && (ws[j].w == "haft" || ws[j].w == "ikke" || (sentenceAdverbs[ws[j].w] && ws[j].w != "i")) {
+		j--
+	}
+	if j < 1 || (ws[j].w != "har" && ws[j].w != "havde") {
+		return -1
+	}
+	subj := ws[j-1].w
+	if subj == "kommunen" || strings.HasPrefix(subj, "jobcent") || strings.HasSuffix(subj, "nævnet") || (firstInstanceWord(subj) && !strings.HasPrefix(subj, "afgørelse") && !strings.HasSuffix(subj, "s")) {
+		return j - 1
+	}
+	return -1
+}
 
 // standsAfter reports whether ws[i] starts "bliver stående" or "står ved magt", with sentence
 // adverbs allowed after the verb ("Kommunens afgørelse står derfor ved magt").
@@ -718,11 +735,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			!before(i, 4, isNeg) && !before(i, 4, isModal) && !whetherBefore(ws, i):
 			// "Resultatet er dermed det samme som i kommunens afgørelse."
 			add(omgjort.OutcomeStadfaestet, 2)
-		case t.w == "ret" && i >= 2 && (ws[i-1].w == "havde" || ws[i-1].w == "har") && (ws[i-2].w == "kommunen" || strings.HasPrefix(ws[i-2].w, "jobcent") || strings.HasSuffix(ws[i-2].w, "nævnet")) &&
+		case t.w == "ret" && authorityHadRight(ws, i) >= 0 &&
 			has(i+1, "til") && !before(i, 4, isModal) && !whetherBefore(ws, i) && !within(0, i, func(w string) bool { return w == "hvis" || w == "om" }):
-			// "Kommunen havde ret til ikke at udbetale kontanthjælp til dig …": the first instance
-			// was right; "Kommunen havde ikke ret til at …" is its error, no outcome.
-			if !within(i-2, 3, isNeg) {
+			// "Kommunen havde ret til ikke at udbetale kontanthjælp til dig …", "Kommunen har
+			// derfor haft ret til at give dig afslag": the first instance was right; "Kommunen
+			// havde ikke ret til at …" is its error, no outcome.
+			if k := authorityHadRight(ws, i); !within(k, i-k+1, isNeg) {
 				add(omgjort.OutcomeStadfaestet, 2)
 			}
 		case has(i, "samme", "resultat"):
