@@ -58,9 +58,11 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 	if o == omgjort.OutcomeUkendt {
 		return rs.structuralOutcome(text, sents)
 	}
-	if o == omgjort.OutcomeAendret && onlyMedhold(text, sents, outcomes) {
+	if o == omgjort.OutcomeAendret && (onlyMedhold(text, sents, outcomes) || !inResult(sents, outcomes)) {
 		// "Du får medhold" says only that the citizen won; a statement beside it says how
-		// ("Kommunens afgørelse af 4. april 2018 er ophævet").
+		// ("Kommunens afgørelse af 4. april 2018 er ophævet"). Outside a result block a change
+		// may be one sub-decision of several: "Vi har derfor ændret kommunens afgørelse om din
+		// kontanthjælp … Afgørelsen om tilbagebetaling er derfor ophævet" rolls up to ophævet.
 		if so, sev := rs.furtherStatement(text, sents, o); so != omgjort.OutcomeUkendt {
 			o, ev = so, append(sev, ev...)
 		}

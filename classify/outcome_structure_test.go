@@ -66,6 +66,11 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 		{"Din klage er kommet for sent, og vi afviser den derfor.", omgjort.OutcomeAfvist},
 		{para("Du skal ikke betale hjælpen tilbage", "Kommunens afgørelse af 4. april 2018 er ophævet.", "Da du får medhold i din klage, tager vi ikke stilling til, om kommunen skulle have partshørt dig."),
 			omgjort.OutcomeOphaevet},
+		// Sets EV–EY: the result noun with a rider under "Udfald"; a change and a setting aside
+		// of two sub-decisions roll up to ophævet.
+		{para("Udfald", "Stadfæstelse med kritik af kommunens sagsbehandling."), omgjort.OutcomeStadfaestet},
+		{"Du har klaget over to afgørelser: 1) at du skal have kontanthjælp som samlevende, og 2) at du skal betale 27.640 kr. tilbage. Du er ikke samlevende. Vi har derfor ændret kommunens afgørelse om din kontanthjælp. Du skal heller ikke betale 27.640 kr. tilbage. Afgørelsen om tilbagebetaling er derfor ophævet.",
+			omgjort.OutcomeOphaevet},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),
