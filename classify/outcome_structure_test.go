@@ -71,6 +71,11 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 		{para("Udfald", "Stadfæstelse med kritik af kommunens sagsbehandling."), omgjort.OutcomeStadfaestet},
 		{"Du har klaget over to afgørelser: 1) at du skal have kontanthjælp som samlevende, og 2) at du skal betale 27.640 kr. tilbage. Du er ikke samlevende. Vi har derfor ændret kommunens afgørelse om din kontanthjælp. Du skal heller ikke betale 27.640 kr. tilbage. Afgørelsen om tilbagebetaling er derfor ophævet.",
 			omgjort.OutcomeOphaevet},
+		// Sets EZ–FC: "ret til fortsat at få"; an invalid decision is set aside at least.
+		{"Du har ret til fortsat at få sygedagpenge efter den 13. februar 2023. Du skal derfor ikke overgå til jobafklaringsforløb.", omgjort.OutcomeAendret},
+		{para("Du skal have de penge tilbage, der blev trukket i din ydelse.", "Afgørelsen er ugyldig.", "Det har vi ikke vurderet, fordi du allerede får medhold i din klage."),
+			omgjort.OutcomeOphaevet},
+		{"Afgørelsen er ugyldig, og vi sender sagen tilbage til kommunen.", omgjort.OutcomeHjemvist},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),

@@ -831,6 +831,10 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			} else {
 				add(omgjort.OutcomeAfvist, 2)
 			}
+		case t.w == "ugyldig" && i >= 2 && i <= 6 && copulaBefore(ws, i) && sanctionNoun(ws[0].w) && !before(i, 6, isNeg) && !before(i, 6, isModal) && !whetherBefore(ws, i):
+			// "Afgørelsen er ugyldig.": set aside at least (a hjemvisning stated elsewhere ranks
+			// higher).
+			add(omgjort.OutcomeOphaevet, 2)
 		case (t.w == "lovlig" || t.w == "lovligt" || t.w == "berettiget") && i >= 3 && negation[ws[i-1].w] && copulaBefore(ws, i-1) && i <= 6 &&
 			sanctionNoun(ws[0].w) && !before(i, 6, isModal) && !whetherBefore(ws, i):
 			// "Nedsættelsen var ikke lovlig, og kommunen skal udbetale det beløb, der er trukket":
@@ -992,8 +996,12 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			before(i, 5, func(w string) bool {
 				return w == "du" || w == "i" || w == "borgeren" || w == "klageren" || w == "han" || w == "hun"
 			}):
-			// "ret til at klage" is no result; "ret til at få forlænget …" is.
-			if (within(i+2, 2, func(w string) bool { return w == "at" || w == "aktindsigt" || strings.HasPrefix(w, "klage") }) && !has(i+2, "at", "få")) || before(i, 5, isModal) {
+			// "ret til at klage" is no result; "ret til (fortsat) at få forlænget …" is.
+			k := i + 2
+			for k < len(ws) && k <= i+3 && sentenceAdverbs[ws[k].w] && ws[k].w != "i" {
+				k++
+			}
+			if (within(i+2, 2, func(w string) bool { return w == "at" || w == "aktindsigt" || strings.HasPrefix(w, "klage") }) && !has(k, "at", "få")) || before(i, 5, isModal) {
 				continue
 			}
 			if before(i, 3, isNeg) {
