@@ -46,7 +46,10 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 		// ("Vi har derfor sendt den del af sagen tilbage til kommunen"): the block outranks a
 		// formula in the assessment, which may be about one part only ("Vi er enige med
 		// kommunen").
-		if ro, rev := rs.resultStructure(text, sents); ro != omgjort.OutcomeUkendt {
+		// (Not a block that only calls the decision invalid when the formula sends the case
+		// back: "Afgørelsen er derfor ugyldig" beside "Kommunen skal behandle din ansøgning
+		// igen".)
+		if ro, rev := rs.resultStructure(text, sents); ro != omgjort.OutcomeUkendt && !(o == omgjort.OutcomeHjemvist && onlyInvalidity(rev)) {
 			o, ev = ro, rev
 		}
 	}
@@ -221,4 +224,15 @@ func onlyMedhold(text string, sents []sentence, hits []hit) bool {
 		n++
 	}
 	return n > 0
+}
+
+// onlyInvalidity reports whether every piece of evidence only declares the decision invalid
+// ("Afgørelsen er derfor ugyldig"), without an outcome verb.
+func onlyInvalidity(ev []omgjort.Evidence) bool {
+	for _, e := range ev {
+		if !strings.Contains(strings.ToLower(e.Text), "ugyldig") || namesOutcomeVerb(e.Text) {
+			return false
+		}
+	}
+	return len(ev) > 0
 }

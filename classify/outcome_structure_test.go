@@ -76,6 +76,11 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 		{para("Du skal have de penge tilbage, der blev trukket i din ydelse.", "Afgørelsen er ugyldig.", "Det har vi ikke vurderet, fordi du allerede får medhold i din klage."),
 			omgjort.OutcomeOphaevet},
 		{"Afgørelsen er ugyldig, og vi sender sagen tilbage til kommunen.", omgjort.OutcomeHjemvist},
+		// Set FF: a result block that only calls the decision invalid does not outrank the case
+		// sent back — by a formula or by a statement elsewhere; set FD: "Den er ugyldig".
+		{para("Kommunen skal behandle din ansøgning igen", "Afgørelse", "Afgørelsen er derfor ugyldig."), omgjort.OutcomeHjemvist},
+		{para("Afgørelse", "Afgørelsen er derfor ugyldig.", "Begrundelse", "Kommunen skal derfor træffe en ny afgørelse om din ansøgning."), omgjort.OutcomeHjemvist},
+		{"Den er ugyldig, fordi den er truffet af et firma, der ikke havde ret til at træffe den. Kommunen skal udbetale de 1.846 kr. til dig.", omgjort.OutcomeOphaevet},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),

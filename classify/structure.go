@@ -173,6 +173,9 @@ type structHit struct {
 	// result or an instruction to decide again (2), a consequence (1).
 	strength int
 	sent     int
+	// invalid: read from "Afgørelsen er ugyldig", which sets the decision aside at least but
+	// does not say whether the case goes back.
+	invalid bool
 }
 
 // modal words that make a verb a hypothetical, a wish or a counterfactual.
@@ -831,10 +834,10 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 			} else {
 				add(omgjort.OutcomeAfvist, 2)
 			}
-		case t.w == "ugyldig" && i >= 2 && i <= 6 && copulaBefore(ws, i) && sanctionNoun(ws[0].w) && !before(i, 6, isNeg) && !before(i, 6, isModal) && !whetherBefore(ws, i):
+		case t.w == "ugyldig" && i >= 2 && i <= 6 && copulaBefore(ws, i) && (sanctionNoun(ws[0].w) || ws[0].w == "den") && !before(i, 6, isNeg) && !before(i, 6, isModal) && !whetherBefore(ws, i):
 			// "Afgørelsen er ugyldig.": set aside at least (a hjemvisning stated elsewhere ranks
-			// higher).
-			add(omgjort.OutcomeOphaevet, 2)
+			// higher, see chooseStructural).
+			out = append(out, structHit{outcome: omgjort.OutcomeOphaevet, strength: 2, sent: sent, invalid: true})
 		case (t.w == "lovlig" || t.w == "lovligt" || t.w == "berettiget") && i >= 3 && negation[ws[i-1].w] && copulaBefore(ws, i-1) && i <= 6 &&
 			sanctionNoun(ws[0].w) && !before(i, 6, isModal) && !whetherBefore(ws, i):
 			// "Nedsættelsen var ikke lovlig, og kommunen skal udbetale det beløb, der er trukket":
@@ -1067,12 +1070,27 @@ func chooseStructural(hits []structHit, sents []sentence) (omgjort.Outcome, []st
 	}
 	var counted []structHit
 	best := omgjort.OutcomeUkendt
+	onlyInvalid := true
 	for _, h := range pool {
 		if min(h.strength, 2) == top {
 			counted = append(counted, h)
+			onlyInvalid = onlyInvalid && h.invalid
 			if rank(h.outcome) > rank(best) {
 				best = h.outcome
 			}
+		}
+	}
+	if best == omgjort.OutcomeOphaevet && onlyInvalid {
+		// An invalid decision in the result block, and the case sent back elsewhere
+		// ("Kommunen skal derfor træffe en ny afgørelse om din ansøgning"): hjemvist.
+		var back []structHit
+		for _, h := range hits {
+			if h.outcome == omgjort.OutcomeHjemvist && h.strength >= 2 {
+				back = append(back, h)
+			}
+		}
+		if len(back) > 0 {
+			return omgjort.OutcomeHjemvist, append(back, counted...)
 		}
 	}
 	return best, counted
