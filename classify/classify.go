@@ -299,20 +299,20 @@ type gateScratch struct {
 	found   []int32
 }
 
-// matchText takes a sentence and its lower-cased form (st lower-cased when low is empty), finds
-// every gate literal in it in one pass and marks the gate sets those literals satisfy. Call
-// release when done with it.
+// matchText takes a sentence and its lower-cased, transliterated form (sentence.ruleText; made
+// from st when low is empty), finds every gate literal in it in one pass and marks the gate sets
+// those literals satisfy. Call release when done with it.
 func (rs *ruleSet) matchText(st, low string) matchText {
 	lower := low
 	if lower == "" {
-		lower = strings.ToLower(st)
+		lower = translit(strings.ToLower(st))
 	}
 	sc, _ := rs.scratch.Get().(*gateScratch)
 	if sc == nil || len(sc.present) != len(rs.lits) || len(sc.sat) != len(rs.gateFull) {
 		sc = &gateScratch{present: make([]bool, len(rs.lits)), sat: make([]uint8, len(rs.gateFull))}
 	}
-	// The rules' patterns and gate literals are transliterated (translit.go).
-	st, lower = translit(st), translit(lower)
+	// The rules' patterns and gate literals are transliterated (translit.go); low comes so.
+	st = translit(st)
 	sc.found = rs.litMatch.mark(lower, sc.present, sc.found[:0])
 	for _, id := range sc.found {
 		for _, u := range rs.litUses[id] {
@@ -354,7 +354,7 @@ func (c *Classifier) sentenceHits(text string, sents []sentence, i int) []hit {
 		start, end int
 	}
 	var cands []cand
-	mt := c.rs().matchText(st, s.lower(text))
+	mt := c.rs().matchText(st, s.ruleText(text))
 	defer mt.release(c.rs())
 	pick, passes := mt.pick, mt.passes
 	// The sentence's section as a bit of rule.secMask: as written (outcome rules) and as read

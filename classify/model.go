@@ -274,7 +274,7 @@ func (c *Classifier) errorReadable(text string, sents []sentence, i int) bool {
 		return false
 	}
 	st := text[s.start:s.end]
-	mt := c.rs().matchText(st, s.lower(text))
+	mt := c.rs().matchText(st, s.ruleText(text))
 	defer mt.release(c.rs())
 	for _, v := range c.rs().vetoes {
 		if !v.targets[kindError] {

@@ -94,7 +94,7 @@ func (rs *ruleSet) furtherStatement(text string, sents []sentence, o omgjort.Out
 	for i, s := range sents {
 		// Only sentences with an outcome verb: the other readings (consequences, instructions,
 		// "kan ikke opretholdes") are often conditional or the first instance's.
-		if structuralSkip[s.section] || s.section == "princip" || !namesOutcomeVerb(text[s.start:s.end]) || rs.outcomeVetoed(text[s.start:s.end], s.lower(text)) {
+		if structuralSkip[s.section] || s.section == "princip" || !namesOutcomeVerb(text[s.start:s.end]) || rs.outcomeVetoed(text[s.start:s.end], s.ruleText(text)) {
 			continue
 		}
 		for _, h := range structOutcomesIn(s.lower(text), i, s.result, own) {

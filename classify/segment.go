@@ -28,6 +28,9 @@ type sentence struct {
 	// low is the sentence lower-cased, cut from the text lower-cased once (empty when
 	// lower-casing changes the text's length; see lower).
 	low string
+	// tlow is low transliterated for the rules (translit.go), cut from the text transliterated
+	// once; empty as low is.
+	tlow string
 }
 
 // lower returns the sentence lower-cased.
@@ -36,6 +39,14 @@ func (s sentence) lower(text string) string {
 		return s.low
 	}
 	return strings.ToLower(text[s.start:s.end])
+}
+
+// ruleText returns the sentence lower-cased and transliterated, as the rules match it.
+func (s sentence) ruleText(text string) string {
+	if s.tlow != "" || s.start == s.end {
+		return s.tlow
+	}
+	return translit(s.lower(text))
 }
 
 // paragraphBreak is a blank line: the separator of paragraphs in Case.Text.
@@ -150,11 +161,16 @@ func (rs *ruleSet) segment(text string) []sentence {
 	}
 	lowered := strings.ToLower(text)
 	sameLen := len(lowered) == len(text)
+	var tl string
+	if sameLen {
+		tl = translit(lowered)
+	}
 	for i := range out {
 		out[i].unnamed = unnamed[out[i].block]
 		out[i].numbered = numbered[out[i].block]
 		if sameLen {
 			out[i].low = lowered[out[i].start:out[i].end]
+			out[i].tlow = tl[out[i].start:out[i].end]
 		}
 	}
 	return out

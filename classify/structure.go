@@ -1110,7 +1110,7 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 	// Most texts name no committee: the regular expression only where "udvalg" stands.
 	own := (strings.Contains(text, "dvalg") || strings.Contains(text, "DVALG")) && ownCommittee.MatchString(text)
 	for i, s := range sents {
-		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end], s.lower(text)) {
+		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end], s.ruleText(text)) {
 			continue
 		}
 		hits = append(hits, structOutcomesIn(s.lower(text), i, s.result, own)...)
@@ -1191,9 +1191,9 @@ func courtJudgment(text string, sents []sentence) bool {
 }
 
 // outcomeVetoed reports whether a sentence-scope veto of rules.txt for outcomes (the citizen's
-// claims, hypotheticals, general statements) matches the sentence.
+// claims, hypotheticals, general statements) matches the sentence; lower is its ruleText.
 func (rs *ruleSet) outcomeVetoed(st, lower string) bool {
-	st, lower = translit(st), translit(lower)
+	st = translit(st)
 	for _, v := range rs.vetoes {
 		if v.match || !v.targets[kindOutcome] {
 			continue
