@@ -81,6 +81,9 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 		{para("Kommunen skal behandle din ansøgning igen", "Afgørelse", "Afgørelsen er derfor ugyldig."), omgjort.OutcomeHjemvist},
 		{para("Afgørelse", "Afgørelsen er derfor ugyldig.", "Begrundelse", "Kommunen skal derfor træffe en ny afgørelse om din ansøgning."), omgjort.OutcomeHjemvist},
 		{"Den er ugyldig, fordi den er truffet af et firma, der ikke havde ret til at træffe den. Kommunen skal udbetale de 1.846 kr. til dig.", omgjort.OutcomeOphaevet},
+		// Set FH: a case not of principle, refused without an afvisning verb.
+		{para("Deres anmodning om behandling af sag om kontanthjælp", "Ankestyrelsen har besluttet ikke at behandle sagen.", "Beskæftigelsesankenævnets afgørelse er herefter endelig."),
+			omgjort.OutcomeAfvist},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),

@@ -979,7 +979,10 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 		case t.w == "rette" && i >= 2 && ws[i-1].w == "med" && firstActorIsAuthority(ws[max(0, i-4):i-1]) && !before(i, 4, isNeg) && !before(i, 6, isModal) && !whetherBefore(ws, i):
 			// "Ankestyrelsen fandt, at kommunen med rette havde givet afslag."
 			add(omgjort.OutcomeStadfaestet, 2)
-		case (t.w == "behandle" || t.w == "realitetsbehandle" || has(i, "tage", "stilling")) && before(i, 4, isNeg) && before(i, 5, func(w string) bool { return w == "kan" || w == "kunne" || w == "vil" || w == "behandler" }) && ankeSubject:
+		case (t.w == "behandle" || t.w == "realitetsbehandle" || has(i, "tage", "stilling")) && before(i, 4, isNeg) && before(i, 5, func(w string) bool {
+			// "Ankestyrelsen har besluttet ikke at behandle sagen" (a case not of principle).
+			return w == "kan" || w == "kunne" || w == "vil" || w == "behandler" || w == "besluttet" || w == "besluttede" || w == "beslutter"
+		}) && ankeSubject:
 			if within(i+1, 5, func(w string) bool {
 				return strings.HasPrefix(w, "klage") || w == "sagen" || w == "henvendelsen" || w == "anken"
 			}) {
