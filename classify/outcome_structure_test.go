@@ -84,6 +84,9 @@ func TestOutcomeReadFromStructure(t *testing.T) {
 		// Set FH: a case not of principle, refused without an afvisning verb.
 		{para("Deres anmodning om behandling af sag om kontanthjælp", "Ankestyrelsen har besluttet ikke at behandle sagen.", "Beskæftigelsesankenævnets afgørelse er herefter endelig."),
 			omgjort.OutcomeAfvist},
+		// Set FN: the pluperfect passive tells what had happened before ("var blevet tilsidesat").
+		{para("Ankestyrelsen ændrede beskæftigelsesankenævnets afgørelse.", "Der var derfor ikke grundlag for at antage, at lægens udtalelse var blevet tilsidesat."),
+			omgjort.OutcomeAendret},
 		// Right only as things stood then: the result changed with new information (set EC).
 		{para("Du har ret til seniorpension fra 1. april 2023.", "Med de nye oplysninger er din arbejdsevne 15 timer eller mindre om ugen.",
 			"Seniorpensionsenheden havde ikke erklæringen, da den traf afgørelse, og afgørelsen var rigtig ud fra de oplysninger, der lå i sagen dengang."),

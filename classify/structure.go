@@ -300,6 +300,11 @@ func structOutcomesIn(lower string, sent int, resultBlock, ownCommittee bool) []
 					if form == formParticiple {
 						passive = true
 					}
+					if pw == "blevet" && j > 0 && c[j-1].w == "var" {
+						// "Lægens udtalelse var blevet tilsidesat": the pluperfect passive tells
+						// what had happened before, as "havde" does.
+						pluperfect = true
+					}
 				case pw == "har" || pw == "havde" || pw == "have":
 					if pw == "have" {
 						modal = true // "skulle have ophævet": a counterfactual
