@@ -61,20 +61,14 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 	if o == omgjort.OutcomeUkendt {
 		return rs.structuralOutcome(text, sents)
 	}
-	if o == omgjort.OutcomeAendret && (onlyMedhold(text, sents, outcomes) || !inResult(sents, outcomes)) {
-		// "Du får medhold" says only that the citizen won; a statement beside it says how
-		// ("Kommunens afgørelse af 4. april 2018 er ophævet"). Outside a result block a change
-		// may be one sub-decision of several: "Vi har derfor ændret kommunens afgørelse om din
-		// kontanthjælp … Afgørelsen om tilbagebetaling er derfor ophævet" rolls up to ophævet.
-		if so, sev := rs.furtherStatement(text, sents, o); so != omgjort.OutcomeUkendt {
-			o, ev = so, append(sev, ev...)
-		}
-	}
-	if o == omgjort.OutcomeStadfaestet && !inResult(sents, outcomes) {
-		// Several sub-decisions: "Ankestyrelsen var derfor enig i kommunens afgørelse" for one
-		// and "Kommunens afgørelse blev ophævet, og sagen blev sendt tilbage" for another. The
-		// roll-up is the most far-reaching statement (labels.md). A result block's own formula
-		// is the result as a whole and stays.
+	// Several sub-decisions: the roll-up is the most far-reaching statement (labels.md). An
+	// agreement or a change outside the result block may be one sub-decision ("Ankestyrelsen var
+	// derfor enig i kommunens afgørelse" beside "Kommunens afgørelse blev ophævet, og sagen blev
+	// sendt tilbage"; "Vi har derfor ændret … Afgørelsen om tilbagebetaling er derfor ophævet"),
+	// and "Du får medhold" says only that the citizen won, not how ("Kommunens afgørelse af 4.
+	// april 2018 er ophævet"). A result block's own formula is the result as a whole and stays.
+	if (o == omgjort.OutcomeStadfaestet || o == omgjort.OutcomeAendret) && !inResult(sents, outcomes) ||
+		o == omgjort.OutcomeAendret && onlyMedhold(text, sents, outcomes) {
 		if so, sev := rs.furtherStatement(text, sents, o); so != omgjort.OutcomeUkendt {
 			o, ev = so, append(sev, ev...)
 		}
@@ -87,7 +81,7 @@ func (rs *ruleSet) decideOutcome(text string, sents []sentence, outcomes []hit, 
 // further than o, with its evidence; otherwise ukendt. Consequences do not count: they are
 // read with the formulas.
 func (rs *ruleSet) furtherStatement(text string, sents []sentence, o omgjort.Outcome) (omgjort.Outcome, []omgjort.Evidence) {
-	own := (strings.Contains(text, "dvalg") || strings.Contains(text, "DVALG")) && ownCommittee.MatchString(text)
+	own := namesOwnCommittee(text)
 	best := o
 	var hs []hit
 	var rules []rule

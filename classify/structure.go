@@ -505,6 +505,16 @@ func authorityHadRight(ws []word, i int) int {
 	return -1
 }
 
+// skipAdverbs returns the index after at most n sentence adverbs from ws[j] on ("står derfor
+// ved magt", "ret til fortsat at få"); "i" counts only in copulaBefore's "i øvrigt".
+func skipAdverbs(ws []word, j, n int) int {
+	k := j
+	for k < len(ws) && k < j+n && sentenceAdverbs[ws[k].w] && ws[k].w != "i" {
+		k++
+	}
+	return k
+}
+
 // standsAfter reports whether ws[i] starts "bliver stående" or "står ved magt", with sentence
 // adverbs allowed after the verb ("Kommunens afgørelse står derfor ved magt").
 func standsAfter(ws []word, i int) bool {
@@ -512,10 +522,7 @@ func standsAfter(ws []word, i int) bool {
 	if w != "bliver" && w != "blive" && w != "står" {
 		return false
 	}
-	j := i + 1
-	for j < len(ws) && j <= i+2 && sentenceAdverbs[ws[j].w] && ws[j].w != "i" {
-		j++
-	}
+	j := skipAdverbs(ws, i+1, 2)
 	if w == "står" {
 		return j+1 < len(ws) && ws[j].w == "ved" && ws[j+1].w == "magt"
 	}
@@ -1008,10 +1015,7 @@ func phraseOutcomes(ws []word, main actorKind, sent int, resultBlock bool) []str
 				return w == "du" || w == "i" || w == "borgeren" || w == "klageren" || w == "han" || w == "hun"
 			}):
 			// "ret til at klage" is no result; "ret til (fortsat) at få forlænget …" is.
-			k := i + 2
-			for k < len(ws) && k <= i+3 && sentenceAdverbs[ws[k].w] && ws[k].w != "i" {
-				k++
-			}
+			k := skipAdverbs(ws, i+2, 2)
 			if (within(i+2, 2, func(w string) bool { return w == "at" || w == "aktindsigt" || strings.HasPrefix(w, "klage") }) && !has(k, "at", "få")) || before(i, 5, isModal) {
 				continue
 			}
@@ -1116,7 +1120,7 @@ var strengthScore = [...]float64{0, 0.55, 0.7, 0.8}
 func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Outcome, []omgjort.Evidence, string) {
 	var hits []structHit
 	// Most texts name no committee: the regular expression only where "udvalg" stands.
-	own := (strings.Contains(text, "dvalg") || strings.Contains(text, "DVALG")) && ownCommittee.MatchString(text)
+	own := namesOwnCommittee(text)
 	for i, s := range sents {
 		if structuralSkip[s.section] || rs.outcomeVetoed(text[s.start:s.end], s.ruleText(text)) {
 			continue
@@ -1247,6 +1251,12 @@ func firstActorIsAuthority(ws []word) bool {
 		}
 	}
 	return false
+}
+
+// namesOwnCommittee reports whether the text names one of Ankestyrelsen's own committees (most
+// texts name no committee: the regular expression runs only where "udvalg" stands).
+func namesOwnCommittee(text string) bool {
+	return (strings.Contains(text, "dvalg") || strings.Contains(text, "DVALG")) && ownCommittee.MatchString(text)
 }
 
 // ownCommittee finds a mention of one of Ankestyrelsen's own committees.
