@@ -295,6 +295,11 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 			case c.Outcome == OutcomeStadfaestet && blames:
 				reasons, prio = append(reasons, "stadfæstet, men med en fejltype"), 2
 			}
+			if c.OutcomeModel {
+				// The letter model named the outcome where the rules read none or another:
+				// two signals that part.
+				reasons, prio = append(reasons, c.OutcomeModelNote()), prio+2
+			}
 			if relabelled != "" {
 				reasons, prio = append(reasons, relabelled), prio+1.5
 			}
@@ -335,6 +340,18 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 		}
 	}
 	return out
+}
+
+// OutcomeModelNote says in Danish, when the letter model named the outcome (Case.OutcomeModel),
+// what the rules read; empty otherwise. The decision page and the queue give the same words.
+func (c *Case) OutcomeModelNote() string {
+	if !c.OutcomeModel {
+		return ""
+	}
+	if c.OutcomeRulesReading == "" || c.OutcomeRulesReading == OutcomeUkendt {
+		return "læst af brevmodellen; reglerne fandt intet udfald"
+	}
+	return "læst af brevmodellen; reglerne læste " + strings.ToLower(c.OutcomeRulesReading.Label())
 }
 
 // ModelDisagreesBelow is the sentence model's highest probability for a rule label's type

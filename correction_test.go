@@ -74,6 +74,10 @@ func TestCheckWorthy(t *testing.T) {
 			{Type: ErrSagsoplysning, Score: 0.9, Evidence: []Evidence{{Text: "z"}}, Model: true}},
 			Suggestions: []ErrorLabel{{Type: ErrVejledning, Score: 0.62, Evidence: []Evidence{{Text: "v"}}, Model: true},
 				{Type: ErrFrister, Score: 0.9, Evidence: []Evidence{{Text: "f"}}, ModelScore: &vetoed}}},
+		// The letter model named the outcome: where the rules read another, and where they
+		// read none.
+		{ID: "6", Outcome: OutcomeHjemvist, OutcomeModel: true, OutcomeRulesReading: OutcomeStadfaestet, Errors: []ErrorLabel{{Type: ErrSagsoplysning, Score: 0.9, Evidence: []Evidence{{Text: "s"}}}}},
+		{ID: "7", Outcome: OutcomeStadfaestet, OutcomeModel: true, OutcomeRulesReading: OutcomeUkendt},
 	}}
 	items := CheckWorthy(d, "", 0.6)
 	got := map[string]string{}
@@ -83,8 +87,10 @@ func TestCheckWorthy(t *testing.T) {
 	want := map[string]string{"1/ukendt": "udfaldet er ukendt", "2/ophaevet": "omgjort, men uden fejltype",
 		"3/stadfaestet": "stadfæstet, men med en fejltype", "3/vejledning": "lav sikkerhed (0,30)",
 		"5/partshoering": "sætningsmodellen er uenig (0,04)", "5/sagsoplysning": "kun sætningsmodellen fandt den, ingen regel",
-		"5/vejledning": "sætningsmodellen peger på den (sandsynlighed 0,62), reglerne ikke",
-		"5/frister":    "reglerne fandt den, men sætningsmodellen afviser den (sandsynlighed 0,01)"}
+		"5/vejledning":  "sætningsmodellen peger på den (sandsynlighed 0,62), reglerne ikke",
+		"5/frister":     "reglerne fandt den, men sætningsmodellen afviser den (sandsynlighed 0,01)",
+		"6/hjemvist":    "læst af brevmodellen; reglerne læste stadfæstet",
+		"7/stadfaestet": "læst af brevmodellen; reglerne fandt intet udfald"}
 	if len(got) != len(want) {
 		t.Fatalf("items = %v", got)
 	}

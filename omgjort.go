@@ -283,12 +283,19 @@ type Case struct {
 	OutcomeConfidence float64 `json:"outcome_confidence,omitempty"`
 	// OutcomeReason says in Danish why the outcome is ukendt (an empty, foreign, garbled or
 	// overlong text, a retold court judgment, no outcome statement found); empty otherwise.
-	OutcomeReason   string       `json:"outcome_reason,omitempty"`
-	Kritik          bool         `json:"kritik"`
-	KritikEvidence  []Evidence   `json:"kritik_evidence,omitempty"`
-	Ugyldig         bool         `json:"ugyldig"`
-	UgyldigEvidence []Evidence   `json:"ugyldig_evidence,omitempty"`
-	Errors          []ErrorLabel `json:"errors"`
+	OutcomeReason string `json:"outcome_reason,omitempty"`
+	// OutcomeModel is set when the learned letter model (classify/letter-model.txt) named the
+	// outcome: the rules read none, or the model was all but certain of another one. The page
+	// says so, and shows OutcomeRulesReading, so a jurist sees that two readings parted.
+	OutcomeModel bool `json:"outcome_model,omitempty"`
+	// OutcomeRulesReading is, when OutcomeModel is set, the outcome the rules read (ukendt when
+	// they read none).
+	OutcomeRulesReading Outcome      `json:"outcome_rules_reading,omitempty"`
+	Kritik              bool         `json:"kritik"`
+	KritikEvidence      []Evidence   `json:"kritik_evidence,omitempty"`
+	Ugyldig             bool         `json:"ugyldig"`
+	UgyldigEvidence     []Evidence   `json:"ugyldig_evidence,omitempty"`
+	Errors              []ErrorLabel `json:"errors"`
 	// Suggestions are error types the sentence model leans towards (probability from 0.5 up to
 	// its threshold) and the rules do not set, each with its sentence: not labels — nothing
 	// counts them — but disagreements a jurist may settle by adding the type.

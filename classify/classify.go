@@ -56,6 +56,9 @@ type Classifier struct {
 	// modelVeto, when set, replaces DefaultModelVeto (eval --model-veto).
 	modelVeto    float64
 	modelVetoSet bool
+	// letterMdl, when letterSet, replaces the embedded letter model (cross-validation).
+	letterMdl *letterModel
+	letterSet bool
 }
 
 // DefaultModelVeto is the sentence model's highest probability for a rule label's type below
@@ -89,7 +92,9 @@ type compiled struct {
 	rules *ruleSet
 	calib calibration
 	model *sentenceModel
-	err   error
+	// letter is the letter model (lettermodel.go).
+	letter *letterModel
+	err    error
 }
 
 // load compiles the rules, the calibration and the sentence model once.
@@ -102,7 +107,10 @@ func (p *compiled) load() error {
 		if p.calib, p.err = parseCalibration(calibrationFile); p.err != nil {
 			return
 		}
-		p.model, p.err = parseModel(modelFile)
+		if p.model, p.err = parseModel(modelFile); p.err != nil {
+			return
+		}
+		p.letter, p.err = parseLetterModel(letterModelFile)
 	})
 	return p.err
 }
@@ -117,9 +125,15 @@ func (c *Classifier) get() *compiled {
 	return c.parts
 }
 
-// rs, cal and mdl are the compiled rules, calibration and sentence model.
+// rs, cal, letter and mdl are the compiled rules, calibration, letter model and sentence model.
 func (c *Classifier) rs() *ruleSet     { return c.get().rules }
 func (c *Classifier) cal() calibration { return c.get().calib }
+func (c *Classifier) letter() *letterModel {
+	if c.letterSet {
+		return c.letterMdl
+	}
+	return c.get().letter
+}
 func (c *Classifier) mdl() *sentenceModel {
 	if c.modelSet {
 		return c.model
@@ -136,7 +150,7 @@ func New() (*Classifier, error) {
 // newFromRules builds a classifier from rules text in the rules.txt format, to be compiled
 // on first use.
 func newFromRules(src string) *Classifier {
-	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src + "\x00" + calibrationFile + "\x00" + modelFile))
+	sum := sha256.Sum256([]byte(labelFormat + "\x00" + src + "\x00" + calibrationFile + "\x00" + modelFile + "\x00" + letterModelFile))
 	return &Classifier{parts: &compiled{src: src}, version: hex.EncodeToString(sum[:])[:12]}
 }
 
@@ -147,7 +161,7 @@ func newFromRules(src string) *Classifier {
 // Bump it whenever the code (not rules.txt) changes what labels come out: the structural
 // outcome reading, the input checks, confidences and reasons came with "structure 1"; the
 // Model mark of the sentence model's labels with "model flag".
-const labelFormat = "evidence offsets in characters; structure 1; model flag; model scores and suggestions; model veto"
+const labelFormat = "evidence offsets in characters; structure 1; model flag; model scores and suggestions; model veto; letter model"
 
 // Version is a short hash of the rules file, the calibration, the sentence model and
 // labelFormat. It is stored as Decision.RulesVersion, so the decisions labelled by an older
@@ -203,7 +217,18 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		}
 	}
 	out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rs().decideOutcome(text, sents, outcomes, court)
-	if out.Outcome != omgjort.OutcomeUkendt {
+	if !court {
+		// The letter model's second reading: where the rules found no outcome, or where it is
+		// all but certain of another one (lettermodel.go).
+		if o, ev, ok := c.letter().secondReading(text, sents, out.Outcome); ok {
+			out.OutcomeRulesReading = out.Outcome
+			out.Outcome, out.OutcomeEvidence, out.OutcomeReason, out.OutcomeModel = o, ev, "", true
+		}
+	}
+	switch {
+	case out.OutcomeModel && c.cal().letter > 0:
+		out.OutcomeConfidence = c.cal().letter
+	case out.Outcome != omgjort.OutcomeUkendt:
 		out.OutcomeConfidence = confidence(c.cal().outcome, outcomeRaw(out.Outcome, out.OutcomeEvidence))
 	}
 	if len(kritik) > 0 {
@@ -270,6 +295,7 @@ func (c *Classifier) Classify(d *omgjort.Decision) {
 		r := c.ClassifyCase(cs.Text)
 		cs.Outcome, cs.OutcomeEvidence = r.Outcome, r.OutcomeEvidence
 		cs.OutcomeConfidence, cs.OutcomeReason = r.OutcomeConfidence, r.OutcomeReason
+		cs.OutcomeModel, cs.OutcomeRulesReading = r.OutcomeModel, r.OutcomeRulesReading
 		cs.Kritik, cs.KritikEvidence = r.Kritik, r.KritikEvidence
 		cs.Ugyldig, cs.UgyldigEvidence = r.Ugyldig, r.UgyldigEvidence
 		cs.Errors = r.Errors

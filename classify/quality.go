@@ -119,6 +119,10 @@ type bin struct {
 // for error types.
 type calibration struct {
 	outcome, errors []bin
+	// letter is the confidence of an outcome the letter model named (Case.OutcomeModel): how
+	// often its decisions were right on first-scored letters it never saw (0: none measured;
+	// the outcome bins apply).
+	letter float64
 }
 
 // parseCalibration reads the calibration file: lines "outcome|error LO HI CONFIDENCE".
@@ -150,6 +154,8 @@ func parseCalibration(src string) (calibration, error) {
 			c.outcome = append(c.outcome, b)
 		case "error":
 			c.errors = append(c.errors, b)
+		case "letter":
+			c.letter = b.conf
 		default:
 			return c, fmt.Errorf("classify: calibration line %d: unknown kind %q", n, f[0])
 		}
@@ -196,7 +202,8 @@ type Observation struct {
 func (c *Classifier) Observations(gold []GoldCase) (outcomes, errs []Observation) {
 	for _, g := range gold {
 		got := c.ClassifyCase(g.Text)
-		if got.Outcome != omgjort.OutcomeUkendt {
+		// The letter model's outcomes have a confidence of their own (LetterConfidence).
+		if got.Outcome != omgjort.OutcomeUkendt && !got.OutcomeModel {
 			outcomes = append(outcomes, Observation{Raw: outcomeRaw(got.Outcome, got.OutcomeEvidence), Correct: got.Outcome == g.Outcome})
 		}
 		want := map[omgjort.ErrorType]bool{}
@@ -364,11 +371,15 @@ type FirstScore struct {
 	Letters         int
 	OutcomeAccuracy float64
 	ErrorPrecision  float64
+	// Outcomes is the outcome the first score gave each letter it got wrong, by file name
+	// (every other letter got its labelled outcome): what ReplayLetterModel starts from.
+	Outcomes map[string]omgjort.Outcome
 }
 
 var (
 	firstOutcome = regexp.MustCompile(`(?m)^Udfald: træfsikkerhed ([0-9.]+) \((\d+)/(\d+)\)`)
 	firstErrors  = regexp.MustCompile(`(?m)^Fejltyper: micro-F1 [0-9.]+ \(præcision ([0-9.]+),`)
+	firstMiss    = regexp.MustCompile(`(?m)^- (\S+): udfald forventet \w+, fik (\w+)$`)
 )
 
 // LoadFirstScore reads dir/FIRST-SCORE.txt; ok is false when the set has none (a set that was
@@ -390,6 +401,17 @@ func LoadFirstScore(dir string) (fs FirstScore, ok bool, err error) {
 	fs.OutcomeAccuracy, _ = strconv.ParseFloat(string(o[1]), 64)
 	fs.Letters, _ = strconv.Atoi(string(o[3]))
 	fs.ErrorPrecision, _ = strconv.ParseFloat(string(e[1]), 64)
+	// The misses of the first score end where a later classifier's report starts.
+	first := raw
+	if i := firstOutcome.FindIndex(raw); i != nil {
+		if j := firstOutcome.FindIndex(raw[i[1]:]); j != nil {
+			first = raw[:i[1]+j[0]]
+		}
+	}
+	fs.Outcomes = map[string]omgjort.Outcome{}
+	for _, m := range firstMiss.FindAllSubmatch(first, -1) {
+		fs.Outcomes[string(m[1])] = omgjort.Outcome(m[2])
+	}
 	return fs, true, nil
 }
 
@@ -415,6 +437,36 @@ func newTextFactor(first []FirstScore, pick func(FirstScore) float64, obs []Obse
 	return min(1, fresh/tuned), fresh, tuned
 }
 
+// CalibrationForDirs loads the labelled letters of dirs (each under base; the file's header
+// names them as given), their first scores and the letter model's measure (LetterConfidence),
+// and returns CalibrationFor over them, with the number of letters.
+func (c *Classifier) CalibrationForDirs(base string, dirs []string) (string, int, error) {
+	var all []GoldCase
+	var groups [][]GoldCase
+	var first []FirstScore
+	firstByDir := make([]*FirstScore, len(dirs))
+	for i, dir := range dirs {
+		cases, err := LoadGold(filepath.Join(base, dir))
+		if err != nil {
+			return "", 0, err
+		}
+		all, groups = append(all, cases...), append(groups, cases)
+		f, ok, err := LoadFirstScore(filepath.Join(base, dir))
+		if err != nil {
+			return "", 0, err
+		}
+		if ok {
+			first = append(first, f)
+			firstByDir[i] = &f
+		}
+	}
+	var letter *LetterReplay
+	if r, ok := c.LetterConfidence(groups, firstByDir); ok {
+		letter = &r
+	}
+	return c.CalibrationFor(all, dirs, first, letter), len(all), nil
+}
+
 // CalibrationFor fits outcome and error-type calibrations on labelled letters and renders them
 // in the calibration.txt format (sources names the directories, for the file's header). The
 // fit uses the raw scores, so it does not depend on the calibration in force.
@@ -423,7 +475,10 @@ func newTextFactor(first []FirstScore, pick func(FirstScore) float64, obs []Obse
 // first scores of never-tuned sets are given, each confidence is scaled by the pooled first
 // score over the share right on the tuned letters (outcome accuracy for outcomes, precision for
 // error types), so a confidence says how often such a label is right on new text.
-func (c *Classifier) CalibrationFor(gold []GoldCase, sources []string, first []FirstScore) string {
+//
+// letter, when given, is the letter model measured on first scores (LetterConfidence): the
+// confidence of the outcomes it names.
+func (c *Classifier) CalibrationFor(gold []GoldCase, sources []string, first []FirstScore, letter *LetterReplay) string {
 	oc, ec := c.Observations(gold)
 	ob, eb := calibrate(oc), calibrate(ec)
 	of, ofresh, otuned := newTextFactor(first, func(f FirstScore) float64 { return f.OutcomeAccuracy }, oc)
@@ -443,6 +498,11 @@ func (c *Classifier) CalibrationFor(gold []GoldCase, sources []string, first []F
 		note := fmt.Sprintf("# New text: first scores of %d never-tuned sets (%d letters): outcome accuracy %.3f, error-type precision %.3f;\n# on the letters above %.3f and %.3f; confidences scaled by %.3f (outcome) and %.3f (error types).\n",
 			len(first), letters, ofresh, efresh, otuned, etuned, of, ef)
 		text = strings.Replace(text, "# kind ", note+"# kind ", 1)
+	}
+	if letter != nil {
+		n, right := letter.Fallbacks+letter.Overrides, letter.FallbacksRight+letter.OverridesRight
+		text = strings.Replace(text, "# kind ", fmt.Sprintf("# Letter model: learned from the folders before the last quarter of the first-scored sets, it named %d\n# outcomes in their %d letters' first scores, %d of them right; (right + 1) / (named + 2) is its confidence.\n# kind ", n, letter.Letters, right), 1)
+		text += fmt.Sprintf("letter  0.000 1.000 %.3f\n", float64(right+1)/float64(n+2))
 	}
 	return text
 }

@@ -115,18 +115,11 @@ func TestEmbeddedCalibrationIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources, all := headerSources(t, calibrationFile, "`omgjort eval --calibrate classify/calibration.txt ")
-	var first []FirstScore
-	for _, src := range sources {
-		f, ok, err := LoadFirstScore(filepath.Join("..", src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok {
-			first = append(first, f)
-		}
+	sources, _ := headerSources(t, calibrationFile, "`omgjort eval --calibrate classify/calibration.txt ")
+	want, _, err := c.CalibrationForDirs("..", sources)
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := c.CalibrationFor(all, sources, first)
 	if strings.TrimSpace(want) != strings.TrimSpace(calibrationFile) {
 		t.Errorf("calibration.txt is stale; run `go run ./cmd/omgjort eval --calibrate classify/calibration.txt %s`", strings.Join(sources, " "))
 	}

@@ -96,11 +96,14 @@ type caseView struct {
 	OutcomeLinks []string // mark IDs of the outcome evidence
 	// OutcomeCorrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged it.
 	OutcomeCorrected string
-	Kritik           bool
-	KritikLinks      []string
-	Ugyldig          bool
-	UgyldigLinks     []string
-	Errors           []errorView
+	// OutcomeModel is Case.OutcomeModelNote when the letter model named the outcome and no
+	// jurist has judged it.
+	OutcomeModel string
+	Kritik       bool
+	KritikLinks  []string
+	Ugyldig      bool
+	UgyldigLinks []string
+	Errors       []errorView
 	// Anchors of the labels, which the evidence marks link back to.
 	OutcomeAnchor, KritikAnchor, UgyldigAnchor string
 	// Blocks are the letter's paragraphs, headings (restored where the letter was flattened)
@@ -278,6 +281,8 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 	}
 	if c.OutcomeCorrection != nil {
 		v.OutcomeCorrected = c.OutcomeCorrection.Label()
+	} else {
+		v.OutcomeModel = c.OutcomeModelNote()
 	}
 	if c.Journal != "" {
 		v.Heading += ", j.nr. " + c.Journal

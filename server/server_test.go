@@ -1122,3 +1122,24 @@ func TestDecisionPageNamesTheSentenceModel(t *testing.T) {
 		t.Errorf("%d model marks, want 1 (the rule labels have none)", strings.Count(body, "tag-model"))
 	}
 }
+
+// TestDecisionPageNamesTheLetterModel: an outcome the letter model named says so on the page,
+// with what the rules read; a jurist's judgement replaces the mark.
+func TestDecisionPageNamesTheLetterModel(t *testing.T) {
+	d := sampleDecision()
+	d.Cases[0].OutcomeModel, d.Cases[0].OutcomeRulesReading = true, omgjort.OutcomeStadfaestet
+	f := mustFixture(t, d)
+	code, _, body := f.get(t, "/d/17-25")
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	checkHTML(t, body)
+	if !strings.Contains(body, `<span class="tag tag-model">brevmodel</span> <span class="model-note">(læst af brevmodellen; reglerne læste stadfæstet)</span>`) {
+		t.Error("an outcome the letter model named is not marked as the model's")
+	}
+	d.Cases[0].OutcomeCorrection = &omgjort.LabelCorrection{Action: omgjort.CorrectionConfirm, User: "jurist", Reason: "læst"}
+	f = mustFixture(t, d)
+	if _, _, body = f.get(t, "/d/17-25"); strings.Contains(body, "brevmodel") {
+		t.Error("a confirmed outcome still carries the letter model's mark")
+	}
+}

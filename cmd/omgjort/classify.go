@@ -35,11 +35,13 @@ type classifyCase struct {
 	Outcome  omgjort.Outcome    `json:"outcome"`
 	Evidence []classifyEvidence `json:"outcome_evidence"`
 	// Confidence is the outcome's calibrated confidence; Reason says why it is ukendt.
-	Confidence float64         `json:"outcome_confidence"`
-	Reason     string          `json:"outcome_reason,omitempty"`
-	Kritik     bool            `json:"kritik"`
-	Ugyldig    bool            `json:"ugyldig"`
-	Errors     []classifyError `json:"errors"`
+	Confidence float64 `json:"outcome_confidence"`
+	Reason     string  `json:"outcome_reason,omitempty"`
+	// Model is Case.OutcomeModelNote: the letter model named the outcome, and what the rules read.
+	Model   string          `json:"outcome_model,omitempty"`
+	Kritik  bool            `json:"kritik"`
+	Ugyldig bool            `json:"ugyldig"`
+	Errors  []classifyError `json:"errors"`
 	// Text is the case letter the evidence offsets refer to.
 	Text string `json:"text"`
 }
@@ -133,7 +135,7 @@ func runClassify(_ context.Context, env *environ, args []string) error {
 		for i := range d.Cases {
 			c := &d.Cases[i]
 			res.Cases = append(res.Cases, classifyCase{ID: c.ID, Outcome: c.Outcome, Evidence: evidenceOut(c.OutcomeEvidence),
-				Confidence: c.OutcomeConfidence, Reason: c.OutcomeReason,
+				Confidence: c.OutcomeConfidence, Reason: c.OutcomeReason, Model: c.OutcomeModelNote(),
 				Kritik: c.Kritik, Ugyldig: c.Ugyldig, Errors: errorsOut(c.Errors), Text: c.Text})
 			for _, l := range c.Errors {
 				e := byType[l.Type]
@@ -181,6 +183,9 @@ func printClassification(env *environ, r classifyResult) {
 		fmt.Fprintf(w, "  Sag %s: %s", c.ID, c.Outcome.Label())
 		if c.Outcome != omgjort.OutcomeUkendt {
 			fmt.Fprintf(w, " (%s, %.2f)", sureWord(c.Confidence), c.Confidence)
+			if c.Model != "" {
+				fmt.Fprintf(w, " (%s)", c.Model)
+			}
 		} else if c.Reason != "" {
 			fmt.Fprintf(w, " (%s)", c.Reason)
 		}

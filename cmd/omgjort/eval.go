@@ -12,13 +12,15 @@ import (
 )
 
 func runEval(_ context.Context, env *environ, args []string) error {
-	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] [--corrections DATA_DIR] DIR\n       eval --corrections DATA_DIR\n       eval --reliability DIR...\n       eval --calibrate FILE DIR...\n       eval --train-model FILE DIR...\n       eval --cv DIR...")
+	fs := newFlags(env, "eval", "eval [--rules FILE] [--check] [--real CORPUS_DIR] [--corrections DATA_DIR] DIR\n       eval --corrections DATA_DIR\n       eval --reliability DIR...\n       eval --calibrate FILE DIR...\n       eval --train-model FILE DIR...\n       eval --train-letter-model FILE DIR...\n       eval --letter-replay K DIR...\n       eval --cv DIR...")
 	check := fs.Bool("check", false, "fail when the gold set is below the targets (outcome accuracy 0.98, error micro-F1 0.90, macro-F1 0.80, precision 0.90 per label with support 4)")
 	corrections := fs.String("corrections", "", "also score against the cases jurists corrected in this data directory (as `omgjort corrections export` writes them)")
 	real := fs.String("real", "", "also evaluate the hand-labelled real decisions in this corpus directory (e.g. ../shared/corpus/astdk-real)")
 	reliability := fs.Bool("reliability", false, "print the reliability table of the confidences (predicted vs observed per bin) over the labelled letters of every DIR")
 	calibrate := fs.String("calibrate", "", "fit the confidence calibration on the labelled letters of every DIR and write it to FILE (classify/calibration.txt)")
 	trainModel := fs.String("train-model", "", "learn the sentence model from the labelled letters of every DIR and write it to FILE (classify/model.txt)")
+	trainLetter := fs.String("train-letter-model", "", "learn the letter model (the outcome's second reading) from the labelled letters of every DIR and write it to FILE (classify/letter-model.txt)")
+	replay := fs.Int("letter-replay", 0, "measure the letter model on held-out letters as first scored: learn it from the first K DIRs only and apply it to the first scores (FIRST-SCORE.txt) of the others")
 	cv := fs.Bool("cv", false, "cross-validate the sentence model: each DIR is classified with a model trained on the other DIRs; prints the pooled scores with and without the model")
 	threshold := fs.Float64("model-threshold", classify.DefaultModelOptions.Threshold, "with --train-model or --cv: the probability from which a sentence sets its error type")
 	veto := fs.Float64("model-veto", classify.DefaultModelVeto, "the sentence model's probability for a rule label's type below which the label is only suggested (0: keep every rule label)")
@@ -32,12 +34,28 @@ func runEval(_ context.Context, env *environ, args []string) error {
 		return err
 	}
 	cls = cls.WithModelVeto(*veto)
+	if *trainLetter != "" || *replay > 0 {
+		return trainOrReplayLetter(env, cls, fs.Args(), *trainLetter, *replay)
+	}
 	if *trainModel != "" || *cv {
 		return trainOrValidate(env, cls, fs.Args(), *trainModel, *threshold)
 	}
 	if *reliability || *calibrate != "" {
 		if fs.NArg() == 0 {
 			return fmt.Errorf("%w: give one or more directories of labelled letters (*.txt)", errUsage)
+		}
+		if *calibrate != "" {
+			// Held-out sets scored before they were tuned on say how right the labels are on
+			// new text: the confidences are scaled to it.
+			text, n, err := cls.CalibrationForDirs("", fs.Args())
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(*calibrate, []byte(text), 0o644); err != nil {
+				return fmt.Errorf("eval: write calibration: %w", err)
+			}
+			fmt.Fprintf(env.stdout, "Kalibrering skrevet til %s (%d breve)\n", *calibrate, n)
+			return nil
 		}
 		var all []classify.GoldCase
 		for _, dir := range fs.Args() {
@@ -46,26 +64,6 @@ func runEval(_ context.Context, env *environ, args []string) error {
 				return err
 			}
 			all = append(all, cases...)
-		}
-		if *calibrate != "" {
-			// Held-out sets scored before they were tuned on say how right the labels are on
-			// new text: the confidences are scaled to it.
-			var first []classify.FirstScore
-			for _, dir := range fs.Args() {
-				f, ok, err := classify.LoadFirstScore(dir)
-				if err != nil {
-					return err
-				}
-				if ok {
-					first = append(first, f)
-				}
-			}
-			text := cls.CalibrationFor(all, fs.Args(), first)
-			if err := os.WriteFile(*calibrate, []byte(text), 0o644); err != nil {
-				return fmt.Errorf("eval: write calibration: %w", err)
-			}
-			fmt.Fprintf(env.stdout, "Kalibrering skrevet til %s (%d breve)\n", *calibrate, len(all))
-			return nil
 		}
 		oc, ec := cls.ReliabilityTable(all)
 		fmt.Fprintf(env.stdout, "Pålidelighed (regelversion %s, %d breve fra %s)\n", cls.Version(), len(all), strings.Join(fs.Args(), ", "))
@@ -175,5 +173,48 @@ func trainOrValidate(env *environ, cls *classify.Classifier, dirs []string, file
 		a, b := without.Errors[t], with.Errors[t]
 		fmt.Fprintf(env.stdout, "  %-18s P %.3f→%.3f  R %.3f→%.3f\n", t, a.Precision(), b.Precision(), a.Recall(), b.Recall())
 	}
+	return nil
+}
+
+// trainOrReplayLetter writes the letter model learned from dirs to file, or, with k > 0,
+// measures it: learned from the first k dirs, applied to the first scores of the others.
+func trainOrReplayLetter(env *environ, cls *classify.Classifier, dirs []string, file string, k int) error {
+	if len(dirs) == 0 || k >= len(dirs) {
+		return fmt.Errorf("%w: give directories of labelled letters (*.txt), with --letter-replay K more than K of them", errUsage)
+	}
+	var train []classify.GoldCase
+	var held [][]classify.GoldCase
+	var first []classify.FirstScore
+	for i, dir := range dirs {
+		cases, err := classify.LoadGold(dir)
+		if err != nil {
+			return err
+		}
+		if file != "" || i < k {
+			train = append(train, cases...)
+			continue
+		}
+		f, ok, err := classify.LoadFirstScore(dir)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("eval: %s has no %s to replay", dir, classify.FirstScoreFile)
+		}
+		held, first = append(held, cases), append(first, f)
+	}
+	if file != "" {
+		if err := os.WriteFile(file, []byte(cls.TrainLetterModel(train, classify.DefaultLetterModelOptions, dirs)), 0o644); err != nil {
+			return fmt.Errorf("eval: write letter model: %w", err)
+		}
+		fmt.Fprintf(env.stdout, "Brevmodel skrevet til %s (%d breve)\n", file, len(train))
+		return nil
+	}
+	r := cls.ReplayLetterModel(train, held, first, classify.DefaultLetterModelOptions)
+	fmt.Fprintf(env.stdout, "Brevmodellen lært af %d breve (%d mapper), prøvet på de første scorer af %d mapper (%d breve)\n", len(train), k, len(held), r.Letters)
+	fmt.Fprintf(env.stdout, "Udfald ved første score: %d/%d (%.3f)\n", r.FirstRight, r.Letters, float64(r.FirstRight)/float64(r.Letters))
+	fmt.Fprintf(env.stdout, "Med brevmodellen:        %d/%d (%.3f)\n", r.Right, r.Letters, float64(r.Right)/float64(r.Letters))
+	fmt.Fprintf(env.stdout, "  hvor reglerne intet udfald fandt: %d gange, %d rigtige\n", r.Fallbacks, r.FallbacksRight)
+	fmt.Fprintf(env.stdout, "  hvor modellen var uenig:          %d gange, %d rigtige; %d rigtige udfald ændret\n", r.Overrides, r.OverridesRight, r.Broken)
 	return nil
 }
