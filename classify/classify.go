@@ -217,10 +217,11 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		}
 	}
 	out.Outcome, out.OutcomeEvidence, out.OutcomeReason = c.rs().decideOutcome(text, sents, outcomes, court)
+	fc := newFeatureCache(text, sents)
 	if !court {
 		// The letter model's second reading: where the rules found no outcome, or where it is
 		// all but certain of another one (lettermodel.go).
-		if o, ev, ok := c.letter().secondReading(text, sents, out.Outcome); ok {
+		if o, ev, ok := c.letter().secondReading(fc, out.Outcome); ok {
 			out.OutcomeRulesReading = out.Outcome
 			out.Outcome, out.OutcomeEvidence, out.OutcomeReason, out.OutcomeModel = o, ev, "", true
 		}
@@ -241,7 +242,7 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	if c.modelOnly {
 		ruleLabels = nil
 	}
-	out.Errors, out.Suggestions = c.modelLabels(text, sents, ruleLabels)
+	out.Errors, out.Suggestions = c.modelLabels(fc, ruleLabels)
 	if out.OutcomeReason == ReasonCourt {
 		// A retold judgment: the errors it names are the court's findings, not Ankestyrelsen's
 		// (labels.md), and Ankestyrelsen states no outcome of its own.

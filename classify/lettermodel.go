@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"omgjort"
 )
@@ -63,12 +64,21 @@ const (
 // change word).
 const letterMinWords = 60
 
-// readWords counts the words of the sentences the letter model reads.
+// readWords counts the words (runs of letters and digits) of the sentences the letter model
+// reads.
 func readWords(text string, sents []sentence) int {
 	n := 0
 	for _, s := range sents {
-		if letterRead(s) {
-			n += len(strings.Fields(text[s.start:s.end]))
+		if !letterRead(s) {
+			continue
+		}
+		in := false
+		for _, r := range text[s.start:s.end] {
+			w := unicode.IsLetter(r) || unicode.IsDigit(r)
+			if w && !in {
+				n++
+			}
+			in = w
 		}
 	}
 	return n
@@ -154,16 +164,35 @@ func parseLetterModel(src string) (*letterModel, error) {
 // from either.
 func letterRead(s sentence) bool { return !structuralSkip[s.section] }
 
+// featureCache holds the feature hashes (featureHashes) of a letter's sentences, each made
+// once: the sentence model and the letter model read many of the same sentences.
+type featureCache struct {
+	text  string
+	sents []sentence
+	h     [][]uint64
+}
+
+// newFeatureCache returns an empty cache for the sentences of text.
+func newFeatureCache(text string, sents []sentence) *featureCache {
+	return &featureCache{text: text, sents: sents, h: make([][]uint64, len(sents))}
+}
+
+// of returns the feature hashes of sentence i.
+func (fc *featureCache) of(i int) []uint64 {
+	if fc.h[i] == nil {
+		fc.h[i] = featureHashes(fc.sents[i].lower(fc.text), make([]uint64, 0, 64))
+	}
+	return fc.h[i]
+}
+
 // eachLetterFeature calls f with the index of every sentence the letter model reads and the
 // hash of each of its features.
-func eachLetterFeature(text string, sents []sentence, f func(i int, h uint64)) {
-	var buf []uint64
-	for i, s := range sents {
+func eachLetterFeature(fc *featureCache, f func(i int, h uint64)) {
+	for i, s := range fc.sents {
 		if !letterRead(s) {
 			continue
 		}
-		buf = featureHashes(s.lower(text), buf)
-		for _, h := range buf {
+		for _, h := range fc.of(i) {
 			f(i, letterFeatureHash(h, s.result))
 		}
 	}
@@ -171,10 +200,10 @@ func eachLetterFeature(text string, sents []sentence, f func(i int, h uint64)) {
 
 // probabilities returns the probability of each of m.outcomes for the letter. A feature
 // counts once however often it occurs, as in training.
-func (m *letterModel) probabilities(text string, sents []sentence) []float64 {
+func (m *letterModel) probabilities(fc *featureCache) []float64 {
 	z := append([]float64(nil), m.bias...)
-	seen := map[uint64]bool{}
-	eachLetterFeature(text, sents, func(_ int, h uint64) {
+	seen := make(map[uint64]bool, 512)
+	eachLetterFeature(fc, func(_ int, h uint64) {
 		w, ok := m.byHash[h]
 		if !ok || seen[h] {
 			return
@@ -210,14 +239,15 @@ func softmax(z []float64) []float64 {
 // evidence returns the sentences that weigh most for outcome o against rival: the one with the
 // largest sum of its features' weight differences, and a second when it weighs at least half
 // as much, in text order. Each feature counts in the first sentence it occurs in.
-func (m *letterModel) evidence(text string, sents []sentence, o, rival omgjort.Outcome) []omgjort.Evidence {
+func (m *letterModel) evidence(fc *featureCache, o, rival omgjort.Outcome) []omgjort.Evidence {
+	text, sents := fc.text, fc.sents
 	ko, kr := m.index(o), m.index(rival)
 	if ko < 0 {
 		return nil
 	}
 	weight := make([]float64, len(sents))
 	seen := map[uint64]bool{}
-	eachLetterFeature(text, sents, func(i int, h uint64) {
+	eachLetterFeature(fc, func(i int, h uint64) {
 		w, ok := m.byHash[h]
 		if !ok || seen[h] {
 			return
@@ -266,11 +296,11 @@ func (m *letterModel) index(o omgjort.Outcome) int {
 // secondReading applies the letter model to a case whose rules reading is o (ukendt when the
 // rules found none): it returns the model's outcome and evidence when the model decides (see
 // letterFallbackAt, letterOverrideAt), otherwise o and ok false.
-func (m *letterModel) secondReading(text string, sents []sentence, o omgjort.Outcome) (omgjort.Outcome, []omgjort.Evidence, bool) {
-	if len(m.outcomes) == 0 || readWords(text, sents) < letterMinWords {
+func (m *letterModel) secondReading(fc *featureCache, o omgjort.Outcome) (omgjort.Outcome, []omgjort.Evidence, bool) {
+	if len(m.outcomes) == 0 || readWords(fc.text, fc.sents) < letterMinWords {
 		return o, nil, false
 	}
-	p := m.probabilities(text, sents)
+	p := m.probabilities(fc)
 	mo, ok := m.decides(p, o)
 	if !ok {
 		return o, nil, false
@@ -285,7 +315,7 @@ func (m *letterModel) secondReading(text string, sents []sentence, o omgjort.Out
 			}
 		}
 	}
-	ev := m.evidence(text, sents, mo, rival)
+	ev := m.evidence(fc, mo, rival)
 	if len(ev) == 0 {
 		return o, nil, false
 	}

@@ -60,7 +60,7 @@ func TestLetterModelSecondReading(t *testing.T) {
 	} {
 		tc.text += filler
 		sents := c.rs().segment(tc.text)
-		got, ev, ok := m.secondReading(tc.text, sents, tc.rules)
+		got, ev, ok := m.secondReading(newFeatureCache(tc.text, sents), tc.rules)
 		if got != tc.want || ok != (tc.evidence != "") {
 			t.Errorf("%s: got %s (decided %v), want %s", tc.name, got, ok, tc.want)
 			continue
@@ -74,7 +74,7 @@ func TestLetterModelSecondReading(t *testing.T) {
 	}
 	// A short text is not read: the model's bias, not the letter, would decide.
 	short := "Ankestyrelsens afgørelse\n\nDu får medhold i din klage."
-	if got, _, ok := m.secondReading(short, c.rs().segment(short), omgjort.OutcomeUkendt); ok {
+	if got, _, ok := m.secondReading(newFeatureCache(short, c.rs().segment(short)), omgjort.OutcomeUkendt); ok {
 		t.Errorf("a short letter was read as %s", got)
 	}
 }

@@ -19,11 +19,17 @@ type LetterModelOptions struct {
 	L2 float64
 	// MinLetters drops features found in fewer letters.
 	MinLetters int
+	// MinWeight drops features whose weights are all smaller: a smaller model is looked up
+	// faster.
+	MinWeight float64
 }
 
 // DefaultLetterModelOptions are the settings of the embedded letter model (see the thresholds
-// in lettermodel.go for how they were measured).
-var DefaultLetterModelOptions = LetterModelOptions{Epochs: 15, L2: 1e-4, MinLetters: 3}
+// in lettermodel.go for how they were measured). Dropping the features whose weights all stay
+// below 0.1 keeps 7,837 of 36,685 (the model of the replay with K = 127) and the replayed
+// outcomes alike (1,208 of 1,222 right either way; with K = 100 1,884 against 1,885), and
+// makes the model's look-ups cheaper.
+var DefaultLetterModelOptions = LetterModelOptions{Epochs: 15, L2: 1e-4, MinLetters: 3, MinWeight: 0.1}
 
 // letterModelOutcomes are the classes of the letter model, in the order of its weights.
 var letterModelOutcomes = []omgjort.Outcome{omgjort.OutcomeStadfaestet, omgjort.OutcomeAendret, omgjort.OutcomeOphaevet, omgjort.OutcomeHjemvist, omgjort.OutcomeAfvist, omgjort.OutcomeUkendt}
@@ -63,7 +69,7 @@ func (c *Classifier) TrainLetterModel(gold []GoldCase, opt LetterModelOptions, s
 	var b strings.Builder
 	b.WriteString(letterModelHeader)
 	fmt.Fprintf(&b, "# Written by `omgjort eval --train-letter-model classify/letter-model.txt %s`; do not edit by hand.\n", strings.Join(sources, " "))
-	fmt.Fprintf(&b, "# %d letters; options: epochs %d, L2 %g, features in ≥ %d letters.\n", len(gold), opt.Epochs, opt.L2, opt.MinLetters)
+	fmt.Fprintf(&b, "# %d letters; options: epochs %d, L2 %g, features in ≥ %d letters, with a weight of at least %g.\n", len(gold), opt.Epochs, opt.L2, opt.MinLetters, opt.MinWeight)
 	row := func(name string, vals []float64) {
 		b.WriteString(name)
 		b.WriteByte('\t')
@@ -89,13 +95,8 @@ func (c *Classifier) TrainLetterModel(gold []GoldCase, opt LetterModelOptions, s
 	b.WriteByte('\n')
 	row("bias", m.bias)
 	for j, f := range vocab {
-		w := m.weights[j]
-		keep := false
-		for _, v := range w {
-			keep = keep || math.Abs(v) >= 0.01
-		}
-		if keep {
-			row(strings.ReplaceAll(f, " ", "_"), w)
+		if m.weights[j] != nil {
+			row(strings.ReplaceAll(f, " ", "_"), m.weights[j])
 		}
 	}
 	return b.String()
@@ -197,6 +198,16 @@ func (c *Classifier) trainLetter(gold []GoldCase, opt LetterModelOptions) (*trai
 		}
 		rate *= 0.8
 	}
+	// Drop the features that weigh little (nil rows).
+	for j, w := range m.weights {
+		keep := false
+		for _, v := range w {
+			keep = keep || math.Abs(v) >= opt.MinWeight
+		}
+		if !keep {
+			m.weights[j] = nil
+		}
+	}
 	return m, vocab
 }
 
@@ -226,9 +237,13 @@ func (c *Classifier) ReplayLetterModel(train []GoldCase, held [][]GoldCase, firs
 	tm, vocab := c.trainLetter(train, opt)
 	m := &letterModel{outcomes: letterModelOutcomes, bias: tm.bias, byHash: map[uint64][]float64{}}
 	for j, f := range vocab {
+		if tm.weights[j] == nil {
+			continue
+		}
 		feat, result := strings.CutPrefix(f, "R:")
 		m.byHash[letterFeatureHash(fnvAdd(fnvOffset, feat), result)] = tm.weights[j]
 	}
+
 	var r LetterReplay
 	for si, set := range held {
 		for _, g := range set {
@@ -249,7 +264,7 @@ func (c *Classifier) ReplayLetterModel(train []GoldCase, held [][]GoldCase, firs
 			if courtJudgment(g.Text, sents) {
 				continue
 			}
-			mo, _, ok := m.secondReading(g.Text, sents, fo)
+			mo, _, ok := m.secondReading(newFeatureCache(g.Text, sents), fo)
 			if !ok {
 				continue
 			}

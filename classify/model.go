@@ -322,7 +322,8 @@ const suggestAt = 0.5
 // (ErrorLabel.ModelScore); and as suggestions (not labels) the rule labels it rejects firmly
 // (below c.veto()) and the types it scores from suggestAt up to its threshold on a readable
 // sentence, with that sentence as evidence.
-func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort.ErrorLabel) ([]omgjort.ErrorLabel, []omgjort.ErrorLabel) {
+func (c *Classifier) modelLabels(fc *featureCache, labels []omgjort.ErrorLabel) ([]omgjort.ErrorLabel, []omgjort.ErrorLabel) {
+	text, sents := fc.text, fc.sents
 	m := c.mdl()
 	if m == nil || len(m.types) == 0 {
 		return labels, nil
@@ -334,15 +335,13 @@ func (c *Classifier) modelLabels(text string, sents []sentence, labels []omgjort
 	found := map[omgjort.ErrorType][]omgjort.Evidence{}
 	leaning := map[omgjort.ErrorType]omgjort.Evidence{}
 	highest := make([]float64, len(m.types))
-	var feats []uint64
 	var probs []float64
 	for i := range sents {
 		if !c.errorSection(sents[i]) {
 			continue
 		}
 		s := sents[i]
-		feats = featureHashes(s.lower(text), feats)
-		probs = m.scores(feats, probs)
+		probs = m.scores(fc.of(i), probs)
 		// The vetoes are the costly part: only for a sentence that would set or suggest a type.
 		checked, readable := false, false
 		for ti, p := range probs {
