@@ -221,7 +221,8 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 	if !court {
 		// The letter model's second reading: where the rules found no outcome, or where it is
 		// all but certain of another one (lettermodel.go).
-		if o, ev, ok := c.letter().secondReading(fc, out.Outcome); ok {
+		readings := func(o omgjort.Outcome) []omgjort.Evidence { return c.rs().readingsOf(text, sents, outcomes, o) }
+		if o, ev, ok := c.letter().secondReading(fc, out.Outcome, readings); ok {
 			out.OutcomeRulesReading = out.Outcome
 			out.Outcome, out.OutcomeEvidence, out.OutcomeReason, out.OutcomeModel = o, ev, "", true
 		}

@@ -29,6 +29,7 @@ func TestEmbeddedLetterModelIsCurrent(t *testing.T) {
 const tinyLetterModel = `outcomes	stadfaestet aendret ophaevet hjemvist afvist ukendt
 bias	0 0 0 0 0 0
 R:medhold	0 0 12 0 0 0
+R:giv_dig	0 0 12 0 0 0
 enig	6 0 0 0 0 0
 dom	0 0 0 0 0 12
 `
@@ -46,6 +47,15 @@ func TestLetterModelSecondReading(t *testing.T) {
 	// Words the tiny model does not weigh, so the letters are long enough to be read
 	// (letterMinWords).
 	filler := strings.Repeat(" Kommunen har lagt vægt på oplysningerne i sagen om din økonomi og din arbejdsevne.", 6)
+	// The readings of the text: only "medhold" reads an outcome (ophaevet) here.
+	readings := func(text string, sents []sentence) func(omgjort.Outcome) []omgjort.Evidence {
+		return func(o omgjort.Outcome) []omgjort.Evidence {
+			if strings.Contains(text, "Du får medhold i din klage.") && o == omgjort.OutcomeOphaevet {
+				return []omgjort.Evidence{{Text: "Du får medhold i din klage.", Score: letterEvidenceScore}}
+			}
+			return nil
+		}
+	}
 	for _, tc := range []struct {
 		name, text string
 		rules      omgjort.Outcome
@@ -57,10 +67,11 @@ func TestLetterModelSecondReading(t *testing.T) {
 		{"the same word outside the result block weighs nothing", "Ankestyrelsens afgørelse\n\nKommunen traf afgørelse.\n\nBegrundelse\n\nDu får medhold i din klage.", omgjort.OutcomeUkendt, omgjort.OutcomeUkendt, ""},
 		{"below the override threshold the rules stand", "Ankestyrelsens afgørelse\n\nKommunen traf afgørelse.\n\nBegrundelse\n\nVi er enige med kommunen.", omgjort.OutcomeHjemvist, omgjort.OutcomeHjemvist, ""},
 		{"ukendt never replaces the rules' reading", "Ankestyrelsens afgørelse\n\nKommunen traf afgørelse.\n\nBegrundelse\n\nLandsrettens dom blev afsagt.", omgjort.OutcomeAendret, omgjort.OutcomeAendret, ""},
+		{"no override by an outcome no sentence reads", "Ankestyrelsens afgørelse\n\nVi giver dig medhold.\n\nBegrundelse\n\nKommunen havde ikke ret.", omgjort.OutcomeStadfaestet, omgjort.OutcomeStadfaestet, ""},
 	} {
 		tc.text += filler
 		sents := c.rs().segment(tc.text)
-		got, ev, ok := m.secondReading(newFeatureCache(tc.text, sents), tc.rules)
+		got, ev, ok := m.secondReading(newFeatureCache(tc.text, sents), tc.rules, readings(tc.text, sents))
 		if got != tc.want || ok != (tc.evidence != "") {
 			t.Errorf("%s: got %s (decided %v), want %s", tc.name, got, ok, tc.want)
 			continue
@@ -74,7 +85,7 @@ func TestLetterModelSecondReading(t *testing.T) {
 	}
 	// A short text is not read: the model's bias, not the letter, would decide.
 	short := "Ankestyrelsens afgørelse\n\nDu får medhold i din klage."
-	if got, _, ok := m.secondReading(newFeatureCache(short, c.rs().segment(short)), omgjort.OutcomeUkendt); ok {
+	if got, _, ok := m.secondReading(newFeatureCache(short, c.rs().segment(short)), omgjort.OutcomeUkendt, readings(short, nil)); ok {
 		t.Errorf("a short letter was read as %s", got)
 	}
 }

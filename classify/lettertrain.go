@@ -264,7 +264,11 @@ func (c *Classifier) ReplayLetterModel(train []GoldCase, held [][]GoldCase, firs
 			if courtJudgment(g.Text, sents) {
 				continue
 			}
-			mo, _, ok := m.secondReading(newFeatureCache(g.Text, sents), fo)
+			readUnheaded(sents)
+			readGuidanceTopic(g.Text, sents)
+			outcomes := c.outcomeHits(g.Text, sents)
+			readings := func(o omgjort.Outcome) []omgjort.Evidence { return c.rs().readingsOf(g.Text, sents, outcomes, o) }
+			mo, _, ok := m.secondReading(newFeatureCache(g.Text, sents), fo, readings)
 			if !ok {
 				continue
 			}
@@ -318,4 +322,18 @@ func (c *Classifier) LetterConfidence(groups [][]GoldCase, first []*FirstScore) 
 		}
 	}
 	return c.ReplayLetterModel(train, held, fs, DefaultLetterModelOptions), true
+}
+
+// outcomeHits returns the outcome formulas of rules.txt found in the sentences of text, as
+// ClassifyCase finds them.
+func (c *Classifier) outcomeHits(text string, sents []sentence) []hit {
+	var out []hit
+	for i := range sents {
+		for _, h := range c.sentenceHits(text, sents, i) {
+			if h.rule.kind == kindOutcome {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
 }

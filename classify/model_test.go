@@ -107,6 +107,27 @@ func TestEmbeddedModelIsCurrent(t *testing.T) {
 	}
 }
 
+// TestDenialLeavesTheReasonAfterIt: a denied fault is no error, but a reason stated after it
+// stands, and a fault named after "ikke, at" is no denial (sets FO-FV).
+func TestDenialLeavesTheReasonAfterIt(t *testing.T) {
+	c, _ := New()
+	got := c.ClassifyCase(assessed("Vi stadfæster kommunens afgørelse.", "Vi finder derfor ikke, at kommunen har begået fejl i sagsbehandlingen."))
+	if got.Kritik {
+		t.Errorf("a denied fault set kritik: %+v", got.KritikEvidence)
+	}
+	for _, tc := range []struct {
+		sentence string
+		want     omgjort.ErrorType
+	}{
+		{"Ankestyrelsen fandt ikke, at kommunen havde behandlet sagen forkert på det grundlag, den havde haft, men hjemviste sagen, så kommunen kunne tage stilling til de nye oplysninger om plejehjemsopholdet.", omgjort.ErrNyeOplysninger},
+		{"Vi finder ikke, at sagen er tilstrækkeligt oplyst.", omgjort.ErrSagsoplysning},
+	} {
+		if _, set := errorTypes(c.ClassifyCase(assessed("Vi hjemviser sagen.", tc.sentence)))[tc.want]; !set {
+			t.Errorf("%q did not set %s", tc.sentence, tc.want)
+		}
+	}
+}
+
 // TestNoErrorFromClaimsLawOrCompliance: the citizen's claim, the law stated in general terms
 // and what the first instance did right set no error type, by the rules or by the model (set V).
 func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
@@ -167,6 +188,12 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		// Sets AZ-BC: our own dated earlier decision, an assessment made.
 		{"Vi hjemviste den 14. marts 2018 kommunens første visitationsafgørelse, fordi kommunen ikke havde indhentet en udtalelse fra din psykolog.", omgjort.ErrSagsoplysning},
 		{"Kommunen har altså foretaget en konkret vurdering af din sag.", omgjort.ErrKonkretVurdering},
+		// Sets FO-FV: a finding denied up to the fault it denies.
+		{"Ankestyrelsen kunne ikke give A medhold i, at han ikke var blevet vejledt.", omgjort.ErrVejledning},
+		{"Ankestyrelsen gør opmærksom på, at der i sag nr. 1 ikke var fejl i nævnets klagevejledning, og at afvisningen alene skyldtes, at klagen var indgivet for sent.", omgjort.ErrKlagevejledning},
+		{"Ankestyrelsen fandt ikke, at det forhold, at den samme sagsbehandler tidligere havde behandlet borgerens sag, gjorde sagsbehandleren inhabil.", omgjort.ErrKompetence},
+		{"Det var efter Ankestyrelsens opfattelse ikke udtryk for mangelfuld oplysning af sagen, at den psykiatriske erklæring ikke forelå ved nævnets afgørelse.", omgjort.ErrSagsoplysning},
+		{"Efter reglerne skal der træffes afgørelse inden for seks måneder fra ansøgningen, og den frist er overholdt.", omgjort.ErrFrister},
 	} {
 		if _, set := errorTypes(c.ClassifyCase(assessed("Vi stadfæster kommunens afgørelse.", tc.sentence)))[tc.not]; set {
 			t.Errorf("%q set %s", tc.sentence, tc.not)
