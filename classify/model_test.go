@@ -194,6 +194,9 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		{"Ankestyrelsen fandt ikke, at det forhold, at den samme sagsbehandler tidligere havde behandlet borgerens sag, gjorde sagsbehandleren inhabil.", omgjort.ErrKompetence},
 		{"Det var efter Ankestyrelsens opfattelse ikke udtryk for mangelfuld oplysning af sagen, at den psykiatriske erklæring ikke forelå ved nævnets afgørelse.", omgjort.ErrSagsoplysning},
 		{"Efter reglerne skal der træffes afgørelse inden for seks måneder fra ansøgningen, og den frist er overholdt.", omgjort.ErrFrister},
+		// Sets FW-FZ: the claimant after the verb, law quoted without quotation marks.
+		{"I klagen anførte borgeren, at kommunen burde have indhentet en speciallægeerklæring fra en privatpraktiserende psykiater, og at hun var for syg til at deltage i et forløb.", omgjort.ErrSagsoplysning},
+		{"Forvaltningslovens § 19, stk. 1: Er en part ikke ved sagens behandling blevet gjort bekendt med, at myndigheden er i besiddelse af bestemte oplysninger om en sags faktiske omstændigheder, må der ikke træffes afgørelse, før myndigheden har gjort parten bekendt med oplysningerne.", omgjort.ErrPartshoering},
 	} {
 		if _, set := errorTypes(c.ClassifyCase(assessed("Vi stadfæster kommunens afgørelse.", tc.sentence)))[tc.not]; set {
 			t.Errorf("%q set %s", tc.sentence, tc.not)
