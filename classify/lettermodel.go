@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -207,17 +208,22 @@ func eachLetterFeature(fc *featureCache, f func(i int, h uint64)) {
 // counts once however often it occurs, as in training.
 func (m *letterModel) probabilities(fc *featureCache) []float64 {
 	z := append([]float64(nil), m.bias...)
-	seen := make(map[uint64]bool, 512)
+	// The features the model knows, each once: sorted, then added up without repeats.
+	var found []uint64
 	eachLetterFeature(fc, func(_ int, h uint64) {
-		w, ok := m.byHash[h]
-		if !ok || seen[h] {
-			return
-		}
-		seen[h] = true
-		for k, v := range w {
-			z[k] += v
+		if _, ok := m.byHash[h]; ok {
+			found = append(found, h)
 		}
 	})
+	slices.Sort(found)
+	for i, h := range found {
+		if i > 0 && found[i-1] == h {
+			continue
+		}
+		for k, v := range m.byHash[h] {
+			z[k] += v
+		}
+	}
 	return softmax(z)
 }
 

@@ -11,6 +11,9 @@ type litMatcher struct {
 	next []int32
 	// out[state] lists the literals that end where the automaton stands in that state.
 	out [][]int32
+	// ends[state] is whether out[state] is not empty: one byte to read per input byte
+	// instead of a slice header.
+	ends []bool
 }
 
 // newLitMatcher builds the automaton for lits (already lower case).
@@ -68,6 +71,10 @@ func newLitMatcher(lits []string) *litMatcher {
 		copy(m.next[s*m.width:], row)
 	}
 	m.out = out
+	m.ends = make([]bool, len(out))
+	for st, o := range out {
+		m.ends[st] = len(o) > 0
+	}
 	return m
 }
 
@@ -77,6 +84,9 @@ func (m *litMatcher) mark(s string, present []bool, found []int32) []int32 {
 	st := int32(0)
 	for i := 0; i < len(s); i++ {
 		st = m.next[int(st)*m.width+int(m.class[s[i]])]
+		if !m.ends[st] {
+			continue
+		}
 		for _, id := range m.out[st] {
 			if !present[id] {
 				present[id] = true

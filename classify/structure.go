@@ -1185,6 +1185,11 @@ func courtJudgment(text string, sents []sentence) bool {
 		for end < s.end && !utf8.RuneStart(text[end]) {
 			end++
 		}
+		// Every court's name ends in "ret" (Højesteret, Landsretten, Byret): most sentences
+		// are passed over without lower-casing them.
+		if !strings.Contains(text[s.start:end], "ret") && !strings.Contains(text[s.start:end], "RET") {
+			continue
+		}
 		ws := words(strings.ToLower(text[s.start:end]))
 		if len(ws) < 2 {
 			continue
