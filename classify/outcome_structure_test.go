@@ -188,3 +188,18 @@ func TestComplianceOfAPossessedDuty(t *testing.T) {
 		t.Error("'Kommunens klagevejledning var altså i orden' read as klagevejledning")
 	}
 }
+
+// TestJudgmentFromACourtAndADatedEarlierRound (set GB): "Dom fra Vestre Landsret af …" opens a
+// republished judgment (ukendt, no errors of Ankestyrelsen's); "Vi hjemviste din sag den 3. juni
+// 2019, fordi …" is an earlier round, not this letter's outcome.
+func TestJudgmentFromACourtAndADatedEarlierRound(t *testing.T) {
+	c := rulesReading(t)
+	judgment := para("Dom fra Vestre Landsret af 12. marts 2014 – kontanthjælp – tilbagebetaling", "Ankestyrelsen offentliggør hermed en dom fra Vestre Landsret.", "Dommen", "Kommunen havde ikke partshørt A, og afgørelsen er ugyldig.")
+	if got := c.ClassifyCase(judgment); got.Outcome != omgjort.OutcomeUkendt || got.OutcomeReason != ReasonCourt || len(got.Errors) > 0 || got.Ugyldig {
+		t.Errorf("judgment: %s (%q), errors %v, ugyldig %v", got.Outcome, got.OutcomeReason, got.Errors, got.Ugyldig)
+	}
+	letter := para("Du får ikke medhold", "Vi hjemviste din sag den 3. juni 2019, fordi kommunen dengang ikke havde indhentet oplysninger fra din ortopædkirurg.", "Vores begrundelse", "Kommunen har nu indhentet oplysningerne, og vi er enige i kommunens vurdering.")
+	if got := c.ClassifyCase(letter); got.Outcome != omgjort.OutcomeStadfaestet {
+		t.Errorf("dated earlier round: %s, want stadfaestet (%+v)", got.Outcome, got.OutcomeEvidence)
+	}
+}

@@ -1169,12 +1169,13 @@ func (rs *ruleSet) structuralOutcome(text string, sents []sentence) (omgjort.Out
 var courts = []string{"højesteret", "landsret", "byret", "østre landsret", "vestre landsret"}
 
 // courtJudgment reports whether the text retells a court's judgment (a republished dom): its
-// opening names a court's judgment, or courts decide in two or more sentences. Such a text has
-// no outcome of Ankestyrelsen's own (labels.md: ukendt).
+// opening names a court's judgment ("Vestre Landsrets dom", "Dom fra Vestre Landsret af …"),
+// or courts decide in two or more sentences. Such a text has no outcome of Ankestyrelsen's own
+// (labels.md: ukendt).
 func courtJudgment(text string, sents []sentence) bool {
 	head := strings.ToLower(text[:min(len(text), 300)])
 	for _, c := range courts {
-		if strings.Contains(head, c+"s dom") || strings.Contains(head, c+"ens dom") {
+		if strings.Contains(head, c+"s dom") || strings.Contains(head, c+"ens dom") || strings.Contains(head, "dom fra "+c) || strings.Contains(head, "dom afsagt af "+c) {
 			return true
 		}
 	}
