@@ -300,6 +300,9 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 				// two signals that part.
 				reasons, prio = append(reasons, c.OutcomeModelNote()), prio+2
 			}
+			if note := c.OutcomeLeanNote(); note != "" {
+				reasons, prio = append(reasons, note), prio+1
+			}
 			if relabelled != "" {
 				reasons, prio = append(reasons, relabelled), prio+1.5
 			}
@@ -352,6 +355,15 @@ func (c *Case) OutcomeModelNote() string {
 		return "læst af brevmodellen; reglerne fandt intet udfald"
 	}
 	return "læst af brevmodellen; reglerne læste " + strings.ToLower(c.OutcomeRulesReading.Label())
+}
+
+// OutcomeLeanNote says in Danish, when the letter model leans to another outcome than the
+// label without naming it (Case.OutcomeModelLean), which and how likely; empty otherwise.
+func (c *Case) OutcomeLeanNote() string {
+	if c.OutcomeModelLean == "" || c.OutcomeModelLean == c.Outcome {
+		return ""
+	}
+	return "brevmodellen peger på " + strings.ToLower(c.OutcomeModelLean.Label()) + " (" + DanishDecimal(c.OutcomeModelLeanScore, 2) + ")"
 }
 
 // ModelDisagreesBelow is the sentence model's highest probability for a rule label's type

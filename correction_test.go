@@ -78,6 +78,8 @@ func TestCheckWorthy(t *testing.T) {
 		// read none.
 		{ID: "6", Outcome: OutcomeHjemvist, OutcomeModel: true, OutcomeRulesReading: OutcomeStadfaestet, Errors: []ErrorLabel{{Type: ErrSagsoplysning, Score: 0.9, Evidence: []Evidence{{Text: "s"}}}}},
 		{ID: "7", Outcome: OutcomeStadfaestet, OutcomeModel: true, OutcomeRulesReading: OutcomeUkendt},
+		// The letter model leans elsewhere without deciding.
+		{ID: "8", Outcome: OutcomeAendret, OutcomeModelLean: OutcomeOphaevet, OutcomeModelLeanScore: 0.97, Errors: []ErrorLabel{{Type: ErrSagsoplysning, Score: 0.9, Evidence: []Evidence{{Text: "s"}}}}},
 	}}
 	items := CheckWorthy(d, "", 0.6)
 	got := map[string]string{}
@@ -90,7 +92,8 @@ func TestCheckWorthy(t *testing.T) {
 		"5/vejledning":  "sætningsmodellen peger på den (sandsynlighed 0,62), reglerne ikke",
 		"5/frister":     "reglerne fandt den, men sætningsmodellen afviser den (sandsynlighed 0,01)",
 		"6/hjemvist":    "læst af brevmodellen; reglerne læste stadfæstet",
-		"7/stadfaestet": "læst af brevmodellen; reglerne fandt intet udfald"}
+		"7/stadfaestet": "læst af brevmodellen; reglerne fandt intet udfald",
+		"8/aendret":     "brevmodellen peger på ophævet (0,97)"}
 	if len(got) != len(want) {
 		t.Fatalf("items = %v", got)
 	}

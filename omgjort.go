@@ -290,12 +290,17 @@ type Case struct {
 	OutcomeModel bool `json:"outcome_model,omitempty"`
 	// OutcomeRulesReading is, when OutcomeModel is set, the outcome the rules read (ukendt when
 	// they read none).
-	OutcomeRulesReading Outcome      `json:"outcome_rules_reading,omitempty"`
-	Kritik              bool         `json:"kritik"`
-	KritikEvidence      []Evidence   `json:"kritik_evidence,omitempty"`
-	Ugyldig             bool         `json:"ugyldig"`
-	UgyldigEvidence     []Evidence   `json:"ugyldig_evidence,omitempty"`
-	Errors              []ErrorLabel `json:"errors"`
+	OutcomeRulesReading Outcome `json:"outcome_rules_reading,omitempty"`
+	// OutcomeModelLean is, when the letter model did not name the outcome, the outcome it finds
+	// likeliest where that differs from Outcome and is likely enough to be worth a look, with
+	// its probability: two signals that disagree, so the label goes in the queue.
+	OutcomeModelLean      Outcome      `json:"outcome_model_lean,omitempty"`
+	OutcomeModelLeanScore float64      `json:"outcome_model_lean_score,omitempty"`
+	Kritik                bool         `json:"kritik"`
+	KritikEvidence        []Evidence   `json:"kritik_evidence,omitempty"`
+	Ugyldig               bool         `json:"ugyldig"`
+	UgyldigEvidence       []Evidence   `json:"ugyldig_evidence,omitempty"`
+	Errors                []ErrorLabel `json:"errors"`
 	// Suggestions are error types the sentence model leans towards (probability from 0.5 up to
 	// its threshold) and the rules do not set, each with its sentence: not labels — nothing
 	// counts them — but disagreements a jurist may settle by adding the type.

@@ -161,7 +161,7 @@ func newFromRules(src string) *Classifier {
 // Bump it whenever the code (not rules.txt) changes what labels come out: the structural
 // outcome reading, the input checks, confidences and reasons came with "structure 1"; the
 // Model mark of the sentence model's labels with "model flag".
-const labelFormat = "evidence offsets in characters; structure 1; model flag; model scores and suggestions; model veto; letter model"
+const labelFormat = "evidence offsets in characters; structure 1; model flag; model scores and suggestions; model veto; letter model; letter lean"
 
 // Version is a short hash of the rules file, the calibration, the sentence model and
 // labelFormat. It is stored as Decision.RulesVersion, so the decisions labelled by an older
@@ -222,9 +222,12 @@ func (c *Classifier) ClassifyCase(text string) omgjort.Case {
 		// The letter model's second reading: where the rules found no outcome, or where it is
 		// all but certain of another one (lettermodel.go).
 		readings := func(o omgjort.Outcome) []omgjort.Evidence { return c.rs().readingsOf(text, sents, outcomes, o) }
-		if o, ev, ok := c.letter().secondReading(fc, out.Outcome, readings); ok {
+		switch lr := c.letter().secondReading(fc, out.Outcome, readings); {
+		case lr.decided:
 			out.OutcomeRulesReading = out.Outcome
-			out.Outcome, out.OutcomeEvidence, out.OutcomeReason, out.OutcomeModel = o, ev, "", true
+			out.Outcome, out.OutcomeEvidence, out.OutcomeReason, out.OutcomeModel = lr.outcome, lr.evidence, "", true
+		case lr.lean != "":
+			out.OutcomeModelLean, out.OutcomeModelLeanScore = lr.lean, lr.leanScore
 		}
 	}
 	switch {
@@ -298,6 +301,7 @@ func (c *Classifier) Classify(d *omgjort.Decision) {
 		cs.Outcome, cs.OutcomeEvidence = r.Outcome, r.OutcomeEvidence
 		cs.OutcomeConfidence, cs.OutcomeReason = r.OutcomeConfidence, r.OutcomeReason
 		cs.OutcomeModel, cs.OutcomeRulesReading = r.OutcomeModel, r.OutcomeRulesReading
+		cs.OutcomeModelLean, cs.OutcomeModelLeanScore = r.OutcomeModelLean, r.OutcomeModelLeanScore
 		cs.Kritik, cs.KritikEvidence = r.Kritik, r.KritikEvidence
 		cs.Ugyldig, cs.UgyldigEvidence = r.Ugyldig, r.UgyldigEvidence
 		cs.Errors = r.Errors

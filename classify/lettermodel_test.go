@@ -56,6 +56,12 @@ func TestLetterModelSecondReading(t *testing.T) {
 			return nil
 		}
 	}
+	// Where the model does not decide but leans to another outcome than the rules' reading
+	// (from letterLeanAt): the disagreement the queue shows.
+	leans := map[string]omgjort.Outcome{
+		"below the override threshold the rules stand": omgjort.OutcomeStadfaestet,
+		"no override by an outcome no sentence reads":  omgjort.OutcomeOphaevet,
+	}
 	for _, tc := range []struct {
 		name, text string
 		rules      omgjort.Outcome
@@ -71,7 +77,14 @@ func TestLetterModelSecondReading(t *testing.T) {
 	} {
 		tc.text += filler
 		sents := c.rs().segment(tc.text)
-		got, ev, ok := m.secondReading(newFeatureCache(tc.text, sents), tc.rules, readings(tc.text, sents))
+		lr := m.secondReading(newFeatureCache(tc.text, sents), tc.rules, readings(tc.text, sents))
+		got, ev, ok := tc.rules, lr.evidence, lr.decided
+		if ok {
+			got = lr.outcome
+		}
+		if lean := leans[tc.name]; lr.lean != lean {
+			t.Errorf("%s: leans to %q, want %q", tc.name, lr.lean, lean)
+		}
 		if got != tc.want || ok != (tc.evidence != "") {
 			t.Errorf("%s: got %s (decided %v), want %s", tc.name, got, ok, tc.want)
 			continue
@@ -85,8 +98,8 @@ func TestLetterModelSecondReading(t *testing.T) {
 	}
 	// A short text is not read: the model's bias, not the letter, would decide.
 	short := "Ankestyrelsens afgørelse\n\nDu får medhold i din klage."
-	if got, _, ok := m.secondReading(newFeatureCache(short, c.rs().segment(short)), omgjort.OutcomeUkendt, readings(short, nil)); ok {
-		t.Errorf("a short letter was read as %s", got)
+	if lr := m.secondReading(newFeatureCache(short, c.rs().segment(short)), omgjort.OutcomeUkendt, readings(short, nil)); lr.decided {
+		t.Errorf("a short letter was read as %s", lr.outcome)
 	}
 }
 

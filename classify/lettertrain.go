@@ -224,6 +224,9 @@ type LetterReplay struct {
 	Overrides, OverridesRight int
 	// Broken counts the letters the first score got right and the model changed.
 	Broken int
+	// Leans counts the letters where the model leaned to another outcome without deciding
+	// (letterReading.lean), LeansRulesWrong those of them the first score got wrong.
+	Leans, LeansRulesWrong int
 	// Right counts the letters the first score and the letter model get right together.
 	Right int
 }
@@ -268,10 +271,17 @@ func (c *Classifier) ReplayLetterModel(train []GoldCase, held [][]GoldCase, firs
 			readGuidanceTopic(g.Text, sents)
 			outcomes := c.outcomeHits(g.Text, sents)
 			readings := func(o omgjort.Outcome) []omgjort.Evidence { return c.rs().readingsOf(g.Text, sents, outcomes, o) }
-			mo, _, ok := m.secondReading(newFeatureCache(g.Text, sents), fo, readings)
-			if !ok {
+			lr := m.secondReading(newFeatureCache(g.Text, sents), fo, readings)
+			if lr.lean != "" {
+				r.Leans++
+				if fo != g.Outcome {
+					r.LeansRulesWrong++
+				}
+			}
+			if !lr.decided {
 				continue
 			}
+			mo := lr.outcome
 			if fo == omgjort.OutcomeUkendt {
 				r.Fallbacks++
 				if mo == g.Outcome {

@@ -97,8 +97,9 @@ type caseView struct {
 	// OutcomeCorrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged it.
 	OutcomeCorrected string
 	// OutcomeModel is Case.OutcomeModelNote when the letter model named the outcome and no
-	// jurist has judged it.
+	// jurist has judged it; OutcomeLean is Case.OutcomeLeanNote likewise.
 	OutcomeModel string
+	OutcomeLean  string
 	Kritik       bool
 	KritikLinks  []string
 	Ugyldig      bool
@@ -283,6 +284,7 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 		v.OutcomeCorrected = c.OutcomeCorrection.Label()
 	} else {
 		v.OutcomeModel = c.OutcomeModelNote()
+		v.OutcomeLean = c.OutcomeLeanNote()
 	}
 	if c.Journal != "" {
 		v.Heading += ", j.nr. " + c.Journal

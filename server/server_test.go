@@ -1137,6 +1137,12 @@ func TestDecisionPageNamesTheLetterModel(t *testing.T) {
 	if !strings.Contains(body, `<span class="tag tag-model">brevmodel</span> <span class="model-note">(læst af brevmodellen; reglerne læste stadfæstet)</span>`) {
 		t.Error("an outcome the letter model named is not marked as the model's")
 	}
+	d.Cases[0].OutcomeModel, d.Cases[0].OutcomeRulesReading = false, ""
+	d.Cases[0].OutcomeModelLean, d.Cases[0].OutcomeModelLeanScore = omgjort.OutcomeAfvist, 0.93
+	f = mustFixture(t, d)
+	if _, _, body = f.get(t, "/d/17-25"); !strings.Contains(body, `<span class="model-note">(brevmodellen peger på afvist (0,93): bør tjekkes)</span>`) {
+		t.Error("the letter model's lean is not shown")
+	}
 	d.Cases[0].OutcomeCorrection = &omgjort.LabelCorrection{Action: omgjort.CorrectionConfirm, User: "jurist", Reason: "læst"}
 	f = mustFixture(t, d)
 	if _, _, body = f.get(t, "/d/17-25"); strings.Contains(body, "brevmodel") {

@@ -216,5 +216,6 @@ func trainOrReplayLetter(env *environ, cls *classify.Classifier, dirs []string, 
 	fmt.Fprintf(env.stdout, "Med brevmodellen:        %d/%d (%.3f)\n", r.Right, r.Letters, float64(r.Right)/float64(r.Letters))
 	fmt.Fprintf(env.stdout, "  hvor reglerne intet udfald fandt: %d gange, %d rigtige\n", r.Fallbacks, r.FallbacksRight)
 	fmt.Fprintf(env.stdout, "  hvor modellen var uenig:          %d gange, %d rigtige; %d rigtige udfald ændret\n", r.Overrides, r.OverridesRight, r.Broken)
+	fmt.Fprintf(env.stdout, "  hvor modellen pegede på et andet udfald uden at afgøre: %d gange, reglerne forkert i %d\n", r.Leans, r.LeansRulesWrong)
 	return nil
 }
