@@ -1,13 +1,11 @@
 package classify
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -114,50 +112,25 @@ func letterFeatureHash(h uint64, result bool) uint64 {
 // never decides.
 func parseLetterModel(src string) (*letterModel, error) {
 	m := &letterModel{byHash: map[uint64][]float64{}}
-	sc := bufio.NewScanner(strings.NewReader(src))
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	err := readWeights(src, "letter-model.txt", "outcomes", func(names []string) {
+		for _, f := range names {
+			m.outcomes = append(m.outcomes, omgjort.Outcome(f))
 		}
-		name, rest, ok := strings.Cut(line, "\t")
-		if !ok {
-			return nil, fmt.Errorf("classify: letter-model.txt line %d: no tab", n)
-		}
-		fields := strings.Fields(rest)
-		if name == "outcomes" {
-			for _, f := range fields {
-				m.outcomes = append(m.outcomes, omgjort.Outcome(f))
-			}
-			continue
-		}
-		if len(fields) != len(m.outcomes) || len(m.outcomes) == 0 {
-			return nil, fmt.Errorf("classify: letter-model.txt line %d: %d values for %d outcomes", n, len(fields), len(m.outcomes))
-		}
-		vals := make([]float64, len(fields))
-		for i, f := range fields {
-			v, err := strconv.ParseFloat(f, 64)
-			if err != nil {
-				return nil, fmt.Errorf("classify: letter-model.txt line %d: %w", n, err)
-			}
-			vals[i] = v
-		}
+	}, func(n int, name string, vals []float64) error {
 		if name == "bias" {
 			m.bias = vals
-			continue
+			return nil
 		}
 		feat, result := strings.CutPrefix(strings.ReplaceAll(name, "_", " "), "R:")
 		h := letterFeatureHash(fnvAdd(fnvOffset, feat), result)
 		if _, dup := m.byHash[h]; dup {
-			return nil, fmt.Errorf("classify: letter-model.txt line %d: two features with the same hash (%q)", n, name)
+			return fmt.Errorf("classify: letter-model.txt line %d: two features with the same hash (%q)", n, name)
 		}
 		m.byHash[h] = vals
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("classify: letter-model.txt: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(m.outcomes) > 0 && len(m.bias) != len(m.outcomes) {
 		return nil, fmt.Errorf("classify: letter-model.txt: bias line missing")

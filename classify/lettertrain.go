@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"strings"
 
 	"omgjort"
@@ -132,17 +131,7 @@ func (c *Classifier) trainLetter(gold []GoldCase, opt LetterModelOptions) (*trai
 			count[f]++
 		}
 	}
-	var vocab []string
-	for f, n := range count {
-		if n >= opt.MinLetters {
-			vocab = append(vocab, f)
-		}
-	}
-	sort.Strings(vocab)
-	id := make(map[string]int32, len(vocab))
-	for i, f := range vocab {
-		id[f] = int32(i)
-	}
+	vocab, id := vocabulary(count, opt.MinLetters)
 	type example struct {
 		feats []int32
 		y     int

@@ -43,40 +43,11 @@ type sentenceModel struct {
 // weights in the order of types. An empty file is a model that never fires.
 func parseModel(src string) (*sentenceModel, error) {
 	m := &sentenceModel{weights: map[string][]float64{}}
-	sc := bufio.NewScanner(strings.NewReader(src))
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	err := readWeights(src, "model.txt", "types", func(names []string) {
+		for _, f := range names {
+			m.types = append(m.types, omgjort.ErrorType(f))
 		}
-		name, rest, ok := strings.Cut(line, "\t")
-		if !ok {
-			return nil, fmt.Errorf("classify: model.txt line %d: no tab", n)
-		}
-		fields := strings.Fields(rest)
-		if name == "types" {
-			for _, f := range fields {
-				m.types = append(m.types, omgjort.ErrorType(f))
-			}
-			continue
-		}
-		if len(m.types) == 0 {
-			return nil, fmt.Errorf("classify: model.txt line %d: weights before the types line", n)
-		}
-		if len(fields) != len(m.types) {
-			return nil, fmt.Errorf("classify: model.txt line %d: %d values for %d types", n, len(fields), len(m.types))
-		}
-		vals := make([]float64, len(fields))
-		for i, f := range fields {
-			v, err := strconv.ParseFloat(f, 64)
-			if err != nil {
-				return nil, fmt.Errorf("classify: model.txt line %d: %w", n, err)
-			}
-			vals[i] = v
-		}
+	}, func(_ int, name string, vals []float64) error {
 		switch name {
 		case "bias":
 			m.bias = vals
@@ -85,9 +56,10 @@ func parseModel(src string) (*sentenceModel, error) {
 		default:
 			m.weights[strings.ReplaceAll(name, "_", " ")] = vals
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("classify: model.txt: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(m.types) > 0 && (len(m.bias) != len(m.types) || len(m.threshold) != len(m.types)) {
 		return nil, fmt.Errorf("classify: model.txt: bias or threshold line missing")
@@ -96,6 +68,54 @@ func parseModel(src string) (*sentenceModel, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// readWeights reads a file of learned weights (model.txt, letter-model.txt): blank and comment
+// (#) lines are skipped; every other line is a name, a tab and its fields. The line named head
+// lists the classes (given to classes); every other line holds one number per class, given to
+// row with its line number.
+func readWeights(src, file, head string, classes func([]string), row func(n int, name string, vals []float64) error) error {
+	sc := bufio.NewScanner(strings.NewReader(src))
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	n, width := 0, -1
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, rest, ok := strings.Cut(line, "\t")
+		if !ok {
+			return fmt.Errorf("classify: %s line %d: no tab", file, n)
+		}
+		fields := strings.Fields(rest)
+		if name == head {
+			classes(fields)
+			width = len(fields)
+			continue
+		}
+		if width < 0 {
+			return fmt.Errorf("classify: %s line %d: weights before the %s line", file, n, head)
+		}
+		if len(fields) != width {
+			return fmt.Errorf("classify: %s line %d: %d values for %d %s", file, n, len(fields), width, head)
+		}
+		vals := make([]float64, len(fields))
+		for i, f := range fields {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return fmt.Errorf("classify: %s line %d: %w", file, n, err)
+			}
+			vals[i] = v
+		}
+		if err := row(n, name, vals); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("classify: %s: %w", file, err)
+	}
+	return nil
 }
 
 // index builds byHash from weights.

@@ -143,17 +143,7 @@ func (c *Classifier) train(gold []GoldCase, opt ModelOptions) (*sentenceModel, [
 		}
 		raws[li] = rl
 	}
-	var vocab []string
-	for f, n := range letterCount {
-		if n >= opt.MinLetters {
-			vocab = append(vocab, f)
-		}
-	}
-	sort.Strings(vocab)
-	id := make(map[string]int32, len(vocab))
-	for i, f := range vocab {
-		id[f] = int32(i)
-	}
+	vocab, id := vocabulary(letterCount, opt.MinLetters)
 	letters := make([]trainLetter, len(gold))
 	for li, g := range gold {
 		tl := trainLetter{labels: map[omgjort.ErrorType]bool{}, ruleSents: raws[li].ruleSents}
@@ -353,4 +343,21 @@ func (r *Report) add(o *Report) {
 		p.to.Right += p.from.Right
 	}
 	r.RulesVersion = o.RulesVersion
+}
+
+// vocabulary returns, sorted, the features counted in at least min letters, and each one's id
+// (its place in that list).
+func vocabulary(count map[string]int, min int) ([]string, map[string]int32) {
+	var vocab []string
+	for f, n := range count {
+		if n >= min {
+			vocab = append(vocab, f)
+		}
+	}
+	sort.Strings(vocab)
+	id := make(map[string]int32, len(vocab))
+	for i, f := range vocab {
+		id[f] = int32(i)
+	}
+	return vocab, id
 }
