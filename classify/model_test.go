@@ -197,6 +197,9 @@ func TestNoErrorFromClaimsLawOrCompliance(t *testing.T) {
 		// Sets FW-FZ: the claimant after the verb, law quoted without quotation marks.
 		{"I klagen anførte borgeren, at kommunen burde have indhentet en speciallægeerklæring fra en privatpraktiserende psykiater, og at hun var for syg til at deltage i et forløb.", omgjort.ErrSagsoplysning},
 		{"Forvaltningslovens § 19, stk. 1: Er en part ikke ved sagens behandling blevet gjort bekendt med, at myndigheden er i besiddelse af bestemte oplysninger om en sags faktiske omstændigheder, må der ikke træffes afgørelse, før myndigheden har gjort parten bekendt med oplysningerne.", omgjort.ErrPartshoering},
+		// Sets GI-GL: a duty met.
+		{"Vi lægger vægt på, at du var blevet gjort bekendt med konsekvensen af at udeblive, og at kommunen først lod ydelsen stoppe fra afgørelsens dato.", omgjort.ErrVejledning},
+		{"Vi bemærker, at kommunen genvurderede sagen og sendte den til os inden for fire uger efter din klage.", omgjort.ErrFrister},
 	} {
 		if _, set := errorTypes(c.ClassifyCase(assessed("Vi stadfæster kommunens afgørelse.", tc.sentence)))[tc.not]; set {
 			t.Errorf("%q set %s", tc.sentence, tc.not)

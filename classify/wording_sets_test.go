@@ -92,6 +92,15 @@ func TestWordingOfSetsBPToDC(t *testing.T) {
 		}
 	}
 	// Whether a fault makes the decision invalid is a question, not the answer.
+	// Sets GI-GL: a question left open, a consequence denied.
+	for _, sentence := range []string{
+		"Vi har ikke fundet grund til at se nærmere på, om afgørelsen af denne grund er ugyldig, fordi I under alle omstændigheder får medhold.",
+		"Manglerne har ikke ført til, at afgørelsen er ugyldig, fordi du har klaget i tide, og fordi resultatet efter vores vurdering er rigtigt.",
+	} {
+		if got := c.ClassifyCase(assessed(result, sentence)); got.Ugyldig {
+			t.Errorf("%q set ugyldig", sentence)
+		}
+	}
 	if got := c.ClassifyCase(assessed(result, "Vi har overvejet, om manglen betyder, at afgørelsen er ugyldig.")); got.Ugyldig {
 		t.Errorf("a whether-clause read as ugyldig: %+v", got.UgyldigEvidence)
 	}
