@@ -61,29 +61,15 @@ func (c *Classifier) letterFeatureNames(text string) []string {
 }
 
 // TrainLetterModel learns the letter model from labelled letters (multinomial logistic
-// regression by stochastic gradient descent, a fixed seed: the same letters give the same file) and returns it
-// in the letter-model.txt format. sources name the letters' folders for the file's header.
+// regression by stochastic gradient descent, a fixed seed: the same letters give the same
+// file) and returns it in the letter-model.txt format. sources name the letters' folders for the file's header.
 func (c *Classifier) TrainLetterModel(gold []GoldCase, opt LetterModelOptions, sources []string) string {
 	m, vocab := c.trainLetter(gold, opt)
 	var b strings.Builder
 	b.WriteString(letterModelHeader)
 	fmt.Fprintf(&b, "# Written by `omgjort eval --train-letter-model classify/letter-model.txt %s`; do not edit by hand.\n", strings.Join(sources, " "))
 	fmt.Fprintf(&b, "# %d letters; options: epochs %d, L2 %g, features in ≥ %d letters, with a weight of at least %g.\n", len(gold), opt.Epochs, opt.L2, opt.MinLetters, opt.MinWeight)
-	row := func(name string, vals []float64) {
-		b.WriteString(name)
-		b.WriteByte('\t')
-		for i, v := range vals {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			s := fmt.Sprintf("%.3f", v)
-			if s == "-0.000" {
-				s = "0.000"
-			}
-			b.WriteString(s)
-		}
-		b.WriteByte('\n')
-	}
+	row := func(name string, vals []float64) { writeWeightRow(&b, name, vals, 3) }
 	b.WriteString("outcomes\t")
 	for i, o := range letterModelOutcomes {
 		if i > 0 {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 
 	"omgjort"
@@ -64,17 +65,7 @@ func (c *Classifier) TrainModel(gold []GoldCase, opt ModelOptions, sources []str
 		b.WriteString(string(t))
 	}
 	b.WriteByte('\n')
-	writeRow := func(name string, vals []float64) {
-		b.WriteString(name)
-		b.WriteByte('\t')
-		for i, v := range vals {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(formatWeight(v))
-		}
-		b.WriteByte('\n')
-	}
+	writeRow := func(name string, vals []float64) { writeWeightRow(&b, name, vals, 4) }
 	writeRow("bias", m.bias)
 	writeRow("threshold", m.threshold)
 	for _, f := range vocab {
@@ -103,13 +94,22 @@ const modelHeader = `# Omgjort sentence model: per error type (labels.md) a logi
 # TrainModel; see classify/model.go.
 `
 
-// formatWeight prints a weight with four decimals, without a negative zero.
-func formatWeight(v float64) string {
-	s := fmt.Sprintf("%.4f", v)
-	if s == "-0.0000" {
-		s = "0.0000"
+// writeWeightRow writes one line of a weights file (readWeights): the name, a tab and the values
+// with the given number of decimals, separated by spaces, without a negative zero.
+func writeWeightRow(b *strings.Builder, name string, vals []float64, decimals int) {
+	b.WriteString(name)
+	b.WriteByte('\t')
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		w := strconv.FormatFloat(v, 'f', decimals, 64)
+		if strings.TrimLeft(w, "-0.") == "" {
+			w = w[strings.IndexByte(w, '0'):]
+		}
+		b.WriteString(w)
 	}
-	return s
+	b.WriteByte('\n')
 }
 
 // train builds the model and the sorted feature list.
