@@ -204,6 +204,9 @@ type LetterReplay struct {
 	Leans, LeansRulesWrong int
 	// Right counts the letters the first score and the letter model get right together.
 	Right int
+	// SetsSkipped counts the held-out sets left out because their first score was made with
+	// a letter model already (FirstScore.WithLetterModel).
+	SetsSkipped int
 }
 
 // ReplayLetterModel measures the letter model as the classifier uses it on letters never
@@ -224,6 +227,11 @@ func (c *Classifier) ReplayLetterModel(train []GoldCase, held [][]GoldCase, firs
 
 	var r LetterReplay
 	for si, set := range held {
+		if first[si].WithLetterModel {
+			// Scored with a letter model already: its first score is not the rules' alone.
+			r.SetsSkipped++
+			continue
+		}
 		for _, g := range set {
 			r.Letters++
 			fo, missed := first[si].Outcomes[g.Name]
@@ -281,13 +289,14 @@ func (c *Classifier) ReplayLetterModel(train []GoldCase, held [][]GoldCase, firs
 }
 
 // LetterConfidence measures the letter model for the calibration: learned from the folders
-// before the last quarter of those with a first score (first[i] is nil for a folder without
-// one), replayed on that quarter (ReplayLetterModel). ok is false when no folder has a first
+// before the last quarter of those with a first score of the rules alone (first[i] is nil for
+// a folder without one; a first score made with a letter model does not count), replayed on
+// that quarter (ReplayLetterModel). ok is false when no folder has a first
 // score.
 func (c *Classifier) LetterConfidence(groups [][]GoldCase, first []*FirstScore) (r LetterReplay, ok bool) {
 	var scored []int
 	for i, f := range first {
-		if f != nil {
+		if f != nil && !f.WithLetterModel {
 			scored = append(scored, i)
 		}
 	}

@@ -374,6 +374,9 @@ type FirstScore struct {
 	// Outcomes is the outcome the first score gave each letter it got wrong, by file name
 	// (every other letter got its labelled outcome): what ReplayLetterModel starts from.
 	Outcomes map[string]omgjort.Outcome
+	// WithLetterModel: the first score was made by a classifier that had the letter model
+	// already (its first line says so), so it cannot measure the letter model.
+	WithLetterModel bool
 }
 
 var (
@@ -408,6 +411,8 @@ func LoadFirstScore(dir string) (fs FirstScore, ok bool, err error) {
 			first = raw[:i[1]+j[0]]
 		}
 	}
+	head, _, _ := strings.Cut(string(raw), "\n")
+	fs.WithLetterModel = strings.Contains(head, "letter model")
 	fs.Outcomes = map[string]omgjort.Outcome{}
 	for _, m := range firstMiss.FindAllSubmatch(first, -1) {
 		fs.Outcomes[string(m[1])] = omgjort.Outcome(m[2])
@@ -501,7 +506,7 @@ func (c *Classifier) CalibrationFor(gold []GoldCase, sources []string, first []F
 	}
 	if letter != nil {
 		n, right := letter.Fallbacks+letter.Overrides, letter.FallbacksRight+letter.OverridesRight
-		text = strings.Replace(text, "# kind ", fmt.Sprintf("# Letter model: learned from the folders before the last quarter of the first-scored sets, it named %d\n# outcomes in their %d letters' first scores, %d of them right; (right + 1) / (named + 2) is its confidence.\n# kind ", n, letter.Letters, right), 1)
+		text = strings.Replace(text, "# kind ", fmt.Sprintf("# Letter model: learned from the folders before the last quarter of the sets first scored by the rules alone,\n# it named %d outcomes in their %d letters' first scores, %d of them right; (right + 1) / (named + 2) is its confidence.\n# kind ", n, letter.Letters, right), 1)
 		text += fmt.Sprintf("letter  0.000 1.000 %.3f\n", float64(right+1)/float64(n+2))
 	}
 	return text

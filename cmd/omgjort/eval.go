@@ -211,7 +211,10 @@ func trainOrReplayLetter(env *environ, cls *classify.Classifier, dirs []string, 
 		return nil
 	}
 	r := cls.ReplayLetterModel(train, held, first, classify.DefaultLetterModelOptions)
-	fmt.Fprintf(env.stdout, "Brevmodellen lært af %d breve (%d mapper), prøvet på de første scorer af %d mapper (%d breve)\n", len(train), k, len(held), r.Letters)
+	fmt.Fprintf(env.stdout, "Brevmodellen lært af %d breve (%d mapper), prøvet på de første scorer af %d mapper (%d breve)\n", len(train), k, len(held)-r.SetsSkipped, r.Letters)
+	if r.SetsSkipped > 0 {
+		fmt.Fprintf(env.stdout, "(%d mapper udeladt: deres første score blev givet med en brevmodel)\n", r.SetsSkipped)
+	}
 	fmt.Fprintf(env.stdout, "Udfald ved første score: %d/%d (%.3f)\n", r.FirstRight, r.Letters, float64(r.FirstRight)/float64(r.Letters))
 	fmt.Fprintf(env.stdout, "Med brevmodellen:        %d/%d (%.3f)\n", r.Right, r.Letters, float64(r.Right)/float64(r.Letters))
 	fmt.Fprintf(env.stdout, "  hvor reglerne intet udfald fandt: %d gange, %d rigtige\n", r.Fallbacks, r.FallbacksRight)
