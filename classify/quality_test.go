@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,4 +149,30 @@ func headerSources(t *testing.T, file, prefix string) ([]string, []GoldCase) {
 		all = append(all, g...)
 	}
 	return sources, all
+}
+
+// TestLoadFirstScoreReadsMissesAndTheLetterModel: the first score's outcome misses are read up
+// to the first comparison with another classifier, and a first score made with a letter model
+// is marked, so the letter model's replay leaves it out.
+func TestLoadFirstScoreReadsMissesAndTheLetterModel(t *testing.T) {
+	dir := t.TempDir()
+	src := "First score of held-out set setX (never tuned on): scored once, with main commit abc (rules, and the letter model of this commit).\n" +
+		"Udfald: træfsikkerhed 0.500 (1/2); flertalsklassen \"aendret\" alene giver 0.5\n" +
+		"Fejltyper: micro-F1 0.900 (præcision 0.950, genkald 0.850), macro-F1 0.9\n" +
+		"- X-01.txt: udfald forventet aendret, fik ophaevet\n" +
+		"Udfald: træfsikkerhed 1.000 (2/2); another classifier\n" +
+		"- X-02.txt: udfald forventet aendret, fik stadfaestet\n"
+	if err := os.WriteFile(filepath.Join(dir, FirstScoreFile), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, ok, err := LoadFirstScore(dir)
+	if err != nil || !ok {
+		t.Fatalf("LoadFirstScore: %v %v", ok, err)
+	}
+	if !fs.WithLetterModel || fs.Letters != 2 || fs.ErrorPrecision != 0.95 {
+		t.Errorf("got %+v", fs)
+	}
+	if len(fs.Outcomes) != 1 || fs.Outcomes["X-01.txt"] != omgjort.OutcomeOphaevet {
+		t.Errorf("misses %v, want only X-01.txt → ophaevet", fs.Outcomes)
+	}
 }
