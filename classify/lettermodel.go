@@ -107,6 +107,13 @@ func letterFeatureHash(h uint64, result bool) uint64 {
 	return h
 }
 
+// letterNameHash is the hash of a feature named as letterFeatureNames names it ("R:" before a
+// result-block feature), as eachLetterFeature finds it in a letter.
+func letterNameHash(name string) uint64 {
+	feat, result := strings.CutPrefix(name, "R:")
+	return letterFeatureHash(fnvAdd(fnvOffset, feat), result)
+}
+
 // parseLetterModel reads letter-model.txt: comment lines (#), then "outcomes O1 O2 …", "bias
 // b1 b2 …", then one line per feature: the feature (spaces as "_", "R:" before a result-block
 // feature), a tab and its weights in the order of outcomes. An empty file is a model that
@@ -122,8 +129,7 @@ func parseLetterModel(src string) (*letterModel, error) {
 			m.bias = vals
 			return nil
 		}
-		feat, result := strings.CutPrefix(strings.ReplaceAll(name, "_", " "), "R:")
-		h := letterFeatureHash(fnvAdd(fnvOffset, feat), result)
+		h := letterNameHash(strings.ReplaceAll(name, "_", " "))
 		if _, dup := m.byHash[h]; dup {
 			return fmt.Errorf("classify: letter-model.txt line %d: two features with the same hash (%q)", n, name)
 		}
@@ -316,12 +322,19 @@ func (m *letterModel) secondReading(fc *featureCache, o omgjort.Outcome, reading
 			best = k
 		}
 	}
+	mo := m.outcomes[best]
+	if mo == o || mo == omgjort.OutcomeUkendt {
+		return letterReading{}
+	}
 	lean := letterReading{}
-	if mo := m.outcomes[best]; o != omgjort.OutcomeUkendt && mo != o && mo != omgjort.OutcomeUkendt && p[best] >= letterLeanAt {
+	if o != omgjort.OutcomeUkendt && p[best] >= letterLeanAt {
 		lean = letterReading{lean: mo, leanScore: round3(p[best])}
 	}
-	mo, ok := m.decides(p, o)
-	if !ok {
+	decideAt := letterOverrideAt
+	if o == omgjort.OutcomeUkendt {
+		decideAt = letterFallbackAt
+	}
+	if p[best] < decideAt {
 		return lean
 	}
 	if o != omgjort.OutcomeUkendt {
@@ -343,25 +356,6 @@ func (m *letterModel) secondReading(fc *featureCache, o omgjort.Outcome, reading
 		return lean
 	}
 	return letterReading{outcome: mo, evidence: ev, decided: true}
-}
-
-// decides applies the thresholds to the model's probabilities p for a letter whose rules
-// reading is o: the model's outcome and true when it names the outcome instead.
-func (m *letterModel) decides(p []float64, o omgjort.Outcome) (omgjort.Outcome, bool) {
-	best := 0
-	for k := range p {
-		if p[k] > p[best] {
-			best = k
-		}
-	}
-	mo := m.outcomes[best]
-	if mo == omgjort.OutcomeUkendt || mo == o {
-		return o, false
-	}
-	if o == omgjort.OutcomeUkendt && p[best] < letterFallbackAt || o != omgjort.OutcomeUkendt && p[best] < letterOverrideAt {
-		return o, false
-	}
-	return mo, true
 }
 
 // readingsOf returns, as evidence, the sentences that read outcome o: a formula of rules.txt

@@ -204,37 +204,42 @@ type LetterReplay struct {
 	Leans, LeansRulesWrong int
 	// Right counts the letters the first score and the letter model get right together.
 	Right int
-	// SetsSkipped counts the held-out sets left out because their first score was made with
-	// a letter model already (FirstScore.WithLetterModel).
-	SetsSkipped int
+	// Trained counts the letters the model was learned from; Sets the groups replayed;
+	// SetsSkipped the later groups left out, without a first score or with one made by a
+	// letter model already (FirstScore.WithLetterModel).
+	Trained, Sets, SetsSkipped int
 }
 
 // ReplayLetterModel measures the letter model as the classifier uses it on letters never
-// tuned on: a model learned from train (only) is applied, with the classifier's thresholds, to
-// the outcome each held-out letter got the one time it was scored before anything was changed
-// because of it (first, one per set in held). So the rules are measured as they were on fresh
-// text, and the model on letters it never saw.
-func (c *Classifier) ReplayLetterModel(train []GoldCase, held [][]GoldCase, first []FirstScore, opt LetterModelOptions) LetterReplay {
+// tuned on: a model learned from the first k groups (only) is applied, with the classifier's
+// thresholds, to the outcome each letter of a later group got the one time it was scored
+// before anything was changed because of it (first[i], nil for a group without a first score).
+// So the rules are measured as they were on fresh text, and the model on letters it never saw.
+// Later groups without a first score of the rules alone are left out (SetsSkipped).
+func (c *Classifier) ReplayLetterModel(groups [][]GoldCase, first []*FirstScore, k int, opt LetterModelOptions) LetterReplay {
+	var train []GoldCase
+	for _, g := range groups[:k] {
+		train = append(train, g...)
+	}
 	tm, vocab := c.trainLetter(train, opt)
 	m := &letterModel{outcomes: letterModelOutcomes, bias: tm.bias, byHash: map[uint64][]float64{}}
 	for j, f := range vocab {
-		if tm.weights[j] == nil {
-			continue
+		if tm.weights[j] != nil {
+			m.byHash[letterNameHash(f)] = tm.weights[j]
 		}
-		feat, result := strings.CutPrefix(f, "R:")
-		m.byHash[letterFeatureHash(fnvAdd(fnvOffset, feat), result)] = tm.weights[j]
 	}
-
-	var r LetterReplay
-	for si, set := range held {
-		if first[si].WithLetterModel {
-			// Scored with a letter model already: its first score is not the rules' alone.
+	r := LetterReplay{Trained: len(train)}
+	for si := k; si < len(groups); si++ {
+		set, fs := groups[si], first[si]
+		if fs == nil || fs.WithLetterModel {
+			// No first score, or one made with a letter model already: not the rules' alone.
 			r.SetsSkipped++
 			continue
 		}
+		r.Sets++
 		for _, g := range set {
 			r.Letters++
-			fo, missed := first[si].Outcomes[g.Name]
+			fo, missed := fs.Outcomes[g.Name]
 			if !missed {
 				fo = g.Outcome
 				r.FirstRight++
@@ -300,22 +305,13 @@ func (c *Classifier) LetterConfidence(groups [][]GoldCase, first []*FirstScore) 
 			scored = append(scored, i)
 		}
 	}
+	// (The groups before the last quarter are trained on, those with a first score made with a
+	// letter model included; ReplayLetterModel leaves such ones out of the quarter.)
 	if len(scored) == 0 {
 		return r, false
 	}
 	k := scored[len(scored)-max(1, len(scored)/4)]
-	var train []GoldCase
-	var held [][]GoldCase
-	var fs []FirstScore
-	for i, g := range groups {
-		switch {
-		case i < k:
-			train = append(train, g...)
-		case first[i] != nil:
-			held, fs = append(held, g), append(fs, *first[i])
-		}
-	}
-	return c.ReplayLetterModel(train, held, fs, DefaultLetterModelOptions), true
+	return c.ReplayLetterModel(groups, first, k, DefaultLetterModelOptions), true
 }
 
 // outcomeHits returns the outcome formulas of rules.txt found in the sentences of text, as

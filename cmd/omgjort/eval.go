@@ -182,38 +182,40 @@ func trainOrReplayLetter(env *environ, cls *classify.Classifier, dirs []string, 
 	if len(dirs) == 0 || k >= len(dirs) {
 		return fmt.Errorf("%w: give directories of labelled letters (*.txt), with --letter-replay K more than K of them", errUsage)
 	}
-	var train []classify.GoldCase
-	var held [][]classify.GoldCase
-	var first []classify.FirstScore
+	var all []classify.GoldCase
+	groups := make([][]classify.GoldCase, len(dirs))
+	first := make([]*classify.FirstScore, len(dirs))
 	for i, dir := range dirs {
 		cases, err := classify.LoadGold(dir)
 		if err != nil {
 			return err
 		}
-		if file != "" || i < k {
-			train = append(train, cases...)
+		all, groups[i] = append(all, cases...), cases
+		if file != "" {
 			continue
 		}
 		f, ok, err := classify.LoadFirstScore(dir)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return fmt.Errorf("eval: %s has no %s to replay", dir, classify.FirstScoreFile)
+		if ok {
+			first[i] = &f
 		}
-		held, first = append(held, cases), append(first, f)
 	}
 	if file != "" {
-		if err := os.WriteFile(file, []byte(cls.TrainLetterModel(train, classify.DefaultLetterModelOptions, dirs)), 0o644); err != nil {
+		if err := os.WriteFile(file, []byte(cls.TrainLetterModel(all, classify.DefaultLetterModelOptions, dirs)), 0o644); err != nil {
 			return fmt.Errorf("eval: write letter model: %w", err)
 		}
-		fmt.Fprintf(env.stdout, "Brevmodel skrevet til %s (%d breve)\n", file, len(train))
+		fmt.Fprintf(env.stdout, "Brevmodel skrevet til %s (%d breve)\n", file, len(all))
 		return nil
 	}
-	r := cls.ReplayLetterModel(train, held, first, classify.DefaultLetterModelOptions)
-	fmt.Fprintf(env.stdout, "Brevmodellen lært af %d breve (%d mapper), prøvet på de første scorer af %d mapper (%d breve)\n", len(train), k, len(held)-r.SetsSkipped, r.Letters)
+	r := cls.ReplayLetterModel(groups, first, k, classify.DefaultLetterModelOptions)
+	fmt.Fprintf(env.stdout, "Brevmodellen lært af %d breve (%d mapper), prøvet på de første scorer af %d mapper (%d breve)\n", r.Trained, k, r.Sets, r.Letters)
 	if r.SetsSkipped > 0 {
-		fmt.Fprintf(env.stdout, "(%d mapper udeladt: deres første score blev givet med en brevmodel)\n", r.SetsSkipped)
+		fmt.Fprintf(env.stdout, "(%d mapper udeladt: ingen første score af reglerne alene)\n", r.SetsSkipped)
+	}
+	if r.Letters == 0 {
+		return errors.New("ingen af mapperne efter de første K har en første score af reglerne alene")
 	}
 	fmt.Fprintf(env.stdout, "Udfald ved første score: %d/%d (%.3f)\n", r.FirstRight, r.Letters, float64(r.FirstRight)/float64(r.Letters))
 	fmt.Fprintf(env.stdout, "Med brevmodellen:        %d/%d (%.3f)\n", r.Right, r.Letters, float64(r.Right)/float64(r.Letters))

@@ -169,3 +169,25 @@ func TestEvalCommand(t *testing.T) {
 		t.Errorf("eval without a directory: exit %d, want 2", code)
 	}
 }
+
+// TestEvalLetterReplay: `eval --letter-replay K` learns the letter model from the first K
+// folders and replays it on the first scores of the later ones, leaving out a folder whose
+// first score was made with a letter model already.
+func TestEvalLetterReplay(t *testing.T) {
+	gold := filepath.Join("..", "..", "classify", "testdata", "gold")
+	held := filepath.Join("..", "..", "classify", "testdata", "heldout126")
+	withModel := filepath.Join("..", "..", "classify", "testdata", "heldout173")
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"eval", "--letter-replay", "1", gold, held, withModel}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"Brevmodellen lært af 82 breve (1 mapper), prøvet på de første scorer af 1 mapper", "(1 mapper udeladt: ingen første score af reglerne alene)", "Udfald ved første score:", "Med brevmodellen:"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"eval", "--letter-replay", "1", gold, withModel}, &out, &errb); code == 0 {
+		t.Errorf("a replay with no first score of the rules alone succeeded:\n%s", out.String())
+	}
+}
