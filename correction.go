@@ -346,15 +346,35 @@ func CheckWorthy(d *Decision, relabelled string, low float64) []QueueItem {
 }
 
 // OutcomeModelNote says in Danish, when the letter model named the outcome (Case.OutcomeModel),
-// what the rules read; empty otherwise. The decision page and the queue give the same words.
+// that it did and what the rules read; empty otherwise. The queue gives these words.
 func (c *Case) OutcomeModelNote() string {
 	if !c.OutcomeModel {
 		return ""
 	}
-	if c.OutcomeRulesReading == "" || c.OutcomeRulesReading == OutcomeUkendt {
-		return "læst af brevmodellen; reglerne fandt intet udfald"
+	return "læst af brevmodellen; " + c.OutcomeRulesNote()
+}
+
+// OutcomeRulesNote says in Danish what the rules read where the letter model named the
+// outcome ("reglerne læste stadfæstet"); the decision page gives it beside its "brevmodel" mark.
+func (c *Case) OutcomeRulesNote() string {
+	if !c.OutcomeModel {
+		return ""
 	}
-	return "læst af brevmodellen; reglerne læste " + strings.ToLower(c.OutcomeRulesReading.Label())
+	if c.OutcomeRulesReading == "" || c.OutcomeRulesReading == OutcomeUkendt {
+		return "reglerne fandt intet udfald"
+	}
+	return "reglerne læste " + strings.ToLower(c.OutcomeRulesReading.Label())
+}
+
+// ToCheck reports whether a jurist should look at a label of this confidence before relying on
+// it: measured (above 0) and below ConfidentAt. A label no jurist has judged carries the
+// "bør tjekkes" mark on pages and in the digest.
+func ToCheck(confidence float64) bool { return confidence > 0 && !Confident(confidence) }
+
+// OutcomeToCheck reports whether the case's outcome should be checked: no jurist has judged it,
+// and its confidence is below ConfidentAt or the letter model leans to another outcome.
+func (c *Case) OutcomeToCheck() bool {
+	return c.OutcomeCorrection == nil && (ToCheck(c.OutcomeConfidence) || c.OutcomeLeanNote() != "")
 }
 
 // OutcomeLeanNote says in Danish, when the letter model leans to another outcome than the

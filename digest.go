@@ -95,6 +95,9 @@ type DigestEntry struct {
 	Errors    []ErrorType `json:"errors,omitempty"`
 	// Version is the stored version; above 1 for a changed decision.
 	Version int `json:"version,omitempty"`
+	// ToCheck: the outcome of one of its cases should be checked (Case.OutcomeToCheck), so the
+	// digest says "bør tjekkes" beside it.
+	ToCheck bool `json:"to_check,omitempty"`
 }
 
 // DigestLine is one reversed decision under one error type: what went wrong, in the words of

@@ -6,6 +6,7 @@ package digest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -432,7 +433,8 @@ func sortEntries(es []omgjort.DigestEntry) {
 
 func entryOf(d *omgjort.Decision, siteURL string) omgjort.DigestEntry {
 	return omgjort.DigestEntry{ID: d.ID, Number: d.Number, Title: d.Title, URL: link(siteURL, d),
-		Published: d.Published, Laws: d.Laws, Outcome: d.Outcome, Errors: d.Errors, Version: d.Version}
+		Published: d.Published, Laws: d.Laws, Outcome: d.Outcome, Errors: d.Errors, Version: d.Version,
+		ToCheck: slices.ContainsFunc(d.Cases, func(c omgjort.Case) bool { return c.OutcomeToCheck() })}
 }
 
 // groups puts each reversed decision under every error type of its reversed cases, one line per

@@ -803,3 +803,40 @@ func TestOwnDecisionsOnlyCounted(t *testing.T) {
 		t.Errorf("own section missing in a week with nothing else to list: listed %v own %d\n%s", d3.Listed(), d3.OwnNew, out3.Text)
 	}
 }
+
+// TestDigestMarksOutcomesToCheck: a decision whose outcome is below omgjort.ConfidentAt and
+// unjudged says "bør tjekkes" in both bodies; a sure one does not (issue 10, point 4).
+func TestDigestMarksOutcomesToCheck(t *testing.T) {
+	db := openStore(t, t.TempDir())
+	unsure := cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)
+	unsure.OutcomeConfidence = 0.79
+	sure := cs(omgjort.OutcomeHjemvist, omgjort.ErrSagsoplysning)
+	sure.OutcomeConfidence = 0.95
+	put(t, db, stored(dec("10-26", "2026-11-17", "Aktivloven", unsure), day(17, 6)), stored(dec("11-26", "2026-11-18", "Aktivloven", sure), day(18, 6)))
+	d, err := Build(db, Options{Week: week47, SiteURL: "https://omgjort.example.dk", Now: time.Date(2026, 11, 23, 7, 0, 0, 0, cph)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer(cph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, items := range map[string][]string{"text": strings.Split(strings.Join(strings.Fields(out.Text), " "), " - "), "html": strings.Split(out.HTML, "<li")} {
+		unsureMarked, sureMarked := 0, 0
+		for _, it := range items {
+			switch {
+			case strings.Contains(it, "10-26") && strings.Contains(it, "Hjemvist (bør tjekkes)"):
+				unsureMarked++
+			case strings.Contains(it, "11-26") && strings.Contains(it, "bør tjekkes"):
+				sureMarked++
+			}
+		}
+		if unsureMarked == 0 || sureMarked > 0 {
+			t.Errorf("%s body: the unsure outcome marked %d times, the sure one %d times (want > 0 and 0):\n%s", name, unsureMarked, sureMarked, strings.Join(items, "\n"))
+		}
+	}
+}

@@ -96,10 +96,12 @@ type caseView struct {
 	OutcomeLinks []string // mark IDs of the outcome evidence
 	// OutcomeCorrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged it.
 	OutcomeCorrected string
-	// OutcomeModel is Case.OutcomeModelNote when the letter model named the outcome and no
-	// jurist has judged it; OutcomeLean is Case.OutcomeLeanNote likewise.
+	// OutcomeModel is Case.OutcomeRulesNote when the letter model named the outcome and no
+	// jurist has judged it; OutcomeLean is Case.OutcomeLeanNote likewise; OutcomeCheck is
+	// Case.OutcomeToCheck (the "bør tjekkes" mark).
 	OutcomeModel string
 	OutcomeLean  string
+	OutcomeCheck bool
 	Kritik       bool
 	KritikLinks  []string
 	Ugyldig      bool
@@ -121,7 +123,9 @@ type errorView struct {
 	// Corrected is "rettet af jurist" / "bekræftet af jurist" when a jurist judged the label.
 	Corrected string
 	// Model: the label was found by the sentence model, not a rule (and no jurist has judged it).
-	Model  bool
+	Model bool
+	// Check: no jurist has judged the label and its confidence is below omgjort.ConfidentAt.
+	Check  bool
 	Anchor string
 }
 
@@ -283,8 +287,9 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 	if c.OutcomeCorrection != nil {
 		v.OutcomeCorrected = c.OutcomeCorrection.Label()
 	} else {
-		v.OutcomeModel = c.OutcomeModelNote()
+		v.OutcomeModel = c.OutcomeRulesNote()
 		v.OutcomeLean = c.OutcomeLeanNote()
+		v.OutcomeCheck = c.OutcomeToCheck()
 	}
 	if c.Journal != "" {
 		v.Heading += ", j.nr. " + c.Journal
@@ -334,6 +339,7 @@ func caseToView(c *omgjort.Case, idx int) caseView {
 			ev.Corrected = e.Correction.Label()
 		} else {
 			ev.Model = e.Model
+			ev.Check = omgjort.ToCheck(e.Confidence)
 		}
 		v.Errors = append(v.Errors, ev)
 	}

@@ -1134,18 +1134,43 @@ func TestDecisionPageNamesTheLetterModel(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	checkHTML(t, body)
-	if !strings.Contains(body, `<span class="tag tag-model">brevmodel</span> <span class="model-note">(læst af brevmodellen; reglerne læste stadfæstet)</span>`) {
+	if !strings.Contains(body, `<span class="tag tag-model">brevmodel</span> <span class="model-note">(reglerne læste stadfæstet)</span>`) {
 		t.Error("an outcome the letter model named is not marked as the model's")
 	}
 	d.Cases[0].OutcomeModel, d.Cases[0].OutcomeRulesReading = false, ""
 	d.Cases[0].OutcomeModelLean, d.Cases[0].OutcomeModelLeanScore = omgjort.OutcomeAfvist, 0.93
 	f = mustFixture(t, d)
-	if _, _, body = f.get(t, "/d/17-25"); !strings.Contains(body, `<span class="model-note">(brevmodellen peger på afvist (0,93): bør tjekkes)</span>`) {
-		t.Error("the letter model's lean is not shown")
+	if _, _, body = f.get(t, "/d/17-25"); !strings.Contains(body, `<span class="tag tag-check">bør tjekkes</span> <span class="model-note">(brevmodellen peger på afvist (0,93))</span>`) {
+		t.Error("the letter model's lean is not shown, or not marked to check")
 	}
 	d.Cases[0].OutcomeCorrection = &omgjort.LabelCorrection{Action: omgjort.CorrectionConfirm, User: "jurist", Reason: "læst"}
 	f = mustFixture(t, d)
 	if _, _, body = f.get(t, "/d/17-25"); strings.Contains(body, "brevmodel") {
 		t.Error("a confirmed outcome still carries the letter model's mark")
+	}
+}
+
+// TestDecisionPageMarksLabelsToCheck: an outcome or error label below omgjort.ConfidentAt that
+// no jurist has judged is marked "bør tjekkes"; a sure one and a judged one are not (issue 10,
+// point 4).
+func TestDecisionPageMarksLabelsToCheck(t *testing.T) {
+	d := sampleDecision()
+	d.Cases[0].OutcomeConfidence = 0.79
+	d.Cases[0].Errors[0].Confidence = 0.6
+	d.Cases[1].OutcomeConfidence = 0.95
+	for i := range d.Cases[1].Errors {
+		d.Cases[1].Errors[i].Confidence = 0.92
+	}
+	f := mustFixture(t, d)
+	_, _, body := f.get(t, "/d/17-25")
+	checkHTML(t, body)
+	if n := strings.Count(body, `<span class="tag tag-check">bør tjekkes</span>`); n != 2 {
+		t.Errorf("%d labels marked to check, want 2 (the first case's outcome and its first error)", n)
+	}
+	d.Cases[0].OutcomeCorrection = &omgjort.LabelCorrection{Action: omgjort.CorrectionConfirm, User: "jurist", Reason: "læst"}
+	d.Cases[0].Errors[0].Correction = &omgjort.LabelCorrection{Action: omgjort.CorrectionConfirm, User: "jurist", Reason: "læst"}
+	f = mustFixture(t, d)
+	if _, _, body = f.get(t, "/d/17-25"); strings.Contains(body, "tag-check") {
+		t.Error("a label a jurist confirmed is still marked to check")
 	}
 }

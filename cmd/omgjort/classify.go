@@ -37,8 +37,10 @@ type classifyCase struct {
 	// Confidence is the outcome's calibrated confidence; Reason says why it is ukendt.
 	Confidence float64 `json:"outcome_confidence"`
 	Reason     string  `json:"outcome_reason,omitempty"`
-	// Model is Case.OutcomeModelNote: the letter model named the outcome, and what the rules read.
+	// Model is Case.OutcomeModelNote: the letter model named the outcome, and what the rules
+	// read; Lean is Case.OutcomeLeanNote: it leans to another outcome without naming it.
 	Model   string          `json:"outcome_model,omitempty"`
+	Lean    string          `json:"outcome_model_lean,omitempty"`
 	Kritik  bool            `json:"kritik"`
 	Ugyldig bool            `json:"ugyldig"`
 	Errors  []classifyError `json:"errors"`
@@ -135,7 +137,7 @@ func runClassify(_ context.Context, env *environ, args []string) error {
 		for i := range d.Cases {
 			c := &d.Cases[i]
 			res.Cases = append(res.Cases, classifyCase{ID: c.ID, Outcome: c.Outcome, Evidence: evidenceOut(c.OutcomeEvidence),
-				Confidence: c.OutcomeConfidence, Reason: c.OutcomeReason, Model: c.OutcomeModelNote(),
+				Confidence: c.OutcomeConfidence, Reason: c.OutcomeReason, Model: c.OutcomeModelNote(), Lean: c.OutcomeLeanNote(),
 				Kritik: c.Kritik, Ugyldig: c.Ugyldig, Errors: errorsOut(c.Errors), Text: c.Text})
 			for _, l := range c.Errors {
 				e := byType[l.Type]
@@ -182,9 +184,16 @@ func printClassification(env *environ, r classifyResult) {
 	for _, c := range r.Cases {
 		fmt.Fprintf(w, "  Sag %s: %s", c.ID, c.Outcome.Label())
 		if c.Outcome != omgjort.OutcomeUkendt {
-			fmt.Fprintf(w, " (%s, %.2f)", sureWord(c.Confidence), c.Confidence)
-			if c.Model != "" {
-				fmt.Fprintf(w, " (%s)", c.Model)
+			word := sureWord(c.Confidence)
+			if c.Lean != "" {
+				// Two signals that disagree: worth a look whatever the confidence (Case.OutcomeToCheck).
+				word = "bør tjekkes"
+			}
+			fmt.Fprintf(w, " (%s, %.2f)", word, c.Confidence)
+			for _, note := range []string{c.Model, c.Lean} {
+				if note != "" {
+					fmt.Fprintf(w, " (%s)", note)
+				}
 			}
 		} else if c.Reason != "" {
 			fmt.Fprintf(w, " (%s)", c.Reason)
